@@ -1,0 +1,123 @@
+"""File reading and atomic writing, with OS errors turned into sentences."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from attackgraph.errors import FormatError
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "read_limited"]
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """Read a whole file, refusing one larger than ``max_bytes``.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    max_bytes : int
+        The size limit.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    FormatError
+        The file is missing, unreadable, a directory, or too large.
+    """
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise FormatError(
+                    f"the file is {size / 1048576:.1f} MiB, larger than the limit of "
+                    f"{max_bytes / 1048576:.0f} MiB for model files; set "
+                    "ATTACKGRAPH_MAX_FILE_MB to raise it."
+                )
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise FormatError("no such file.") from None
+    except IsADirectoryError:
+        raise FormatError("this is a folder, not a model file.") from None
+    except PermissionError:
+        raise FormatError("permission denied: the file cannot be read.") from None
+    except OSError as exc:
+        raise FormatError(f"the file cannot be read: {exc.strerror or exc}.") from None
+    if len(data) > max_bytes:  # grew while reading, or a special file
+        raise FormatError(f"the file is larger than the limit of {max_bytes / 1048576:.0f} MiB "
+                          "for model files; set ATTACKGRAPH_MAX_FILE_MB to raise it.")
+    return data
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: bool = False) -> None:
+    """Write a file so that it is either the old or the new content, never half.
+
+    The data goes to a temporary file in the same folder, which is flushed,
+    synced to disk and renamed over the target. With ``backup``, the previous
+    version is kept as ``NAME~``.
+
+    Parameters
+    ----------
+    path : path-like
+        The target file.
+    data : bytes
+        The complete new content.
+    backup : bool
+        Keep the previous version beside it.
+
+    Raises
+    ------
+    FormatError
+        The folder is missing or not writable, the disk is full, ...
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    temp_name = None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temp_name, target.stat().st_mode & 0o7777)
+            if backup:
+                backup_path = target.with_name(target.name + "~")
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(backup_path)
+                try:
+                    os.link(target, backup_path)
+                except OSError:  # no hard links here: copy instead
+                    shutil.copy2(target, backup_path)
+        os.replace(temp_name, target)
+        temp_name = None
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+    except FileNotFoundError:
+        raise FormatError(f"cannot write {target}: the folder does not exist.") from None
+    except PermissionError:
+        raise FormatError(f"cannot write {target}: permission denied.") from None
+    except OSError as exc:
+        raise FormatError(f"cannot write {target}: {exc.strerror or exc}.") from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temp_name)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False) -> None:
+    """Write UTF-8 text atomically; see :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"), backup=backup)

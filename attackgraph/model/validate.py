@@ -1,0 +1,398 @@
+"""The "Validity" rules of the model format, applied to a parsed document.
+
+:func:`validate_document` reports every problem it finds, each located by a
+JSON pointer, so a user can fix a file in one pass instead of one error at a
+time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attackgraph.errors import Problem
+from attackgraph.model.schema import (
+    COMPONENT_FIELDS,
+    EDGE_FIELDS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MITIGATION_FIELDS,
+    NODE_FIELDS,
+    PROFILE_FIELDS,
+    RELEASE_FIELDS,
+    TOP_LEVEL_KEYS,
+    Field,
+    check_value,
+    is_extension_key,
+)
+
+__all__ = ["MAX_PROBLEMS", "pointer_escape", "validate_document"]
+
+MAX_PROBLEMS = 10_000
+"""Problems reported at most for one document; one more line says how many
+were left out, so a hostile file cannot flood the terminal or the memory."""
+
+_LISTS: tuple[tuple[str, str, tuple[Field, ...]], ...] = (
+    ("components", "component", COMPONENT_FIELDS),
+    ("nodes", "node", NODE_FIELDS),
+    ("edges", "edge", EDGE_FIELDS),
+    ("mitigations", "mitigation", MITIGATION_FIELDS),
+    ("profiles", "profile", PROFILE_FIELDS),
+    ("releases", "release", RELEASE_FIELDS),
+)
+
+
+def pointer_escape(token: object) -> str:
+    """Escape one JSON-pointer token (RFC 6901).
+
+    Examples
+    --------
+    >>> pointer_escape("a/b~c")
+    'a~1b~0c'
+    """
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+class _Report:
+    """Collects problems, up to :data:`MAX_PROBLEMS`."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, pointer: str, message: str, severity: str = "error") -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(pointer, message, severity))  # type: ignore[arg-type]
+        else:
+            self.dropped += 1
+
+    def error(self, pointer: str, message: str) -> None:
+        self.add(pointer, message, "error")
+
+    def warning(self, pointer: str, message: str) -> None:
+        self.add(pointer, message, "warning")
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "null"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _check_object(
+    report: _Report, pointer: str, data: object, fields: tuple[Field, ...], what: str
+) -> bool:
+    """Check keys and value types of one object; False if it is not an object."""
+    if not isinstance(data, dict):
+        report.error(pointer, f"each {what} must be an object, not {_describe(data)}.")
+        return False
+    known = {f.name for f in fields}
+    for key in data:
+        if key not in known and not is_extension_key(key):
+            hint = ", ".join(f.name for f in fields)
+            report.error(
+                f"{pointer}/{pointer_escape(key)}",
+                f"unknown key {str(key)[:60]!r} in a {what} (known keys: {hint}; "
+                "prefix your own keys with 'x-').",
+            )
+    for spec in fields:
+        if spec.name not in data:
+            if spec.required:
+                report.error(pointer, f"the {what} has no '{spec.name}', which is required.")
+            continue
+        message, item = check_value(spec, data[spec.name])
+        if message is not None:
+            where = f"{pointer}/{spec.name}" + ("" if item is None else f"/{item}")
+            report.error(where, message)
+    return True
+
+
+def _check_header(report: _Report, doc: Mapping[str, Any]) -> bool:
+    """Check format, version, title and top-level keys; False to stop."""
+    for key in doc:
+        if key not in TOP_LEVEL_KEYS and not is_extension_key(key):
+            report.error(
+                f"/{pointer_escape(key)}",
+                f"unknown top-level key {str(key)[:60]!r} (known keys: "
+                f"{', '.join(TOP_LEVEL_KEYS)}; prefix your own keys with 'x-').",
+            )
+    if "format" not in doc:
+        report.error("", "the file has no 'format' key; a model file starts with "
+                         "\"format\": \"attackgraph\".")
+    elif doc["format"] != FORMAT_NAME:
+        report.error("/format", f"'format' must be 'attackgraph', not {doc['format']!r:.60}.")
+    version = doc.get("version")
+    if "version" not in doc:
+        report.error("", "the file has no 'version' key; this program writes version 1.")
+    elif not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        report.error("/version", f"'version' must be the integer {FORMAT_VERSION}, "
+                                 f"not {version!r:.60}.")
+    elif version > FORMAT_VERSION:
+        report.error(
+            "/version",
+            f"this file has format version {version}, but this program reads version "
+            f"{FORMAT_VERSION} only; open it with a newer attackgraph.",
+        )
+        return False
+    if "title" not in doc:
+        report.error("", "the file has no 'title', which is required.")
+    elif not isinstance(doc["title"], str):
+        report.error("/title", f"'title' must be a string, not {_describe(doc['title'])}.")
+    if "description" in doc and not isinstance(doc["description"], str):
+        report.error("/description", "'description' must be a string (Markdown).")
+    if "nodes" not in doc:
+        report.error("", "the file has no 'nodes' list, which is required.")
+    return True
+
+
+def _collect(report: _Report, doc: Mapping[str, Any]) -> dict[str, list[tuple[int, dict]]]:
+    """Check each list and return its well-formed objects with their indices."""
+    found: dict[str, list[tuple[int, dict]]] = {}
+    for key, what, fields in _LISTS:
+        items: list[tuple[int, dict]] = []
+        found[key] = items
+        if key not in doc:
+            continue
+        value = doc[key]
+        if not isinstance(value, list):
+            report.error(f"/{key}", f"'{key}' must be a list, not {_describe(value)}.")
+            continue
+        for index, data in enumerate(value):
+            if _check_object(report, f"/{key}/{index}", data, fields, what):
+                items.append((index, data))
+    return found
+
+
+def _ids(
+    report: _Report, key: str, what: str, items: list[tuple[int, dict]]
+) -> dict[str, int]:
+    """Map each valid id to the index of its first object; report duplicates."""
+    seen: dict[str, int] = {}
+    for index, data in items:
+        ident = data.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            report.error(
+                f"/{key}/{index}/id",
+                f"duplicate {what} id {ident!r} (first used at /{key}/{seen[ident]}).",
+            )
+        else:
+            seen[ident] = index
+    return seen
+
+
+def _check_refs(
+    report: _Report,
+    key: str,
+    items: list[tuple[int, dict]],
+    fields: tuple[Field, ...],
+    targets: Mapping[str, Mapping[str, int]],
+) -> None:
+    for spec in fields:
+        if spec.ref is None:
+            continue
+        known = targets[spec.ref]
+        for index, data in items:
+            value = data.get(spec.name)
+            if value is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            for position, ref in enumerate(values):
+                if isinstance(ref, str) and ref not in known:
+                    where = f"/{key}/{index}/{spec.name}"
+                    if isinstance(value, list):
+                        where += f"/{position}"
+                    report.error(where, f"'{spec.name}' names {spec.ref} {ref[:60]!r}, "
+                                        f"which does not exist.")
+
+
+def _check_parent_cycles(
+    report: _Report, items: list[tuple[int, dict]], ids: Mapping[str, int]
+) -> None:
+    parent = {
+        d["id"]: d["parent"]
+        for _, d in items
+        if isinstance(d.get("id"), str) and isinstance(d.get("parent"), str)
+        and ids.get(d["id"]) is not None
+    }
+    done: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in done:
+            if current in on_path:
+                cycle = path[path.index(current):]
+                report.error(
+                    f"/components/{ids[current]}/parent",
+                    "component parents form a cycle: " + " -> ".join([*cycle, current]) + ".",
+                )
+                break
+            path.append(current)
+            on_path.add(current)
+            current = parent.get(current)
+        done.update(path)
+
+
+def _check_edges(
+    report: _Report, edges: list[tuple[int, dict]], node_kind: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """Rules 3 and 4 on edges; returns the valid (source, target) pairs."""
+    seen: dict[tuple[str, str], int] = {}
+    valid: list[tuple[str, str]] = []
+    for index, data in edges:
+        source, target = data.get("source"), data.get("target")
+        if not (isinstance(source, str) and isinstance(target, str)):
+            continue
+        if source == target:
+            report.error(f"/edges/{index}", f"edge {source!r} -> {target!r} is a self-loop; "
+                                            "a node cannot enable itself.")
+            continue
+        if (source, target) in seen:
+            report.error(f"/edges/{index}", f"duplicate edge {source!r} -> {target!r} "
+                                            f"(first at /edges/{seen[(source, target)]}).")
+            continue
+        seen[(source, target)] = index
+        if node_kind.get(target) == "entry":
+            report.error(f"/edges/{index}/target", f"edge into entry {target!r}: an entry is "
+                                                   "where an attacker starts and has no "
+                                                   "incoming edges; make it a step.")
+            continue
+        if source in node_kind and target in node_kind:
+            valid.append((source, target))
+    return valid
+
+
+def _check_layout(report: _Report, layout: object, node_ids: Mapping[str, int]) -> None:
+    if not isinstance(layout, dict):
+        report.error("/layout", f"'layout' must be an object mapping node ids to [x, y], "
+                                f"not {_describe(layout)}.")
+        return
+    for key, value in layout.items():
+        where = f"/layout/{pointer_escape(key)}"
+        if key not in node_ids:
+            report.error(where, f"layout names node {str(key)[:60]!r}, which does not exist.")
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in value
+            )
+        ):
+            report.error(where, "a layout position must be a list of two finite numbers [x, y].")
+
+
+def _check_graph(
+    report: _Report,
+    nodes: list[tuple[int, dict]],
+    node_ids: Mapping[str, int],
+    pairs: Iterable[tuple[str, str]],
+) -> None:
+    """Rules 4 and 5 on gates, and the graph warnings."""
+    incoming: dict[str, list[str]] = {ident: [] for ident in node_ids}
+    for source, target in pairs:
+        incoming[target].append(source)
+    for index, data in nodes:
+        ident, kind, gate = data.get("id"), data.get("kind"), data.get("gate")
+        if not isinstance(ident, str) or node_ids.get(ident) != index:
+            continue
+        if kind == "entry" and "gate" in data:
+            report.error(f"/nodes/{index}/gate", f"entry {ident!r} has a gate; gates belong to "
+                                                 "steps and goals only.")
+        elif kind in ("step", "goal") and not incoming[ident]:
+            if gate == "and":
+                report.error(f"/nodes/{index}/gate", f"AND {kind} {ident!r} has no incoming "
+                                                     "edge; connect its enablers or make it 'or'.")
+            else:
+                report.warning(f"/nodes/{index}", f"{kind} {ident!r} has no incoming edge, so "
+                                                  "no attacker can reach it.")
+    goals = [d["id"] for _, d in nodes if d.get("kind") == "goal" and isinstance(d.get("id"), str)]
+    reaches = set(goals)
+    queue = deque(goals)
+    while queue:
+        for source in incoming.get(queue.popleft(), ()):
+            if source not in reaches:
+                reaches.add(source)
+                queue.append(source)
+    for ident, index in node_ids.items():
+        if ident not in reaches:
+            report.warning(f"/nodes/{index}", f"node {ident!r} cannot reach any goal.")
+
+
+def _check_mitigation_targets(
+    report: _Report, mitigations: list[tuple[int, dict]], node_kind: Mapping[str, str]
+) -> None:
+    for index, data in mitigations:
+        blocks = data.get("blocks")
+        if not isinstance(blocks, list) or not blocks:
+            continue
+        kinds = [node_kind.get(b) for b in blocks if isinstance(b, str)]
+        if kinds and all(k == "entry" for k in kinds) and len(kinds) == len(blocks):
+            report.warning(f"/mitigations/{index}/blocks", f"mitigation {data.get('id')!r} "
+                                                           "blocks only entries.")
+
+
+def validate_document(doc: object) -> list[Problem]:
+    """Check a parsed model document against every rule of the format.
+
+    Parameters
+    ----------
+    doc : object
+        What a JSON or YAML parser returned for the file.
+
+    Returns
+    -------
+    list of Problem
+        Every error and warning, in document order within each rule; empty
+        for a clean model.
+
+    Examples
+    --------
+    >>> doc = {"format": "attackgraph", "version": 1, "title": "t",
+    ...        "nodes": [{"id": "E1", "kind": "entry", "label": "start", "gate": "and"}]}
+    >>> [p.pointer for p in validate_document(doc)]
+    ['/nodes/0/gate', '/nodes/0']
+    """
+    report = _Report()
+    if not isinstance(doc, dict):
+        report.error("", f"a model file must hold an object at the top level, "
+                         f"not {_describe(doc)}.")
+        return report.problems
+    if _check_header(report, doc):
+        found = _collect(report, doc)
+        ids = {
+            what: _ids(report, key, what, found[key])
+            for key, what, _ in _LISTS
+            if key != "edges"
+        }
+        for key, _, fields in _LISTS:
+            _check_refs(report, key, found[key], fields, ids)
+        _check_parent_cycles(report, found["components"], ids["component"])
+        node_kind = {
+            d["id"]: d.get("kind")
+            for i, d in found["nodes"]
+            if isinstance(d.get("id"), str) and ids["node"].get(d["id"]) == i
+        }
+        pairs = _check_edges(report, found["edges"], node_kind)
+        if "layout" in doc:
+            _check_layout(report, doc["layout"], ids["node"])
+        _check_graph(report, found["nodes"], ids["node"], pairs)
+        _check_mitigation_targets(report, found["mitigations"], node_kind)
+    if report.dropped:
+        report.problems.append(
+            Problem("", f"{report.dropped} more problems were not listed; fix the ones above "
+                        "first.")
+        )
+    return report.problems
