@@ -1,0 +1,2 @@
+"""Model (and analysis) to pictures: DOT generation, the Graphviz backend and
+canvas layout. Qt-free."""
