@@ -13,6 +13,14 @@ from attackgraph.errors import FormatError
 __all__ = ["atomic_write_bytes", "atomic_write_text", "read_limited"]
 
 
+def _size(count: int) -> str:
+    """A byte count for people: ``64 MiB``, ``1.5 KiB``, ``12 bytes``."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= factor:
+            return f"{count / factor:.3g} {unit}"
+    return f"{count} bytes"
+
+
 def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """Read a whole file, refusing one larger than ``max_bytes``.
 
@@ -37,8 +45,8 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise FormatError(
-                    f"the file is {size / 1048576:.1f} MiB, larger than the limit of "
-                    f"{max_bytes / 1048576:.0f} MiB for model files; set "
+                    f"the file is {_size(size)}, larger than the limit of "
+                    f"{_size(max_bytes)} for model files; set "
                     "ATTACKGRAPH_MAX_FILE_MB to raise it."
                 )
             data = handle.read(max_bytes + 1)
@@ -51,7 +59,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     except OSError as exc:
         raise FormatError(f"the file cannot be read: {exc.strerror or exc}.") from None
     if len(data) > max_bytes:  # grew while reading, or a special file
-        raise FormatError(f"the file is larger than the limit of {max_bytes / 1048576:.0f} MiB "
+        raise FormatError(f"the file is larger than the limit of {_size(max_bytes)} "
                           "for model files; set ATTACKGRAPH_MAX_FILE_MB to raise it.")
     return data
 
@@ -120,4 +128,9 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False) -> None:
     """Write UTF-8 text atomically; see :func:`atomic_write_bytes`."""
-    atomic_write_bytes(path, text.encode("utf-8"), backup=backup)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot be written as UTF-8
+        raise FormatError(f"cannot write {os.fspath(path)}: the text holds a character "
+                          f"UTF-8 cannot encode at offset {exc.start}.") from None
+    atomic_write_bytes(path, data, backup=backup)

@@ -19,7 +19,8 @@ EXIT_USAGE = 2
 EXIT_TOOL = 3
 
 
-def print_problems(filename: str, problems: Iterable[Problem], stream: TextIO | None = None) -> None:
+def print_problems(filename: str, problems: Iterable[Problem],
+                   stream: TextIO | None = None) -> None:
     """Print problems as ``FILE: /pointer: sentence`` lines on standard error."""
     out = stream or sys.stderr
     for problem in problems:

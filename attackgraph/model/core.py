@@ -74,10 +74,10 @@ class AttackModel:
     >>> m.add_edge(Edge("E1", "G1"))
     >>> sorted(m.graph.successors("E1"))
     ['G1']
-    >>> m.add_edge(Edge("G1", "E1"))
+    >>> m.add_edge(Edge("G1", "E1"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    attackgraph.errors.ModelError: Entry 'E1' cannot have incoming edges; an entry is where an attacker starts.
+    attackgraph.errors.ModelError: Entry 'E1' cannot have incoming edges; an entry is ...
     """
 
     def __init__(self, title: str = "Untitled model", description: str | None = None) -> None:
@@ -252,6 +252,7 @@ class AttackModel:
                 changed.append((position, child))
                 self._components.set(child_id, child.replace(parent=comp.parent))
         index, _ = self._components.pop(comp_id)
+        self._emit_changed(changed)
         self._emit("component", "removed", comp_id, comp, None)
         return Removed("component", index, comp, changed=tuple(changed))
 
@@ -259,6 +260,8 @@ class AttackModel:
         """Change a component's id and every reference to it."""
         comp = self._get(self._components, "component", old_id)
         self._check_new_id(self._components, "component", old_id, new_id)
+        if new_id == old_id:
+            return  # nothing changes, so nothing is announced
         self._components.rekey(old_id, new_id, comp.replace(id=new_id))
         for child_id, child in list(self._components.items()):
             if child.parent == old_id:
@@ -309,10 +312,10 @@ class AttackModel:
         --------
         >>> m = AttackModel()
         >>> m.add_node(Node("S1", "step", "Exploit"))
-        >>> m.update_node("S1", gate="and")
+        >>> m.update_node("S1", gate="and")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        attackgraph.errors.ModelError: AND step 'S1' needs at least one incoming edge; connect its enablers first, or keep it 'or'.
+        attackgraph.errors.ModelError: AND step 'S1' needs at least one incoming edge; ...
         """
         old = self._get(self._nodes, "node", node_id)
         if changes.get("id", node_id) != node_id:
@@ -340,7 +343,7 @@ class AttackModel:
         edges = tuple((i, e) for i, e in enumerate(self._edges) if node_id in e.key)
         changed: list[tuple[int, Any]] = []
         dropped: list[tuple[int, Any]] = []
-        for position, (mit_id, mit) in enumerate(self._mitigations.items()):
+        for position, mit in enumerate(self._mitigations.values()):
             if node_id in mit.blocks:
                 (dropped if set(mit.blocks) == {node_id} else changed).append((position, mit))
         for _, mit in changed:
@@ -352,6 +355,7 @@ class AttackModel:
         index, _ = self._nodes.pop(node_id)
         self.graph.remove_node(node_id)
         position = self._layout.pop(node_id, None)
+        self._emit_changed(changed)
         for _, mit in dropped:
             self._emit("mitigation", "removed", mit.id, mit, None)
         for _, edge in edges:
@@ -364,6 +368,8 @@ class AttackModel:
         """Change a node's id and every reference to it (edges, mitigations, layout)."""
         node = self._get(self._nodes, "node", old_id)
         self._check_new_id(self._nodes, "node", old_id, new_id)
+        if new_id == old_id:
+            return  # nothing changes, so nothing is announced
         renamed = node.replace(id=new_id)
         self._nodes.rekey(old_id, new_id, renamed)
         self.graph = nx.relabel_nodes(self.graph, {old_id: new_id}, copy=True)
@@ -473,6 +479,8 @@ class AttackModel:
         """Change a mitigation's id."""
         mit = self._get(self._mitigations, "mitigation", old_id)
         self._check_new_id(self._mitigations, "mitigation", old_id, new_id)
+        if new_id == old_id:
+            return  # nothing changes, so nothing is announced
         self._mitigations.rekey(old_id, new_id, mit.replace(id=new_id))
         self._emit("mitigation", "renamed", old_id, old_id, new_id)
 
@@ -509,6 +517,8 @@ class AttackModel:
         """Change a profile's id."""
         profile = self._get(self._profiles, "profile", old_id)
         self._check_new_id(self._profiles, "profile", old_id, new_id)
+        if new_id == old_id:
+            return  # nothing changes, so nothing is announced
         self._profiles.rekey(old_id, new_id, profile.replace(id=new_id))
         self._emit("profile", "renamed", old_id, old_id, new_id)
 
@@ -547,6 +557,7 @@ class AttackModel:
                 changed.append((position, node))
                 self._set_node(node_id, node.replace(release_fixed=None))
         index, _ = self._releases.pop(release_id)
+        self._emit_changed(changed)
         self._emit("release", "removed", release_id, release, None)
         return Removed("release", index, release, changed=tuple(changed))
 
@@ -554,6 +565,8 @@ class AttackModel:
         """Change a release's id and every reference to it."""
         release = self._get(self._releases, "release", old_id)
         self._check_new_id(self._releases, "release", old_id, new_id)
+        if new_id == old_id:
+            return  # nothing changes, so nothing is announced
         self._releases.rekey(old_id, new_id, release.replace(id=new_id))
         for mit_id, mit in list(self._mitigations.items()):
             if mit.release == old_id:
@@ -566,13 +579,17 @@ class AttackModel:
     # ----------------------------------------------------------------- layout
     @staticmethod
     def _check_position(position: Sequence[float]) -> Position:
-        if (
-            len(position) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
-            or not all(math.isfinite(v) for v in position)
-        ):
-            raise ModelError("A position must be two finite numbers (x, y).")
-        return (float(position[0]), float(position[1]))
+        try:
+            if (
+                len(position) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           for v in position)
+                or not all(math.isfinite(v) for v in position)
+            ):
+                raise ModelError("A position must be two finite numbers (x, y).")
+            return (float(position[0]), float(position[1]))
+        except (TypeError, OverflowError):  # not a sequence; an integer too large
+            raise ModelError("A position must be two finite numbers (x, y).") from None
 
     def set_position(self, node_id: str, position: Sequence[float] | None) -> None:
         """Place a node on the canvas (None forgets its position)."""
@@ -632,6 +649,11 @@ class AttackModel:
             self._emit(old.KIND, "changed", old.id, current, old)
 
     # ---------------------------------------------------------------- helpers
+    def _emit_changed(self, changed: Iterable[tuple[int, Any]]) -> None:
+        """Announce objects a removal changed (given as they were before)."""
+        for _, old in changed:
+            self._emit(old.KIND, "changed", old.id, old, self._store(old.KIND)[old.id])
+
     def _store(self, kind: str) -> OrderedStore[str, Any]:
         return {
             "component": self._components,

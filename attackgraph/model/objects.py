@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
+from attackgraph.errors import ModelError
 from attackgraph.model.schema import (
     ACCESS_VALUES,
     COMPONENT_FIELDS,
@@ -81,7 +82,18 @@ class ModelObject:
         return cls(**kwargs)
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with some fields changed (lists given as any sequence)."""
+        """A copy with some fields changed (lists given as any sequence).
+
+        Raises
+        ------
+        ModelError
+            A name is not a field of this kind of object.
+        """
+        known = {f.name for f in dataclasses.fields(self)}
+        for name in changes:
+            if name not in known:
+                raise ModelError(f"A {self.KIND} has no field {name!r}; its fields are "
+                                 f"{', '.join(sorted(known))}.")
         for spec in self.FIELDS:
             if spec.type in _LIST_TYPES and changes.get(spec.name) is not None:
                 changes[spec.name] = tuple(changes[spec.name])

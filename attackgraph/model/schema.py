@@ -202,7 +202,10 @@ def _choices(choices: Sequence[str]) -> str:
 def _check_number(field: Field, value: object) -> str | None:
     if not _is_number(value):
         return f"'{field.name}' must be a number, not {_type_name(value)}."
-    number = float(value)  # type: ignore[arg-type]
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer with hundreds of digits
+        return f"'{field.name}' must be a finite number, not an integer this large."
     if not math.isfinite(number):
         return f"'{field.name}' must be a finite number, not {value!r}."
     low, high = field.minimum, field.maximum

@@ -274,6 +274,15 @@ def _check_edges(
     return valid
 
 
+def _is_finite_number(value: object) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _check_layout(report: _Report, layout: object, node_ids: Mapping[str, int]) -> None:
     if not isinstance(layout, dict):
         report.error("/layout", f"'layout' must be an object mapping node ids to [x, y], "
@@ -286,10 +295,7 @@ def _check_layout(report: _Report, layout: object, node_ids: Mapping[str, int]) 
         if (
             not isinstance(value, list)
             or len(value) != 2
-            or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                for v in value
-            )
+            or not all(_is_finite_number(v) for v in value)
         ):
             report.error(where, "a layout position must be a list of two finite numbers [x, y].")
 

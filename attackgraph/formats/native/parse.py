@@ -23,6 +23,7 @@ from attackgraph.model.validate import pointer_escape
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_DEPTH",
     "MAX_YAML_VALUES",
     "ParsedText",
     "decode_bytes",
@@ -37,6 +38,9 @@ Syntax = Literal["json", "yaml"]
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 """Largest model file read by default (64 MiB); set ``ATTACKGRAPH_MAX_FILE_MB``
 to change it."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of lists and objects accepted (a model needs about 5)."""
 
 MAX_YAML_VALUES = 5_000_000
 """Most values a YAML document may expand to through aliases."""
@@ -129,6 +133,14 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _value_problem(exc: Exception) -> str:
+    """A parser's ValueError as a sentence a user can act on."""
+    text = str(exc)
+    if "integer string conversion" in text:  # Python's guard against huge integers
+        return "a number has thousands of digits, more than any model needs"
+    return text.rstrip(".")
+
+
 def parse_json(text: str) -> ParsedText:
     """Parse JSON text; duplicate keys and unparseable numbers are errors.
 
@@ -139,10 +151,10 @@ def parse_json(text: str) -> ParsedText:
     --------
     >>> parse_json('{"a": [1, 2]}').data
     {'a': [1, 2]}
-    >>> parse_json('{"a": 1,}')
+    >>> parse_json('{"a": 1,}')  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    attackgraph.errors.FormatError: not valid JSON: Expecting property name enclosed in double quotes.
+    attackgraph.errors.FormatError: not valid JSON: Expecting property name enclosed in ...
     """
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
@@ -151,12 +163,26 @@ def parse_json(text: str) -> ParsedText:
     except RecursionError:
         raise FormatError("the JSON is nested too deeply to be a model file.") from None
     except ValueError as exc:
-        raise FormatError(f"not valid JSON: {exc}.") from None
+        raise FormatError(f"not valid JSON: {_value_problem(exc)}.") from None
     return ParsedText(data, "json")
 
 
 class _SafeLoader(yaml.SafeLoader):
-    """The safe loader without implicit dates (a ``date`` stays a string)."""
+    """The safe loader without implicit dates (a ``date`` stays a string) and
+    without silently dropped duplicate keys (a typo must not pass)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key_node.value[:60]!r} appears twice in one mapping",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 _SafeLoader.yaml_implicit_resolvers = {
@@ -177,8 +203,27 @@ def _children(node: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
             yield str(index), item
 
 
+def _count_distinct(root: yaml.Node) -> int:
+    """How many different nodes the composed document has (aliases shared)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(child for _, child in _children(node))
+    return len(seen)
+
+
 def _check_expansion(root: yaml.Node) -> None:
-    """Refuse recursive aliases and documents that aliases blow up."""
+    """Refuse recursive aliases and documents that aliases blow up.
+
+    Aliases may make a document at most ten times larger than its text
+    spells out (plus some slack), so that a tiny file cannot cost seconds
+    and gigabytes; never more than :data:`MAX_YAML_VALUES` values.
+    """
+    limit = min(MAX_YAML_VALUES, 10 * _count_distinct(root) + 100_000)
     size: dict[int, int] = {}
     on_stack: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -188,10 +233,10 @@ def _check_expansion(root: yaml.Node) -> None:
         if done:
             on_stack.discard(key)
             total = 1 + sum(size[id(child)] for _, child in _children(node))
-            if total > MAX_YAML_VALUES:
+            if total > limit:
                 mark = node.start_mark
                 raise FormatError(
-                    f"YAML aliases expand this document to more than {MAX_YAML_VALUES:,} "
+                    f"YAML aliases expand this document to more than {limit:,} "
                     "values; a model file does not need that (an alias bomb?).",
                     mark.line + 1,
                     mark.column + 1,
@@ -238,13 +283,14 @@ def parse_yaml(text: str) -> ParsedText:
     >>> parsed = parse_yaml("title: demo\\nnodes:\\n  - id: E1\\n")
     >>> parsed.data, parsed.positions["/nodes/0/id"]
     ({'title': 'demo', 'nodes': [{'id': 'E1'}]}, (3, 5))
-    >>> parse_yaml("a: !!python/object/apply:os.system ['true']")
+    >>> parse_yaml("a: !!python/object/apply:os.system ['true']")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    attackgraph.errors.FormatError: not valid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'.
+    attackgraph.errors.FormatError: not valid YAML: could not determine a constructor for ...
     """
-    loader = _SafeLoader(text)
+    loader = None
     try:
+        loader = _SafeLoader(text)  # the reader refuses control characters here
         root = loader.get_single_node()
         if root is None:
             raise FormatError("the file is empty; a model file holds an object with "
@@ -260,14 +306,20 @@ def parse_yaml(text: str) -> ParsedText:
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise FormatError(f"not valid YAML: the control character #x{exc.character:04x} is not "
+                          "allowed in YAML text.", line, column) from None
     except yaml.YAMLError as exc:
         raise FormatError(f"not valid YAML: {exc}.") from None
     except RecursionError:
         raise FormatError("the YAML is nested too deeply to be a model file.") from None
     except (TypeError, ValueError) as exc:  # e.g. unhashable keys, huge integers
-        raise FormatError(f"not valid YAML: {exc}.") from None
+        raise FormatError(f"not valid YAML: {_value_problem(exc)}.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return ParsedText(data, "yaml", positions)
 
 
@@ -301,10 +353,20 @@ def parse_text(text: str, syntax: Syntax | None = None) -> ParsedText:
 
 
 def _check_strings(parsed: ParsedText) -> None:
-    """Refuse lone surrogates, which could never be written back as UTF-8."""
-    stack: list[tuple[str, Any]] = [("", parsed.data)]
+    """Refuse lone surrogates, which could never be written back as UTF-8,
+    and nesting deeper than :data:`MAX_DEPTH`, which the writers could not
+    write back (they recurse)."""
+    stack: list[tuple[str, Any, int]] = [("", parsed.data, 0)]
     while stack:
-        pointer, value = stack.pop()
+        pointer, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            where = parsed.locate(pointer)
+            shown = pointer if len(pointer) <= 60 else pointer[:60] + "..."
+            raise FormatError(
+                f"{shown}: the data is nested more than {MAX_DEPTH} levels deep; "
+                "a model file does not need that.",
+                *(where or (None, None)),
+            )
         if isinstance(value, str):
             bad = value
         elif isinstance(value, dict):
@@ -313,10 +375,10 @@ def _check_strings(parsed: ParsedText) -> None:
                 if isinstance(key, str) and _is_broken(key):
                     bad = key
                     break
-                stack.append((f"{pointer}/{pointer_escape(key)}", item))
+                stack.append((f"{pointer}/{pointer_escape(key)}", item, depth + 1))
         elif isinstance(value, list):
             bad = ""
-            stack.extend((f"{pointer}/{i}", item) for i, item in enumerate(value))
+            stack.extend((f"{pointer}/{i}", item, depth + 1) for i, item in enumerate(value))
         else:
             continue
         if bad and _is_broken(bad):
