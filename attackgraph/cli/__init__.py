@@ -16,7 +16,7 @@ from attackgraph._version import __version__
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
-SUBCOMMANDS: tuple[str, ...] = ("validate", "gui")
+SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "gui")
 """Subcommand modules, in the order ``--help`` lists them."""
 
 DESCRIPTION = """\

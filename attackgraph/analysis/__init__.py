@@ -1,0 +1,40 @@
+"""Analyses of attack-graph models: achievability, chains and the
+mitigations that break them, choke points, what-if, profiles, releases and
+optimal mitigation sets. Pure Python, Qt-free; results are frozen dataclasses.
+
+Modules: :mod:`~.compiled` (integer-indexed snapshot, least fixpoint),
+:mod:`~.scenario` (in-effect mitigations, profile, release),
+:mod:`~.search` (best-first chain enumeration), :mod:`~.necessity`
+(single blockers that cut a node: choke points, "this mitigation alone"),
+:mod:`~.analyze` (the analysis), :mod:`~.program` and :mod:`~.optimize`
+(optimal mitigation sets), :mod:`~.whatif` (incremental switches).
+"""
+
+from attackgraph.analysis.analyze import analyze, open_chains, select_goals
+from attackgraph.analysis.optimize import (
+    FrontierPoint,
+    Optimization,
+    optimal_mitigations,
+    pareto_frontier,
+)
+from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
+from attackgraph.analysis.scenario import Scenario, resolve_scenario
+from attackgraph.analysis.whatif import WhatIf, WhatIfChange
+
+__all__ = [
+    "Analysis",
+    "ChainResult",
+    "FrontierPoint",
+    "GoalResult",
+    "MitigationResult",
+    "Optimization",
+    "Scenario",
+    "WhatIf",
+    "WhatIfChange",
+    "analyze",
+    "open_chains",
+    "optimal_mitigations",
+    "pareto_frontier",
+    "resolve_scenario",
+    "select_goals",
+]

@@ -1,0 +1,398 @@
+"""Best-first enumeration of chains, cheapest first.
+
+A chain of goal g is a minimal node set S with g in A(N \\ S). Every minimal
+S has a well-founded *derivation*: each OR node of S justified by one
+predecessor in S, each AND node by all of them, without a justification
+cycle, every node reachable from g. The search builds derivations backwards
+from g: a state is the set S chosen so far, the *open* nodes still to be
+justified and its cost (the sum of node costs in S). Expanding a state
+justifies one open node (the one of highest level, so that branches meet
+early and share nodes), branching over the predecessors of an OR node.
+
+States are expanded in the order of ``f = cost + h`` (A*), where ``h`` is a
+lower bound on the cost still to add: for each open node u, the cheapest
+derivation of u (a per-node bound computed once, Knuth's generalisation of
+Dijkstra with ``max`` over AND predecessors) minus u itself and minus the
+nodes already in S that could be ancestors of u. Completed derivations come
+out in non-decreasing cost; each distinct set is checked for minimality once.
+Without AND gates the bound is exact and the search walks straight to each
+next-cheapest chain.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import insort
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from attackgraph.analysis.compiled import CompiledGraph
+
+__all__ = [
+    "ChainSearchResult",
+    "derivable_within",
+    "derivation_bounds",
+    "enumerate_chains",
+    "is_minimal",
+]
+
+INF = math.inf
+Justification = tuple[tuple[int, tuple[int, ...]], ...]
+Child = tuple[tuple[int, ...], tuple[int, ...], Justification]
+
+
+def derivation_bounds(graph: CompiledGraph, usable: Sequence[int]) -> tuple[list[float], list[int]]:
+    """Lower bound on the cost of any derivation of each node.
+
+    ``bound[v] = cost[v] + (0 | min over OR predecessors | max over AND
+    predecessors)``; ``inf`` when v cannot be derived from usable nodes.
+
+    Parameters
+    ----------
+    graph : CompiledGraph
+        The graph.
+    usable : sequence of int
+        ``1`` for the nodes a derivation may use.
+
+    Returns
+    -------
+    bound : list of float
+        The bounds.
+    best : list of int
+        For an OR node, the predecessor that attains the bound (-1
+        otherwise); following it (and all predecessors of AND nodes) from a
+        node gives a well-founded derivation.
+    """
+    n = graph.size
+    preds, succs, is_and, cost = graph.preds, graph.succs, graph.is_and, graph.cost
+    bound = [INF] * n
+    tentative = [INF] * n
+    best = [-1] * n
+    need = [len(preds[v]) for v in range(n)]
+    heap = [(cost[v], v) for v in range(n) if graph.is_entry[v] and usable[v]]
+    heapq.heapify(heap)
+    while heap:
+        d, v = heapq.heappop(heap)
+        if bound[v] != INF:
+            continue
+        bound[v] = d
+        for w in succs[v]:
+            if bound[w] != INF or not usable[w]:
+                continue
+            if is_and[w]:
+                need[w] -= 1
+                if need[w] == 0:  # v is the last, hence the costliest, predecessor
+                    heapq.heappush(heap, (d + cost[w], w))
+            elif d + cost[w] < tentative[w]:
+                tentative[w] = d + cost[w]
+                best[w] = v
+                heapq.heappush(heap, (d + cost[w], w))
+    return bound, best
+
+
+def derivable_within(graph: CompiledGraph, nodes: frozenset[int] | set[int], goal: int) -> bool:
+    """Whether ``goal`` is in A(N \\ nodes), i.e. achievable using only ``nodes``."""
+    preds, succs, is_and = graph.preds, graph.succs, graph.is_and
+    stack = [v for v in nodes if graph.is_entry[v]]
+    done = set(stack)
+    need: dict[int, int] = {}
+    while stack:
+        v = stack.pop()
+        for w in succs[v]:
+            if w not in nodes or w in done:
+                continue
+            if is_and[w]:
+                left = need.get(w, len(preds[w])) - 1
+                need[w] = left
+                if left:
+                    continue
+            done.add(w)
+            stack.append(w)
+    return goal in done
+
+
+def is_minimal(graph: CompiledGraph, nodes: frozenset[int], goal: int) -> bool:
+    """Whether a derivable set is minimal: removing any node but the goal
+    makes the goal underivable (monotonicity makes single removals enough)."""
+    preds, is_and, is_entry = graph.preds, graph.is_and, graph.is_entry
+    # A derivation in which every OR node has one predecessor in the set
+    # is minimal: removing a node cuts the only support of the nodes above it.
+    if all(is_entry[v] or is_and[v] or sum(p in nodes for p in preds[v]) == 1 for v in nodes):
+        return True
+    return not any(v != goal and derivable_within(graph, nodes - {v}, goal) for v in nodes)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainSearchResult:
+    """What a chain search found.
+
+    Attributes
+    ----------
+    chains : tuple of (int, frozenset of int)
+        ``(goal, nodes)`` of every chain found (more than the limit when
+        ties had to be resolved), unsorted.
+    exhausted : dict
+        For each searched goal, whether all of its chains were found.
+    truncated : bool
+        Whether chains exist beyond the ``limit`` cheapest.
+    """
+
+    chains: tuple[tuple[int, frozenset[int]], ...]
+    exhausted: dict[int, bool]
+    truncated: bool
+
+
+class _Search:
+    """The A* state space over partial derivations (see the module text)."""
+
+    def __init__(self, graph: CompiledGraph, usable: Sequence[int],
+                 bound: list[float] | None = None) -> None:
+        self.graph = graph
+        self.bound = bound if bound is not None else derivation_bounds(graph, usable)[0]
+        self.rest_bound = [b - c for b, c in zip(self.bound, graph.cost, strict=True)]
+        order = sorted(range(graph.size), key=lambda v: (-graph.level[v], v))
+        self.by_rank = order
+        self.rank = [0] * graph.size
+        for r, v in enumerate(order):
+            self.rank[v] = r
+
+    def heuristic(self, nodes: frozenset[int], opens: Sequence[int], entry_cost: float) -> float:
+        """Admissible lower bound on the cost still to add.
+
+        For each open node u: its cheapest derivation, minus u, minus what S
+        may already hold of it (nodes of S that can enable u: a lower level,
+        or u's own component). Without cycles, justified nodes never lie
+        below an open node (nodes are justified highest level first), so
+        those are the entries of S and the open nodes of lower level.
+        """
+        graph = self.graph
+        level, cost = graph.level, graph.cost
+        by_rank, rest_bound = self.by_rank, self.rest_bound
+        best = 0.0
+        if not graph.cyclic:
+            # opens are sorted by decreasing level: walk from the lowest up.
+            below = entry_cost
+            index = len(opens) - 1
+            while index >= 0:
+                u = by_rank[opens[index]]
+                lu = level[u]
+                group = 0.0
+                j = index
+                while j >= 0 and level[by_rank[opens[j]]] == lu:
+                    w = by_rank[opens[j]]
+                    if rest_bound[w] - below > best:
+                        best = rest_bound[w] - below
+                    group += cost[w]
+                    j -= 1
+                below += group
+                index = j
+            return best
+        scc = graph.scc
+        for r in opens:
+            u = by_rank[r]
+            b = rest_bound[u]
+            if b <= best:
+                continue
+            lu = level[u]
+            share = 0.0
+            for w in nodes:
+                if level[w] < lu or (w != u and scc[w] == scc[u]):
+                    share += cost[w]
+            if b - share > best:
+                best = b - share
+        return best
+
+    def redundant(self, nodes: frozenset[int], opens: Sequence[int], chosen: Sequence[int],
+                  justified: int) -> bool:
+        """Whether every completion of a state is provably not minimal (no cycles).
+
+        Just after ``justified`` was justified by ``chosen``: if a chosen node
+        also enables another justified OR node w, the nodes strictly between
+        them in level may have become redundant. A justified non-entry node x
+        lies on no derivation of an open node (open nodes sit at lower
+        levels), so if g follows from S without x, the open nodes taken as
+        given, then every completion stays derivable without x.
+        """
+        graph = self.graph
+        if graph.cyclic:
+            return False
+        level, succs, is_and, is_entry = graph.level, graph.succs, graph.is_and, graph.is_entry
+        open_set = {self.by_rank[r] for r in opens}
+        for p in chosen:
+            for w in succs[p]:
+                if (w == justified or w not in nodes or w in open_set or is_and[w]
+                        or level[w] - level[p] < 2):
+                    continue
+                low, high = level[p], level[w]
+                for x in nodes:
+                    if (low < level[x] < high and x not in open_set and not is_entry[x]
+                            and self._derivable_without(nodes, open_set, x)):
+                        return True
+        return False
+
+    def _derivable_without(self, nodes: frozenset[int], given: set[int], removed: int) -> bool:
+        """Whether the goal of ``nodes`` (its top node) follows from ``nodes``
+        minus ``removed``, with entries and ``given`` achieved."""
+        graph = self.graph
+        preds, succs, is_and = graph.preds, graph.succs, graph.is_and
+        stack = [v for v in nodes if (graph.is_entry[v] or v in given) and v != removed]
+        done = set(stack)
+        need: dict[int, int] = {}
+        while stack:
+            v = stack.pop()
+            for w in succs[v]:
+                if w not in nodes or w in done or w == removed:
+                    continue
+                if is_and[w]:
+                    left = need.get(w, len(preds[w])) - 1
+                    need[w] = left
+                    if left:
+                        continue
+                done.add(w)
+                stack.append(w)
+        return len(done) == len(nodes) - 1 or self._top(nodes) in done
+
+    def _top(self, nodes: frozenset[int]) -> int:
+        return min(nodes, key=self.rank.__getitem__)
+
+    def closes_cycle(self, just: Justification, start: int, target: int) -> bool:
+        """Whether ``target`` is reachable from ``start`` along justifications."""
+        adjacency = dict(just)
+        stack, seen = [start], {start}
+        while stack:
+            v = stack.pop()
+            if v == target:
+                return True
+            for p in adjacency.get(v, ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return False
+
+    def children(self, nodes: frozenset[int], opens: tuple[int, ...],
+                 just: Justification) -> list[Child]:
+        """Justify the first open node every possible way.
+
+        Returns ``(added nodes, open, just)`` per child; the child's set is
+        ``nodes`` plus the added nodes, built only if the child is expanded.
+        """
+        graph = self.graph
+        v = self.by_rank[opens[0]]
+        rest = opens[1:]
+        cyclic = graph.cyclic
+        scc_v = graph.scc[v]
+        options: list[tuple[int, ...]]
+        if graph.is_and[v]:
+            options = [graph.preds[v]]
+        else:
+            options = [(p,) for p in graph.preds[v] if self.bound[p] != INF]
+        out = []
+        for chosen in options:
+            if cyclic and any(p in nodes and graph.scc[p] == scc_v
+                              and self.closes_cycle(just, p, v) for p in chosen):
+                continue
+            new = tuple(p for p in chosen if p not in nodes)
+            opened = list(rest)
+            for p in new:
+                if not graph.is_entry[p]:
+                    insort(opened, self.rank[p])
+            child_just = (*just, (v, chosen)) if cyclic else just
+            if not cyclic and self.redundant(nodes.union(new) if new else nodes, opened,
+                                             chosen, v):
+                continue
+            out.append((new, tuple(opened), child_just))
+        return out
+
+
+def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequence[int],
+                     limit: int, max_expansions: int = 1_000_000,
+                     bound: list[float] | None = None) -> ChainSearchResult:
+    """The ``limit`` cheapest chains over all ``goals`` (and enough more to
+    sort ties and to know whether more exist).
+
+    Parameters
+    ----------
+    graph : CompiledGraph
+        The graph.
+    usable : sequence of int
+        ``1`` for the nodes chains may contain (the profile's allowed nodes).
+    goals : sequence of int
+        Goal nodes to search.
+    limit : int
+        How many chains to list in all.
+    max_expansions : int
+        Safety stop on the number of expanded states; reaching it marks the
+        result truncated and the counts of unfinished goals unknown.
+    bound : list of float, optional
+        :func:`derivation_bounds` of ``usable``, when already computed.
+
+    Returns
+    -------
+    ChainSearchResult
+        Every chain with a cost up to that of the ``limit``-th cheapest, at
+        least one more when it exists, and which goals were exhausted.
+    """
+    search = _Search(graph, usable, bound)
+    cost_of, is_entry = graph.cost, graph.is_entry
+    # (f, open count, -cost, seq, goal, cost, entry cost, parent set, added, open, just)
+    heap: list[tuple] = []
+    live = {g: 0 for g in goals}
+    seq = 0
+    for g in goals:
+        if usable[g] and search.bound[g] != INF:
+            opens = () if is_entry[g] else (search.rank[g],)
+            entry_cost = cost_of[g] if is_entry[g] else 0.0
+            heap.append((search.bound[g], len(opens), -cost_of[g], seq, g, cost_of[g],
+                         entry_cost, frozenset(), (g,), opens, ()))
+            live[g] += 1
+            seq += 1
+    heapq.heapify(heap)
+    seen_states: set[tuple] = set()
+    seen_sets: set[tuple[int, frozenset[int]]] = set()
+    found: list[tuple[int, frozenset[int]]] = []
+    cheapest: list[float] = []  # max-heap (negated) of the `limit` smallest costs found
+    expansions = 0
+    stopped = False
+    while heap:
+        f = heap[0][0]
+        if len(found) > limit:
+            cutoff = -cheapest[0] if limit else -INF
+            if f > cutoff + 1e-9 * max(1.0, abs(cutoff)):
+                stopped = True
+                break
+        if expansions >= max_expansions:
+            stopped = True
+            break
+        f, _, _, _, g, cost, entry_cost, parent, added, opens, just = heapq.heappop(heap)
+        live[g] -= 1
+        nodes = parent.union(added) if added else parent
+        key = (g, nodes, opens, just)
+        if key in seen_states:
+            continue
+        seen_states.add(key)
+        expansions += 1
+        if not opens:
+            if (g, nodes) in seen_sets:
+                continue
+            seen_sets.add((g, nodes))
+            if is_minimal(graph, nodes, g):
+                found.append((g, nodes))
+                exact = math.fsum(cost_of[v] for v in nodes)
+                if len(cheapest) < limit:
+                    heapq.heappush(cheapest, -exact)
+                elif limit and exact < -cheapest[0]:
+                    heapq.heapreplace(cheapest, -exact)
+            continue
+        for new, child_opens, child_just in search.children(nodes, opens, just):
+            child_cost = cost + sum(cost_of[p] for p in new)
+            child_entry = entry_cost + sum(cost_of[p] for p in new if is_entry[p])
+            view = nodes.union(new) if graph.cyclic and new else nodes
+            child_f = max(f, child_cost + search.heuristic(view, child_opens, child_entry))
+            heapq.heappush(heap, (child_f, len(child_opens), -child_cost, seq, g, child_cost,
+                                  child_entry, nodes, new, child_opens, child_just))
+            live[g] += 1
+            seq += 1
+    exhausted = {g: not (stopped and live[g] > 0) for g in goals}
+    truncated = len(found) > limit or (stopped and any(live[g] > 0 for g in goals))
+    return ChainSearchResult(tuple(found), exhausted, truncated)

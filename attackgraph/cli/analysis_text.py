@@ -1,0 +1,163 @@
+"""Formatting of analysis results for the terminal (80 columns) and CSV.
+
+Shared by ``analyze``, ``optimize`` and ``check``; imports no heavy module,
+only the result types for annotations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from attackgraph.analysis.optimize import Optimization
+    from attackgraph.analysis.results import Analysis, ChainResult
+
+__all__ = ["add_state_options", "analysis_csv", "analysis_text", "chain_lines", "chains_csv",
+           "number",
+           "optimization_text", "state_kwargs"]
+
+WIDTH = 80
+
+
+def add_state_options(parser: argparse.ArgumentParser, *, what_if: bool = True) -> None:
+    """The options that choose the analysed state (``--profile`` ...)."""
+    parser.add_argument("file", metavar="FILE", help="model file")
+    parser.add_argument("--profile", metavar="ID", help="restrict to what this attacker profile "
+                        "allows")
+    parser.add_argument("--goal", metavar="ID", action="append", dest="goals",
+                        help="only this goal (repeatable; default: every goal)")
+    if what_if:
+        parser.add_argument("--with", metavar="M", action="append", dest="switch_on",
+                            default=[], help="what-if: switch mitigation M on (repeatable)")
+        parser.add_argument("--without", metavar="M", action="append", dest="switch_off",
+                            default=[], help="what-if: switch mitigation M off (repeatable)")
+    parser.add_argument("--at-release", metavar="R", help="the state of the model at release R")
+
+
+def state_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of the analyses from the state options."""
+    return {
+        "profile": args.profile,
+        "goals": args.goals,
+        "switch_on": tuple(getattr(args, "switch_on", ()) or ()),
+        "switch_off": tuple(getattr(args, "switch_off", ()) or ()),
+        "at_release": args.at_release,
+    }
+
+
+def number(value: float | None) -> str:
+    """A number without a useless ``.0`` (``-`` for None).
+
+    Examples
+    --------
+    >>> number(4.0), number(0.25), number(None)
+    ('4', '0.25', '-')
+    """
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False) or [indent]
+
+
+def _ids(values: Sequence[str]) -> str:
+    return ", ".join(values) if values else "-"
+
+
+def chain_lines(chain: ChainResult) -> list[str]:
+    """A chain in a few lines: header, nodes, breaking mitigations."""
+    state = "open" if chain.open else "broken"
+    head = f"{chain.id:<5} cost {number(chain.cost):<6} p {chain.probability:<9.3g} {state:<6}"
+    lines = _wrap(f"{head} -> {chain.goal}", "")
+    lines += _wrap(" > ".join(chain.nodes), "      ")
+    lines += _wrap(f"broken by: {_ids(chain.broken_by)}", "      ")
+    return lines
+
+
+def analysis_text(result: Analysis, optimization: Optimization | None = None,
+                  top_chains: int = 20) -> str:
+    """The readable report of ``analyze``."""
+    lines = [f"{result.title}"[:WIDTH]]
+    context = []
+    if result.profile:
+        context.append(f"profile {result.profile}")
+    if result.at_release:
+        context.append(f"at release {result.at_release}")
+    if context:
+        lines.append(", ".join(context))
+    lines += _wrap(f"In effect: {_ids(result.in_effect)}", "")
+    width = min(max((len(g.id) for g in result.goals), default=4), 40)
+    lines += ["", "Goals", f"  {'goal':<{width}} {'reachable':<9} {'chains':>6} {'open':>6}"]
+    for goal in result.goals:
+        chains = "?" if goal.chains is None else str(goal.chains)
+        opened = "?" if goal.open_chains is None else str(goal.open_chains)
+        lines.append(f"  {goal.id:<{width}} {'yes' if goal.reachable else 'no':<9} "
+                     f"{chains:>6} {opened:>6}"[:WIDTH])
+        if goal.choke_points:
+            lines += _wrap("choke points: " + _ids(goal.choke_points), "    ")
+    shown = result.chains[:top_chains]
+    more = " (more exist)" if result.truncated else ""
+    lines += ["", f"Cheapest chains: {len(result.chains)} listed{more}"
+              + (f", first {len(shown)} shown" if len(shown) < len(result.chains) else "")]
+    for chain in shown:
+        lines += chain_lines(chain)
+    ranked = sorted(result.mitigations, key=lambda m: -len(m.breaks))
+    width = min(max((len(m.id) for m in ranked), default=10), 40)
+    lines += ["", "Mitigations by listed chains broken",
+              f"  {'mitigation':<{width}} {'breaks':>6}  state"]
+    for mit in ranked:
+        state = "in effect" if mit.in_effect else ("partial" if not mit.full else "")
+        lines.append(f"  {mit.id:<{width}} {len(mit.breaks):>6}  {state}"[:WIDTH])
+        if mit.makes_unreachable:
+            lines += _wrap("alone makes unreachable: " + _ids(mit.makes_unreachable), "    ")
+    if optimization is not None:
+        lines += ["", *optimization_text(optimization).splitlines()]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def optimization_text(result: Optimization) -> str:
+    """The readable report of ``optimize``."""
+    lines = ["Optimal mitigation set"]
+    lines += _wrap(f"Goals: {_ids(result.goals)}", "  ")
+    lines.append(f"  Status: {result.status} ({result.seconds:.2f} s)")
+    if result.status == "infeasible":
+        lines += _wrap("Unblockable goals (reachable whatever is switched on): "
+                       + _ids(result.unblockable), "  ")
+        return "\n".join(lines) + "\n"
+    if result.budget is not None:
+        lines.append(f"  Budget: {number(result.budget)}")
+    lines += _wrap(f"Mitigations: {_ids(result.mitigations or ())}", "  ")
+    lines.append(f"  Cost: {number(result.cost)}   proven bound: {number(result.bound)}")
+    if result.budget is not None:
+        lines += _wrap(f"Blocked goals: {_ids(result.blocked_goals or ())}", "  ")
+        lines.append(f"  Impact blocked: {number(result.impact_blocked)}")
+    return "\n".join(lines) + "\n"
+
+
+def analysis_csv(result: Analysis) -> str:
+    """The chain x mitigation matrix: one row per listed chain, one column per
+    mitigation (``1`` when it breaks the chain, else ``0``)."""
+    return chains_csv(result.chains, [m.id for m in result.mitigations])
+
+
+def chains_csv(chains: Sequence[ChainResult], mit_ids: Sequence[str]) -> str:
+    """Chains as a chain x mitigation matrix (see :func:`analysis_csv`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["chain", "goal", "cost", "probability", "open", "nodes", *mit_ids])
+    for chain in chains:
+        broken = set(chain.broken_by)
+        writer.writerow([chain.id, chain.goal, number(chain.cost), repr(chain.probability),
+                         "true" if chain.open else "false", " > ".join(chain.nodes),
+                         *("1" if m in broken else "0" for m in mit_ids)])
+    return out.getvalue()
