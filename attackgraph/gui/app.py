@@ -8,7 +8,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["flagship_path", "run_app"]
+__all__ = ["flagship_path", "resource_path", "run_app"]
 
 FLAGSHIP = "azure-sphere-2020.attackgraph.json"
 
@@ -18,12 +18,19 @@ def flagship_path() -> Path:
     return Path(str(resources.files("attackgraph") / "data" / FLAGSHIP))
 
 
+def resource_path(*parts: str) -> Path:
+    """A file of the bundled ``resources/`` folder (icons, catalogs)."""
+    return Path(str(resources.files("attackgraph").joinpath("resources", *parts)))
+
+
 def _make_app(offscreen: bool):
     if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(QIcon(str(resource_path("icons", "attackgraph.svg"))))
     app.setApplicationName("attackgraph")
     app.setOrganizationName("attackgraph")
     app.setApplicationDisplayName("attackgraph")
@@ -63,13 +70,17 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
     from attackgraph.gui.autosave import find_recoveries
     from attackgraph.gui.mainwindow import MainWindow
 
-    window = MainWindow(restore=screenshot is None)
     target = path or str(flagship_path())
-    if not window.open_path(target):
-        for problem in window.document.warnings:
-            print(problem.format(target), file=sys.stderr)
-        if screenshot is not None:
+    if screenshot is not None:
+        from attackgraph.formats import check_file
+
+        checked = check_file(target)
+        if checked.model is None:  # no window to show the problems in: print them
+            for problem in checked.problems:
+                print(problem.format(target), file=sys.stderr)
             return 1
+    window = MainWindow(restore=screenshot is None)
+    window.open_path(target)
     if screenshot is not None:
         window.resize(*size)
         window.show()
