@@ -7,8 +7,6 @@ only the result types for annotations.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -151,13 +149,8 @@ def analysis_csv(result: Analysis) -> str:
 
 
 def chains_csv(chains: Sequence[ChainResult], mit_ids: Sequence[str]) -> str:
-    """Chains as a chain x mitigation matrix (see :func:`analysis_csv`)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["chain", "goal", "cost", "probability", "open", "nodes", *mit_ids])
-    for chain in chains:
-        broken = set(chain.broken_by)
-        writer.writerow([chain.id, chain.goal, number(chain.cost), repr(chain.probability),
-                         "true" if chain.open else "false", " > ".join(chain.nodes),
-                         *("1" if m in broken else "0" for m in mit_ids)])
-    return out.getvalue()
+    """Chains as a chain x mitigation matrix (see :func:`analysis_csv`); the
+    render layer's CSV writer, shared with ``export``."""
+    from attackgraph.render.table import chains_csv as matrix
+
+    return matrix(chains, mit_ids)

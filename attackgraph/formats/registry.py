@@ -15,6 +15,7 @@ from attackgraph.errors import FormatError, ModelError, Problem
 from attackgraph.fileio import atomic_write_text, read_limited
 from attackgraph.formats.native import CheckedModel, check_bytes, generate_json, generate_yaml
 from attackgraph.formats.native.parse import max_file_bytes
+from attackgraph.formats.svg import check_svg, looks_like_svg
 from attackgraph.model import AttackModel
 
 __all__ = [
@@ -81,6 +82,13 @@ FORMATS: list[ModelFormat] = [
         check=lambda raw: check_bytes(raw, "yaml"),
         generate=generate_yaml,
         sniff=_native_yaml,
+    ),
+    ModelFormat(
+        "svg",
+        "attackgraph diagram (SVG with the model inside)",
+        (".svg",),
+        check=check_svg,
+        sniff=looks_like_svg,
     ),
 ]
 """Registered formats; more specific suffixes (``.stix.json``) are matched

@@ -1,17 +1,28 @@
-"""The only place that runs Graphviz: ``dot`` with a timeout, and a missing
-or failing executable turned into one clear :class:`RenderError`."""
+"""The only place that runs Graphviz: ``dot`` with a timeout and a
+cancellation event, and a missing or failing executable turned into one
+clear :class:`RenderError`."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
+import threading
+import time
 
 from attackgraph.errors import RenderError
 
-__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "dot_available", "run_graphviz"]
+__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "RenderCancelled", "dot_available",
+           "run_graphviz"]
 
 DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = "Graphviz is not installed: install it with 'sudo apt install graphviz'."
+_POLL = 0.05
+"""Seconds between checks of the cancellation event."""
+
+
+class RenderCancelled(RenderError):
+    """A Graphviz run was stopped through its cancellation event."""
 
 
 def dot_available(engine: str = "dot") -> bool:
@@ -19,8 +30,15 @@ def dot_available(engine: str = "dot") -> bool:
     return shutil.which(engine) is not None
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired, OSError, ValueError):
+        proc.communicate(timeout=5)
+
+
 def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
-                 timeout: float = DEFAULT_TIMEOUT) -> bytes:
+                 timeout: float = DEFAULT_TIMEOUT,
+                 cancel: threading.Event | None = None) -> bytes:
     """Run a Graphviz engine on DOT text and return its output.
 
     Parameters
@@ -33,6 +51,8 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
         ``dot`` (default) or another Graphviz layout program.
     timeout : float
         Seconds before the run is stopped.
+    cancel : threading.Event, optional
+        Set it from another thread to stop the run; checked every 50 ms.
 
     Returns
     -------
@@ -41,26 +61,49 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
 
     Raises
     ------
+    RenderCancelled
+        ``cancel`` was set (the process is killed and reaped).
     RenderError
         Graphviz is missing, failed, or took longer than ``timeout``.
     """
     executable = shutil.which(engine)
     if executable is None:
         raise RenderError(INSTALL_HINT)
+    if cancel is not None and cancel.is_set():
+        raise RenderCancelled(f"Graphviz {engine} was cancelled.")
+    data = dot_source.encode("utf-8", "replace")
     try:
-        proc = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+        proc = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
             [executable, f"-T{output_format}"],
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was "
-                          "stopped.") from None
     except OSError as exc:
         raise RenderError(f"Graphviz {engine} could not run: {exc.strerror or exc}.") from None
+    deadline = time.monotonic() + timeout
+    slice_ = _POLL if cancel is not None else timeout
+    pending: bytes | None = data
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _stop(proc)
+                raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was "
+                                  "stopped.")
+            try:
+                # communicate() may be called again after a timeout without
+                # losing input or output (the input is given only once).
+                out, err = proc.communicate(pending, timeout=min(slice_, remaining))
+                break
+            except subprocess.TimeoutExpired:
+                pending = None
+                if cancel is not None and cancel.is_set():
+                    _stop(proc)
+                    raise RenderCancelled(f"Graphviz {engine} was cancelled.") from None
+    except BaseException:
+        if proc.poll() is None:
+            _stop(proc)
+        raise
     if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = err.decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz {engine} failed: {detail[-1] if detail else 'no output'}")
-    return proc.stdout
+    return out

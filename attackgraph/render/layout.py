@@ -12,14 +12,14 @@ Two layouts give ``{node id: (x, y)}`` with node centres in canvas pixels
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
-
-import graphviz
 
 from attackgraph.errors import RenderError
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import run_graphviz
+from attackgraph.render.dot import layout_dot
 
 __all__ = [
     "DOT_LAYOUT_LIMIT",
@@ -171,61 +171,45 @@ def layered_layout(model: AttackModel, *, x_gap: float = X_GAP,
     return {nid: positions[nid] for nid in model.nodes}
 
 
-def layout_dot(model: AttackModel) -> str:
-    """DOT text for laying out ``model`` (sizes and clusters, no styling)."""
-    dot = graphviz.Digraph("layout")
-    dot.attr(rankdir="LR", nodesep="0.45", ranksep="0.9", splines="false")
-    dot.attr("node", shape="box", fixedsize="true", width=f"{NODE_WIDTH / 72:.3f}",
-             height=f"{NODE_HEIGHT / 72:.3f}", label="")
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for cid, comp in model.components.items():
-        children[comp.parent].append(cid)
-    members: dict[str | None, list[str]] = defaultdict(list)
-    for nid, node in model.nodes.items():
-        members[node.component].append(nid)
-    index = {cid: i for i, cid in enumerate(model.components)}
-
-    def fill(graph: graphviz.Digraph, comp_id: str | None) -> None:
-        for nid in members[comp_id]:
-            graph.node(f"n{model_index[nid]}")
-        for child in children[comp_id]:
-            with graph.subgraph(name=f"cluster_{index[child]}") as sub:
-                sub.attr(margin="18")
-                fill(sub, child)
-
-    model_index = {nid: i for i, nid in enumerate(model.nodes)}
-    fill(dot, None)
-    for edge in model.edges:
-        dot.edge(f"n{model_index[edge.source]}", f"n{model_index[edge.target]}")
-    return dot.source
-
-
-def graphviz_layout(model: AttackModel, *, timeout: float = 60.0) -> Positions:
+def graphviz_layout(model: AttackModel, *, timeout: float = 60.0,
+                    cancel: threading.Event | None = None) -> Positions:
     """Positions from Graphviz ``dot``, left to right, with component clusters.
+
+    The graph is :func:`attackgraph.render.dot.layout_dot`: the diagram's
+    clusters and edges with every node a :data:`NODE_WIDTH` x
+    :data:`NODE_HEIGHT` box, so that the canvas and exported diagrams agree.
+
+    Parameters
+    ----------
+    model : AttackModel
+    timeout : float
+        Seconds before ``dot`` is stopped.
+    cancel : threading.Event, optional
+        Set it to stop a running layout (raises
+        :class:`~attackgraph.render.backend.RenderCancelled`).
 
     Raises
     ------
     RenderError
-        Graphviz is missing, failed or timed out.
+        Graphviz is missing, failed, timed out or was cancelled.
     """
     if not model.nodes:
         return {}
-    raw = run_graphviz(layout_dot(model), "json", timeout=timeout)
+    source = layout_dot(model, width=NODE_WIDTH, height=NODE_HEIGHT)
+    raw = run_graphviz(source, "json", timeout=timeout, cancel=cancel)
     try:
         objects = json.loads(raw)["objects"]
     except (ValueError, KeyError, TypeError) as exc:
         raise RenderError(f"Graphviz returned output that could not be read: {exc}.") from None
-    ids = list(model.nodes)
     positions: Positions = {}
     for obj in objects:
         name, pos = obj.get("name", ""), obj.get("pos")
-        if not (name.startswith("n") and name[1:].isdigit() and pos):
-            continue
-        x, y = (float(v) for v in pos.split(","))
-        positions[ids[int(name[1:])]] = (round(x, 1), round(-y, 1))
-    if len(positions) != len(ids):
+        if name in model.nodes and pos and "nodes" not in obj:
+            x, y = (float(v) for v in pos.split(","))
+            positions[name] = (round(x, 1), round(-y, 1))
+    if len(positions) != len(model.nodes):
         raise RenderError("Graphviz did not place every node.")
-    return {nid: positions[nid] for nid in ids}
+    return {nid: positions[nid] for nid in model.nodes}
 
 
 def auto_layout(model: AttackModel, *, prefer_dot: bool = True) -> tuple[Positions, str]:

@@ -1,0 +1,207 @@
+"""Everything a report shows, computed once: the analysis in the chosen
+state, the optimal set and the Pareto frontier (budget variants), the
+release timeline and the attacker profiles.
+
+:func:`collect_report` is shared by the HTML and Markdown reports and by
+the desktop app, which passes its own live analysis in.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from attackgraph.analysis import (
+    Analysis,
+    FrontierPoint,
+    Optimization,
+    analyze,
+    optimal_mitigations,
+    pareto_frontier,
+)
+from attackgraph.model import AttackModel
+from attackgraph.render.backend import RenderCancelled
+
+__all__ = ["ProfileRow", "ReleaseRow", "ReportData", "collect_report"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    """The state of the model at one release.
+
+    Attributes
+    ----------
+    release, label : str
+        The release.
+    date : str or None
+    open_chains : int
+        Open chains to the analysed goals (listed ones when not ``exact``).
+    exact : bool
+        Whether every chain was enumerated.
+    reachable : tuple of str
+        Reachable goals.
+    in_effect : int
+        Number of mitigations in effect.
+    """
+
+    release: str
+    label: str
+    date: str | None
+    open_chains: int
+    exact: bool
+    reachable: tuple[str, ...]
+    in_effect: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    """The state of the model for one attacker profile.
+
+    Attributes
+    ----------
+    profile, label : str
+    access : tuple of str
+        Positions the attacker reaches.
+    max_skill : str
+    open_chains : int
+    exact : bool
+    reachable : tuple of str
+    """
+
+    profile: str
+    label: str
+    access: tuple[str, ...]
+    max_skill: str
+    open_chains: int
+    exact: bool
+    reachable: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """The content of a report.
+
+    Attributes
+    ----------
+    analysis : Analysis
+        The analysis in the chosen state.
+    switch_on, switch_off : tuple of str
+        The what-if switches it includes.
+    optimization : Optimization or None
+        Cheapest set that makes the reachable goals unreachable (None when
+        no goal is reachable).
+    frontier : tuple of FrontierPoint
+        Cost against impact left reachable: the budget variants.
+    total_impact : float
+        Impact of the analysed goals reachable now.
+    timeline : tuple of ReleaseRow
+        One row per release, oldest first.
+    profiles : tuple of ProfileRow
+        One row per attacker profile.
+    """
+
+    analysis: Analysis
+    switch_on: tuple[str, ...]
+    switch_off: tuple[str, ...]
+    optimization: Optimization | None
+    frontier: tuple[FrontierPoint, ...]
+    total_impact: float
+    timeline: tuple[ReleaseRow, ...]
+    profiles: tuple[ProfileRow, ...]
+
+    @property
+    def open_chains(self) -> int:
+        """Open chains to the analysed goals (listed ones if truncated)."""
+        return _open_count(self.analysis)[0]
+
+
+def _open_count(result: Analysis) -> tuple[int, bool]:
+    counts = [g.open_chains for g in result.goals]
+    if all(c is not None for c in counts):
+        return sum(c for c in counts if c is not None), True
+    return sum(1 for c in result.chains if c.open), False
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise RenderCancelled("The report was cancelled.")
+
+
+def collect_report(
+    model: AttackModel,
+    *,
+    analysis: Analysis | None = None,
+    profile: str | None = None,
+    goals: Sequence[str] | None = None,
+    switch_on: Sequence[str] = (),
+    switch_off: Sequence[str] = (),
+    at_release: str | None = None,
+    max_chains: int = 1000,
+    time_limit: float = 10.0,
+    cancel: threading.Event | None = None,
+) -> ReportData:
+    """Compute the content of a report.
+
+    Parameters
+    ----------
+    model : AttackModel
+        The model.
+    analysis : Analysis, optional
+        An analysis already made with these options (the app's live one);
+        computed when omitted.
+    profile, goals, switch_on, switch_off, at_release, max_chains
+        The state, as for :func:`~attackgraph.analysis.analyze`.
+    time_limit : float
+        Seconds for each optimisation.
+    cancel : threading.Event, optional
+        Checked between the steps (raises ``RenderCancelled``).
+
+    Returns
+    -------
+    ReportData
+
+    Raises
+    ------
+    AnalysisError
+        Unknown ids.
+    """
+    state = {"profile": profile, "goals": goals, "switch_on": tuple(switch_on),
+             "switch_off": tuple(switch_off)}
+    if analysis is None:
+        analysis = analyze(model, at_release=at_release, max_chains=max_chains, **state)
+    _check(cancel)
+    reachable = [g.id for g in analysis.goals if g.reachable]
+    optimization = None
+    opt_state = {"profile": profile, "at_release": at_release,
+                 "switch_on": tuple(switch_on), "switch_off": tuple(switch_off)}
+    if reachable:
+        optimization = optimal_mitigations(model, goals=reachable, time_limit=time_limit,
+                                           **opt_state)
+    _check(cancel)
+    frontier: tuple[FrontierPoint, ...] = ()
+    total = math.fsum(g.impact for g in analysis.goals if g.reachable)
+    if reachable:
+        frontier = pareto_frontier(model, goals=[g.id for g in analysis.goals],
+                                   time_limit=time_limit, **opt_state)
+    _check(cancel)
+    timeline = []
+    for release in model.releases.values():
+        result = analyze(model, at_release=release.id, max_chains=max_chains, **state)
+        count, exact = _open_count(result)
+        timeline.append(ReleaseRow(release.id, release.label, release.date, count, exact,
+                                   tuple(g.id for g in result.goals if g.reachable),
+                                   len(result.in_effect)))
+        _check(cancel)
+    profiles = []
+    for prof in model.profiles.values():
+        result = analyze(model, at_release=at_release, max_chains=max_chains,
+                         **{**state, "profile": prof.id})
+        count, exact = _open_count(result)
+        profiles.append(ProfileRow(prof.id, prof.label, tuple(prof.effective_access),
+                                   prof.effective_max_skill, count, exact,
+                                   tuple(g.id for g in result.goals if g.reachable)))
+        _check(cancel)
+    return ReportData(analysis, tuple(switch_on), tuple(switch_off), optimization,
+                      tuple(frontier), total, tuple(timeline), tuple(profiles))
