@@ -28,6 +28,10 @@ system_packages=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   fonts-dejavu-core
 )
+# For tests only: Chromium opens an HTML report headless. Debian packages it
+# as `chromium`; where apt cannot install it (Ubuntu ships a snap) the test
+# is skipped rather than the setup failing.
+test_packages=(chromium)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -55,6 +59,17 @@ install_system_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       "${missing[@]}" >/dev/null
   fi
+  for pkg in "${test_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    command -v "$pkg" >/dev/null 2>&1 && continue
+    log "installing test package: $pkg"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "$pkg" >/dev/null 2>&1 \
+      || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+           && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+              --no-install-recommends "$pkg" >/dev/null 2>&1; } \
+      || log "could not install $pkg: the tests that need it are skipped"
+  done
 }
 
 setup() {

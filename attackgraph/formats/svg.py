@@ -117,6 +117,7 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
     parser.UnparsedEntityDeclHandler = _refuse("an SVG that declares entities is refused")
     parser.ExternalEntityRefHandler = _refuse("an SVG that references external entities "
                                               "is refused")
+    parser.SkippedEntityHandler = _refuse("an SVG that uses an undeclared entity is refused")
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text

@@ -5,7 +5,9 @@ clear :class:`RenderError`."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -31,7 +33,12 @@ def dot_available(engine: str = "dot") -> bool:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.kill()
+    """Kill the engine (and anything it started) and reap it."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired, OSError, ValueError):
         proc.communicate(timeout=5)
 
@@ -76,6 +83,7 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
         proc = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
             [executable, f"-T{output_format}"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=hasattr(os, "killpg"),  # its own group, killed as one
         )
     except OSError as exc:
         raise RenderError(f"Graphviz {engine} could not run: {exc.strerror or exc}.") from None

@@ -60,11 +60,13 @@ def embed_model(svg: bytes, model: AttackModel | None) -> bytes:
     if match is None or model is None:
         return svg
     payload = json.dumps(model_to_document(model), ensure_ascii=True, separators=(",", ":"))
+    # element content: only & < > need escaping (quotes would only bloat it)
+    payload = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     inserted = (f"\n<title>{xml_text(one_line(model.title))}</title>\n"
                 f'<metadata id="attackgraph-model"><ag:{MODEL_ELEMENT} '
                 f'xmlns:ag="{MODEL_NAMESPACE}" format="attackgraph" version="1" '
-                f'encoding="json">{xml_text(payload)}</ag:{MODEL_ELEMENT}></metadata>')
-    return svg[:match.end()] + inserted.encode("ascii") + svg[match.end():]
+                f'encoding="json">{payload}</ag:{MODEL_ELEMENT}></metadata>')
+    return svg[:match.end()] + inserted.encode("utf-8") + svg[match.end():]
 
 
 def inline_svg(svg: bytes) -> str:

@@ -209,8 +209,10 @@ def layout_dot(model: AttackModel, *, width: float, height: float) -> str:
     """
     graph = _Graph(model)
     graph.emit("digraph layout {", 0)
-    graph.emit("graph " + _attrs({"rankdir": "LR", "nodesep": 0.45, "ranksep": 0.9,
-                                  "splines": "false"}) + ";", 1)
+    # newrank: one global ranking, so that an entry and a goal in the same
+    # component are not squeezed into one rank of their cluster
+    graph.emit("graph " + _attrs({"rankdir": "LR", "newrank": True, "nodesep": 0.45,
+                                  "ranksep": 0.9, "splines": "false"}) + ";", 1)
     graph.emit("node " + _attrs({"shape": "box", "fixedsize": True,
                                  "width": round(width / 72, 3), "height": round(height / 72, 3),
                                  "label": ""}) + ";", 1)
@@ -539,8 +541,11 @@ def generate_dot(model: AttackModel, overlay: Overlay | None = None,
     --------
     >>> from attackgraph.model import Edge, Node
     >>> m = AttackModel('Say "hi"')
-    >>> m.add_node(Node("E", "entry", "</text><script>alert(1)</script>"))
-    >>> "<script>" in generate_dot(m)
-    False
+    >>> m.add_node(Node("E", "entry", '<b>"x"</b>'))
+    >>> dot = generate_dot(m)
+    >>> "&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in dot  # in the HTML-like label
+    True
+    >>> 'tooltip="E: <b>' in dot  # in a quoted DOT string: Graphviz escapes it
+    True
     """
     return _Diagram(model, overlay, options or DiagramOptions()).source()

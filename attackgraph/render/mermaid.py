@@ -86,7 +86,7 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
         text = [f"{head} · {w}" if i == 0 else w
                 for i, w in enumerate(wrap(node.label, wrap_width, 5))]
         if node.techniques:
-            text.append(" · ".join(node.techniques))
+            text += wrap(" · ".join(node.techniques), wrap_width + 8, 2)
         body = _label(text)
         shape = {"entry": f">{body}]", "goal": "{{" + body + "}}"}.get(node.kind, f"({body})")
         classes[node.kind].append(index[nid])

@@ -142,20 +142,22 @@ def dot_html(text: object) -> str:
             .replace('"', "&quot;").replace("\n", " "))
 
 
-_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,_-'")
+_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                          " .,_-'()/:?!+=*@$^~")
 
 
 def mermaid_text(text: object) -> str:
     """Text for a quoted Mermaid label: ASCII punctuation becomes an entity code.
 
-    Mermaid turns ``#NN;`` into the character NN, so quotes, brackets,
-    ``<``, ``%%``, ``click`` lines and Markdown cannot break out of the label
-    or be interpreted.
+    Mermaid turns ``#NN;`` into the character NN; quotes, brackets, braces,
+    ``<``, ``>``, ``&``, ``#``, ``%``, ``;``, ``|`` and backticks are written
+    that way, so a label cannot end its string, become HTML or Markdown, or
+    start a ``click`` or ``%%`` directive.
 
     Examples
     --------
     >>> mermaid_text('a"] --> b[<b>x</b>')
-    'a#34;#93; #45;#45;#62; b#91;#60;b#62;x#60;#47;b#62;'
+    'a#34;#93; #45;#45;#62; b#91;#60;b#62;x#60;/b#62;'
     """
     out = []
     for char in one_line(text):
