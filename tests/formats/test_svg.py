@@ -21,7 +21,7 @@ def _svg(payload: str, *, head: str = '<?xml version="1.0" encoding="UTF-8"?>\n'
          attrs: str = 'version="1" encoding="json"') -> bytes:
     return (f"{head}{SVG_OPEN}\n<title>t</title>\n<metadata><ag:model "
             f'xmlns:ag="{MODEL_NAMESPACE}" {attrs}>{payload}</ag:model></metadata>\n'
-            "<g/>\n</svg>\n").encode("utf-8")
+            "<g/>\n</svg>\n").encode()
 
 
 def _escaped(doc: dict) -> str:

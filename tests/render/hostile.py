@@ -17,8 +17,8 @@ from attackgraph.formats.native import document_to_model
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import dot_available
 
-__all__ = ["HOSTILE", "LOADABLE", "MARKER", "hostile_doc", "hostile_model", "needs_chromium", "needs_dot",
-           "small_doc", "small_model"]
+__all__ = ["HOSTILE", "LOADABLE", "MARKER", "hostile_doc", "hostile_model", "needs_chromium",
+           "needs_dot", "small_doc", "small_model"]
 
 MARKER = "data-pwned"
 """Set on <body> by the script payloads if any of them ever ran."""

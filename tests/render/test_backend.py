@@ -48,7 +48,7 @@ def test_missing_dot_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_timeout_stops_the_run(slow_dot: Path) -> None:
     started = time.monotonic()
-    with pytest.raises(RenderError, match="longer than 0.3 s"):
+    with pytest.raises(RenderError, match=r"longer than 0\.3 s"):
         run_graphviz("digraph {}", "svg", timeout=0.3)
     assert time.monotonic() - started < 10
 

@@ -20,7 +20,8 @@ from attackgraph.render.dot import (
     layout_dot,
 )
 from attackgraph.render.overlay import BROKEN, IDLE, OPEN, analysis_overlay, build_overlay
-from attackgraph.render.style import DEFENCE, OPEN as OPEN_COLOUR
+from attackgraph.render.style import DEFENCE
+from attackgraph.render.style import OPEN as OPEN_COLOUR
 from tests.render.hostile import hostile_model, needs_dot, small_model
 
 SAMPLES = ["azure-sphere-2020", "jeep-cherokee-2015", "mirai-2016", "tesla-model-x-2020",
