@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from attackgraph.formats.native import model_to_document
 from attackgraph.formats.svg import MODEL_NAMESPACE
@@ -25,6 +26,7 @@ __all__ = [
     "MODEL_ELEMENT",
     "embed_model",
     "inline_svg",
+    "model_payload",
     "render_diagram",
 ]
 
@@ -37,7 +39,14 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>\s*")
 _SVG_START = re.compile(rb"<svg\b[^>]*>")
 
 
-def embed_model(svg: bytes, model: AttackModel | None) -> bytes:
+def model_payload(model: AttackModel) -> str:
+    """The model as the embedded element's content: compact, ASCII-only JSON
+    with ``&``, ``<`` and ``>`` escaped (quotes need no escaping in content)."""
+    payload = json.dumps(model_to_document(model), ensure_ascii=True, separators=(",", ":"))
+    return payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def embed_model(svg: bytes, model: AttackModel | None, *, payload: str | None = None) -> bytes:
     """A Graphviz SVG tidied, titled and (with ``model``) carrying the model.
 
     The DOCTYPE (a reference to an external DTD) is dropped, the model title
@@ -50,6 +59,8 @@ def embed_model(svg: bytes, model: AttackModel | None) -> bytes:
         Graphviz's SVG output.
     model : AttackModel or None
         The model to embed (None: only tidy).
+    payload : str, optional
+        :func:`model_payload` of ``model``, when already computed.
 
     Returns
     -------
@@ -59,9 +70,8 @@ def embed_model(svg: bytes, model: AttackModel | None) -> bytes:
     match = _SVG_START.search(svg)
     if match is None or model is None:
         return svg
-    payload = json.dumps(model_to_document(model), ensure_ascii=True, separators=(",", ":"))
-    # element content: only & < > need escaping (quotes would only bloat it)
-    payload = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if payload is None:
+        payload = model_payload(model)
     inserted = (f"\n<title>{xml_text(one_line(model.title))}</title>\n"
                 f'<metadata id="attackgraph-model"><ag:{MODEL_ELEMENT} '
                 f'xmlns:ag="{MODEL_NAMESPACE}" format="attackgraph" version="1" '
@@ -124,7 +134,11 @@ def render_diagram(
     source = generate_dot(model, overlay, options)
     if output_format == "dot":
         return source.encode("utf-8")
-    out = run_graphviz(source, output_format, timeout=timeout, cancel=cancel)
-    if output_format == "svg":
-        out = embed_model(out, model if embed else None)
-    return out
+    if output_format != "svg" or not embed:
+        out = run_graphviz(source, output_format, timeout=timeout, cancel=cancel)
+        return embed_model(out, None) if output_format == "svg" else out
+    # The model's JSON is made while dot runs (dot is another process).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        payload = pool.submit(model_payload, model)
+        out = run_graphviz(source, output_format, timeout=timeout, cancel=cancel)
+        return embed_model(out, model, payload=payload.result())

@@ -100,9 +100,10 @@ def diff_text(diff: ModelDiff, old_name: str, new_name: str) -> str:
     """
     head = f"{one_line(old_name)} -> {one_line(new_name)}: "
     if diff.same:
-        lines = [head + "the models are the same (canvas layout is not compared)"]
+        lines = _wrap(head + "the models are the same (canvas layout is not compared)", "")
     else:
-        lines = [head + f"{len(diff.changes)} change(s) (canvas layout is not compared)"]
+        lines = _wrap(head + f"{len(diff.changes)} change(s) (canvas layout is not compared)",
+                      "")
         for kind in KINDS:
             items = diff.of_kind(kind)
             if items:

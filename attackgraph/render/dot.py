@@ -85,19 +85,36 @@ class DiagramOptions:
     max_lines: int = 5
 
 
+_PAIR_CACHE: dict[tuple[str, object], str] = {}
+
+
+def _pair(key: str, value: object) -> str:
+    if key not in ALLOWED_ATTRIBUTES:
+        raise ValueError(f"attribute {key!r} is not allowed in generated DOT")
+    if isinstance(value, Html):
+        return f"{key}=<{value}>"
+    if isinstance(value, bool):
+        return f"{key}={'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"{key}={value:g}"
+    return f"{key}={dot_string(value)}"
+
+
 def _attrs(values: Mapping[str, object]) -> str:
+    """``[k="v", ...]``; the short values (colours, shapes, styles), which
+    repeat for every node and edge, are formatted once."""
     parts = []
     for key, value in values.items():
-        if key not in ALLOWED_ATTRIBUTES:
-            raise ValueError(f"attribute {key!r} is not allowed in generated DOT")
-        if isinstance(value, Html):
-            parts.append(f"{key}=<{value}>")
-        elif isinstance(value, bool):
-            parts.append(f"{key}={'true' if value else 'false'}")
-        elif isinstance(value, int | float):
-            parts.append(f"{key}={value:g}")
-        else:
-            parts.append(f"{key}={dot_string(value)}")
+        if isinstance(value, Html) or (isinstance(value, str) and len(value) > 40):
+            parts.append(_pair(key, value))
+            continue
+        cache_key = (key, value if not isinstance(value, bool) else ("bool", value))
+        text = _PAIR_CACHE.get(cache_key)
+        if text is None:
+            text = _pair(key, value)
+            if len(_PAIR_CACHE) < 8192:
+                _PAIR_CACHE[cache_key] = text
+        parts.append(text)
     return "[" + ", ".join(parts) + "]"
 
 
@@ -292,6 +309,8 @@ class _Diagram:
                 border, line = (style.BROKEN if node.kind != "goal" else border), "dashed"
                 if node.kind != "goal":
                     ink = style.MUTED
+            elif node.kind != "goal":  # on no listed chain: in the background
+                border, ink = style.mix(style.BROKEN, "#ffffff", 0.3), style.MUTED
         if self.hl is not None:
             if node.id in self.hl:
                 width = 3.2
@@ -322,7 +341,8 @@ class _Diagram:
                 style.GATE_FILL, "#ffffff", 0.7)
             rows[0] = (f'<TR><TD PORT="and" ROWSPAN="{len(rows)}" BGCOLOR="{gate}" '
                        f'STYLE="rounded" CELLPADDING="3">'
-                       f'{_font("AND", 7.5, "#ffffff", bold=True)}</TD>' + rows[0][4:])
+                       f'{_font("AND", 7.5, "#ffffff", bold=True)}</TD>'
+                       f'<TD ROWSPAN="{len(rows)}" WIDTH="4"></TD>' + rows[0][4:])
         return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
                     + "".join(rows) + "</TABLE>")
 

@@ -9,10 +9,11 @@ analysis first, for callers that only have options.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from attackgraph.analysis import Analysis, ChainResult, analyze, resolve_scenario
+from attackgraph.analysis.compiled import CompiledGraph, compile_model
 from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel
 
@@ -81,7 +82,7 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
     --------
     >>> from attackgraph.analysis import Analysis
     >>> state_caption(Analysis("t", None, "R2", ("M1",), (), (), False, ()))
-    'At release R2 · defences in effect: 1 · 0 of 0 listed chains open'
+    'At release R2 · defences in effect: 1 · 0 of 0 chains open'
     """
     parts = []
     if analysis.profile:
@@ -90,8 +91,11 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
         parts.append(f"At release {analysis.at_release}")
     parts.append(f"defences in effect: {len(analysis.in_effect)}")
     open_count = sum(1 for c in analysis.chains if c.open)
-    more = "+" if analysis.truncated else ""
-    parts.append(f"{open_count} of {len(analysis.chains)}{more} listed chains open")
+    if analysis.truncated:
+        parts.append(f"{open_count} of the {len(analysis.chains)} cheapest chains open "
+                     "(more exist)")
+    else:
+        parts.append(f"{open_count} of {len(analysis.chains)} chains open")
     if highlight is not None:
         state = "open" if highlight.open else "broken"
         parts.append(f"highlighted: {highlight.id} ({state}) to {highlight.goal}")
@@ -99,7 +103,7 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
     return text[0].upper() + text[1:]
 
 
-def _combine(states: Sequence[str]) -> str:
+def _combine(states: Collection[str]) -> str:
     if OPEN in states:
         return OPEN
     if BROKEN in states:
@@ -108,7 +112,7 @@ def _combine(states: Sequence[str]) -> str:
 
 
 def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None = None,
-                  ) -> Overlay:
+                  graph: CompiledGraph | None = None) -> Overlay:
     """The overlay of ``analysis`` on ``model``.
 
     Parameters
@@ -119,6 +123,8 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
         Its analysis (any state: what-if, profile, release).
     chain : str, optional
         Id of a listed chain to highlight (``C3``).
+    graph : CompiledGraph, optional
+        A compiled snapshot of ``model`` to reuse.
 
     Returns
     -------
@@ -143,25 +149,24 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
     scenario = resolve_scenario(
         model, profile=analysis.profile, at_release=analysis.at_release,
         switch_on=analysis.in_effect,
-        switch_off=[m for m in model.mitigations if m not in in_effect])
+        switch_off=[m for m in model.mitigations if m not in in_effect], graph=graph)
     ids = scenario.graph.ids
     fixed = frozenset(ids[i] for i, f in enumerate(scenario.fixed) if f)
     disallowed = frozenset(ids[i] for i, a in enumerate(scenario.allowed) if not a)
 
-    per_node: dict[str, list[str]] = {n: [] for n in model.nodes}
-    chain_sets = []
+    node_seen: dict[str, set[str]] = {}
+    edge_seen: dict[tuple[str, str], set[str]] = {}
+    graph = model.graph
     for result in analysis.chains:
         state = OPEN if result.open else BROKEN
-        members = frozenset(result.nodes)
-        chain_sets.append((members, state))
+        members = set(result.nodes)
         for node_id in result.nodes:
-            per_node[node_id].append(state)
-    node_state = {n: _combine(states) for n, states in per_node.items()}
-    edge_state: dict[tuple[str, str], str] = {}
-    for edge in model.edges:
-        states = [s for members, s in chain_sets
-                  if edge.source in members and edge.target in members]
-        edge_state[edge.key] = _combine(states)
+            node_seen.setdefault(node_id, set()).add(state)
+            for succ in graph.successors(node_id):
+                if succ in members:
+                    edge_seen.setdefault((node_id, succ), set()).add(state)
+    node_state = {n: _combine(node_seen.get(n, ())) for n in model.nodes}
+    edge_state = {e.key: _combine(edge_seen.get(e.key, ())) for e in model.edges}
 
     blocked: dict[str, list[str]] = {}
     reduced: dict[str, list[str]] = {}
@@ -207,6 +212,8 @@ def analysis_overlay(
     AnalysisError
         Unknown ids.
     """
+    graph = compile_model(model)
     result = analyze(model, profile=profile, goals=goals, switch_on=switch_on,
-                     switch_off=switch_off, at_release=at_release, max_chains=max_chains)
-    return build_overlay(model, result, chain=chain)
+                     switch_off=switch_off, at_release=at_release, max_chains=max_chains,
+                     graph=graph)
+    return build_overlay(model, result, chain=chain, graph=graph)

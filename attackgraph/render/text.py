@@ -56,7 +56,10 @@ def clean(text: object) -> str:
     >>> clean("file\\u202egpj.exe")
     'file\\ufffdgpj.exe'
     """
-    value = _LINE_BREAKS.sub("\n", str(text))
+    value = str(text)
+    if value.isascii() and value.isprintable():  # the common case, checked in C
+        return value
+    value = _LINE_BREAKS.sub("\n", value)
     return _UNSAFE.sub(REPLACEMENT, value)
 
 
