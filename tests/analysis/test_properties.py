@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attackgraph.analysis import analyze
-from attackgraph.analysis.optimize import optimal_mitigations
+from attackgraph.analysis.optimize import optimal_mitigations, pareto_frontier
 from attackgraph.analysis.whatif import WhatIf
 from tests.analysis import reference as ref
 from tests.analysis.strategies import models
@@ -138,6 +140,24 @@ def test_budget_matches_reference(case, budget):
     assert result.cost <= budget + 1e-9
     assert math.isclose(result.impact_blocked, ref.budget_impact(model, goals, budget, profile,
                                                                  release))
+
+
+@SETTINGS
+@given(scenarios())
+def test_pareto_frontier_matches_reference(case):
+    model, profile, release, _, _ = case
+    goals = _goals(model)
+    points = pareto_frontier(model, profile=profile, at_release=release)
+    expected = ref.frontier(model, goals, profile, release)
+    got = [value for p in points for value in (p.cost, p.impact_left)]
+    assert got == pytest.approx([value for point in expected for value in point])
+    for point in points:  # each point's set attains it
+        b = ref.blocked_set(model, profile, point.mitigations, (), release)
+        reach = ref.achieved(model, b) - b
+        assert math.isclose(math.fsum(model.nodes[g].effective_impact
+                                      for g in goals if g in reach), point.impact_left,
+                            abs_tol=1e-9)
+        assert set(point.blocked_goals).isdisjoint(reach)
 
 
 @SETTINGS
