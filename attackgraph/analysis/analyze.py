@@ -229,6 +229,7 @@ def analyze(
     at_release: str | None = None,
     max_chains: int = 1000,
     graph: CompiledGraph | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Analysis:
     """Analyse a model: goals, cheapest chains, mitigations.
 
@@ -248,6 +249,9 @@ def analyze(
         List at most this many chains in all.
     graph : CompiledGraph, optional
         A compiled snapshot of ``model`` to reuse.
+    cancel : callable, optional
+        Asked now and then during the chain search; when it returns true the
+        analysis stops with :class:`~attackgraph.errors.AnalysisCancelled`.
 
     Returns
     -------
@@ -285,7 +289,8 @@ def analyze(
     usable = scenario.allowed
     bound, best = derivation_bounds(graph, usable)
     order = chain_order(model, scenario)
-    search = enumerate_chains(graph, usable, goal_idx, max_chains, bound=bound, order=order)
+    search = enumerate_chains(graph, usable, goal_idx, max_chains, bound=bound, order=order,
+                              cancel=cancel)
 
     mitigations = list(model.mitigations.values())
     in_effect = set(scenario.in_effect)

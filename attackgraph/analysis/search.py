@@ -24,11 +24,12 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from attackgraph.analysis.compiled import CompiledGraph
 from attackgraph.analysis.ordering import ChainKey, ChainOrder, quantize
+from attackgraph.errors import AnalysisCancelled
 
 __all__ = [
     "ChainSearchResult",
@@ -360,7 +361,8 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
                      limit: int, max_expansions: int = 1_000_000,
                      bound: list[float] | None = None,
                      order: ChainOrder | None = None,
-                     tie_budget: int = TIE_BUDGET) -> ChainSearchResult:
+                     tie_budget: int = TIE_BUDGET,
+                     cancel: Callable[[], bool] | None = None) -> ChainSearchResult:
     """The ``limit`` first chains over all ``goals`` in the listing order (and
     enough more to know whether more exist).
 
@@ -388,6 +390,10 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         The listing order (default: :meth:`ChainOrder.of` ``graph``).
     tie_budget : int
         Expansions spent settling an id tie at the cut (see above).
+    cancel : callable, optional
+        Asked every few hundred expansions; when it returns true the search
+        stops with :class:`~attackgraph.errors.AnalysisCancelled` (a newer
+        analysis replaces this one, or the user cancelled).
 
     Returns
     -------
@@ -443,6 +449,8 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         if expansions >= max_expansions:
             stopped = True
             break
+        if cancel is not None and not expansions & 255 and cancel():
+            raise AnalysisCancelled("the analysis was cancelled.")
         (key, _, _, g, sums, entry_sums, smallest, parent, added, opens,
          just) = heapq.heappop(heap)
         live[g] -= 1

@@ -170,12 +170,17 @@ def test_whatif_follows_switches(case, switches):
         if not mits:
             break
         mit = mits[index % len(mits)]
-        state.switch(mit, flag)
+        before = state.achieved_nodes()
+        change = state.switch(mit, flag)
         if flag:
             on.add(mit)
         else:
             on.discard(mit)
         base = ref.in_effect(model, (), (), release)
+        now = ref.achieved(model, ref.blocked_set(model, profile, sorted(on - base),
+                                                  sorted(base - on), release))
+        assert state.achieved_nodes() == now
+        assert set(change.nodes_changed) == before ^ now
         fresh = analyze(model, profile=profile, at_release=release,
                         switch_on=sorted(on - base), switch_off=sorted(base - on))
         assert state.reachable_goals() == tuple(g.id for g in fresh.goals if g.reachable)

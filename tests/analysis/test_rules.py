@@ -318,3 +318,29 @@ def test_all_default_ties_still_list_chains_quickly():
     everything = analyze(_ladder(6), max_chains=10_000)
     assert everything.goal("G").chains == 64
     assert [c.nodes for c in small.chains] == [c.nodes for c in everything.chains[:4]]
+
+
+def test_analysis_can_be_cancelled():
+    from attackgraph.errors import AnalysisCancelled
+
+    model = _ladder(18)
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(AnalysisCancelled):
+        analyze(model, max_chains=10, cancel=cancel)
+    assert len(asked) == 3
+
+
+def test_whatif_reuses_a_given_analysis():
+    model = build(["E1", "S1", "G1"], ["E1>S1", "S1>G1"],
+                  mitigations=[Mitigation("M1", "m", ("S1",))])
+    first = analyze(model)
+    state = WhatIf(model, analysis=first)
+    assert state.analysis is first
+    change = state.switch("M1", True)
+    assert change.nodes_changed == ("S1", "G1")  # file order
+    assert not state.is_achieved("S1") and state.is_achieved("E1")
