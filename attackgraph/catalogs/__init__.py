@@ -1,0 +1,1 @@
+"""Mitigation catalogs (placeholder while building)."""
