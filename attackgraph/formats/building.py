@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,17 +118,25 @@ class ModelBuilder:
     extras: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)
+    locate: Callable[[str], tuple[int, int] | None] | None = None
+    """Line and column of a source pointer, for text formats that know them."""
 
     # ------------------------------------------------------------ reporting
+    def _problem(self, pointer: str, message: str, severity: str, line: int | None,
+                 column: int | None) -> Problem:
+        if line is None and self.locate is not None:
+            line, column = self.locate(pointer) or (None, None)
+        return Problem(pointer, _sentence(message), severity, line, column)  # type: ignore[arg-type]
+
     def warn(self, pointer: str, message: str, line: int | None = None,
              column: int | None = None) -> None:
         """Record a warning (the import goes on)."""
-        self.problems.append(Problem(pointer, _sentence(message), "warning", line, column))
+        self.problems.append(self._problem(pointer, message, "warning", line, column))
 
     def error(self, pointer: str, message: str, line: int | None = None,
               column: int | None = None) -> None:
         """Record an error (the file will not open)."""
-        self.problems.append(Problem(pointer, _sentence(message), "error", line, column))
+        self.problems.append(self._problem(pointer, message, "error", line, column))
 
     @property
     def failed(self) -> bool:
@@ -284,7 +292,10 @@ class ModelBuilder:
         doc, where = self.document()
         problems = list(self.problems)
         for problem in validate_document(doc):
-            problems.append(_relocate(problem, where, self.source))
+            moved = _relocate(problem, where, self.source)
+            if moved.pointer and self.locate is not None:
+                moved = self._problem(moved.pointer, moved.message, moved.severity, None, None)
+            problems.append(moved)
         if any(p.is_error for p in problems):
             return CheckedModel(None, problems)
         return CheckedModel(document_to_model(doc, check=False), problems)

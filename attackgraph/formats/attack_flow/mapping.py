@@ -245,7 +245,15 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
         label = _text(obj, "name") or "Unnamed asset"
     if isinstance(ext.get("label"), str) and ext["label"].strip():
         label = ext["label"]
-    node_id = builder.new_id(wanted or slug(label, role), role)
+    readable = label
+    if role == "operator":  # name the gate after what it gates: "and-deploy-container"
+        effects = obj.get("effect_refs")
+        first = effects[0] if isinstance(effects, list) and effects else None
+        target = state.objects.get(first)[0] if isinstance(first, str) \
+            and first in state.objects else None
+        if target is not None:
+            readable = f"{label} {_name_of(target)}"
+    node_id = builder.new_id(wanted or slug(readable, role), role)
     data = {"id": node_id, "label": label, **data}
     fields = _ext_fields(state, ext, _NODE_EXT, pointer)
     explicit = "kind" in fields
