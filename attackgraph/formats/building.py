@@ -23,9 +23,20 @@ from typing import Any
 from attackgraph.errors import Problem
 from attackgraph.formats.native import CheckedModel, document_to_model
 from attackgraph.model import validate_document
-from attackgraph.model.schema import FORMAT_NAME, FORMAT_VERSION, ID_PATTERN
+from attackgraph.model.schema import (
+    COMPONENT_FIELDS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    ID_PATTERN,
+    PROFILE_FIELDS,
+    RELEASE_FIELDS,
+    check_value,
+)
 
 __all__ = ["ModelBuilder", "SourceNode", "first_line", "join_text", "slug", "unique_id"]
+
+_LIST_KINDS = {"components": COMPONENT_FIELDS, "profiles": PROFILE_FIELDS,
+               "releases": RELEASE_FIELDS}
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.:-]+")
 _NATIVE_POINTER = re.compile(r"^/(nodes|edges|mitigations)/(\d+)(.*)$")
@@ -177,6 +188,32 @@ class ModelBuilder:
     def add_mitigation(self, data: dict[str, Any], pointer: str) -> None:
         """Add a mitigation dict (``id``, ``label``, ``blocks``...)."""
         self.mitigations.append((data, pointer))
+
+    def add_model_lists(self, source: Any, pointer: str) -> None:
+        """Components, profiles and releases that attackgraph wrote into a
+        foreign file (a mapping with those keys, each a list of native
+        dicts); malformed entries are warnings."""
+        if not isinstance(source, dict):
+            return
+        for key, fields in _LIST_KINDS.items():
+            items = source.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.warn(f"{pointer}/{key}", f"attackgraph's '{key}' is not a list; ignored")
+                continue
+            target = getattr(self, key)
+            names = {f.name for f in fields}
+            for index, item in enumerate(items):
+                if isinstance(item, dict) and all(check_value(f, item[f.name])[0] is None
+                                                  for f in fields if f.name in item):
+                    kept = {f.name: item[f.name] for f in fields if f.name in item}
+                    kept.update({k: v for k, v in item.items() if k not in names
+                                 and isinstance(k, str) and k.startswith("x-")})
+                    target.append(kept)
+                else:
+                    self.warn(f"{pointer}/{key}/{index}", f"this entry of attackgraph's "
+                                                          f"'{key}' is malformed; ignored")
 
     def _name(self, node_id: str) -> str:
         node = self.nodes.get(node_id)

@@ -38,14 +38,7 @@ from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
 from attackgraph.formats.native.parse import ParsedText, decode_bytes, parse_text
 from attackgraph.model import AttackModel
-from attackgraph.model.schema import (
-    COMPONENT_FIELDS,
-    MITIGATION_FIELDS,
-    NODE_FIELDS,
-    PROFILE_FIELDS,
-    RELEASE_FIELDS,
-    check_value,
-)
+from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value
 
 __all__ = ["check_deciduous", "generate_deciduous", "sniff_deciduous"]
 
@@ -179,12 +172,18 @@ class _Reader:
                 out.append(({"name": str(raw)}, where))
                 continue
             if isinstance(raw, dict) and raw:
-                name_key = next((k for k in raw if k not in _FLAGS), None)
+                name_key = next((k for k in raw if k not in _FLAGS
+                                 and k != "x-attackgraph"), None)
                 if name_key is not None:
                     entry: dict[str, Any] = {"name": str(name_key)}
                     label = raw[name_key]
                     if isinstance(label, (str, int, float)) and not isinstance(label, bool):
                         entry["label"] = str(label)
+                    extra = raw.get("x-attackgraph")
+                    if isinstance(extra, dict):
+                        entry["x"] = {k: v for k, v in extra.items()
+                                      if isinstance(k, str) and k.startswith("x-")
+                                      and k != "x-deciduous"}
                     for flag in _FLAGS:
                         if flag in raw:
                             if isinstance(raw[flag], bool):
@@ -296,11 +295,12 @@ class _Reader:
             record.pop("direct", None)
             if entry.get("label"):
                 edge["label"] = entry["label"]
+            edge.update(entry.get("x", {}))
             for flag in _FLAGS:
                 if flag in entry and entry[flag] != (flag == "implemented"):
                     record[flag] = entry[flag]
         else:
-            item = {k: v for k, v in entry.items() if k != "name"}
+            item = {k: v for k, v in entry.items() if k not in ("name", "x")}
             item = {"name": mitigation, **item}
             if item not in record.setdefault("via", []):
                 record["via"].append(item)
@@ -347,26 +347,17 @@ class _Reader:
                 self.warn(pointer, f"mitigation {name[:60]!r} is implemented against some "
                                    "steps but not others; it is imported as proposed")
             data.update(self.fields(name, _MIT_EXTRA))
-            flags = [e for e, _ in entries if set(e) - {"name", "implemented"}]
+            flags = [e for e, _ in entries if set(e) - {"name", "implemented", "x"}]
             if flags or (any(implemented) and not all(implemented)):
-                data["x-deciduous"] = {"from": [e for e, _ in entries]}
+                data["x-deciduous"] = {"from": [{k: v for k, v in e.items() if k != "x"}
+                                                for e, _ in entries]}
             self.b.add_mitigation(data, pointer)
         if unplaced:
             kept["mitigations"] = unplaced
 
     def top_extras(self, extra: Any, kept: dict[str, Any]) -> None:
         if isinstance(extra, dict):
-            for key, fields, target in (("components", COMPONENT_FIELDS, self.b.components),
-                                        ("profiles", PROFILE_FIELDS, self.b.profiles),
-                                        ("releases", RELEASE_FIELDS, self.b.releases)):
-                for index, item in enumerate(extra.get(key) or []):
-                    if isinstance(item, dict) and all(
-                            check_value(f, item[f.name])[0] is None
-                            for f in fields if f.name in item):
-                        target.append({f.name: item[f.name] for f in fields if f.name in item})
-                    else:
-                        self.warn(f"/x-attackgraph/{key}/{index}", "this entry is malformed; "
-                                                                   "it is ignored")
+            self.b.add_model_lists(extra, "/x-attackgraph")
             if isinstance(extra.get("description"), str):
                 self.b.description = extra["description"]
             layout = extra.get("layout")
@@ -419,7 +410,11 @@ def generate_deciduous(model: AttackModel) -> str:
         vias = [v for v in record.get("via", []) if isinstance(v, dict)
                 and v.get("name") in mitigation_ids]
         if record.get("direct", True) or not vias:
-            flags = {f: record[f] for f in _FLAGS if isinstance(record.get(f), bool)}
+            flags: dict[str, Any] = {f: record[f] for f in _FLAGS
+                                     if isinstance(record.get(f), bool)}
+            others = {k: v for k, v in edge.extras.items() if k != "x-deciduous"}
+            if others:
+                flags["x-attackgraph"] = others
             entry = _from_entry(edge.source, edge.label, flags)
             if entry not in items:
                 items.append(entry)

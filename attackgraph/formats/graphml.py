@@ -26,14 +26,7 @@ from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
 from attackgraph.model import AttackModel
-from attackgraph.model.schema import (
-    COMPONENT_FIELDS,
-    MITIGATION_FIELDS,
-    NODE_FIELDS,
-    PROFILE_FIELDS,
-    RELEASE_FIELDS,
-    check_value,
-)
+from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value
 
 __all__ = ["check_graphml", "generate_graphml", "sniff_graphml"]
 
@@ -269,22 +262,12 @@ class _Reader:
         self.b.add_mitigation(ordered, pointer)
 
     def lists(self, attrs: dict[str, Any]) -> None:
-        for key, fields, target in (("components", COMPONENT_FIELDS, self.b.components),
-                                    ("profiles", PROFILE_FIELDS, self.b.profiles),
-                                    ("releases", RELEASE_FIELDS, self.b.releases)):
-            if key not in attrs:
-                continue
-            items = _json_list(attrs[key]) if isinstance(attrs[key], str) else None
-            if items is None:
-                self.b.warn(f"/graph/{key}", f"the graph attribute '{key}' is not a JSON "
-                                             "list; it is ignored")
-                continue
-            for index, item in enumerate(items):
-                if isinstance(item, dict) and all(check_value(f, item[f.name])[0] is None
-                                                  for f in fields if f.name in item):
-                    target.append({f.name: item[f.name] for f in fields if f.name in item})
-                else:
-                    self.b.warn(f"/graph/{key}/{index}", "this entry is malformed; ignored")
+        decoded: dict[str, Any] = {}
+        for key in ("components", "profiles", "releases"):
+            if key in attrs:
+                items = _json_list(attrs[key]) if isinstance(attrs[key], str) else None
+                decoded[key] = items if items is not None else attrs[key]
+        self.b.add_model_lists(decoded, "/graph")
         extras = attrs.get(_EXTRAS)
         if isinstance(extras, str):
             try:

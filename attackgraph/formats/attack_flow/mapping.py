@@ -33,16 +33,7 @@ from attackgraph.catalogs.techniques import normalize_technique
 from attackgraph.formats.attack_flow.common import AG_EXTENSION, FLOW_TYPES
 from attackgraph.formats.building import ModelBuilder, first_line, join_text, slug, unique_id
 from attackgraph.formats.native import CheckedModel
-from attackgraph.model.schema import (
-    COMPONENT_FIELDS,
-    MITIGATION_FIELDS,
-    NODE_FIELDS,
-    PROFILE_FIELDS,
-    RELEASE_FIELDS,
-    Field,
-    check_value,
-    is_id,
-)
+from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, Field, check_value, is_id
 
 __all__ = ["import_objects"]
 
@@ -581,23 +572,7 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
     """Components, profiles, releases and the layout from attackgraph's
     extension on the flow object."""
     builder = state.builder
-    base = f"{pointer}/extensions/{AG_EXTENSION}"
-    for key, fields, target in (("components", COMPONENT_FIELDS, builder.components),
-                                ("profiles", PROFILE_FIELDS, builder.profiles),
-                                ("releases", RELEASE_FIELDS, builder.releases)):
-        items = flow_ext.get(key)
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            builder.warn(f"{base}/{key}", f"attackgraph's '{key}' is not a list; ignored")
-            continue
-        for index, item in enumerate(items):
-            if isinstance(item, dict) and all(check_value(f, item[f.name])[0] is None
-                                              for f in fields if f.name in item):
-                target.append({f.name: item[f.name] for f in fields if f.name in item})
-            else:
-                builder.warn(f"{base}/{key}/{index}", f"this entry of attackgraph's '{key}' "
-                                                      "is malformed; ignored")
+    builder.add_model_lists(flow_ext, f"{pointer}/extensions/{AG_EXTENSION}")
     extras = flow_ext.get("extras")
     if isinstance(extras, dict):
         builder.extras.update({k: v for k, v in extras.items()
@@ -606,8 +581,8 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
     if isinstance(listed, list):
         ordered: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for item in listed:
-            if not (isinstance(item, list) and len(item) == 3
-                    and all(isinstance(v, str) for v in item)):
+            if not (isinstance(item, list) and len(item) in (3, 4)
+                    and all(isinstance(v, str) for v in item[:3])):
                 continue
             entry = builder.edges.get((item[0], item[1]))
             if entry is not None and (item[0], item[1]) not in ordered:
@@ -615,6 +590,8 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
                     entry[0]["label"] = item[2]
                 else:
                     entry[0].pop("label", None)
+                if len(item) == 4 and isinstance(item[3], dict):
+                    entry[0].update(_ext_extras({"extras": item[3]}))
                 ordered[(item[0], item[1])] = entry
         ordered.update({k: v for k, v in builder.edges.items() if k not in ordered})
         builder.edges.clear()

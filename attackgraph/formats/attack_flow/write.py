@@ -173,12 +173,12 @@ class _Writer:
         obj["extensions"] = {AF_EXTENSION: {"extension_type": "new-sdo"}, AG_EXTENSION: ext}
         return obj
 
-    def edges(self) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    def edges(self) -> tuple[list[dict[str, Any]], list[list[Any]]]:
         """Fill the ``*_refs`` of the node objects; return the relationships
         needed on top and every edge as ``[source, target, label]`` in model
-        order (the refs cannot carry labels or the order)."""
+        order, with its ``x-`` keys (the refs cannot carry labels or the order)."""
         relationships: list[dict[str, Any]] = []
-        labels: list[list[str]] = []
+        labels: list[list[Any]] = []
         for edge in self.model.edges:
             source_type, target_type = self.types[edge.source], self.types[edge.target]
             source = self.objects[edge.source]
@@ -203,7 +203,10 @@ class _Writer:
                 refs = source.setdefault(key, [])
                 if target_id not in refs:
                     refs.append(target_id)
-            labels.append([edge.source, edge.target, edge.label or ""])
+            record: list[Any] = [edge.source, edge.target, edge.label or ""]
+            if edge.extras:
+                record.append(dict(edge.extras))
+            labels.append(record)
         return relationships, labels
 
     # ----------------------------------------------------------- mitigations
@@ -280,7 +283,7 @@ class _Writer:
         objects = [*_definitions(), flow, *nodes_out, *relationships, *mitigation_objects]
         return {"type": "bundle", "id": bundle_id, "objects": objects}
 
-    def flow_object(self, flow_id: str, record: dict[str, Any], labels: list[list[str]],
+    def flow_object(self, flow_id: str, record: dict[str, Any], labels: list[list[Any]],
                     preds: dict[str, int]) -> dict[str, Any]:
         model = self.model
         startable = [n for n in model.nodes
