@@ -87,6 +87,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _x_keys(value: Any) -> dict[str, Any]:
+    """The ``x-`` keys of attackgraph's JSON-encoded extras attribute."""
+    if not isinstance(value, str):
+        return {}
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(decoded, dict):
+        return {}
+    return {k: v for k, v in decoded.items() if isinstance(k, str) and k.startswith("x-")}
+
+
 def _json_list(value: Any) -> list[Any] | None:
     if isinstance(value, str):
         try:
@@ -132,15 +145,7 @@ class _Reader:
                 self.b.warn(f"{pointer}/{key}", f"'{key}' {reason}; it is ignored")
                 continue
             out[key] = value
-        extras = attrs.get(_EXTRAS)
-        if isinstance(extras, str):
-            try:
-                decoded = json.loads(extras)
-            except ValueError:
-                decoded = None
-            if isinstance(decoded, dict):
-                out.update({k: v for k, v in decoded.items()
-                            if isinstance(k, str) and k.startswith("x-")})
+        out.update(_x_keys(attrs.get(_EXTRAS)))
         return out, other
 
     def read(self) -> CheckedModel:
@@ -193,16 +198,7 @@ class _Reader:
         return self.b.finish()
 
     def edge_extras(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        extras = data.get(_EXTRAS)
-        out: dict[str, Any] = {}
-        if isinstance(extras, str):
-            try:
-                decoded = json.loads(extras)
-            except ValueError:
-                decoded = None
-            if isinstance(decoded, dict):
-                out.update({k: v for k, v in decoded.items()
-                            if isinstance(k, str) and k.startswith("x-")})
+        out = _x_keys(data.get(_EXTRAS))
         other = {str(k): v for k, v in data.items()
                  if k not in ("label", _EXTRAS, "id", "kind", "order")}
         if other:
@@ -268,15 +264,7 @@ class _Reader:
                 items = _json_list(attrs[key]) if isinstance(attrs[key], str) else None
                 decoded[key] = items if items is not None else attrs[key]
         self.b.add_model_lists(decoded, "/graph")
-        extras = attrs.get(_EXTRAS)
-        if isinstance(extras, str):
-            try:
-                decoded = json.loads(extras)
-            except ValueError:
-                decoded = None
-            if isinstance(decoded, dict):
-                self.b.extras.update({k: v for k, v in decoded.items()
-                                      if isinstance(k, str) and k.startswith("x-")})
+        self.b.extras.update(_x_keys(attrs.get(_EXTRAS)))
 
 
 def _number(text: str) -> float | int | None:
