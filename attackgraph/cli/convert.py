@@ -21,13 +21,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="convert a model between formats (native, Attack Flow, Deciduous, GraphML)",
         description="Read IN in any format attackgraph imports and write it to OUT in the "
                     "format OUT's name says: .json/.yaml native, .stix.json Attack Flow STIX "
-                    "2.1, .deciduous.yaml Deciduous, .graphml GraphML (.afb Builder files "
-                    "are read only). Warnings about IN go to standard error; errors exit 1.",
+                    "2.1, .afb Attack Flow Builder, .deciduous.yaml Deciduous, .graphml "
+                    "GraphML. Warnings about IN, and what OUT's format cannot hold, go to "
+                    "standard error; errors exit 1.",
     )
     parser.add_argument("input", metavar="IN", help="the model file to read")
     parser.add_argument("output", metavar="OUT", help="the file to write")
     parser.add_argument("--to", metavar="FORMAT", dest="to_format",
-                        help="write this format whatever OUT's name (json, yaml, stix, "
+                        help="write this format whatever OUT's name (json, yaml, stix, afb, "
                              "deciduous, graphml)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print errors only, not warnings or the summary")
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         what = f"attackgraph reads {target.description}s but does not write them" if target \
             else "its name does not say which format to write"
         return usage_error(f"cannot write {args.output!r}: {what}; name it .json, .yaml, "
-                           f".stix.json, .deciduous.yaml or .graphml, or pass --to ({known}).")
+                           f".stix.json, .afb, .deciduous.yaml or .graphml, or pass --to "
+                           f"({known}).")
     checked = check_file(args.input)
     if checked.model is None:
         print_problems(args.input, checked.problems)

@@ -122,7 +122,12 @@ FORMATS: list[ModelFormat] = [
         "MITRE Attack Flow Builder file",
         (".afb",),
         check=_lazy("attackgraph.formats.attack_flow.read", "check_afb"),
+        generate=_lazy("attackgraph.formats.attack_flow.afb_write", "generate_afb"),
         sniff=_lazy("attackgraph.formats.attack_flow.read", "sniff_afb"),
+        limitations="a Builder file holds what the Builder draws (actions, conditions, "
+                    "operators, assets, courses of action, lines and positions): node ids, "
+                    "kinds, costs, components and edge labels are lost and an AND gate "
+                    "becomes an operator block; write .stix.json for a lossless copy.",
     ),
     ModelFormat(
         "deciduous",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attackgraph.errors import FormatError, ModelError
+from attackgraph.errors import ModelError
 from attackgraph.formats import FORMATS, check_file, format_for_path, read_model, write_model
 from attackgraph.formats.attack_flow import check_afb, check_stix
 from attackgraph.formats.deciduous import generate_deciduous
@@ -62,7 +62,7 @@ def test_content_decides_the_reader(tmp_path: Path, name: str, content, reader: 
 
 
 @pytest.mark.parametrize("suffix", [".stix.json", ".graphml", ".deciduous.yaml", ".json",
-                                    ".yaml"])
+                                    ".yaml"])  # the lossless ones; .afb is tested below
 def test_writers_round_trip_through_files(tmp_path: Path, suffix: str) -> None:
     model = rich_model()
     path = tmp_path / f"out{suffix}"
@@ -75,10 +75,41 @@ def test_writers_round_trip_through_files(tmp_path: Path, suffix: str) -> None:
         {m.id: m.blocks for m in model.mitigations.values()}
 
 
-def test_afb_is_read_only(tmp_path: Path) -> None:
-    with pytest.raises(FormatError, match="no model format writes"):
-        write_model(rich_model(), tmp_path / "x.afb")
-    assert list(tmp_path.iterdir()) == []
+def test_afb_writer_keeps_what_the_builder_draws(tmp_path: Path) -> None:
+    from attackgraph.formats.attack_flow import check_afb
+    from attackgraph.formats.attack_flow.afb_write import generate_afb
+
+    model = rich_model()
+    path = tmp_path / "x.afb"
+    write_model(model, path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["schema"] == "attack_flow_v2" and doc["objects"][0]["id"] == "flow"
+    by_instance = {o["instance"]: o for o in doc["objects"]}
+    held = {latch for o in doc["objects"] if o["id"].endswith("_anchor")
+            for latch in o["latches"]}
+    lines = [o for o in doc["objects"] if o["id"] == "dynamic_line"]
+    assert lines and all(line["source"] in held and line["target"] in held for line in lines)
+    blocks = [o for o in doc["objects"] if "anchors" in o]
+    assert all(len(b["anchors"]) in (11, 12) for b in blocks)
+    assert all(by_instance[a]["id"] in ("horizontal_anchor", "vertical_anchor")
+               for b in blocks for a in b["anchors"].values())
+    again = check_afb(path.read_bytes()).model
+    assert again is not None
+    gate = next(n for n in again.nodes.values() if n.label == "AND")   # the AND gate's block
+    assert gate.gate == "and"
+    # a Builder file has no place for attackgraph ids: nodes come back by label
+    labels = {n.id: n.label for n in again.nodes.values()}
+    assert {n.label for n in model.nodes.values()} <= set(labels.values())
+
+    def blocked(m, names):
+        return {mit.label: sorted(names[b] for b in mit.blocks)
+                for mit in m.mitigations.values()}
+
+    assert blocked(again, labels) == blocked(model, {n.id: n.label
+                                                     for n in model.nodes.values()})
+    exploit = next(i for i, label in labels.items() if label == model.nodes["S1"].label)
+    assert again.layout[exploit] == model.layout["S1"]
+    assert generate_afb(again) == generate_afb(check_afb(generate_afb(again).encode()).model)
 
 
 HOSTILE: list[tuple[str, bytes, str, tuple[int, int] | None]] = [
