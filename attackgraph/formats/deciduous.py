@@ -14,9 +14,11 @@ Mapping to the attack graph:
   deployed when every one of its ``from:`` edges is implemented (the
   Deciduous default), proposed otherwise;
 - an attack that follows a mitigation is the attacker's way around it: it is
-  enabled by whatever enabled the steps the mitigation blocks (or by
-  ``reality``), and the edge remembers the mitigation (``x-deciduous.via``)
-  so that an export writes ``from: [mitigation]`` again;
+  enabled by the declared enablers of the steps the mitigation blocks (by
+  ``reality`` when it blocks none; a blocked step that is itself a way around
+  another mitigation passes on the enablers it inherits), and the edge
+  remembers the mitigation (``x-deciduous.via``) so that an export writes
+  ``from: [mitigation]`` again;
 - ``backwards``, ``ungrouped`` and ``implemented: false`` are drawing hints
   in Deciduous; they are kept on the edge and written back.
 
@@ -258,27 +260,48 @@ class _Reader:
                     self.warn(pointer, f"{source[:60]!r} is not declared anywhere in the "
                                        "file; the edge is left out")
         blocked = {m: self.blockable(m) for m, s in self.kind_of.items() if s == "mitigations"}
-        for _ in range(len(via) + 1):  # bypasses of bypasses: repeat until nothing changes
-            before = len(self.b.edges)
-            for mitigation, target, entry, pointer in via:
-                for source in self.bypass_sources(blocked[mitigation], target):
+        direct = self.b.predecessors()
+        vias_into: dict[str, list[str]] = {}
+        for mitigation, target, _, _ in via:
+            vias_into.setdefault(target, []).append(mitigation)
+        memo: dict[str, list[str]] = {}
+        visiting: set[str] = set()
+
+        def around(mitigation: str) -> list[str]:
+            """Where an attack around ``mitigation`` starts: where the attacker
+            stood before each step it blocks (or ``reality``)."""
+            if not blocked[mitigation]:
+                return [self.id_of["reality"]] if "reality" in self.id_of else []
+            out: list[str] = []
+            for node_id in blocked[mitigation]:
+                out.extend(s for s in before(node_id) if s not in out)
+            return out
+
+        def before(node_id: str) -> list[str]:
+            """The declared enablers of a step, or, for a step that is itself
+            a way around a mitigation, the enablers it inherits."""
+            if direct[node_id]:
+                return direct[node_id]
+            if node_id in memo:
+                return memo[node_id]
+            if node_id in visiting:  # mitigations around each other: stop the loop
+                return []
+            visiting.add(node_id)
+            found: list[str] = []
+            for mitigation in vias_into.get(node_id, []):
+                found.extend(s for s in around(mitigation) if s not in found)
+            visiting.discard(node_id)
+            memo[node_id] = found
+            return found
+
+        for mitigation, target, entry, pointer in via:
+            for source in around(mitigation):
+                if source != target:
                     self.add_edge(source, target, entry, pointer, mitigation)
-            if len(self.b.edges) == before:
-                break
 
     def blockable(self, mitigation: str) -> list[str]:
         return [self.id_of[e["name"]] for e, _ in self.froms[mitigation]
                 if e["name"] in self.id_of and e["name"] != "reality"]
-
-    def bypass_sources(self, blocked: list[str], target: str) -> list[str]:
-        if not blocked:
-            return [self.id_of["reality"]] if "reality" in self.id_of else []
-        preds = self.b.predecessors()
-        out: list[str] = []
-        for node_id in blocked:
-            sources = preds[node_id] or [node_id]
-            out.extend(s for s in sources if s != target and s not in out)
-        return out
 
     def add_edge(self, source: str, target: str, entry: dict[str, Any], pointer: str,
                  mitigation: str | None) -> None:
