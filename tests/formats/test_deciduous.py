@@ -173,3 +173,25 @@ def test_invalid_names_become_valid_ids() -> None:
     checked = check_deciduous(b"attacks:\n- 'log in!': Log in\n  from: [reality]\n")
     assert list(checked.model.nodes) == ["reality", "log-in"]
     assert any("not a valid attackgraph id" in p.message for p in checked.warnings)
+
+
+def test_ways_around_mitigations_inherit_declared_enablers_only() -> None:
+    # a chain where every attack is also the way around the previous mitigation:
+    # the enablers stay local, so the edges grow linearly, not quadratically
+    n = 200
+    lines = ["attacks:", "- a0: A0", "  from: [reality]"]
+    for i in range(1, n):
+        lines += [f"- a{i}: A{i}", f"  from: [a{i - 1}, m{i - 1}]"]
+    lines.append("mitigations:")
+    for i in range(n):
+        lines += [f"- m{i}: M{i}", f"  from: [a{i}]"]
+    model = check_deciduous("\n".join(lines).encode()).model
+    assert len(model.edges) == 1 + 2 * (n - 1)  # reality->a0, a(i-1)->ai, a(i-2)->ai
+    assert model.edge("a0", "a2").extras["x-deciduous"]["via"] == [{"name": "m1"}]
+
+
+def test_way_around_a_blocked_first_step_is_an_entry() -> None:
+    text = "attacks:\n- a: A\n- b: B\n  from: [m]\nmitigations:\n- m: M\n  from: [a]\n"
+    model = check_deciduous(text.encode()).model
+    assert model.nodes["a"].kind == "entry" and model.nodes["b"].kind == "entry"
+    assert model.mitigations["m"].blocks == ("a",)
