@@ -16,7 +16,8 @@ from attackgraph._version import __version__
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
-SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "gui")
+SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "convert", "suggest",
+                                "gui")
 """Subcommand modules, in the order ``--help`` lists them."""
 
 DESCRIPTION = """\
