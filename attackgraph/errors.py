@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "AnalysisCancelled",
     "AnalysisError",
     "AttackGraphError",
     "FormatError",
@@ -122,6 +123,11 @@ class FormatError(AttackGraphError):
 
 class AnalysisError(AttackGraphError):
     """An analysis request cannot be answered (e.g. an unknown goal id)."""
+
+
+class AnalysisCancelled(AnalysisError):
+    """An analysis was stopped before it finished (a newer one replaced it,
+    or the user cancelled)."""
 
 
 class RenderError(AttackGraphError):

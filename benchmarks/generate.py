@@ -30,6 +30,7 @@ def layered_model(
     mitigations: int = 100,
     seed: int = 1,
     unit_costs: bool = False,
+    default_probabilities: bool = False,
     defended_fraction: float = 0.5,
     defended_layers: int = 3,
 ) -> dict[str, Any]:
@@ -51,6 +52,8 @@ def layered_model(
         Random seed.
     unit_costs : bool
         Leave node costs at the default 1 (otherwise random 1..10).
+    default_probabilities : bool
+        Leave node probabilities at the default 1 (otherwise random 0.3..1).
     defended_fraction : float
         Fraction of the mitigations that block steps of the last
         ``defended_layers`` layers leading to a goal (the others block
@@ -80,7 +83,9 @@ def layered_model(
                 node["gate"] = "and"
             if not unit_costs:
                 node["cost"] = rng.randint(1, 10)
-            node["probability"] = round(rng.uniform(0.3, 1.0), 2)
+            probability = round(rng.uniform(0.3, 1.0), 2)
+            if not default_probabilities:
+                node["probability"] = probability
             doc_nodes.append(node)
             for source in rng.sample(previous, min(len(previous), rng.choice((2, 3)))):
                 edges.append({"source": source, "target": ident})

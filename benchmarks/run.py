@@ -78,6 +78,10 @@ def bench_analyze(out: Path, quick: bool) -> None:
     m10 = write(out / "layered-10k.attackgraph.json", nodes=10_000, and_fraction=0.1)
     t = wall([*cli, str(m10), "--max-chains", "100", "--format", "json"])
     row("analyze 10k nodes (10% AND), whole process", f"{t:.2f} s", "< 2 s", t < 2)
+    ties = write(out / "layered-10k-defaults.attackgraph.json", nodes=10_000,
+                 and_fraction=0.1, unit_costs=True, default_probabilities=True)
+    t = wall([*cli, str(ties), "--max-chains", "100", "--format", "json"])
+    row("  same, every cost and probability default", f"{t:.2f} s", "", None)
     if quick:
         return
     m50 = write(out / "layered-50k.attackgraph.json", nodes=50_000, and_fraction=0.1)

@@ -7,7 +7,7 @@ Modules: :mod:`~.compiled` (integer-indexed snapshot, least fixpoint),
 :mod:`~.search` (best-first chain enumeration), :mod:`~.necessity`
 (single blockers that cut a node: choke points, "this mitigation alone"),
 :mod:`~.analyze` (the analysis), :mod:`~.program` and :mod:`~.optimize`
-(optimal mitigation sets), :mod:`~.whatif` (incremental switches).
+(optimal mitigation sets), :mod:`~.whatif` (incremental switches), :mod:`~.timeline` (releases).
 """
 
 from attackgraph.analysis.analyze import analyze, open_chains, select_goals
@@ -19,6 +19,7 @@ from attackgraph.analysis.optimize import (
 )
 from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
 from attackgraph.analysis.scenario import Scenario, resolve_scenario
+from attackgraph.analysis.timeline import ReleaseState, release_timeline
 from attackgraph.analysis.whatif import WhatIf, WhatIfChange
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "GoalResult",
     "MitigationResult",
     "Optimization",
+    "ReleaseState",
     "Scenario",
     "WhatIf",
     "WhatIfChange",
@@ -35,6 +37,7 @@ __all__ = [
     "open_chains",
     "optimal_mitigations",
     "pareto_frontier",
+    "release_timeline",
     "resolve_scenario",
     "select_goals",
 ]

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from attackgraph.analysis.compiled import CompiledGraph
 from attackgraph.analysis.necessity import killer_masks
+from attackgraph.analysis.ordering import ChainOrder
 from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
 from attackgraph.analysis.scenario import Scenario, check_ids, resolve_scenario
 from attackgraph.analysis.search import derivation_bounds, enumerate_chains
 from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel
 
-__all__ = ["analyze", "choke_points", "enabling_order", "open_chains", "select_goals"]
+__all__ = ["analyze", "chain_order", "choke_points", "enabling_order", "open_chains",
+           "select_goals"]
 
 
 def select_goals(model: AttackModel, goals: Sequence[str] | None) -> list[str]:
@@ -119,7 +121,30 @@ def _mitigations_alone(scenario: Scenario, model: AttackModel) -> tuple[dict[str
     return kills, achieved
 
 
-def _chain_results(model: AttackModel, scenario: Scenario,
+def _partial_penalty(model: AttackModel, scenario: Scenario) -> Callable[[Iterable[int]], float]:
+    """``-log`` of the probability factors of the in-effect partial
+    mitigations that touch a node set (each counted once)."""
+    in_effect = set(scenario.in_effect)
+    by_node: dict[int, list[str]] = {}
+    for mit in model.mitigations.values():
+        if not mit.is_full and mit.id in in_effect:
+            for v in scenario.mitigation_blocks[mit.id]:
+                by_node.setdefault(v, []).append(mit.id)
+
+    def penalty(nodes: Iterable[int]) -> float:
+        touching = {m for v in nodes for m in by_node.get(v, ())}
+        return math.fsum(-math.log1p(-scenario.effectiveness[m]) for m in sorted(touching))
+
+    return penalty
+
+
+def chain_order(model: AttackModel, scenario: Scenario) -> ChainOrder:
+    """The listing order of chains in a scenario (partial mitigations in effect
+    lower probabilities)."""
+    return ChainOrder.of(scenario.graph, _partial_penalty(model, scenario))
+
+
+def _chain_results(model: AttackModel, scenario: Scenario, order: ChainOrder,
                    found: Sequence[tuple[int, frozenset[int]]], limit: int,
                    ) -> tuple[list[ChainResult], list[tuple[int, bool]]]:
     """Sort found chains in the contract's order and describe the first
@@ -138,25 +163,19 @@ def _chain_results(model: AttackModel, scenario: Scenario,
                     dead[v] = 1
             elif mit.id in in_effect:
                 partial_by_node.setdefault(v, []).append(mit.id)
-    rows = []
-    for g, nodes in found:
-        cost = math.fsum(graph.cost[v] for v in nodes)
-        order = enabling_order(graph, nodes)
-        probability = math.prod(graph.probability[v] for v in order)
+    rows = [(order.key(nodes), g, nodes) for g, nodes in found]
+    rows.sort(key=lambda r: r[0])
+    chains = []
+    for number, (_, g, nodes) in enumerate(rows[:limit], start=1):
+        sequence = enabling_order(graph, nodes)
+        probability = math.prod(graph.probability[v] for v in sequence)
         for mit_id in sorted({m for v in nodes for m in partial_by_node.get(v, ())}):
             probability *= 1.0 - scenario.effectiveness[mit_id]
-        is_open = not any(dead[v] for v in nodes)
-        names = tuple(ids[v] for v in order)
-        rows.append((cost, -probability, len(nodes), tuple(sorted(names)), g, names, is_open,
-                     probability, nodes))
-    rows.sort(key=lambda r: r[:4])
-    chains = []
-    for number, row in enumerate(rows[:limit], start=1):
-        cost, _, _, _, g, names, is_open, probability, nodes = row
         broken_by = tuple(sorted({m for v in nodes for m in full_by_node.get(v, ())}))
-        chains.append(ChainResult(f"C{number}", ids[g], names, cost, probability, is_open,
-                                  broken_by))
-    return chains, [(row[4], row[6]) for row in rows]
+        chains.append(ChainResult(f"C{number}", ids[g], tuple(ids[v] for v in sequence),
+                                  math.fsum(graph.cost[v] for v in nodes), probability,
+                                  not any(dead[v] for v in nodes), broken_by))
+    return chains, [(g, not any(dead[v] for v in nodes)) for _, g, nodes in rows]
 
 
 def open_chains(
@@ -193,8 +212,10 @@ def open_chains(
     for v in range(graph.size):
         if dead[v]:
             usable[v] = 0
-    search = enumerate_chains(graph, usable, [graph.index[g] for g in goal_ids], limit)
-    chains, _ = _chain_results(model, scenario, search.chains, limit)
+    order = chain_order(model, scenario)
+    search = enumerate_chains(graph, usable, [graph.index[g] for g in goal_ids], limit,
+                              order=order)
+    chains, _ = _chain_results(model, scenario, order, search.chains, limit)
     return tuple(chains), not search.truncated
 
 
@@ -208,6 +229,7 @@ def analyze(
     at_release: str | None = None,
     max_chains: int = 1000,
     graph: CompiledGraph | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Analysis:
     """Analyse a model: goals, cheapest chains, mitigations.
 
@@ -227,6 +249,9 @@ def analyze(
         List at most this many chains in all.
     graph : CompiledGraph, optional
         A compiled snapshot of ``model`` to reuse.
+    cancel : callable, optional
+        Asked now and then during the chain search; when it returns true the
+        analysis stops with :class:`~attackgraph.errors.AnalysisCancelled`.
 
     Returns
     -------
@@ -263,11 +288,13 @@ def analyze(
     goal_idx = [graph.index[g] for g in goal_ids]
     usable = scenario.allowed
     bound, best = derivation_bounds(graph, usable)
-    search = enumerate_chains(graph, usable, goal_idx, max_chains, bound=bound)
+    order = chain_order(model, scenario)
+    search = enumerate_chains(graph, usable, goal_idx, max_chains, bound=bound, order=order,
+                              cancel=cancel)
 
     mitigations = list(model.mitigations.values())
     in_effect = set(scenario.in_effect)
-    chains, rows = _chain_results(model, scenario, search.chains, max_chains)
+    chains, rows = _chain_results(model, scenario, order, search.chains, max_chains)
     breaks: dict[str, list[str]] = {m.id: [] for m in mitigations}
     for chain in chains:
         for mit_id in chain.broken_by:

@@ -24,10 +24,12 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from attackgraph.analysis.compiled import CompiledGraph
+from attackgraph.analysis.ordering import ChainKey, ChainOrder, quantize
+from attackgraph.errors import AnalysisCancelled
 
 __all__ = [
     "ChainSearchResult",
@@ -38,14 +40,17 @@ __all__ = [
 ]
 
 INF = math.inf
+TIE_BUDGET = 20_000
+"""Expansions spent at most on settling a tie in ids at the listing's cut."""
 Justification = tuple[tuple[int, tuple[int, ...]], ...]
 Child = tuple[tuple[int, ...], tuple[int, ...], Justification]
 
 
-def derivation_bounds(graph: CompiledGraph, usable: Sequence[int]) -> tuple[list[float], list[int]]:
-    """Lower bound on the cost of any derivation of each node.
+def derivation_bounds(graph: CompiledGraph, usable: Sequence[int],
+                      weights: Sequence[float] | None = None) -> tuple[list[float], list[int]]:
+    """Lower bound on the weight of any derivation of each node.
 
-    ``bound[v] = cost[v] + (0 | min over OR predecessors | max over AND
+    ``bound[v] = weight[v] + (0 | min over OR predecessors | max over AND
     predecessors)``; ``inf`` when v cannot be derived from usable nodes.
 
     Parameters
@@ -54,6 +59,8 @@ def derivation_bounds(graph: CompiledGraph, usable: Sequence[int]) -> tuple[list
         The graph.
     usable : sequence of int
         ``1`` for the nodes a derivation may use.
+    weights : sequence of float, optional
+        Non-negative, finite node weights (default: the node costs).
 
     Returns
     -------
@@ -65,7 +72,8 @@ def derivation_bounds(graph: CompiledGraph, usable: Sequence[int]) -> tuple[list
         node gives a well-founded derivation.
     """
     n = graph.size
-    preds, succs, is_and, cost = graph.preds, graph.succs, graph.is_and, graph.cost
+    preds, succs, is_and = graph.preds, graph.succs, graph.is_and
+    cost = graph.cost if weights is None else weights
     bound = [INF] * n
     tentative = [INF] * n
     best = [-1] * n
@@ -144,64 +152,108 @@ class ChainSearchResult:
 
 
 class _Search:
-    """The A* state space over partial derivations (see the module text)."""
+    """The A* state space over partial derivations (see the module text).
 
-    def __init__(self, graph: CompiledGraph, usable: Sequence[int],
+    Three additive weights are bounded together: cost, ``-log``
+    probability and node count (the first three keys of the listing order).
+    """
+
+    def __init__(self, graph: CompiledGraph, usable: Sequence[int], order: ChainOrder,
                  bound: list[float] | None = None) -> None:
         self.graph = graph
+        self.order = order
         self.bound = bound if bound is not None else derivation_bounds(graph, usable)[0]
-        self.rest_bound = [b - c for b, c in zip(self.bound, graph.cost, strict=True)]
-        order = sorted(range(graph.size), key=lambda v: (-graph.level[v], v))
-        self.by_rank = order
+        self.weights = (graph.cost, order.log_weight, (1.0,) * graph.size)
+        bounds = (self.bound, derivation_bounds(graph, usable, order.log_weight)[0],
+                  derivation_bounds(graph, usable, self.weights[2])[0])
+        self.rest = tuple([b - w if b != INF else INF for b, w in zip(bs, ws, strict=True)]
+                          for bs, ws in zip(bounds, self.weights, strict=True))
+        order_ = sorted(range(graph.size), key=lambda v: (-graph.level[v], v))
+        self.by_rank = order_
         self.rank = [0] * graph.size
-        for r, v in enumerate(order):
+        for r, v in enumerate(order_):
             self.rank[v] = r
+        self.ancestor_rank = self._smallest_ancestor_ranks(usable)
 
-    def heuristic(self, nodes: frozenset[int], opens: Sequence[int], entry_cost: float) -> float:
-        """Admissible lower bound on the cost still to add.
+    def _smallest_ancestor_ranks(self, usable: Sequence[int]) -> list[int]:
+        """For each node, the smallest id rank among its usable strict ancestors
+        (``graph.size`` when there is none): a bound on the ids to come."""
+        graph = self.graph
+        n = graph.size
+        inclusive = [graph.size] * n
+        members: dict[int, list[int]] = {}
+        for v in range(n):
+            members.setdefault(graph.scc[v], []).append(v)
+        # Components in increasing level: predecessors' values are final.
+        for comp in sorted(members, key=lambda c: graph.level[members[c][0]]):
+            group = members[comp]
+            value = min((self.order.id_rank[v] for v in group if usable[v]), default=n)
+            for v in group:
+                for p in graph.preds[v]:
+                    if graph.scc[p] != comp and inclusive[p] < value:
+                        value = inclusive[p]
+            for v in group:
+                inclusive[v] = value
+        return [min((inclusive[p] for p in graph.preds[v]), default=n) for v in range(n)]
 
-        For each open node u: its cheapest derivation, minus u, minus what S
+    def heuristic(self, nodes: frozenset[int], opens: Sequence[int],
+                  entry_sums: tuple[float, float, float]) -> tuple[float, float, float]:
+        """Admissible lower bounds on the cost, ``-log`` probability and node
+        count still to add.
+
+        For each open node u: its lightest derivation, minus u, minus what S
         may already hold of it (nodes of S that can enable u: a lower level,
         or u's own component). Without cycles, justified nodes never lie
         below an open node (nodes are justified highest level first), so
         those are the entries of S and the open nodes of lower level.
         """
         graph = self.graph
-        level, cost = graph.level, graph.cost
-        by_rank, rest_bound = self.by_rank, self.rest_bound
-        best = 0.0
+        level = graph.level
+        by_rank = self.by_rank
+        rc, rl, rn = self.rest
+        wc, wl, _ = self.weights
+        bc = bl = bn = 0.0
         if not graph.cyclic:
             # opens are sorted by decreasing level: walk from the lowest up.
-            below = entry_cost
+            below_c, below_l, below_n = entry_sums
             index = len(opens) - 1
             while index >= 0:
-                u = by_rank[opens[index]]
-                lu = level[u]
-                group = 0.0
+                lu = level[by_rank[opens[index]]]
+                group_c = group_l = group_n = 0.0
                 j = index
                 while j >= 0 and level[by_rank[opens[j]]] == lu:
                     w = by_rank[opens[j]]
-                    if rest_bound[w] - below > best:
-                        best = rest_bound[w] - below
-                    group += cost[w]
+                    if rc[w] - below_c > bc:
+                        bc = rc[w] - below_c
+                    if rl[w] - below_l > bl:
+                        bl = rl[w] - below_l
+                    if rn[w] - below_n > bn:
+                        bn = rn[w] - below_n
+                    group_c += wc[w]
+                    group_l += wl[w]
+                    group_n += 1.0
                     j -= 1
-                below += group
+                below_c += group_c
+                below_l += group_l
+                below_n += group_n
                 index = j
-            return best
+            return bc, bl, bn
         scc = graph.scc
         for r in opens:
             u = by_rank[r]
-            b = rest_bound[u]
-            if b <= best:
-                continue
+            if rc[u] <= bc and rl[u] <= bl and rn[u] <= bn:
+                continue  # cannot raise any bound
             lu = level[u]
-            share = 0.0
+            share_c = share_l = share_n = 0.0
             for w in nodes:
                 if level[w] < lu or (w != u and scc[w] == scc[u]):
-                    share += cost[w]
-            if b - share > best:
-                best = b - share
-        return best
+                    share_c += wc[w]
+                    share_l += wl[w]
+                    share_n += 1.0
+            bc = max(bc, rc[u] - share_c)
+            bl = max(bl, rl[u] - share_l)
+            bn = max(bn, rn[u] - share_n)
+        return bc, bl, bn
 
     def redundant(self, nodes: frozenset[int], opens: Sequence[int], chosen: Sequence[int],
                   justified: int) -> bool:
@@ -307,9 +359,17 @@ class _Search:
 
 def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequence[int],
                      limit: int, max_expansions: int = 1_000_000,
-                     bound: list[float] | None = None) -> ChainSearchResult:
-    """The ``limit`` cheapest chains over all ``goals`` (and enough more to
-    sort ties and to know whether more exist).
+                     bound: list[float] | None = None,
+                     order: ChainOrder | None = None,
+                     tie_budget: int = TIE_BUDGET,
+                     cancel: Callable[[], bool] | None = None) -> ChainSearchResult:
+    """The ``limit`` first chains over all ``goals`` in the listing order (and
+    enough more to know whether more exist).
+
+    States leave the queue in lexicographic order of lower bounds on the
+    listing key (cost, ``-log`` probability, node count, smallest id to
+    come), so ties in cost are settled by the next keys without enumerating
+    every chain of that cost.
 
     Parameters
     ----------
@@ -326,51 +386,79 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         result truncated and the counts of unfinished goals unknown.
     bound : list of float, optional
         :func:`derivation_bounds` of ``usable``, when already computed.
+    order : ChainOrder, optional
+        The listing order (default: :meth:`ChainOrder.of` ``graph``).
+    tie_budget : int
+        Expansions spent settling an id tie at the cut (see above).
+    cancel : callable, optional
+        Asked every few hundred expansions; when it returns true the search
+        stops with :class:`~attackgraph.errors.AnalysisCancelled` (a newer
+        analysis replaces this one, or the user cancelled).
 
     Returns
     -------
     ChainSearchResult
-        Every chain with a cost up to that of the ``limit``-th cheapest, at
+        Every chain that precedes the ``limit``-th in the listing order, at
         least one more when it exists, and which goals were exhausted.
     """
-    search = _Search(graph, usable, bound)
-    cost_of, is_entry = graph.cost, graph.is_entry
-    # (f, open count, -cost, seq, goal, cost, entry cost, parent set, added, open, just)
+    order = order or ChainOrder.of(graph)
+    search = _Search(graph, usable, order, bound)
+    weight_c, weight_l, _ = search.weights
+    is_entry, id_rank, ancestor = graph.is_entry, order.id_rank, search.ancestor_rank
+    none = graph.size
+
+    def priority(sums: tuple[float, float, float], h: tuple[float, float, float],
+                 smallest: int, opens: Sequence[int]) -> tuple[float, float, float, int]:
+        future = min((ancestor[search.by_rank[r]] for r in opens), default=none)
+        return (quantize(sums[0] + h[0]), quantize(sums[1] + h[1]), round(sums[2] + h[2]),
+                min(smallest, future))
+
+    # (priority, open count, seq, goal, sums, entry sums, smallest rank,
+    #  parent set, added, open, just)
     heap: list[tuple] = []
     live = {g: 0 for g in goals}
     seq = 0
     for g in goals:
         if usable[g] and search.bound[g] != INF:
             opens = () if is_entry[g] else (search.rank[g],)
-            entry_cost = cost_of[g] if is_entry[g] else 0.0
-            heap.append((search.bound[g], len(opens), -cost_of[g], seq, g, cost_of[g],
-                         entry_cost, frozenset(), (g,), opens, ()))
+            sums = (weight_c[g], weight_l[g], 1.0)
+            entry_sums = sums if is_entry[g] else (0.0, 0.0, 0.0)
+            key = priority(sums, search.heuristic(frozenset((g,)), opens, entry_sums),
+                           id_rank[g], opens)
+            heap.append((key, len(opens), -seq, g, sums, entry_sums, id_rank[g],
+                         frozenset(), (g,), opens, ()))
             live[g] += 1
             seq += 1
     heapq.heapify(heap)
     seen_states: set[tuple] = set()
     seen_sets: set[tuple[int, frozenset[int]]] = set()
     found: list[tuple[int, frozenset[int]]] = []
-    cheapest: list[float] = []  # max-heap (negated) of the `limit` smallest costs found
-    expansions = 0
+    first: list[ChainKey] = []  # the `limit` smallest keys found, sorted
+    expansions = tie_expansions = 0
     stopped = False
     while heap:
-        f = heap[0][0]
         if len(found) > limit:
-            cutoff = -cheapest[0] if limit else -INF
-            if f > cutoff + 1e-9 * max(1.0, abs(cutoff)):
+            if not limit or _after(heap[0][0], first[-1]):
                 stopped = True
                 break
+            if heap[0][0][:3] == first[-1][:3]:  # only the ids can still differ
+                tie_expansions += 1
+                if tie_expansions > tie_budget:
+                    stopped = True
+                    break
         if expansions >= max_expansions:
             stopped = True
             break
-        f, _, _, _, g, cost, entry_cost, parent, added, opens, just = heapq.heappop(heap)
+        if cancel is not None and not expansions & 255 and cancel():
+            raise AnalysisCancelled("the analysis was cancelled.")
+        (key, _, _, g, sums, entry_sums, smallest, parent, added, opens,
+         just) = heapq.heappop(heap)
         live[g] -= 1
         nodes = parent.union(added) if added else parent
-        key = (g, nodes, opens, just)
-        if key in seen_states:
+        state = (g, nodes, opens, just)
+        if state in seen_states:
             continue
-        seen_states.add(key)
+        seen_states.add(state)
         expansions += 1
         if not opens:
             if (g, nodes) in seen_sets:
@@ -378,21 +466,39 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
             seen_sets.add((g, nodes))
             if is_minimal(graph, nodes, g):
                 found.append((g, nodes))
-                exact = math.fsum(cost_of[v] for v in nodes)
-                if len(cheapest) < limit:
-                    heapq.heappush(cheapest, -exact)
-                elif limit and exact < -cheapest[0]:
-                    heapq.heapreplace(cheapest, -exact)
+                exact = order.key(nodes)
+                if len(first) < limit:
+                    insort(first, exact)
+                elif limit and exact < first[-1]:
+                    insort(first, exact)
+                    first.pop()
             continue
         for new, child_opens, child_just in search.children(nodes, opens, just):
-            child_cost = cost + sum(cost_of[p] for p in new)
-            child_entry = entry_cost + sum(cost_of[p] for p in new if is_entry[p])
+            child_sums = (sums[0] + sum(weight_c[p] for p in new),
+                          sums[1] + sum(weight_l[p] for p in new), sums[2] + len(new))
+            entries = [p for p in new if is_entry[p]]
+            child_entry = (entry_sums[0] + sum(weight_c[p] for p in entries),
+                           entry_sums[1] + sum(weight_l[p] for p in entries),
+                           entry_sums[2] + len(entries)) if entries else entry_sums
+            child_smallest = min((id_rank[p] for p in new), default=smallest)
+            child_smallest = min(child_smallest, smallest)
             view = nodes.union(new) if graph.cyclic and new else nodes
-            child_f = max(f, child_cost + search.heuristic(view, child_opens, child_entry))
-            heapq.heappush(heap, (child_f, len(child_opens), -child_cost, seq, g, child_cost,
-                                  child_entry, nodes, new, child_opens, child_just))
+            child_key = max(key, priority(child_sums, search.heuristic(view, child_opens,
+                                                                        child_entry),
+                                          child_smallest, child_opens))
+            heapq.heappush(heap, (child_key, len(child_opens), -seq, g, child_sums, child_entry,
+                                  child_smallest, nodes, new, child_opens, child_just))
             live[g] += 1
             seq += 1
     exhausted = {g: not (stopped and live[g] > 0) for g in goals}
     truncated = len(found) > limit or (stopped and any(live[g] > 0 for g in goals))
     return ChainSearchResult(tuple(found), exhausted, truncated)
+
+
+def _after(bound: tuple[float, float, float, int], key: ChainKey) -> bool:
+    """Whether every chain whose key is bounded below by ``bound`` comes
+    after the chain of ``key`` in the listing order."""
+    head = bound[:3]
+    if head != key[:3]:
+        return head > key[:3]
+    return bound[3] > key[3][0]

@@ -43,6 +43,9 @@ class WhatIfChange:
         Goals that became unreachable / reachable.
     chains_closed, chains_opened : tuple of str
         Listed chains that stopped / started being open.
+    nodes_changed : tuple of str
+        Nodes whose achieved state flipped, in file order (what a canvas
+        repaints).
     """
 
     mitigation: str
@@ -51,6 +54,7 @@ class WhatIfChange:
     goals_reachable: tuple[str, ...]
     chains_closed: tuple[str, ...]
     chains_opened: tuple[str, ...]
+    nodes_changed: tuple[str, ...] = ()
 
 
 class WhatIf:
@@ -66,6 +70,10 @@ class WhatIf:
         Goals to follow (default: every goal).
     max_chains : int
         Chains listed by the initial analysis, whose status is followed.
+    analysis : Analysis, optional
+        That initial analysis, when the caller already has it (the analysis
+        of ``model`` with the same profile, release, goals and limit and no
+        what-if switches); it is not computed again.
 
     Examples
     --------
@@ -82,11 +90,12 @@ class WhatIf:
 
     def __init__(self, model: AttackModel, *, profile: str | None = None,
                  at_release: str | None = None, goals: Sequence[str] | None = None,
-                 max_chains: int = 1000) -> None:
+                 max_chains: int = 1000, analysis: Analysis | None = None) -> None:
         graph = compile_model(model)
         self._graph: CompiledGraph = graph
-        self.analysis: Analysis = analyze(model, profile=profile, at_release=at_release,
-                                          goals=goals, max_chains=max_chains, graph=graph)
+        self.analysis: Analysis = analysis or analyze(
+            model, profile=profile, at_release=at_release, goals=goals,
+            max_chains=max_chains, graph=graph)
         """The analysis the object started from (chains, ids, counts)."""
         scenario = resolve_scenario(model, profile=profile, at_release=at_release, graph=graph)
         self._blocks = scenario.mitigation_blocks
@@ -130,6 +139,15 @@ class WhatIf:
         """In-effect mitigation ids, file order."""
         return tuple(m for m in self._order if m in self._on)
 
+    def is_achieved(self, node: str) -> bool:
+        """Whether a node is in A(B) now (allowed or not)."""
+        return bool(self._achieved[self._graph.index[node]])
+
+    def achieved_nodes(self) -> frozenset[str]:
+        """Every node in A(B) now."""
+        ids = self._graph.ids
+        return frozenset(ids[v] for v, a in enumerate(self._achieved) if a)
+
     def is_reachable(self, goal: str) -> bool:
         """Whether a goal (or any node) is allowed and achieved now."""
         v = self._graph.index[goal]
@@ -168,6 +186,7 @@ class WhatIf:
         before_goals = {g for g in self._goals if self._achieved[g]}
         closed: list[str] = []
         opened: list[str] = []
+        flipped: list[int] = []
         if on:
             self._on.add(mitigation)
         else:
@@ -180,9 +199,9 @@ class WhatIf:
                 if (on and self._reasons[v] == 1) or (not on and self._reasons[v] == 0):
                     changed.append(v)
             if on:
-                self._remove(changed)
+                flipped = [v for v in self._remove(changed) if not self._achieved[v]]
             else:
-                self._add([v for v in changed if self._ready(v)])
+                flipped = self._add([v for v in changed if self._ready(v)])
             for c in self._touching[mitigation]:
                 self._breakers[c] += step
                 if on and self._breakers[c] == 1:
@@ -195,7 +214,7 @@ class WhatIf:
             mitigation, on,
             tuple(ids[g] for g in self._goals if g in before_goals - after_goals),
             tuple(ids[g] for g in self._goals if g in after_goals - before_goals),
-            tuple(closed), tuple(opened))
+            tuple(closed), tuple(opened), tuple(ids[v] for v in sorted(flipped)))
 
     def _ready(self, v: int) -> bool:
         graph = self._graph
@@ -207,7 +226,8 @@ class WhatIf:
             return self._support[v] == len(graph.preds[v])
         return self._support[v] > 0
 
-    def _add(self, seeds: list[int]) -> None:
+    def _add(self, seeds: list[int]) -> list[int]:
+        """Achieve the ready seeds and what follows; returns the nodes added."""
         succs = self._graph.succs
         achieved, support = self._achieved, self._support
         stack = []
@@ -215,6 +235,7 @@ class WhatIf:
             if not achieved[v]:
                 achieved[v] = 1
                 stack.append(v)
+        added = list(stack)
         while stack:
             v = stack.pop()
             for w in succs[v]:
@@ -222,8 +243,12 @@ class WhatIf:
                 if self._ready(w):
                     achieved[w] = 1
                     stack.append(w)
+                    added.append(w)
+        return added
 
-    def _remove(self, seeds: list[int]) -> None:
+    def _remove(self, seeds: list[int]) -> list[int]:
+        """Drop the seeds and what may depend on them, then re-derive what
+        still follows; returns every node dropped (some are back)."""
         graph = self._graph
         preds, succs, level, is_and = graph.preds, graph.succs, graph.level, graph.is_and
         achieved, support = self._achieved, self._support
@@ -243,3 +268,4 @@ class WhatIf:
                 achieved[w] = 0
                 stack.append(w)
         self._add([v for v in dropped if self._ready(v)])
+        return dropped

@@ -7,7 +7,9 @@ from attackgraph.formats.registry import (
     check_file,
     format_for_path,
     read_model,
+    reader_for,
     write_model,
 )
 
-__all__ = ["FORMATS", "ModelFormat", "check_file", "format_for_path", "read_model", "write_model"]
+__all__ = ["FORMATS", "ModelFormat", "check_file", "format_for_path", "read_model",
+           "reader_for", "write_model"]

@@ -8,14 +8,15 @@ GUI alike.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from attackgraph.errors import FormatError, ModelError, Problem
 from attackgraph.fileio import atomic_write_text, read_limited
 from attackgraph.formats.native import CheckedModel, check_bytes, generate_json, generate_yaml
 from attackgraph.formats.native.parse import max_file_bytes
-from attackgraph.formats.svg import check_svg, looks_like_svg
 from attackgraph.model import AttackModel
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "check_file",
     "format_for_path",
     "read_model",
+    "reader_for",
     "write_model",
 ]
 
@@ -46,6 +48,8 @@ class ModelFormat:
         ``generate(model) -> str``; None for read-only formats.
     sniff : callable or None
         ``sniff(raw_bytes) -> bool``: whether content looks like this format.
+    limitations : str or None
+        What a file of this format cannot hold, for a converter to say.
     """
 
     name: str
@@ -54,16 +58,35 @@ class ModelFormat:
     check: Callable[[bytes], CheckedModel] | None = None
     generate: Callable[[AttackModel], str] | None = None
     sniff: Callable[[bytes], bool] | None = None
+    limitations: str | None = None
+
+
+_NATIVE_JSON = re.compile(rb'"format"\s*:\s*"attackgraph"')
+_NATIVE_YAML = re.compile(rb"(?m)^format\s*:\s*[\"']?attackgraph\b")
 
 
 def _native_json(raw: bytes) -> bool:
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:1] == b"{" and b'"attackgraph"' in head
+    return head[:1] == b"{" and bool(_NATIVE_JSON.search(head))
 
 
 def _native_yaml(raw: bytes) -> bool:
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head[:1] not in (b"{", b"[") and b"attackgraph" in head
+    return head[:1] not in (b"{", b"[", b"<") and bool(_NATIVE_YAML.search(head))
+
+
+def _lazy(module: str, function: str) -> Callable[[Any], Any]:
+    """A reader, writer or sniffer imported on first use, so that the
+    registry (and ``attackgraph --help``) stays light."""
+
+    def call(arg: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(arg)
+
+    call.__name__ = function
+    call.__qualname__ = function
+    return call
 
 
 FORMATS: list[ModelFormat] = [
@@ -84,15 +107,62 @@ FORMATS: list[ModelFormat] = [
         sniff=_native_yaml,
     ),
     ModelFormat(
+        "stix",
+        "MITRE Attack Flow (STIX 2.1 bundle)",
+        (".stix.json",),
+        check=_lazy("attackgraph.formats.attack_flow.read", "check_stix"),
+        generate=_lazy("attackgraph.formats.attack_flow.write", "generate_stix"),
+        sniff=_lazy("attackgraph.formats.attack_flow.read", "sniff_stix"),
+        limitations="Attack Flow keeps nodes, edges, gates (as operators) and mitigations "
+                    "(as course-of-action objects); the other attackgraph fields travel in "
+                    "attackgraph's STIX extension, which other Attack Flow tools ignore.",
+    ),
+    ModelFormat(
+        "afb",
+        "MITRE Attack Flow Builder file",
+        (".afb",),
+        check=_lazy("attackgraph.formats.attack_flow.read", "check_afb"),
+        generate=_lazy("attackgraph.formats.attack_flow.afb_write", "generate_afb"),
+        sniff=_lazy("attackgraph.formats.attack_flow.read", "sniff_afb"),
+        limitations="a Builder file holds what the Builder draws (actions, conditions, "
+                    "operators, assets, courses of action, lines and positions): node ids, "
+                    "kinds, costs, components and edge labels are lost and an AND gate "
+                    "becomes an operator block; write .stix.json for a lossless copy.",
+    ),
+    ModelFormat(
+        "deciduous",
+        "Deciduous decision tree (YAML)",
+        (".deciduous.yaml", ".deciduous.yml"),
+        check=_lazy("attackgraph.formats.deciduous", "check_deciduous"),
+        generate=_lazy("attackgraph.formats.deciduous", "generate_deciduous"),
+        sniff=_lazy("attackgraph.formats.deciduous", "sniff_deciduous"),
+        limitations="Deciduous has no gates, costs or components: deciduous.app shows the "
+                    "nodes, edges and mitigations; the rest is kept under 'x-attackgraph' "
+                    "keys, which it ignores.",
+    ),
+    ModelFormat(
+        "graphml",
+        "GraphML (Gephi, yEd, Cytoscape, NetworkX)",
+        (".graphml",),
+        check=_lazy("attackgraph.formats.graphml", "check_graphml"),
+        generate=_lazy("attackgraph.formats.graphml", "generate_graphml"),
+        sniff=_lazy("attackgraph.formats.graphml", "sniff_graphml"),
+        limitations="GraphML has no mitigations: they are written as nodes of kind "
+                    "'mitigation' with 'blocks' edges.",
+    ),
+    ModelFormat(
         "svg",
         "attackgraph diagram (SVG with the model inside)",
         (".svg",),
-        check=check_svg,
-        sniff=looks_like_svg,
+        check=_lazy("attackgraph.formats.svg", "check_svg"),
+        sniff=_lazy("attackgraph.formats.svg", "looks_like_svg"),
+        limitations="read only: 'attackgraph export MODEL -o FILE.svg' writes the diagram "
+                    "with the model inside.",
     ),
 ]
 """Registered formats; more specific suffixes (``.stix.json``) are matched
-before plain ones because the longest matching suffix wins."""
+before plain ones because the longest matching suffix wins. The two native
+formats come first: they are the fallback for content nothing recognises."""
 
 
 def format_for_path(path: str | os.PathLike[str], name: str | None = None) -> ModelFormat | None:
@@ -126,14 +196,31 @@ def check_file(path: str | os.PathLike[str]) -> CheckedModel:
         raw = read_limited(path, max_file_bytes())
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc))])
+    chosen = reader_for(path, raw)
+    try:
+        return chosen.check(raw)  # type: ignore[misc]
+    except RecursionError:
+        return CheckedModel(None, [Problem("", "the file is nested too deeply to be read.")])
+
+
+def reader_for(path: str | os.PathLike[str], raw: bytes) -> ModelFormat:
+    """The format that reads ``raw`` (the content of ``path``).
+
+    Content decides when a format recognises it, the file name otherwise;
+    content nothing recognises falls back to native JSON or YAML (or GraphML
+    for XML).
+    """
     readers = [f for f in FORMATS if f.check is not None]
     sniffed = [f for f in readers if f.sniff is not None and f.sniff(raw)]
     by_name = format_for_path(path)
     chosen = sniffed[0] if sniffed and (by_name is None or by_name not in sniffed) else by_name
     if chosen is None or chosen.check is None:
-        stripped = raw.lstrip()
-        chosen = readers[0] if stripped[:1] in (b"{", b"[") else readers[1]
-    return chosen.check(raw)  # type: ignore[misc]
+        stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if stripped[:1] == b"<":
+            chosen = next((f for f in readers if f.name == "graphml"), readers[1])
+        else:
+            chosen = readers[0] if stripped[:1] in (b"{", b"[") else readers[1]
+    return chosen
 
 
 def read_model(path: str | os.PathLike[str]) -> AttackModel:
@@ -161,6 +248,7 @@ def write_model(model: AttackModel, path: str | os.PathLike[str], *,
     """
     fmt = format_for_path(path, format_name)
     if fmt is None or fmt.generate is None:
-        raise FormatError(f"no model format writes {os.fspath(path)!r}; use a name ending in "
+        what = f"the {fmt.description} format" if fmt is not None else repr(os.fspath(path))
+        raise FormatError(f"no model format writes {what}; use a name ending in "
                           + ", ".join(s for f in FORMATS if f.generate for s in f.suffixes))
     atomic_write_text(path, fmt.generate(model), backup=backup)

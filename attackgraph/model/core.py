@@ -678,6 +678,40 @@ class AttackModel:
         if new != old and new in store:
             _fail(f"A {kind} with id {new!r} already exists.")
 
+    def load_validated(
+        self,
+        components: Sequence[Component] = (),
+        nodes: Sequence[Node] = (),
+        edges: Sequence[Edge] = (),
+        mitigations: Sequence[Mitigation] = (),
+        profiles: Sequence[Profile] = (),
+        releases: Sequence[Release] = (),
+        layout: Mapping[str, Sequence[float]] | None = None,
+    ) -> None:
+        """Fill an empty model with objects of a document that has passed
+        :func:`~attackgraph.model.validate_document`, without checking them
+        again (reading a 50,000-node file spends most of its time in checks).
+
+        Nothing is announced: no one can be subscribed to a model being read.
+
+        Raises
+        ------
+        ModelError
+            The model is not empty.
+        """
+        if self._nodes or self._components or self._releases or self._listeners:
+            _fail("load_validated fills a new, empty model only.")
+        for store, items in ((self._releases, releases), (self._components, components),
+                             (self._nodes, nodes), (self._mitigations, mitigations),
+                             (self._profiles, profiles)):
+            for item in items:
+                store.insert(item.id, item)  # type: ignore[arg-type]
+        self.graph.add_nodes_from((node.id, {"node": node}) for node in nodes)
+        self._edges = list(edges)
+        self.graph.add_edges_from((e.source, e.target, {"edge": e}) for e in self._edges)
+        if layout:
+            self._layout = {node_id: (float(x), float(y)) for node_id, (x, y) in layout.items()}
+
     def add_all(
         self,
         components: Iterable[Component] = (),

@@ -138,3 +138,22 @@ def budget_impact(model, goals, budget, profile=None, release=None):
             best = max(best, math.fsum(model.nodes[g].effective_impact for g in goals
                                        if g not in reach))
     return best
+
+
+def frontier(model, goals, profile=None, release=None):
+    """Pareto frontier ``[(cost, impact left reachable)]``, cheapest first: the
+    non-dominated points over every set of full, not-in-effect mitigations."""
+    eff = in_effect(model, (), (), release)
+    cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
+    points = []
+    for k in range(len(cands) + 1):
+        for combo in itertools.combinations(cands, k):
+            b = blocked_set(model, profile, [m.id for m in combo], (), release)
+            reach = achieved(model, b) - b
+            left = math.fsum(model.nodes[g].effective_impact for g in goals if g in reach)
+            points.append((math.fsum(m.effective_cost for m in combo), left))
+    out = []
+    for cost, left in sorted(points):
+        if not out or left < out[-1][1] - 1e-9:
+            out.append((cost, left))
+    return out

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attackgraph.analysis import analyze
-from attackgraph.analysis.optimize import optimal_mitigations
+from attackgraph.analysis.optimize import optimal_mitigations, pareto_frontier
 from attackgraph.analysis.whatif import WhatIf
 from tests.analysis import reference as ref
 from tests.analysis.strategies import models
@@ -141,6 +142,24 @@ def test_budget_matches_reference(case, budget):
 
 
 @SETTINGS
+@given(scenarios())
+def test_pareto_frontier_matches_reference(case):
+    model, profile, release, _, _ = case
+    goals = _goals(model)
+    points = pareto_frontier(model, profile=profile, at_release=release)
+    expected = ref.frontier(model, goals, profile, release)
+    got = [value for p in points for value in (p.cost, p.impact_left)]
+    assert got == pytest.approx([value for point in expected for value in point])
+    for point in points:  # each point's set attains it
+        b = ref.blocked_set(model, profile, point.mitigations, (), release)
+        reach = ref.achieved(model, b) - b
+        assert math.isclose(math.fsum(model.nodes[g].effective_impact
+                                      for g in goals if g in reach), point.impact_left,
+                            abs_tol=1e-9)
+        assert set(point.blocked_goals).isdisjoint(reach)
+
+
+@SETTINGS
 @given(scenarios(), st.lists(st.tuples(st.integers(0, 3), st.booleans()), max_size=6))
 def test_whatif_follows_switches(case, switches):
     model, profile, release, _, _ = case
@@ -151,12 +170,17 @@ def test_whatif_follows_switches(case, switches):
         if not mits:
             break
         mit = mits[index % len(mits)]
-        state.switch(mit, flag)
+        before = state.achieved_nodes()
+        change = state.switch(mit, flag)
         if flag:
             on.add(mit)
         else:
             on.discard(mit)
         base = ref.in_effect(model, (), (), release)
+        now = ref.achieved(model, ref.blocked_set(model, profile, sorted(on - base),
+                                                  sorted(base - on), release))
+        assert state.achieved_nodes() == now
+        assert set(change.nodes_changed) == before ^ now
         fresh = analyze(model, profile=profile, at_release=release,
                         switch_on=sorted(on - base), switch_off=sorted(base - on))
         assert state.reachable_goals() == tuple(g.id for g in fresh.goals if g.reachable)

@@ -268,3 +268,79 @@ def test_time_limit_without_incumbent_reports_a_feasible_set(monkeypatch):
     assert budget.bound == 1.0  # the trivial bound: every blockable goal's impact
     json.dumps(result.to_json(), allow_nan=False)
     json.dumps(budget.to_json(), allow_nan=False)
+
+
+def _ladder(layers, probabilities=None):
+    """E -> two steps per layer, each enabled by both of the layer before -> G:
+    2**layers chains of equal cost."""
+    nodes = [Node("E", "entry", "E")]
+    edges = []
+    previous = ["E"]
+    for layer in range(layers):
+        current = []
+        for side in "ab":
+            ident = f"S{layer:02d}{side}"
+            p = None if probabilities is None else probabilities(layer, side)
+            nodes.append(Node(ident, "step", ident, probability=p))
+            edges += [f"{source}>{ident}" for source in previous]
+            current.append(ident)
+        previous = current
+    nodes.append(Node("G", "goal", "G"))
+    edges += [f"{source}>G" for source in previous]
+    return build(nodes, edges)
+
+
+def test_equal_cost_chains_are_ordered_by_probability_without_enumerating_them():
+    # 2**20 chains of cost 22; the side with the higher probability alternates.
+    model = _ladder(20, lambda layer, side: 0.9 if (layer % 2 == 0) == (side == "a") else 0.8)
+    result = analyze(model, max_chains=3)
+    assert result.truncated and result.goal("G").chains is None
+    best = ["E"] + [f"S{layer:02d}{'a' if layer % 2 == 0 else 'b'}" for layer in range(20)]
+    assert result.chains[0].nodes == (*best, "G")
+    assert result.chains[0].probability == pytest.approx(0.9 ** 20)
+    # the next two swap one layer to the 0.8 side: equal probability, ids decide
+    assert [c.probability for c in result.chains[1:]] == pytest.approx([0.9 ** 19 * 0.8] * 2)
+    keys = [tuple(sorted(c.nodes)) for c in result.chains[1:]]
+    assert keys == sorted(keys)
+
+
+def test_all_default_ties_still_list_chains_quickly():
+    # Every cost and probability at its default: 2**18 chains tie on every
+    # key but the ids; the listing still comes (bounded effort) and is sorted.
+    model = _ladder(18)
+    result = analyze(model, max_chains=10)
+    assert len(result.chains) == 10 and result.truncated
+    assert all(c.cost == 20 and len(c.nodes) == 20 for c in result.chains)
+    keys = [tuple(sorted(c.nodes)) for c in result.chains]
+    assert keys == sorted(keys) and len(set(keys)) == 10
+    # small enough to settle exactly: the lexicographically first chains
+    small = analyze(_ladder(6), max_chains=4)
+    everything = analyze(_ladder(6), max_chains=10_000)
+    assert everything.goal("G").chains == 64
+    assert [c.nodes for c in small.chains] == [c.nodes for c in everything.chains[:4]]
+
+
+def test_analysis_can_be_cancelled():
+    from attackgraph.errors import AnalysisCancelled
+
+    model = _ladder(18)
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(AnalysisCancelled):
+        analyze(model, max_chains=10, cancel=cancel)
+    assert len(asked) == 3
+
+
+def test_whatif_reuses_a_given_analysis():
+    model = build(["E1", "S1", "G1"], ["E1>S1", "S1>G1"],
+                  mitigations=[Mitigation("M1", "m", ("S1",))])
+    first = analyze(model)
+    state = WhatIf(model, analysis=first)
+    assert state.analysis is first
+    change = state.switch("M1", True)
+    assert change.nodes_changed == ("S1", "G1")  # file order
+    assert not state.is_achieved("S1") and state.is_achieved("E1")

@@ -223,3 +223,16 @@ def test_nesting_up_to_the_limit_reads_and_writes_back() -> None:
     checked = check_text(too_deep)
     assert checked.model is None
     assert "nested more than" in checked.errors[0].message
+
+
+def test_a_200_mb_file_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "huge.attackgraph.json"
+    with open(path, "wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    started = time.monotonic()
+    checked = check_file(path)
+    assert time.monotonic() - started < 2
+    assert checked.model is None
+    message = checked.errors[0].message
+    assert "200 MiB" in message and "limit of 64 MiB" in message
+    assert "ATTACKGRAPH_MAX_FILE_MB" in message

@@ -84,7 +84,7 @@ def document_to_model(doc: Any, *, check: bool = True) -> AttackModel:
             raise ModelError(f"the model has {len(errors)} error(s).", problems)
     model = AttackModel(doc["title"], doc.get("description"))
     model.set_extras({k: v for k, v in doc.items() if k.startswith("x-")})
-    model.add_all(
+    model.load_validated(
         components=[Component.from_dict(d) for d in doc.get("components", [])],
         nodes=[Node.from_dict(d) for d in doc["nodes"]],
         edges=[Edge.from_dict(d) for d in doc.get("edges", [])],

@@ -352,10 +352,36 @@ def parse_text(text: str, syntax: Syntax | None = None) -> ParsedText:
     return parsed
 
 
+def _strings_and_depth_ok(data: Any) -> bool:
+    """Fast pass of :func:`_check_strings` without locations: ASCII text
+    (almost all of a model) cannot hold a surrogate."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH and value:  # its items lie deeper than the limit
+            return False
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and not key.isascii() and _is_broken(key):
+                return False
+            if isinstance(item, str):
+                if not item.isascii() and _is_broken(item):
+                    return False
+            elif isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
+    return True
+
+
 def _check_strings(parsed: ParsedText) -> None:
     """Refuse lone surrogates, which could never be written back as UTF-8,
     and nesting deeper than :data:`MAX_DEPTH`, which the writers could not
     write back (they recurse)."""
+    data = parsed.data
+    if isinstance(data, str):
+        if not _is_broken(data):
+            return
+    elif not isinstance(data, (dict, list)) or _strings_and_depth_ok(data):
+        return
     stack: list[tuple[str, Any, int]] = [("", parsed.data, 0)]
     while stack:
         pointer, value, depth = stack.pop()
