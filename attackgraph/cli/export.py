@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     from attackgraph.cli.common import EXIT_INVALID, EXIT_OK, EXIT_TOOL, load_model, usage_error
     from attackgraph.errors import AnalysisError, FormatError, RenderError
     from attackgraph.fileio import atomic_write_bytes
-    from attackgraph.formats import write_model
+    from attackgraph.formats import format_for_path, write_model
 
     choice = _choose(args.output, args.format)
     if choice is None:
@@ -170,6 +170,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if kind == "model":
             write_model(model, args.output, format_name=fmt)
+            target = format_for_path(args.output, fmt)
+            if target is not None and target.limitations:
+                print(f"note: {target.limitations}", file=sys.stderr)
             return EXIT_OK
         files = _document(model, fmt, args)
         for path, content in files.items():

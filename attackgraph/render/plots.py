@@ -114,8 +114,8 @@ def timeline_svg(rows: Sequence[tuple[str, int, bool]]) -> str:
     Parameters
     ----------
     rows : sequence of (release id, open chains, exact)
-        In release order; ``exact`` False marks a count of listed chains
-        only (shown as ``N+``).
+        In release order; ``exact`` False marks a count that could not be
+        made (shown as ``?``).
 
     Returns
     -------
@@ -128,7 +128,7 @@ def timeline_svg(rows: Sequence[tuple[str, int, bool]]) -> str:
     colours = [style.OPEN if c else style.DEFENCE for c in counts]
     bars = ax.bar(range(len(rows)), counts, color=colours, width=0.6, zorder=2)
     for bar, (_, count, exact) in zip(bars, rows, strict=True):
-        ax.annotate(f"{count}{'' if exact else '+'}", (bar.get_x() + bar.get_width() / 2,
+        ax.annotate(f"{count}" if exact else "?", (bar.get_x() + bar.get_width() / 2,
                                                        bar.get_height()),
                     xytext=(0, 3), textcoords="offset points", ha="center", fontsize=9,
                     color=style.INK)

@@ -17,42 +17,17 @@ from attackgraph.analysis import (
     Analysis,
     FrontierPoint,
     Optimization,
+    ReleaseState,
     analyze,
     optimal_mitigations,
     pareto_frontier,
+    release_timeline,
 )
+from attackgraph.errors import AnalysisCancelled
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import RenderCancelled
 
-__all__ = ["ProfileRow", "ReleaseRow", "ReportData", "collect_report"]
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseRow:
-    """The state of the model at one release.
-
-    Attributes
-    ----------
-    release, label : str
-        The release.
-    date : str or None
-    open_chains : int
-        Open chains to the analysed goals (listed ones when not ``exact``).
-    exact : bool
-        Whether every chain was enumerated.
-    reachable : tuple of str
-        Reachable goals.
-    in_effect : int
-        Number of mitigations in effect.
-    """
-
-    release: str
-    label: str
-    date: str | None
-    open_chains: int
-    exact: bool
-    reachable: tuple[str, ...]
-    in_effect: int
+__all__ = ["ProfileRow", "ReportData", "collect_report"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +71,9 @@ class ReportData:
         Cost against impact left reachable: the budget variants.
     total_impact : float
         Impact of the analysed goals reachable now.
-    timeline : tuple of ReleaseRow
-        One row per release, oldest first.
+    timeline : tuple of ReleaseState
+        The engine's release timeline (profile and goals applied; what-if
+        switches are not, a release being a state of its own).
     profiles : tuple of ProfileRow
         One row per attacker profile.
     """
@@ -108,7 +84,7 @@ class ReportData:
     optimization: Optimization | None
     frontier: tuple[FrontierPoint, ...]
     total_impact: float
-    timeline: tuple[ReleaseRow, ...]
+    timeline: tuple[ReleaseState, ...]
     profiles: tuple[ProfileRow, ...]
 
     @property
@@ -156,7 +132,7 @@ def collect_report(
     time_limit : float
         Seconds for each optimisation.
     cancel : threading.Event, optional
-        Checked between the steps (raises ``RenderCancelled``).
+        Set it to stop: checked inside the analyses and between the steps.
 
     Returns
     -------
@@ -164,44 +140,52 @@ def collect_report(
 
     Raises
     ------
+    RenderCancelled
+        ``cancel`` was set.
     AnalysisError
         Unknown ids.
     """
-    state = {"profile": profile, "goals": goals, "switch_on": tuple(switch_on),
-             "switch_off": tuple(switch_off)}
+    try:
+        return _collect(model, analysis, profile, goals, tuple(switch_on), tuple(switch_off),
+                        at_release, max_chains, time_limit, cancel)
+    except AnalysisCancelled as exc:
+        raise RenderCancelled(str(exc)) from None
+
+
+def _collect(model: AttackModel, analysis: Analysis | None, profile: str | None,
+             goals: Sequence[str] | None, switch_on: tuple[str, ...],
+             switch_off: tuple[str, ...], at_release: str | None, max_chains: int,
+             time_limit: float, cancel: threading.Event | None) -> ReportData:
+    stop = cancel.is_set if cancel is not None else None
+    state = {"profile": profile, "goals": goals, "switch_on": switch_on,
+             "switch_off": switch_off}
     if analysis is None:
-        analysis = analyze(model, at_release=at_release, max_chains=max_chains, **state)
+        analysis = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
+                           **state)
     _check(cancel)
     reachable = [g.id for g in analysis.goals if g.reachable]
     optimization = None
-    opt_state = {"profile": profile, "at_release": at_release,
-                 "switch_on": tuple(switch_on), "switch_off": tuple(switch_off)}
+    frontier: tuple[FrontierPoint, ...] = ()
+    opt_state = {"profile": profile, "at_release": at_release, "switch_on": switch_on,
+                 "switch_off": switch_off}
     if reachable:
         optimization = optimal_mitigations(model, goals=reachable, time_limit=time_limit,
                                            **opt_state)
-    _check(cancel)
-    frontier: tuple[FrontierPoint, ...] = ()
-    total = math.fsum(g.impact for g in analysis.goals if g.reachable)
-    if reachable:
+        _check(cancel)
         frontier = pareto_frontier(model, goals=[g.id for g in analysis.goals],
                                    time_limit=time_limit, **opt_state)
+    total = math.fsum(g.impact for g in analysis.goals if g.reachable)
     _check(cancel)
-    timeline = []
-    for release in model.releases.values():
-        result = analyze(model, at_release=release.id, max_chains=max_chains, **state)
-        count, exact = _open_count(result)
-        timeline.append(ReleaseRow(release.id, release.label, release.date, count, exact,
-                                   tuple(g.id for g in result.goals if g.reachable),
-                                   len(result.in_effect)))
-        _check(cancel)
+    timeline = release_timeline(model, profile=profile, goals=goals, max_chains=max_chains,
+                                cancel=stop)
     profiles = []
     for prof in model.profiles.values():
-        result = analyze(model, at_release=at_release, max_chains=max_chains,
+        result = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
                          **{**state, "profile": prof.id})
         count, exact = _open_count(result)
         profiles.append(ProfileRow(prof.id, prof.label, tuple(prof.effective_access),
                                    prof.effective_max_skill, count, exact,
                                    tuple(g.id for g in result.goals if g.reachable)))
-        _check(cancel)
-    return ReportData(analysis, tuple(switch_on), tuple(switch_off), optimization,
-                      tuple(frontier), total, tuple(timeline), tuple(profiles))
+    _check(cancel)
+    return ReportData(analysis, switch_on, switch_off, optimization, tuple(frontier), total,
+                      timeline, tuple(profiles))

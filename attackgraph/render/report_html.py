@@ -11,9 +11,10 @@ release timeline and the attacker profiles. No script, no network load
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 from attackgraph._version import __version__
-from attackgraph.analysis import Analysis, ChainResult
+from attackgraph.analysis import Analysis, ChainResult, ReleaseState
 from attackgraph.model import AttackModel
 from attackgraph.render.diagram import inline_svg, render_diagram
 from attackgraph.render.dot import DiagramOptions
@@ -23,7 +24,7 @@ from attackgraph.render.overlay import build_overlay
 from attackgraph.render.report_data import ReportData
 from attackgraph.render.text import one_line
 
-__all__ = ["MATRIX_ROWS", "html_report", "number", "state_summary"]
+__all__ = ["MATRIX_ROWS", "html_report", "number", "state_summary", "timeline_points"]
 
 MATRIX_ROWS = 300
 """Chains shown in the HTML matrix (the CSV export has them all)."""
@@ -40,6 +41,12 @@ def number(value: float | None) -> str:
     if value is None:
         return "-"
     return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def timeline_points(rows: Sequence[ReleaseState]) -> list[tuple[str, int, bool]]:
+    """``(release, open chains, exact)`` for the timeline plot (a count too
+    large to enumerate is drawn as 0 and marked)."""
+    return [(r.release, r.open_chains or 0, r.open_chains is not None) for r in rows]
 
 
 def state_summary(data: ReportData) -> str:
@@ -244,18 +251,21 @@ class _Report:
         rows = self.data.timeline
         if not rows:
             return tag("p", "The model defines no releases.", class_="muted")
-        table = _table(["Release", "Label", "Date", "Mitigations in effect", "Open chains",
-                        "Reachable goals"],
+        table = _table(["Release", "Label", "Date", "Ships", "In effect", "Open chains",
+                        "Chains closed", "Reachable goals"],
                        [[tag("span", r.release, class_="id"), tag("bdi", r.label),
-                         esc(r.date or "–"), str(r.in_effect),
-                         f"{r.open_chains}{'' if r.exact else '+'}",
-                         _ids(list(r.reachable), self.labels)] for r in rows], {3, 4})
+                         esc(r.date or "–"), _ids(list(r.new_mitigations), self.labels),
+                         str(len(r.in_effect)), number(r.open_chains),
+                         str(len(r.closed_chains)),
+                         _ids(list(r.reachable_goals), self.labels)] for r in rows], {4, 5, 6})
         from attackgraph.render.plots import timeline_svg
 
-        plot = timeline_svg([(r.release, r.open_chains, r.exact) for r in rows])
+        plot = timeline_svg(timeline_points(rows))
+        note = " What-if switches are not applied here." if self.data.switch_on or \
+            self.data.switch_off else ""
         return Markup(table + tag("figure", Markup(plot), tag(
             "figcaption", "Open chains at each release: the fixes and mitigations shipped "
-            "up to that release are in effect."), class_="plot"))
+            f"up to that release are in effect.{note}"), class_="plot"))
 
     def profiles(self) -> Markup:
         rows = self.data.profiles

@@ -21,7 +21,7 @@ from attackgraph.render.dot import DiagramOptions
 from attackgraph.render.markdown import markdown_source
 from attackgraph.render.overlay import build_overlay
 from attackgraph.render.report_data import ReportData
-from attackgraph.render.report_html import number, state_summary
+from attackgraph.render.report_html import number, state_summary, timeline_points
 from attackgraph.render.text import markdown_cell, markdown_text
 
 __all__ = ["MarkdownReport", "markdown_report"]
@@ -195,12 +195,13 @@ def markdown_report(
     if data.timeline:
         from attackgraph.render.plots import timeline_svg
 
-        lines += _table(["Release", "Label", "Date", "Mitigations in effect", "Open chains",
-                         "Reachable goals"],
+        lines += _table(["Release", "Label", "Date", "Ships", "In effect", "Open chains",
+                         "Chains closed", "Reachable goals"],
                         [[_code(r.release), markdown_text(r.label), markdown_cell(r.date or "–"),
-                          str(r.in_effect), f"{r.open_chains}{'' if r.exact else '+'}",
-                          _codes(list(r.reachable))] for r in data.timeline], {3, 4})
-        plot = timeline_svg([(r.release, r.open_chains, r.exact) for r in data.timeline])
+                          _codes(list(r.new_mitigations)), str(len(r.in_effect)),
+                          number(r.open_chains), str(len(r.closed_chains)),
+                          _codes(list(r.reachable_goals))] for r in data.timeline], {4, 5, 6})
+        plot = timeline_svg(timeline_points(data.timeline))
         attachments[f"{stem}.timeline.svg"] = plot.encode("utf-8")
         lines += [f"![Open chains per release]({stem}.timeline.svg)", ""]
     else:

@@ -159,7 +159,7 @@ def test_exported_svg_opens_again_as_a_model(tmp_path, capsys) -> None:
                                   "h.json", "h.yaml"])
 def test_hostile_labels_through_every_exporter(tmp_path, capsys, hostile_file, name) -> None:
     out = tmp_path / name
-    code, stdout, err = run(capsys, "export", hostile_file, "-o", str(out))
+    code, _, err = run(capsys, "export", hostile_file, "-o", str(out))
     assert (code, err) == (0, "")
     data = out.read_bytes()
     text = data.decode("utf-8")
@@ -225,3 +225,18 @@ def test_missing_graphviz_exits_3_with_an_install_hint(tmp_path, capsys, monkeyp
     # formats that need no Graphviz still work without it
     assert run(capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "y.mmd"))[0] == 0
     assert os.path.exists(tmp_path / "y.mmd")
+
+
+@pytest.mark.parametrize("suffix", [".stix.json", ".afb", ".graphml", ".deciduous.yaml"])
+def test_interchange_formats_are_the_registry_writers(tmp_path, capsys, suffix) -> None:
+    exported, converted = tmp_path / f"e{suffix}", tmp_path / f"c{suffix}"
+    assert run(capsys, "export", FLAGSHIP, "-o", str(exported))[0] == 0
+    assert run(capsys, "convert", FLAGSHIP, str(converted), "--quiet")[0] == 0
+    # the writers stamp times, so compare what reads back
+    def content(path):
+        model = read_model(path)
+        return ([(n.id, n.kind, n.label) for n in model.nodes.values()],
+                [e.key for e in model.edges],
+                [(m.id, m.blocks) for m in model.mitigations.values()])
+
+    assert content(exported) == content(converted)

@@ -31,7 +31,11 @@ def _escaped(doc: dict) -> str:
 def test_registered_for_svg_names() -> None:
     fmt = format_for_path("diagram.SVG")
     assert fmt is not None and fmt.name == "svg"
-    assert fmt.check is check_svg and fmt.generate is None
+    assert fmt.generate is None  # read only: export writes SVG diagrams
+    raw = _svg(_escaped(base_doc()))
+    assert fmt.sniff(raw)
+    checked = fmt.check(raw)
+    assert checked.problems == [] and checked.model.title == "base"
 
 
 def test_round_trip_of_a_hand_made_svg(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def small_report() -> tuple[str, object]:
 @pytest.mark.graphviz
 @needs_dot
 def test_html_report_is_well_formed_self_contained_and_complete(small_report) -> None:
-    html, data = small_report
+    html, _ = small_report
     root = ET.fromstring(html.split("\n", 1)[1])  # XHTML-compatible: parses as XML
     assert root.tag == "html"
     assert f'content="{CSP}"' in html.replace("&#39;", "'")
@@ -107,6 +107,7 @@ def test_html_report_figures_match_the_analysis(small_report) -> None:
     assert timeline.count("<tr>") == 1 + len(model.releases)
     assert len(data.timeline) == 2 and data.timeline[1].release == "R2"
     assert data.timeline[1].open_chains <= data.timeline[0].open_chains
+    assert data.timeline[1].new_mitigations == ("M2",)
     assert [p.profile for p in data.profiles] == ["remote"]
     assert data.frontier[0].cost == 0 and data.frontier[-1].impact_left == 0
 
@@ -183,7 +184,7 @@ def test_plots_are_svg_with_unique_ids() -> None:
         refs = re.findall(r'(?:href="#|url\(#)([^")]+)', text)
         assert set(refs) <= set(ids)
     assert len(ids) == len(set(ids))
-    assert "3+" in timeline and "P3 (3)" in pareto
+    assert ">?<" in timeline and "P3 (3)" in pareto
 
 
 def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -227,3 +228,14 @@ def test_chromium_renders_the_report_and_runs_no_script(tmp_path: Path) -> None:
         assert grey.size == (1280, 1600)
         low, high = grey.getextrema()
         assert low < 60 and high > 240  # text on a light page, not a blank screen
+
+
+def test_report_collection_can_be_cancelled() -> None:
+    import threading
+
+    from attackgraph.render.backend import RenderCancelled
+
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(RenderCancelled):
+        collect_report(small_model(), cancel=cancel)
