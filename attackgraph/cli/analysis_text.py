@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from attackgraph.analysis.results import Analysis, ChainResult
 
 __all__ = ["add_state_options", "analysis_csv", "analysis_text", "chain_lines", "chains_csv",
-           "number",
+           "count_argument", "number",
            "optimization_text", "state_kwargs"]
 
 WIDTH = 80
@@ -35,6 +35,14 @@ def add_state_options(parser: argparse.ArgumentParser, *, what_if: bool = True) 
         parser.add_argument("--without", metavar="M", action="append", dest="switch_off",
                             default=[], help="what-if: switch mitigation M off (repeatable)")
     parser.add_argument("--at-release", metavar="R", help="the state of the model at release R")
+
+
+def count_argument(text: str) -> int:
+    """An ``argparse`` type: an integer of zero or more."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return value
 
 
 def state_kwargs(args: argparse.Namespace) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from attackgraph.cli.analysis_text import add_state_options, state_kwargs
+from attackgraph.cli.analysis_text import add_state_options, count_argument, state_kwargs
 
 if TYPE_CHECKING:
     from attackgraph.model import AttackModel
@@ -25,13 +25,6 @@ __all__ = ["DOCUMENT_FORMATS", "add_parser", "run"]
 DOCUMENT_FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html", "md", "csv")
 """What export writes itself; other names go to the model format registry."""
 _ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot"}
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="svg, png, pdf, dot, mmd, html, md, csv, json, yaml or another "
                              "model format (default: from OUT's extension)")
     parser.add_argument("--chain", metavar="ID", help="highlight one listed chain (e.g. C3)")
-    parser.add_argument("--max-chains", metavar="N", type=_count, default=1000,
+    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="analyse at most N chains (default 1000)")
     parser.add_argument("--no-mitigations", dest="mitigations", action="store_false",
                         help="diagrams: do not draw the in-effect mitigations")
