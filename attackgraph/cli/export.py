@@ -27,6 +27,13 @@ DOCUMENT_FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html", "md", "csv")
 _ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot"}
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return value
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the subcommand."""
     parser = subparsers.add_parser(
@@ -52,7 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="diagrams: do not draw the in-effect mitigations")
     parser.add_argument("--no-analysis", dest="analysis", action="store_false",
                         help="diagrams: draw the model only, without the analysis overlay")
-    parser.add_argument("--timeout", metavar="SECONDS", type=float, default=120.0,
+    parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=120.0,
                         help="stop Graphviz after this long (default 120)")
     parser.set_defaults(run=run)
 

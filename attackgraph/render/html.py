@@ -79,7 +79,9 @@ body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif;
        color: var(--ink); margin: 0; background: #fff; }
 main { max-width: 1180px; margin: 0 auto; padding: 28px 32px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; line-height: 1.2; overflow-wrap: anywhere; }
-.description, td, .card .what { overflow-wrap: anywhere; }
+.description, .card .what { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+td bdi { overflow-wrap: anywhere; }
 h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px;
      border-bottom: 2px solid var(--line); }
 h3 { font-size: 15px; margin: 20px 0 8px; }
