@@ -422,15 +422,19 @@ class _Diagram:
 
     def edge_lines(self) -> list[str]:
         out = []
+        formatted: dict[tuple[tuple[str, object], ...], str] = {}
         for edge in self.model.edges:
             attrs = self.edge_style(edge.source, edge.target)
             attrs["arrowsize"] = 0.7
-            if edge.label:
-                attrs["label"] = Html(_font(_lines(edge.label, 26, 2), 8, style.MUTED))
             if edge.target in self.and_nodes:
                 attrs["headport"] = "and"
-            out.append(f"{dot_string(edge.source)} -> {dot_string(edge.target)} "
-                       f"{_attrs(attrs)};")
+            if edge.label:
+                attrs["label"] = Html(_font(_lines(edge.label, 26, 2), 8, style.MUTED))
+                text = _attrs(attrs)
+            else:  # unlabelled edges share a handful of styles
+                key = tuple(attrs.items())
+                text = formatted.get(key) or formatted.setdefault(key, _attrs(attrs))
+            out.append(f"{dot_string(edge.source)} -> {dot_string(edge.target)} {text};")
         return out
 
     def defence_edges(self, mit: Mitigation) -> list[str]:

@@ -9,6 +9,7 @@ collides with a component colour.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "BROKEN",
@@ -84,6 +85,7 @@ GATE_FILL = "#263238"
 DIM_ALPHA = "40"
 
 
+@lru_cache(maxsize=1024)
 def mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0..1) of the way towards ``other``.
 
