@@ -155,13 +155,16 @@ def test_exported_svg_opens_again_as_a_model(tmp_path, capsys) -> None:
 
 @pytest.mark.graphviz
 @needs_dot
-@pytest.mark.parametrize("name", ["h.svg", "h.dot", "h.mmd", "h.csv", "h.html", "h.md",
-                                  "h.json", "h.yaml"])
+@pytest.mark.parametrize("name", ["h.svg", "h.png", "h.pdf", "h.dot", "h.mmd", "h.csv",
+                                  "h.html", "h.md", "h.json", "h.yaml"])
 def test_hostile_labels_through_every_exporter(tmp_path, capsys, hostile_file, name) -> None:
     out = tmp_path / name
     code, _, err = run(capsys, "export", hostile_file, "-o", str(out))
     assert (code, err) == (0, "")
     data = out.read_bytes()
+    if name in ("h.png", "h.pdf"):
+        assert data[:4] in (b"\x89PNG", b"%PDF")
+        return
     text = data.decode("utf-8")
     assert "\x1b" not in text or name in ("h.json", "h.yaml")
     if name == "h.svg":
