@@ -21,6 +21,20 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file: 0666 minus the umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read the umask by setting it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """Read a whole file, refusing one larger than ``max_bytes``.
 
@@ -95,9 +109,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        with contextlib.suppress(OSError):  # mkstemp makes 0600; keep what the user expects
+            mode = target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode()
+            os.chmod(temp_name, mode)
         if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temp_name, target.stat().st_mode & 0o7777)
             if backup:
                 backup_path = target.with_name(target.name + "~")
                 with contextlib.suppress(FileNotFoundError):

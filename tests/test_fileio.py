@@ -110,3 +110,20 @@ def test_read_limited(tmp_path: Path) -> None:
         read_limited(tmp_path / "missing", 10)
     with pytest.raises(FormatError, match="folder"):
         read_limited(tmp_path, 10)
+
+
+def test_new_files_get_the_umask_mode_and_rewrites_keep_theirs(tmp_path):
+    import os
+
+    from attackgraph.fileio import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "report.html"
+        atomic_write_text(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        fresh.chmod(0o640)
+        atomic_write_text(fresh, "y")
+        assert fresh.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
