@@ -49,6 +49,7 @@ __all__ = ["KIND_LABELS", "CanvasScene", "removal_order"]
 KIND_LABELS = {"entry": "New entry", "step": "New step", "goal": "New goal"}
 ID_PREFIX = {"entry": "E", "step": "S", "goal": "G"}
 GRID = 24.0
+SCENE_MARGIN = 2000.0
 NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
          Qt.Key.Key_Down: (0, 1)}
 
@@ -124,7 +125,8 @@ class CanvasScene(QGraphicsScene):
         self._rebuild_frames()
         self._apply_overlays(None)
         bounds = self.itemsBoundingRect()
-        self.setSceneRect(bounds.adjusted(-2000, -2000, 2000, 2000))
+        self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                          SCENE_MARGIN))
 
     def _index_components(self) -> None:
         comps = self.model.components
@@ -206,6 +208,14 @@ class CanvasScene(QGraphicsScene):
     def node_moved(self, item: NodeItem) -> None:
         """Called by a node item whenever it moves: refit its frames soon."""
         self._mark_dirty(item.node.component)
+        self._extend_to(item)
+
+    def _extend_to(self, item: QGraphicsItem) -> None:
+        """Grow the canvas to keep room around an item (the canvas has no edge)."""
+        rect = item.sceneBoundingRect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                                 SCENE_MARGIN)
+        if not self.sceneRect().contains(rect):
+            self.setSceneRect(self.sceneRect().united(rect))
 
     # ----------------------------------------------------------- following
     def on_model_event(self, event: ModelEvent) -> None:
@@ -217,7 +227,7 @@ class CanvasScene(QGraphicsScene):
     def _on_node(self, event: ModelEvent) -> None:
         action = event.action
         if action == "added":
-            self._add_node_item(event.new, self.model.layout.get(event.key))
+            self._extend_to(self._add_node_item(event.new, self.model.layout.get(event.key)))
             self._mark_dirty(event.new.component)
             self._apply_overlays([event.key], [])
         elif action == "removed":
