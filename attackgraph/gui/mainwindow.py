@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         self.notices.dark = dark
         self.actions.refresh_icons()
         self.palette_widget.refresh_icons()
-        self.scene.update()
+        self.scene.refresh_style()
         self.view.viewport().update()
         self.minimap.render_now()
 

@@ -5,6 +5,11 @@ left (the flow is left to right); several edges at one side fan out along
 it, ordered by the other end's height, so arrow heads never stack. A
 forward edge is an S-curve with horizontal tangents; an edge that goes back
 (a cycle) loops around below its ends instead of cutting through them.
+
+Edges are the most numerous items, so they are drawn by Qt itself (a path
+item with an arrow-head child, cosmetic pens): no Python runs per edge when
+the canvas is painted. Their selection is kept by the scene, since Qt's own
+would draw a dashed box around each selected curve.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from attackgraph.gui.canvas import style
 from attackgraph.gui.canvas.overlay import PLAIN_EDGE, EdgeMark
@@ -35,6 +46,7 @@ __all__ = ["EdgeItem", "edge_path"]
 
 ARROW_LENGTH = 10.0
 ARROW_HALF_WIDTH = 5.0
+HIT_WIDTH = 10.0
 
 
 def edge_path(start: QPointF, end: QPointF, clearance: float) -> QPainterPath:
@@ -67,7 +79,44 @@ def edge_path(start: QPointF, end: QPointF, clearance: float) -> QPainterPath:
     return path
 
 
-class EdgeItem(QGraphicsItem):
+class _Label(QGraphicsItem):
+    """An edge's label in a small rounded box (only labelled edges have one)."""
+
+    def __init__(self, parent: EdgeItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.centre = QPointF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def place(self, text: str, centre: QPointF) -> None:
+        self.prepareGeometryChange()
+        self.text, self.centre = text, centre
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self.centre.x() - 170, self.centre.y() - 22, 340, 44)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.4 or not self.text:
+            return
+        theme = style.current()
+        font = style.label_font(max(10.0, 7.5 / lod))
+        metrics = QFontMetricsF(font)
+        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight,
+                                  150 * max(1.0, 0.75 / lod))
+        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        box.moveCenter(self.centre)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.edge, 0.8))
+        painter.setBrush(QBrush(theme.label_box))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(font)
+        painter.setPen(theme.muted)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class EdgeItem(QGraphicsPathItem):
     """An edge of the model between two node items."""
 
     def __init__(self, edge: Edge, source: NodeItem, target: NodeItem) -> None:
@@ -76,14 +125,18 @@ class EdgeItem(QGraphicsItem):
         self.source = source
         self.target = target
         self.mark: EdgeMark = PLAIN_EDGE
+        self.selected = False
         source.out_edges.append(self)
         target.in_edges.append(self)
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
-        self._path = QPainterPath()
-        self._arrow = QPolygonF()
-        self._bounds = QRectF()
-        self._shape: QPainterPath | None = None
+        self.setBrush(Qt.BrushStyle.NoBrush)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.arrow = QGraphicsPolygonItem(self)
+        self.arrow.setPen(Qt.PenStyle.NoPen)
+        self.arrow.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.label: _Label | None = None
+        self._hit: QPainterPath | None = None
+        self.refresh_style()
         self.adjust()
 
     @property
@@ -104,13 +157,49 @@ class EdgeItem(QGraphicsItem):
         """Show a changed edge (its label)."""
         self.edge = edge
         self.adjust()
-        self.update()
 
     def set_mark(self, mark: EdgeMark) -> None:
         """Show an overlay's mark."""
         if mark != self.mark:
             self.mark = mark
-            self.update()
+            self.refresh_style()
+
+    def set_selected(self, selected: bool) -> None:
+        """Show the edge as selected (the scene keeps the selection)."""
+        if selected != self.selected:
+            self.selected = selected
+            self.refresh_style()
+
+    def refresh_style(self) -> None:
+        """Colour and width for the theme, the selection, the overlay and the
+        target's gate (edges into an AND node share the AND colour)."""
+        theme = style.current()
+        if self.selected:
+            color, width = QColor(theme.selection), 2.6
+        else:
+            color = QColor(self.mark.accent) if self.mark.accent else (
+                QColor(theme.and_badge) if self.target.node.gate == "and" else QColor(theme.edge))
+            width = self.mark.width or 1.4
+        pen = QPen(color, width, Qt.PenStyle.SolidLine, style.PEN_CAP)
+        pen.setCosmetic(True)  # as thick at every zoom: readable when zoomed out
+        self.setPen(pen)
+        self.arrow.setBrush(QBrush(color))
+        self.setOpacity(0.18 if self.mark.dimmed and not self.selected else 1.0)
+        self.update_visibility()
+
+    def batched(self) -> bool:
+        """Whether the overview draws this edge (it is plain and not selected)."""
+        return not self.selected and self.mark == PLAIN_EDGE
+
+    def update_visibility(self) -> None:
+        """Hide the item while the scene's overview draws it."""
+        scene = self.scene()
+        batch = getattr(scene, "edge_batch", None)
+        hidden = batch is not None and batch.active and self.batched()
+        if self.isVisible() == hidden:
+            self.setVisible(not hidden)
+            if batch is not None:
+                batch.changed()
 
     def adjust(self) -> None:
         """Recompute the curve after an end moved or the fans changed."""
@@ -118,70 +207,27 @@ class EdgeItem(QGraphicsItem):
         end = self.target.in_port(self)
         clearance = self.source.geometry.node_height * 0.5 + 18.0
         path = edge_path(start, end, clearance)
-        arrow = QPolygonF([end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
-                           QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)])
-        bounds = path.boundingRect().united(arrow.boundingRect())
+        self._hit = None
+        self.setPath(path)
+        self.arrow.setPolygon(QPolygonF([
+            end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
+            QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
+        batch = getattr(self.scene(), "edge_batch", None)
+        if batch is not None:
+            batch.changed()
         if self.edge.label:
-            mid = path.pointAtPercent(0.5)
-            bounds = bounds.united(QRectF(mid.x() - 160, mid.y() - 20, 320, 40))
-        self.prepareGeometryChange()
-        self._path, self._arrow, self._shape = path, arrow, None
-        self._bounds = bounds.adjusted(-4, -4, 4, 4)
-
-    def path(self) -> QPainterPath:
-        """The curve, in scene coordinates (the item sits at the origin)."""
-        return self._path
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
+            if self.label is None:
+                self.label = _Label(self)
+            self.label.place(self.edge.label, path.pointAtPercent(0.5))
+        elif self.label is not None:
+            self.label.setParentItem(None)
+            if self.label.scene() is not None:
+                self.label.scene().removeItem(self.label)
+            self.label = None
 
     def shape(self) -> QPainterPath:
-        if self._shape is None:
+        if self._hit is None:  # a band around the curve, so edges are easy to click
             stroker = QPainterPathStroker()
-            stroker.setWidth(10)
-            self._shape = stroker.createStroke(self._path)
-            self._shape.addPolygon(self._arrow)
-        return self._shape
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        theme = style.current()
-        selected = self.isSelected()
-        color = QColor(theme.selection if selected else (self.mark.accent or theme.edge))
-        if self.mark.dimmed and not selected:
-            painter.setOpacity(0.18)
-        width = self.mark.width or 1.4
-        if selected:
-            width = max(width, 2.6)
-        if self.target.node.gate == "and" and not selected and self.mark.accent is None:
-            color = QColor(theme.and_badge)
-        if lod < 0.16:
-            painter.setPen(QPen(color, 0))
-            painter.drawPath(self._path)
-            return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(color, width / min(1.0, max(lod, 0.35)), Qt.PenStyle.SolidLine,
-                            style.PEN_CAP))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(color))
-        painter.drawPolygon(self._arrow)
-        if self.edge.label and lod >= 0.4:
-            self._paint_label(painter, theme, lod)
-
-    def _paint_label(self, painter: QPainter, theme: style.CanvasStyle, lod: float) -> None:
-        font = style.label_font(max(10.0, 7.5 / lod))
-        metrics = QFontMetricsF(font)
-        text = metrics.elidedText(self.edge.label or "", Qt.TextElideMode.ElideRight,
-                                  150 * max(1.0, 0.75 / lod))
-        mid = self._path.pointAtPercent(0.5)
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
-        box.moveCenter(mid)
-        painter.setPen(QPen(theme.edge, 0.8))
-        painter.setBrush(QBrush(theme.label_box))
-        painter.drawRoundedRect(box, 5, 5)
-        painter.setFont(font)
-        painter.setPen(theme.muted)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            stroker.setWidth(HIT_WIDTH)
+            self._hit = stroker.createStroke(self.path())
+        return self._hit

@@ -51,9 +51,16 @@ class Minimap(QWidget):
         self._place()
         self.render_now()
 
+    def _content(self) -> QRectF:
+        """The model's extent, measured when the picture is rendered (measuring
+        thousands of items on every scroll step would cost a frame)."""
+        if not self._source.isValid():
+            self._source = self.view.content_rect().adjusted(-40, -40, 40, 40)
+        return QRectF(self._source)
+
     def _place(self) -> None:
         viewport = self.view.viewport().geometry()
-        source = self.view.content_rect().adjusted(-40, -40, 40, 40)
+        source = self._content()
         if not source.isValid():
             self.resize(0, 0)
             return
@@ -68,9 +75,12 @@ class Minimap(QWidget):
         """Render the model into the cached picture."""
         self._timer.stop()
         source = self.view.content_rect().adjusted(-40, -40, 40, 40)
-        if not source.isValid() or self.width() < 10:
+        self._source = QRectF(source)
+        if not source.isValid():
             return
         self._place()
+        if self.width() < 10:
+            return
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
         pixmap.setDevicePixelRatio(ratio)

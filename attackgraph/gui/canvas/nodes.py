@@ -51,6 +51,12 @@ DETAIL_LOD = MIN_SCREEN_PX / LABEL_PX
 SHAPES_ONLY_LOD = 0.16
 
 
+def _quantised(pixels: float) -> float:
+    """A label size rounded to steps of about 6 %, so that the zoom steps of a
+    wheel reuse the wrapped lines (and cached pictures look alike)."""
+    return round(1.06 ** round(math.log(pixels, 1.06)), 2)
+
+
 def escape_html(text: str) -> str:
     """Text safe to put into a rich-text tooltip."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -95,6 +101,8 @@ class NodeItem(QGraphicsItem):
         self.mark: NodeMark = PLAIN_NODE
         self.hovered = False
         self._text_cache: dict[tuple[int, bool], list[str]] = {}
+        self._paint_key: tuple[bool, int, str] | None = None
+        self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -102,16 +110,20 @@ class NodeItem(QGraphicsItem):
         )
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
+        # A picture per zoom level: panning then only copies pixels.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        w, h = geometry.node_width, geometry.node_height
+        self._body = QRectF(-w / 2, -h / 2, w, h)
+        self._bounds = self._body.adjusted(-22, -28, HANDLE_RADIUS + 6, 28)
         self._update_tooltip()
 
     # -------------------------------------------------------------- geometry
     def body_rect(self) -> QRectF:
         """The node's box, centred on its position."""
-        w, h = self.geometry.node_width, self.geometry.node_height
-        return QRectF(-w / 2, -h / 2, w, h)
+        return QRectF(self._body)
 
     def boundingRect(self) -> QRectF:
-        return self.body_rect().adjusted(-22, -28, HANDLE_RADIUS + 6, 28)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = style.node_path(self.node.kind, self.body_rect())
@@ -163,6 +175,8 @@ class NodeItem(QGraphicsItem):
     # ---------------------------------------------------------------- state
     def set_node(self, node: Node, color: QColor | None) -> None:
         """Show a changed node."""
+        if node.kind != self.node.kind or color != self.color:
+            self._batch_changed()
         if node.label != self.node.label or bool(node.techniques) != bool(self.node.techniques):
             self._text_cache.clear()
         self.node = node
@@ -176,6 +190,25 @@ class NodeItem(QGraphicsItem):
             self.mark = mark
             self._update_tooltip()
             self.update()
+            self._batch_changed()
+
+    def batched(self) -> bool:
+        """Whether the overview of a large model may draw this node for it."""
+        return self.mark == PLAIN_NODE and not self.isSelected()
+
+    def _batch_changed(self) -> None:
+        batch = getattr(self.scene(), "node_batch", None)
+        if batch is not None:
+            self.update_contents(batch.active)
+            batch.changed()
+
+    def update_contents(self, overview: bool) -> None:
+        """While the scene's overview draws this node, Qt skips painting the item
+        (it stays selectable and clickable)."""
+        skip = overview and self.batched()
+        flag = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        if bool(self.flags() & flag) != skip:
+            self.setFlag(flag, skip)
 
     def _update_tooltip(self) -> None:
         node = self.node
@@ -213,6 +246,9 @@ class NodeItem(QGraphicsItem):
             scene = self.scene()
             if scene is not None and hasattr(scene, "node_moved"):
                 scene.node_moved(self)
+            self._batch_changed()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._batch_changed()
         # Returning the value itself: super().itemChange() hands back None
         # for some changes, which PySide6 6.x over-releases at exit.
         return value
@@ -251,7 +287,7 @@ class NodeItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         theme = style.current()
-        rect = self.body_rect()
+        rect = self._body
         kind = self.node.kind
         selected = self.isSelected()
         if self.mark.dimmed:
@@ -260,7 +296,7 @@ class NodeItem(QGraphicsItem):
             self._paint_shape_only(painter, rect, theme, selected)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = style.node_path(kind, rect)
+        shapes = style.node_shapes(kind, rect)
         if self.mark.accent or selected:
             ring = QColor(theme.selection) if selected else QColor(self.mark.accent)
             width = 2.5 / max(lod, 0.3)
@@ -268,21 +304,17 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             grow = 3.0 + width / 2
             painter.drawPath(style.node_path(kind, rect.adjusted(-grow, -grow, grow, grow)))
-        fill = theme.goal_fill if kind == "goal" else theme.node_tint(self.color)
-        border = theme.goal if kind == "goal" else theme.frame_ink(self.color)
-        painter.setBrush(QBrush(fill))
-        painter.setPen(QPen(border, 2.0 if kind == "goal" else 1.3))
-        painter.drawPath(path)
-        painter.save()
-        painter.setClipPath(path)
+        fill, border = self._colors(theme)
+        painter.setBrush(fill)
+        painter.setPen(border)
+        painter.drawPath(shapes.outline)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(self.color))
-        painter.drawRect(QRectF(rect.left(), rect.top(), 6.0, rect.height()))
-        painter.restore()
+        painter.setBrush(self.color)
+        painter.drawPath(shapes.strip)
         if kind == "goal":
             painter.setPen(QPen(theme.goal, 1.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(style.node_path("goal", rect.adjusted(4, 4, -4, -4)))
+            painter.drawPath(shapes.inner)
         self._paint_text(painter, rect, theme, lod)
         if self.node.gate == "and":
             self._paint_and(painter, rect, theme, lod)
@@ -296,6 +328,17 @@ class NodeItem(QGraphicsItem):
                              self.handle_center() + QPointF(3.5, 0))
             painter.drawLine(self.handle_center() + QPointF(0, -3.5),
                              self.handle_center() + QPointF(0, 3.5))
+
+    def _colors(self, theme: style.CanvasStyle) -> tuple[QBrush, QPen]:
+        """The card's fill and border pen (kept until the theme or colour changes)."""
+        key = (theme.dark, self.color.rgba(), self.node.kind)
+        if self._paint_key != key:
+            goal = self.node.kind == "goal"
+            fill = theme.goal_fill if goal else theme.node_tint(self.color)
+            border = theme.goal if goal else theme.frame_ink(self.color)
+            self._paint_cache = (QBrush(fill), QPen(border, 2.0 if goal else 1.3))
+            self._paint_key = key
+        return self._paint_cache
 
     def _paint_shape_only(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
                           selected: bool) -> None:
@@ -329,9 +372,9 @@ class NodeItem(QGraphicsItem):
                     lod: float) -> None:
         detail = lod >= DETAIL_LOD
         box = self._text_box(rect, detail)
-        pixels = LABEL_PX if detail else max(LABEL_PX, MIN_SCREEN_PX / lod)
+        pixels = LABEL_PX if detail else _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
         font = style.label_font(pixels, bold=self.node.kind == "goal")
-        metrics = QFontMetricsF(font)
+        metrics = style.label_metrics(pixels, bold=self.node.kind == "goal")
         line_height = metrics.height()
         has_tech = detail and bool(self.node.techniques)
         tech_height = TECH_PX + 3 if has_tech else 0.0
@@ -345,7 +388,7 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QPointF(box.left(), top + metrics.ascent() + i * line_height), line)
         if has_tech:
             small = style.label_font(TECH_PX, mono=True)
-            small_metrics = QFontMetricsF(small)
+            small_metrics = style.label_metrics(TECH_PX, mono=True)
             painter.setFont(small)
             painter.setPen(theme.muted)
             text = small_metrics.elidedText(" · ".join(self.node.techniques or ()),
@@ -358,8 +401,8 @@ class NodeItem(QGraphicsItem):
         """Draw a badge pill whose top-right (or top-left) corner is ``anchor``;
         returns its width."""
         scale = 1.0 if lod >= DETAIL_LOD else min(2.2, DETAIL_LOD / lod)
-        font = style.label_font(9.5 * scale, bold=True)
-        metrics = QFontMetricsF(font)
+        font = style.label_font(round(9.5 * scale, 1), bold=True)
+        metrics = style.label_metrics(round(9.5 * scale, 1), bold=True)
         width = metrics.horizontalAdvance(text) + 12 * scale
         height = 16 * scale
         left = anchor.x() - width if align_right else anchor.x()

@@ -13,10 +13,11 @@ import contextlib
 from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen, QTransform
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from attackgraph.gui.canvas import style
+from attackgraph.gui.canvas.batch import EdgeBatch, NodeBatch
 from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.frames import FrameItem
 from attackgraph.gui.canvas.nodes import NodeItem
@@ -76,6 +77,8 @@ class CanvasScene(QGraphicsScene):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.frames: dict[str, FrameItem] = {}
         self.overlays: dict[str, Overlay] = {}
+        self._selected_edges: set[tuple[str, str]] = set()
+        self._grid_tile: tuple[str, QBrush] | None = None
         self._members: dict[str | None, set[str]] = {}
         self._children: dict[str | None, list[str]] = {}
         self._depths: dict[str, int] = {}
@@ -87,6 +90,8 @@ class CanvasScene(QGraphicsScene):
         self._frame_timer.setSingleShot(True)
         self._frame_timer.setInterval(0)
         self._frame_timer.timeout.connect(self.refresh_frames)
+        self.edge_batch = EdgeBatch(lambda: self.edges.values())
+        self.node_batch = NodeBatch(lambda: self.nodes.values())
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.modelReplaced.connect(self.rebuild)
         document.modelChanged.connect(self.on_model_event)
@@ -110,7 +115,14 @@ class CanvasScene(QGraphicsScene):
     def rebuild(self) -> None:
         """Drop every item and draw the current model afresh."""
         self._cancel_tool()
+        for batch in (self.edge_batch, self.node_batch):
+            batch.set_active(False)
+            if batch.scene() is self:
+                self.removeItem(batch)  # they outlive rebuilds
         self.clear()
+        self.addItem(self.edge_batch)
+        self.addItem(self.node_batch)
+        self._selected_edges = set()
         self.nodes.clear()
         self.edges.clear()
         self.frames.clear()
@@ -124,6 +136,8 @@ class CanvasScene(QGraphicsScene):
             self._add_edge_item(edge)
         self._rebuild_frames()
         self._apply_overlays(None)
+        for view in self.views():
+            self.follow_zoom(view.transform().m11())
         bounds = self.itemsBoundingRect()
         self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
                                           SCENE_MARGIN))
@@ -144,12 +158,17 @@ class CanvasScene(QGraphicsScene):
         self.addItem(item)
         self.nodes[node.id] = item
         self._members.setdefault(node.component, set()).add(node.id)
+        if self.node_batch.active:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            item.update_contents(True)
+            self.node_batch.changed()
         return item
 
     def _add_edge_item(self, edge: Edge) -> None:
         item = EdgeItem(edge, self.nodes[edge.source], self.nodes[edge.target])
         self.addItem(item)
         self.edges[edge.key] = item
+        item.update_visibility()
         for other in (*item.source.out_edges, *item.target.in_edges):
             if other is not item:
                 other.adjust()
@@ -157,11 +176,13 @@ class CanvasScene(QGraphicsScene):
         item.target.update()
 
     def _remove_edge_item(self, key: tuple[str, str]) -> None:
+        self._selected_edges.discard(key)
         item = self.edges.pop(key, None)
         if item is not None:
             item.detach()
             self.removeItem(item)
             item.target.update()
+            self.edge_batch.changed()
 
     def _rebuild_frames(self) -> None:
         for frame in self.frames.values():
@@ -236,6 +257,7 @@ class CanvasScene(QGraphicsScene):
                 for edge in (*item.in_edges, *item.out_edges):
                     self._remove_edge_item(edge.key)
                 self.removeItem(item)
+                self.node_batch.changed()
             self._members.get(event.old.component, set()).discard(event.key)
             self._mark_dirty(event.old.component)
         elif action == "changed":
@@ -249,7 +271,7 @@ class CanvasScene(QGraphicsScene):
             item.set_node(new, self._colors.get(new.component or ""))
             if old.gate != new.gate:
                 for edge in item.in_edges:
-                    edge.update()
+                    edge.refresh_style()
         elif action == "renamed":
             self._rekey_node(event.old, event.new)
 
@@ -266,6 +288,9 @@ class CanvasScene(QGraphicsScene):
             self.edges.pop(old_key, None)
             edge.edge = self.model.edge(*(new_id if end == old_id else end for end in old_key))
             self.edges[edge.key] = edge
+            if old_key in self._selected_edges:
+                self._selected_edges.discard(old_key)
+                self._selected_edges.add(edge.key)
         self._apply_overlays([new_id], [e.key for e in (*item.in_edges, *item.out_edges)])
 
     def _on_edge(self, event: ModelEvent) -> None:
@@ -325,6 +350,18 @@ class CanvasScene(QGraphicsScene):
                 self.edges[key].set_mark(combine_edge(layers, key))
 
     # ------------------------------------------------------------ queries
+    def refresh_style(self) -> None:
+        """Draw everything again in the current theme's colours."""
+        for edge in self.edges.values():
+            edge.refresh_style()
+        self.edge_batch.refresh_style()
+        self.update()
+
+    def follow_zoom(self, zoom: float) -> None:
+        """Switch the edge overview of a large model on or off for ``zoom``."""
+        self.edge_batch.set_active(self.edge_batch.want(zoom, len(self.edges)))
+        self.node_batch.set_active(self.node_batch.want(zoom, len(self.nodes)))
+
     def node_at(self, pos: QPointF) -> NodeItem | None:
         """The topmost node item under a scene point."""
         for item in self.items(pos):
@@ -364,8 +401,31 @@ class CanvasScene(QGraphicsScene):
 
     def selected_edge_keys(self) -> list[tuple[str, str]]:
         """Keys of the selected edges, in file order."""
-        chosen = {i.key for i in self.selectedItems() if isinstance(i, EdgeItem)}
+        chosen = {key for key in self._selected_edges if key in self.edges}
         return [e.key for e in self.model.edges if e.key in chosen]
+
+    def _set_edge_selection(self, keys: Iterable[tuple[str, str]], notify: bool = True) -> None:
+        wanted = {k for k in keys if k in self.edges}
+        if wanted == self._selected_edges:
+            return
+        for key in self._selected_edges - wanted:
+            if key in self.edges:
+                self.edges[key].set_selected(False)
+        for key in wanted - self._selected_edges:
+            self.edges[key].set_selected(True)
+        self._selected_edges = wanted
+        if notify:
+            self.selectionChanged.emit()
+
+    def selection_rect(self) -> QRectF:
+        """The scene rectangle around everything selected (nodes, edges, frames)."""
+        rect = QRectF()
+        for item in self.selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        for key in self._selected_edges:
+            if key in self.edges:
+                rect = rect.united(self.edges[key].sceneBoundingRect())
+        return rect
 
     def selected_component_ids(self) -> list[str]:
         """Ids of the components whose frames are selected."""
@@ -375,12 +435,16 @@ class CanvasScene(QGraphicsScene):
     def select(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = (),
                components: Iterable[str] = ()) -> None:
         """Replace the selection."""
-        self.clearSelection()
-        items: list[QGraphicsItem] = [self.nodes[n] for n in nodes if n in self.nodes]
-        items += [self.edges[k] for k in edges if k in self.edges]
-        items += [self.frames[c] for c in components if c in self.frames]
-        for item in items:
-            item.setSelected(True)
+        self.blockSignals(True)  # one selectionChanged for the whole change
+        try:
+            self.clearSelection()
+            for item in [*(self.nodes[n] for n in nodes if n in self.nodes),
+                         *(self.frames[c] for c in components if c in self.frames)]:
+                item.setSelected(True)
+            self._set_edge_selection(edges, notify=False)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
 
     def nodes_rect(self, node_ids: Iterable[str]) -> QRectF:
         """The scene rectangle around some nodes."""
@@ -456,11 +520,22 @@ class CanvasScene(QGraphicsScene):
             return
         pos = event.scenePos()
         item = self.itemAt(pos, self.views()[0].transform() if self.views() else QTransform())
+        toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
+                                           | Qt.KeyboardModifier.ControlModifier))
         if isinstance(item, NodeItem) and item.on_handle(item.mapFromScene(pos)):
             self._tool = ConnectTool(self, item)
             self.message.emit("Release over the node this one enables (Esc cancels).")
             event.accept()
             return
+        if isinstance(item, EdgeItem):
+            if toggle:
+                self._set_edge_selection(self._selected_edges ^ {item.key})
+            else:
+                self.select(edges=[item.key])
+            event.accept()
+            return
+        if not toggle:
+            self._set_edge_selection(())
         super().mousePressEvent(event)
         if isinstance(item, FrameItem):
             self._tool = FrameDragTool(self, item, pos)
@@ -524,18 +599,16 @@ class CanvasScene(QGraphicsScene):
         scale = painter.worldTransform().m11()
         if scale * GRID < 9:  # the dots would merge into a grey veil
             return
-        painter.setPen(QPen(theme.grid, 2.0 / scale if scale < 1 else 1.6))
-        left = int(rect.left() // GRID) * GRID
-        top = int(rect.top() // GRID) * GRID
-        points = []
-        y = top
-        while y < rect.bottom():
-            x = left
-            while x < rect.right():
-                points.append(QPointF(x, y))
-                x += GRID
-            y += GRID
-        painter.drawPoints(points)
+        if self._grid_tile is None or self._grid_tile[0] != theme.grid.name():
+            tile = QPixmap(int(GRID), int(GRID))
+            tile.fill(theme.background)
+            dots = QPainter(tile)
+            dots.setPen(QPen(theme.grid, 1.5))
+            dots.drawPoint(0, 0)
+            dots.end()
+            self._grid_tile = (theme.grid.name(), QBrush(tile))
+        brush = self._grid_tile[1]
+        painter.fillRect(rect, brush)  # the brush tiles from the scene's origin
 
 
 def removal_order(node_ids: Iterable[str], model: AttackModel) -> list[str]:

@@ -11,10 +11,11 @@ theme, which :func:`set_dark` switches.
 from __future__ import annotations
 
 import colorsys
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QApplication
 
 from attackgraph.model import AttackModel
@@ -26,7 +27,9 @@ __all__ = [
     "current",
     "is_dark",
     "label_font",
+    "label_metrics",
     "node_path",
+    "node_shapes",
     "set_dark",
 ]
 
@@ -176,8 +179,9 @@ def component_colors(model: AttackModel) -> dict[str, QColor]:
     return colors
 
 
+@functools.lru_cache(maxsize=256)
 def label_font(pixels: float, *, bold: bool = False, mono: bool = False) -> QFont:
-    """The canvas font at a size in scene pixels."""
+    """The canvas font at a size in scene pixels (shared: do not change it)."""
     font = QFont("DejaVu Sans Mono" if mono else QApplication.font().family())
     if mono:
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -186,6 +190,12 @@ def label_font(pixels: float, *, bold: bool = False, mono: bool = False) -> QFon
         font.setWeight(QFont.Weight.DemiBold)
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     return font
+
+
+@functools.lru_cache(maxsize=256)
+def label_metrics(pixels: float, *, bold: bool = False, mono: bool = False) -> QFontMetricsF:
+    """Metrics of :func:`label_font` (shared)."""
+    return QFontMetricsF(label_font(pixels, bold=bold, mono=mono))
 
 
 def node_path(kind: str, rect: QRectF) -> QPainterPath:
@@ -220,6 +230,31 @@ def node_path(kind: str, rect: QRectF) -> QPainterPath:
     else:
         path.addRoundedRect(rect, 8, 8)
     return path
+
+
+@dataclass(frozen=True)
+class NodeShapes:
+    """The paths a node card is drawn with."""
+
+    outline: QPainterPath
+    strip: QPainterPath
+    inner: QPainterPath
+
+
+@functools.lru_cache(maxsize=64)
+def _node_shapes(kind: str, width: float, height: float) -> NodeShapes:
+    rect = QRectF(-width / 2, -height / 2, width, height)
+    outline = node_path(kind, rect)
+    band = QPainterPath()
+    band.addRect(QRectF(rect.left(), rect.top(), 6.0, rect.height()))
+    inner = node_path(kind, rect.adjusted(4, 4, -4, -4)) if kind == "goal" else QPainterPath()
+    return NodeShapes(outline, outline.intersected(band), inner)
+
+
+def node_shapes(kind: str, rect: QRectF) -> NodeShapes:
+    """Outline, component strip and (goals) inner outline of a node box centred
+    on the origin; computed once per kind and size."""
+    return _node_shapes(kind, rect.width(), rect.height())
 
 
 def kind_glyph(kind: str, rect: QRectF) -> QPainterPath:

@@ -78,6 +78,7 @@ class CanvasView(QGraphicsView):
                                      if anchor_under_mouse
                                      else QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.scale(factor, factor)
+        self.canvas.follow_zoom(self.zoom_level())
         self.zoomChanged.emit(self.zoom_level())
         self.viewChanged.emit()
 
@@ -99,6 +100,7 @@ class CanvasView(QGraphicsView):
         if self.zoom_level() > max_zoom:
             self.set_zoom(max_zoom)
             self.centerOn(rect.center())
+        self.canvas.follow_zoom(self.zoom_level())
         self.zoomChanged.emit(self.zoom_level())
         self.viewChanged.emit()
 
@@ -108,9 +110,7 @@ class CanvasView(QGraphicsView):
 
     def fit_selection(self) -> None:
         """Show the selected items (the whole model when nothing is selected)."""
-        rect = QRectF()
-        for item in self.canvas.selectedItems():
-            rect = rect.united(item.sceneBoundingRect())
+        rect = self.canvas.selection_rect()
         self.fit_rect(rect if rect.isValid() else self.content_rect(), max_zoom=1.5)
 
     def visible_scene_rect(self) -> QRectF:
