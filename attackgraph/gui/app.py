@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from attackgraph.gui.mainwindow import MainWindow
 
-__all__ = ["flagship_path", "make_app", "resource_path", "run_app", "settle"]
+__all__ = ["flagship_path", "make_app", "resource_path", "run_app", "settle", "start_window"]
 
 FLAGSHIP = "azure-sphere-2020.attackgraph.json"
 
@@ -105,7 +105,6 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
     app = make_app(offscreen=screenshot is not None)
     from PySide6.QtCore import QSettings
 
-    from attackgraph.gui.autosave import find_recoveries
     from attackgraph.gui.mainwindow import MainWindow
 
     if screenshot is not None:  # a fixed look: no user settings, the light theme
@@ -119,14 +118,24 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
         code = _screenshot(app, window, screenshot, size)
         settings.clear()
         return code
-    window = MainWindow()
-    opened = window.open_path(target)
+    start_window(target)
+    return int(app.exec())
+
+
+def start_window(path: str, settings: Any = None) -> MainWindow:
+    """The first window of a session: open ``path``, show it, and offer the
+    work a crashed session left behind."""
+    from attackgraph.gui.autosave import find_recoveries
+    from attackgraph.gui.mainwindow import MainWindow
+
+    window = MainWindow(settings=settings)
+    opened = window.open_path(path)
     window.show()
-    if not opened and path is not None:  # keep the window; the dialog said why
-        window.statusBar().showMessage(f"{Path(target).name} could not be opened.", 10000)
+    if not opened:  # keep the window; the dialog said why
+        window.statusBar().showMessage(f"{Path(path).name} could not be opened.", 10000)
     recoveries = find_recoveries()
     if recoveries:
         from attackgraph.gui.recovery import offer_recovery
 
         offer_recovery(window, recoveries)
-    return int(app.exec())
+    return window

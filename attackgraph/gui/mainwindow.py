@@ -147,8 +147,9 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        self.add_dock("palette", "Palette", self.palette_widget,
-                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        palette = self.add_dock("palette", "Palette", self.palette_widget,
+                                Qt.DockWidgetArea.LeftDockWidgetArea)
+        palette.setMinimumWidth(96)
         inspector = self.add_dock("inspector", "Inspector", self.inspector, right)
         mitigations = self.add_dock("mitigations", "Mitigations", self.mitigations, right,
                                     below=inspector)
@@ -414,6 +415,12 @@ class MainWindow(QMainWindow):
             elif not use_dot and "not installed" in why:
                 self.notices.show_notice("graphviz", f"{why}: the built-in layout is used.",
                                          "info")
+            if not use_dot or big:
+                reason = why or (f"more than {DOT_LAYOUT_LIMIT} nodes, where Graphviz dot "
+                                 "would take too long")
+                count = len(missing)
+                text = f"Built-in layout placed {count} node{'s' * (count != 1)}: {reason}."
+                QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 12000))
             placed = place_unpinned(model, lane_layout(model, self.scene.geometry),
                                     model.layout, self.scene.geometry)
             model.set_positions(placed)  # before any edit: not an undoable change
@@ -534,7 +541,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._restored:
             self._restored = True
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [84, 340],
+            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [96, 340],
                              Qt.Orientation.Horizontal)
             self.resizeDocks([self.docks["inspector"], self.docks["mitigations"]], [430, 230],
                              Qt.Orientation.Vertical)

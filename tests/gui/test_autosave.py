@@ -131,3 +131,29 @@ def test_a_damaged_recovery_file_is_reported_not_opened(window, tmp_path, monkey
     (found,) = find_recoveries(folder)
     assert not recover(window, found)
     assert shown and window.document.path.endswith("small.attackgraph.json")
+
+
+def test_the_next_start_offers_the_crashed_work(qtbot, window, settings, monkeypatch):
+    from attackgraph.gui.app import start_window
+
+    window.scene.add_node_at("step", window.view.mapToScene(0, 0), "Unsaved at the crash")
+    window.autosaver.save_now()
+    crashed = window.autosaver.folder / "crashed.attackgraph.json"
+    crashed.write_bytes(window.autosaver.path.read_bytes())
+    data = json.loads(window.autosaver.path.with_suffix(".meta").read_text())
+    data["pid"] = 2**22 + 12345
+    crashed.with_suffix(".meta").write_text(json.dumps(data))
+    offered: list[str] = []
+
+    def choose_recover(box):
+        offered.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_recover)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: next(
+        b for b in box.buttons() if b.text() == "Recover"))
+    started = start_window(window.document.path, settings)
+    qtbot.addWidget(started)
+    assert offered and "did not close normally" in offered[0]
+    assert any(n.label == "Unsaved at the crash" for n in started.document.model.nodes.values())
+    assert started.document.is_modified

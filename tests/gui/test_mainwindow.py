@@ -233,3 +233,8 @@ def test_initial_view_is_readable(qtbot, settings):
     assert window.view.zoom_level() >= READABLE_ZOOM - 1e-9
     visible = window.view.visible_scene_rect()
     assert visible.contains(QPointF(window.view.content_rect().topLeft()) + QPointF(30, 30))
+
+
+def test_refused_edits_say_why_in_the_status_bar(window):
+    window.scene.connect_nodes("G1", "E1")
+    assert "cannot have incoming edges" in window.statusBar().currentMessage()

@@ -255,3 +255,57 @@ def test_frames_from_the_scene_never_overlap_after_a_layout(qtbot, model):
         else:
             assert not rects_overlap((ra.left(), ra.top(), ra.right(), ra.bottom()),
                                      (rb.left(), rb.top(), rb.right(), rb.bottom()))
+
+
+def test_wheel_zooms_and_shift_wheel_scrolls(qtbot, model):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    _, _, view = _view(qtbot, model)
+
+    def wheel(delta, modifiers=Qt.KeyboardModifier.NoModifier):
+        centre = QPointF(view.viewport().rect().center())
+        event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+                            QPoint(), QPoint(0, delta), Qt.MouseButton.NoButton, modifiers,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), event)
+
+    wheel(240)
+    assert view.zoom_level() > 1.4
+    wheel(-480)
+    assert view.zoom_level() < 1.0
+    bar = view.horizontalScrollBar()
+    before = bar.value()
+    wheel(-120, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.value() > before
+
+
+def test_middle_button_and_space_drag_pan(qtbot, model):
+    _, scene, view = _view(qtbot, model)
+    bars = view.horizontalScrollBar(), view.verticalScrollBar()
+    before = [b.value() for b in bars]
+    drag(view, QPointF(375, 300), QPointF(275, 250), button=Qt.MouseButton.MiddleButton)
+    middle = [b.value() for b in bars]
+    assert middle[0] > before[0] and middle[1] > before[1]
+    assert model.layout["S1"] == (250.0, 100.0)  # panning moves nothing
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    drag(view, QPointF(250, 100), QPointF(150, 100))  # over a node: still a pan
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    assert bars[0].value() > middle[0]
+    assert model.layout["S1"] == (250.0, 100.0) and not scene.selected_node_ids()
+
+
+def test_clicking_an_edge_selects_it_and_delete_removes_it(qtbot, model):
+    document, scene, view = _view(qtbot, model)
+    edge = scene.edges[("S2", "G1")]
+    middle = edge.path().pointAtPercent(0.5)
+    click(view, middle)
+    assert scene.selected_edge_keys() == [("S2", "G1")] and edge.selected
+    click(view, QPointF(380, 420))
+    assert scene.selected_edge_keys() == [] and not edge.selected
+    click(view, middle)
+    scene.delete_selection()
+    assert not model.graph.has_edge("S2", "G1")
+    document.undo_stack.undo()
+    assert ("S2", "G1") in scene.edges

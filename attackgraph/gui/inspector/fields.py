@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -265,6 +266,10 @@ class ChoiceEditor(FieldEditor):
         super().__init__(field, parent)
         self.combo = QComboBox()
         self.combo.installEventFilter(_NO_WHEEL)
+        # Long labels must not widen the inspector: the field shrinks and elides.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(8)
         self._values: list[Any] = []
         if none_text is not None:
             self.combo.addItem(none_text)
@@ -290,6 +295,9 @@ class _Spin(QDoubleSpinBox):
     def __init__(self, owner: NumberEditor) -> None:
         super().__init__()
         self._owner = owner
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.{self.decimals()}f}".rstrip("0").rstrip(".")  # 1, not 1.000
 
     def stepBy(self, steps: int) -> None:
         super().stepBy(steps)
@@ -350,11 +358,14 @@ class EnumSetEditor(FieldEditor):
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.boxes: dict[str, QCheckBox] = {}
-        for choice in field.choices:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, choice in enumerate(field.choices):
             box = QCheckBox(choice)
             box.toggled.connect(lambda _on: self.commit())
             self.boxes[choice] = box
-            self.layout().addWidget(box)
+            grid.addWidget(box, index // 2, index % 2)
+        self.layout().addLayout(grid)
         self.layout().addStretch(1)
 
     def value(self) -> Any:

@@ -102,6 +102,8 @@ class BlocksEditor(FieldEditor):
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setMaximumHeight(130)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.itemClicked.connect(self._show_on_canvas)
         buttons = QHBoxLayout()
         self.use_selection = QPushButton("Use Selection")

@@ -68,6 +68,8 @@ class CollectionSection(QGroupBox):
         row = QHBoxLayout()
         self.list = QListWidget()
         self.list.setMaximumHeight(120)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.currentRowChanged.connect(lambda _row: self._show_form())
         buttons = QVBoxLayout()
         self.add_button = self._button("add", f"Add a {kind}", self.add)
