@@ -55,24 +55,24 @@ class WindowActions:
         self.redo = stack.createRedoAction(window, "&Redo")
         self.redo.setShortcuts(QKeySequence.keyBindings(Key.Redo))
         self._icons[self.redo] = "redo"
-        self.cut = self._make("Cu&t", w.cut, Key.Cut, "cut")
-        self.copy = self._make("&Copy", w.copy, Key.Copy, "copy")
-        self.paste = self._make("&Paste", w.paste, Key.Paste, "paste")
-        self.duplicate = self._make("D&uplicate", w.duplicate, "Ctrl+D", None,
+        self.cut = self._make("Cu&t", w.editing.cut, Key.Cut, "cut")
+        self.copy = self._make("&Copy", w.editing.copy, Key.Copy, "copy")
+        self.paste = self._make("&Paste", w.editing.paste, Key.Paste, "paste")
+        self.duplicate = self._make("D&uplicate", w.editing.duplicate, "Ctrl+D", None,
                                     "Copy the selected nodes next to themselves")
         self.delete = self._make("&Delete", scene.delete_selection, Key.Delete, "delete",
                                  "Delete the selected nodes, edges or components")
         self.delete.setShortcuts([QKeySequence(Key.Delete), QKeySequence("Backspace")])
-        self.select_all = self._make("Select &All", w.select_all, Key.SelectAll, "select")
+        self.select_all = self._make("Select &All", w.editing.select_all, Key.SelectAll, "select")
         self.find = self._make("&Find…", w.find_bar.focus, Key.Find, "find",
                                "Find nodes by label, id or technique")
         self.find_next = self._make("Find &Next", lambda: w.find_bar.step(1), Key.FindNext)
         self.find_previous = self._make("Find Pre&vious", lambda: w.find_bar.step(-1),
                                         Key.FindPrevious)
-        self.group = self._make("&Group into Component", w.group_selection, "Ctrl+G",
+        self.group = self._make("&Group into Component", w.editing.group_selection, "Ctrl+G",
                                 "component", "Put the selected nodes into a new component")
         self.add = {kind: self._make(f"Add {kind.capitalize()}",
-                                     lambda _=False, k=kind: w.add_node(k), None, None,
+                                     lambda _=False, k=kind: w.editing.add_node(k), None, None,
                                      f"Add a new {kind} in the middle of the view")
                     for kind in ("entry", "step", "goal")}
         self.preferences = self._make("Pre&ferences…", w.show_preferences, Key.Preferences,

@@ -15,18 +15,25 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from attackgraph.errors import AttackGraphError, ModelError
 from attackgraph.formats import FORMATS, ModelFormat, format_for_path
 from attackgraph.gui.document import NATIVE_FORMATS
+from attackgraph.gui.text import plain
 from attackgraph.model import AttackModel
 
 if TYPE_CHECKING:
     from attackgraph.gui.mainwindow import MainWindow
 
-__all__ = ["MAX_RECENT", "FileController", "export_filters", "open_filters", "save_filters"]
+__all__ = [
+    "MAX_RECENT",
+    "FileController",
+    "export_filters",
+    "open_filters",
+    "save_filters",
+]
 
 MAX_RECENT = 10
 Button = QMessageBox.StandardButton
@@ -107,9 +114,12 @@ class FileController(QObject):
         lines = [p.format(name) for p in problems[:200]]
         if len(problems) > 200:
             lines.append(f"… and {len(problems) - 200} more")
-        box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), parent=self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, plain(title), plain(str(exc)),
+                          parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         if lines:
-            box.setInformativeText("\n".join(lines[:6]) + ("\n…" if len(lines) > 6 else ""))
+            box.setInformativeText(plain("\n".join(lines[:6]) + ("\n…" if len(lines) > 6
+                                                                  else "")))
             box.setDetailedText("\n".join(lines))
         box.setStandardButtons(Button.Ok)
         if QApplication.platformName() == "offscreen":
@@ -124,7 +134,7 @@ class FileController(QObject):
             return True
         answer = QMessageBox.question(
             self.window, "Unsaved changes",
-            f"Save the changes to {self.document.display_name} before closing it?",
+            plain(f"Save the changes to {self.document.display_name} before closing it?"),
             Button.Save | Button.Discard | Button.Cancel, Button.Save)
         if answer == Button.Save:
             return self.save()
@@ -179,7 +189,7 @@ class FileController(QObject):
         if self.document.is_modified:
             answer = QMessageBox.question(
                 self.window, "Revert",
-                f"Drop every change since {Path(path).name} was last saved?",
+                plain(f"Drop every change since {Path(path).name} was last saved?"),
                 Button.Discard | Button.Cancel, Button.Cancel)
             if answer != Button.Discard:
                 return
@@ -261,7 +271,8 @@ class FileController(QObject):
         menu.clear()
         files = self.recent_files()
         for number, path in enumerate(files, start=1):
-            action = menu.addAction(f"&{number % 10}  {Path(path).name}   —   {Path(path).parent}")
+            shown = f"{Path(path).name}   —   {Path(path).parent}".replace("&", "&&")
+            action = menu.addAction(f"&{number % 10}  {shown}")
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_path(p))
         if files:

@@ -30,44 +30,22 @@ from attackgraph.gui.autosave import Autosaver
 from attackgraph.gui.canvas.minimap import Minimap
 from attackgraph.gui.canvas.scene import CanvasScene
 from attackgraph.gui.canvas.view import CanvasView
-from attackgraph.gui.clipboard import (
-    copy_fragment,
-    fragment_center,
-    fragment_commands,
-    make_fragment,
-    read_fragment,
-)
-from attackgraph.gui.commands import (
-    AddObjectCommand,
-    MacroCommand,
-    ModelCommand,
-    MoveNodesCommand,
-    UpdateCommand,
-)
 from attackgraph.gui.dialogs import Preferences, PreferencesDialog, ShortcutsDialog
 from attackgraph.gui.docks import MitigationsDock, Palette, ProblemsList
 from attackgraph.gui.document import Document
+from attackgraph.gui.editing import WindowEditing
 from attackgraph.gui.files import FileController
 from attackgraph.gui.find import FindBar
 from attackgraph.gui.icons import icon
 from attackgraph.gui.inspector import Inspector
-from attackgraph.gui.layout import LayoutPlan
 from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
-from attackgraph.gui.layout.lanes import lane_layout
-from attackgraph.gui.layout.pinning import place_unpinned
 from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.gui.notify import NoticeArea
+from attackgraph.gui.placement import READABLE_ZOOM, Placement
 from attackgraph.gui.theme import theme_manager
-from attackgraph.model import Component
-from attackgraph.model.ids import new_id
-from attackgraph.render.backend import dot_available
-from attackgraph.render.layout import DOT_LAYOUT_LIMIT
 
 __all__ = ["READABLE_ZOOM", "MainWindow", "open_windows"]
 
-READABLE_ZOOM = 0.55
-"""The zoom a model opens at when fitting it whole would make labels unreadable."""
-FIT_IS_READABLE = 0.5
 _WINDOWS: list[MainWindow] = []
 
 
@@ -101,10 +79,11 @@ class MainWindow(QMainWindow):
         box.addWidget(self.notices)
         box.addWidget(self.view, 1)
         self.setCentralWidget(central)
-        self.layout_runner = LayoutRunner(geometry, self)
         self.autosaver = Autosaver(self.document, self.preferences.autosave_seconds
                                    if autosave_s is None else autosave_s)
         self.files = FileController(self, self.settings)
+        self.placement = Placement(self)
+        self.editing = WindowEditing(self)
         self.find_bar = FindBar(self.scene)
         self.inspector = Inspector(self.scene)
         self.palette_widget = Palette()
@@ -114,8 +93,6 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
         self._build_status_bar()
-        self._provisional: dict[str, tuple[float, float]] = {}
-        self._view_touched = False
         self._restored = False
         self._connect()
         self.setAcceptDrops(True)
@@ -192,16 +169,14 @@ class MainWindow(QMainWindow):
         document.pathChanged.connect(self._update_title)
         document.modelReplaced.connect(self._on_model_replaced)
         document.modelChanged.connect(self._on_model_changed)
-        self.palette_widget.addRequested.connect(self.add_node)
-        self.problems.problemActivated.connect(self.select_pointer)
+        self.palette_widget.addRequested.connect(self.editing.add_node)
+        self.problems.problemActivated.connect(self.editing.select_pointer)
         self.problems.counted.connect(self._show_problem_count)
         self.mitigations.chosen.connect(self._mitigation_chosen)
         scene.activated.connect(self._activated)
         self.find_bar.finished.connect(self.view.setFocus)
         self.view.zoomChanged.connect(self._update_zoom)
         self.layout_runner.busyChanged.connect(self._layout_busy)
-        self.layout_runner.finished.connect(self._apply_layout)
-        self.layout_runner.failed.connect(self._layout_failed)
         self.theme.changed.connect(self._theme_changed)
 
     def show_message(self, text: str) -> None:
@@ -210,9 +185,6 @@ class MainWindow(QMainWindow):
 
     def _mitigation_chosen(self, mit_id: str) -> None:
         self.inspector.inspect("mitigation", mit_id)
-
-    def _layout_failed(self, text: str) -> None:
-        self.statusBar().showMessage(f"The layout failed: {text}", 15000)
 
     # ---------------------------------------------------------- editing
     def open_path(self, path: str) -> bool:
@@ -223,210 +195,35 @@ class MainWindow(QMainWindow):
         """Apply the inspector field being typed in (before save, close ...)."""
         self.inspector.commit_pending()
 
-    def add_node(self, kind: str) -> None:
-        """Add a node of ``kind`` in the middle of the view."""
-        centre = self.view.mapToScene(self.view.viewport().rect().center())
-        self.scene.add_node_at(kind, centre)
-        self.view.setFocus()
-
-    def select_all(self) -> None:
-        """Select every node and edge."""
-        self.scene.select(nodes=list(self.scene.nodes), edges=list(self.scene.edges))
-
-    def copy(self) -> bool:
-        """Copy the selected nodes (and the edges among them) to the clipboard."""
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.statusBar().showMessage("Nothing to copy: select nodes first.", 4000)
-            return False
-        copy_fragment(self.document.model, ids)
-        self.statusBar().showMessage(f"Copied {len(ids)} node{'s' * (len(ids) != 1)}.", 4000)
-        return True
-
-    def cut(self) -> None:
-        """Copy, then delete the selection (the delete is one undo entry)."""
-        if self.copy():
-            self.scene.delete_selection()
-
-    def paste(self) -> None:
-        """Paste nodes from the clipboard (also from another window or program
-        instance), with fresh ids where they clash."""
-        fragment = read_fragment()
-        if fragment is None:
-            self.statusBar().showMessage("Nothing to paste: copy nodes first.", 4000)
-            return
-        visible = self.view.visible_scene_rect()
-        centre = fragment_center(fragment)
-        target = visible.center()
-        if centre is not None and visible.contains(QPointF(*centre)):
-            shift = (40.0, 40.0)
-        elif centre is not None:
-            shift = (target.x() - centre[0], target.y() - centre[1])
-        else:
-            shift = (0.0, 0.0)
-        self._add_fragment(fragment, shift, (target.x(), target.y()))
-
-    def duplicate(self) -> None:
-        """Copy the selected nodes next to themselves."""
-        ids = self.scene.selected_node_ids()
-        if ids:
-            self._add_fragment(make_fragment(self.document.model, ids), (40.0, 40.0), (0.0, 0.0))
-
-    def _add_fragment(self, fragment: dict, shift: tuple[float, float],
-                      anchor: tuple[float, float]) -> None:
-        built = fragment_commands(self.document.model, fragment, shift, anchor)
-        if built is None:
-            return
-        command, new_ids = built
-        if self.scene.execute(command):
-            self.scene.select(nodes=new_ids)
-            self.statusBar().showMessage(f"Pasted {len(new_ids)} node"
-                                         f"{'s' * (len(new_ids) != 1)}.", 4000)
-
-    def group_selection(self) -> None:
-        """Put the selected nodes into a new component (one undo entry)."""
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.statusBar().showMessage("Select the nodes to group first.", 5000)
-            return
-        model = self.document.model
-        current = {model.nodes[n].component for n in ids}
-        parent = current.pop() if len(current) == 1 else None
-        kind = model.components[parent].kind if parent in model.components else "device"
-        comp = Component(new_id("C", model.components), "New component", kind, parent=parent)
-        commands: list[ModelCommand] = [AddObjectCommand(model, comp)]
-        commands += [UpdateCommand(model, "node", n, {"component": comp.id}) for n in ids]
-        if self.scene.execute(MacroCommand(model, f"Group {len(ids)} node"
-                                           f"{'s' * (len(ids) != 1)} into {comp.id}", commands)):
-            self.scene.refresh_frames()
-            self.scene.select(components=[comp.id])
-            self.inspector.inspect("component", comp.id)
-
-    def select_pointer(self, pointer: str) -> None:
-        """Select the element a problem's JSON pointer names."""
-        parts = pointer.strip("/").split("/")
-        model = self.document.model
-        try:
-            kind, index = parts[0], int(parts[1])
-        except (IndexError, ValueError):
-            self.inspector.inspect("model")
-            return
-        if kind == "nodes" and index < len(model.nodes):
-            nid = list(model.nodes)[index]
-            self.scene.select(nodes=[nid])
-            self.view.centerOn(self.scene.nodes[nid])
-        elif kind == "edges" and index < len(model.edges):
-            key = model.edges[index].key
-            self.scene.select(edges=[key])
-            self.view.centerOn(self.scene.edges[key].boundingRect().center())
-        elif kind == "mitigations" and index < len(model.mitigations):
-            mid = list(model.mitigations)[index]
-            self.mitigations.choose(mid)
-            self.inspector.inspect("mitigation", mid)
-        elif kind == "components" and index < len(model.components):
-            cid = list(model.components)[index]
-            self.scene.select(components=[cid])
-        elif kind in ("profiles", "releases"):
-            self.inspector.inspect("model")
-
     def _activated(self, kind: str, key: object) -> None:
         self.docks["inspector"].show()
         self.docks["inspector"].raise_()
         self.inspector.inspect(kind, key)
 
     # ------------------------------------------------------------ layout
-    def _layout_allowed(self) -> tuple[bool, str]:
-        if not self.preferences.use_graphviz:
-            return False, "Graphviz is switched off in the preferences"
-        if not dot_available():
-            return False, "Graphviz is not installed (sudo apt install graphviz)"
-        return True, ""
+    @property
+    def layout_runner(self) -> LayoutRunner:
+        """The window's background layout runner."""
+        return self.placement.runner
 
     def auto_layout(self, *, full: bool = True) -> None:
         """Lay out the model in the background; applied as one undo entry."""
-        use_dot, _why = self._layout_allowed()
-        self._layout_user = True
-        self.layout_runner.start(self.document.model, full=full, prefer_dot=use_dot)
+        self.placement.auto_layout(full=full)
+
+    def initial_view(self) -> None:
+        """Show the model as it should look when it is opened."""
+        self.placement.initial_view()
+        self._update_zoom(self.view.zoom_level())
+        self.placement.view_touched = False
 
     def _layout_busy(self, busy: bool) -> None:
         for widget in (self.layout_label, self.progress, self.cancel_button):
             widget.setVisible(busy)
         self.actions.layout.setEnabled(not busy)
-        if not busy and not self.layout_runner.busy:
-            self.statusBar().clearMessage()
-
-    def _apply_layout(self, plan: LayoutPlan, full: bool, seconds: float) -> None:
-        model = self.document.model
-        positions = {n: p for n, p in plan.positions.items() if n in model.nodes}
-        if getattr(self, "_layout_user", False):
-            self._layout_user = False
-            if positions:
-                self.scene.execute(MoveNodesCommand(model, self.scene.saved_positions(positions),
-                                                    positions, "Auto layout"))
-            self.view.fit_all()
-        else:  # placing a file's unplaced nodes: not an edit of the user's
-            layout = model.layout
-            keep = {n: p for n, p in positions.items()
-                    if n in self._provisional and layout.get(n) == self._provisional[n]}
-            model.set_positions(keep)
-            self._provisional = {}
-            if not self._view_touched:
-                QTimer.singleShot(0, self.initial_view)
-        self.scene.refresh_frames()
-        self.statusBar().showMessage(f"{plan.summary} ({seconds:.2f} s)", 8000)
-        if plan.engine != "graphviz" and "not installed" in plan.note:
-            self.notices.show_notice("graphviz", "Graphviz is not installed, so the built-in "
-                                     "layout is used: sudo apt install graphviz.", "info")
-
-    def initial_view(self) -> None:
-        """Fit the model if its labels stay readable; else show its left
-        part (where chains start) at a readable zoom."""
-        rect = self.view.content_rect()
-        viewport = self.view.viewport().rect()
-        if not rect.isValid() or viewport.width() < 50:
-            return
-        fit = min(viewport.width() / (rect.width() + 72), viewport.height() / (rect.height() + 72))
-        if fit >= FIT_IS_READABLE:
-            self.view.fit_all()
-        else:
-            self.view.set_zoom(READABLE_ZOOM)
-            # Start where a reader starts: the top-left corner of the model.
-            half_w = viewport.width() / READABLE_ZOOM / 2
-            half_h = viewport.height() / READABLE_ZOOM / 2
-            margin = 24.0
-            centre = QPointF(rect.left() - margin + half_w,
-                             min(rect.top() - margin + half_h, rect.center().y()))
-            self.view.centerOn(centre)
-        self._view_touched = False
-        self._update_zoom(self.view.zoom_level())
-        self.minimap.render_now()
 
     # ------------------------------------------------------------ model
     def _on_model_replaced(self) -> None:
-        model = self.document.model
-        missing = [nid for nid in model.nodes if nid not in model.layout]
-        self._provisional = {}
-        if missing:
-            use_dot, why = self._layout_allowed()
-            big = len(model.nodes) > DOT_LAYOUT_LIMIT
-            if use_dot and not big:
-                self._layout_user = False
-                self.layout_runner.start(model, full=len(missing) == len(model.nodes))
-            elif not use_dot and "not installed" in why:
-                self.notices.show_notice("graphviz", f"{why}: the built-in layout is used.",
-                                         "info")
-            if not use_dot or big:
-                reason = why or (f"more than {DOT_LAYOUT_LIMIT} nodes, where Graphviz dot "
-                                 "would take too long")
-                count = len(missing)
-                text = f"Built-in layout placed {count} node{'s' * (count != 1)}: {reason}."
-                QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, 12000))
-            placed = place_unpinned(model, lane_layout(model, self.scene.geometry),
-                                    model.layout, self.scene.geometry)
-            model.set_positions(placed)  # before any edit: not an undoable change
-            if use_dot and not big:
-                self._provisional = placed
-            self.scene.refresh_frames()
+        self.placement.place_opened_model()
         self.inspector.inspect("model")
         self._update_title()
         self._update_counts()
@@ -454,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def _update_zoom(self, level: float) -> None:
         self.zoom_label.setText(f"{level * 100:.0f} %")
-        self._view_touched = True
+        self.placement.view_touched = True
 
     def _update_title(self, *_args: object) -> None:
         # Qt shows "[*]" as "*" while the window is modified (and as the

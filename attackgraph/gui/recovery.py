@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from attackgraph.errors import ModelError
@@ -46,6 +47,7 @@ def offer_recovery(window: MainWindow, recoveries: list[Recovery]) -> None:
     box = QMessageBox(window)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved work?")
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(f"attackgraph did not close normally. Unsaved changes to {source} were kept "
                 f"at {when}.")
     more = len(recoveries) - 1

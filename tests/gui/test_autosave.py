@@ -34,6 +34,19 @@ CRASHING_EDITOR = textwrap.dedent("""
 """)
 
 
+def _leave_crashed_copy(window, label: str) -> Path:
+    """Edit, autosave, and copy the recovery file as a crashed process would
+    leave it: with the pid of a process that no longer exists."""
+    window.scene.add_node_at("step", window.view.mapToScene(0, 0), label)
+    assert window.autosaver.save_now()
+    crashed = window.autosaver.folder / "crashed.attackgraph.json"
+    crashed.write_bytes(window.autosaver.path.read_bytes())
+    data = json.loads(window.autosaver.path.with_suffix(".meta").read_text())
+    data["pid"] = 2**22 + 12345
+    crashed.with_suffix(".meta").write_text(json.dumps(data))
+    return crashed
+
+
 def test_autosave_writes_recovery_and_clean_save_removes_it(window):
     window.scene.add_node_at("step", window.view.mapToScene(0, 0))
     assert window.autosaver.save_now()
@@ -95,14 +108,7 @@ def test_recovery_after_a_real_crash(qtbot, window, tmp_path):
 
 
 def test_the_recovery_offer_recovers_or_discards(window, tmp_path, monkeypatch):
-    window.scene.add_node_at("step", window.view.mapToScene(0, 0), "Lost?")
-    window.autosaver.save_now()
-    # What a crashed process leaves: its files, with a pid that no longer exists.
-    crashed = window.autosaver.folder / "crashed.attackgraph.json"
-    crashed.write_bytes(window.autosaver.path.read_bytes())
-    data = json.loads(window.autosaver.path.with_suffix(".meta").read_text())
-    data["pid"] = 2**22 + 12345
-    crashed.with_suffix(".meta").write_text(json.dumps(data))
+    crashed = _leave_crashed_copy(window, "Lost?")
     window.document.undo_stack.setClean()
     window.files.new_file()
     recoveries = find_recoveries(window.autosaver.folder)
@@ -136,13 +142,7 @@ def test_a_damaged_recovery_file_is_reported_not_opened(window, tmp_path, monkey
 def test_the_next_start_offers_the_crashed_work(qtbot, window, settings, monkeypatch):
     from attackgraph.gui.app import start_window
 
-    window.scene.add_node_at("step", window.view.mapToScene(0, 0), "Unsaved at the crash")
-    window.autosaver.save_now()
-    crashed = window.autosaver.folder / "crashed.attackgraph.json"
-    crashed.write_bytes(window.autosaver.path.read_bytes())
-    data = json.loads(window.autosaver.path.with_suffix(".meta").read_text())
-    data["pid"] = 2**22 + 12345
-    crashed.with_suffix(".meta").write_text(json.dumps(data))
+    _leave_crashed_copy(window, "Unsaved at the crash")
     offered: list[str] = []
 
     def choose_recover(box):

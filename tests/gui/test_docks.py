@@ -107,8 +107,8 @@ def test_problems_list_is_live_and_selects_the_element(window):
     assert "/nodes/5" in pointers
     assert "node S7" in window.problems.item(pointers.index("/nodes/5")).text()
     assert "warning" in window.problems_label.text()
-    window.select_pointer("/nodes/5")
+    window.editing.select_pointer("/nodes/5")
     assert window.scene.selected_node_ids() == ["S7"]
-    window.select_pointer("/mitigations/1")
+    window.editing.select_pointer("/mitigations/1")
     assert window.mitigations.current_id() == "M2"
-    window.select_pointer("/nonsense")  # never an exception
+    window.editing.select_pointer("/nonsense")  # never an exception

@@ -90,7 +90,7 @@ def test_find_follows_renames(window):
 def test_group_into_component_is_one_undo_entry(window):
     model, scene = window.document.model, window.scene
     scene.select(nodes=["S1", "S2"])
-    window.group_selection()
+    window.editing.group_selection()
     (new,) = [c for c in model.components if c not in ("cloud", "dev")]
     assert model.components[new].parent == "dev" and model.components[new].kind == "device"
     assert model.nodes["S1"].component == new and model.nodes["S2"].component == new
@@ -187,7 +187,7 @@ def test_cancelled_layout_is_dropped(qtbot, window, monkeypatch):
 
 def test_a_model_without_positions_is_placed_without_becoming_modified(qtbot, window, model,
                                                                        tmp_path, monkeypatch):
-    monkeypatch.setattr("attackgraph.gui.mainwindow.dot_available", lambda: False)
+    monkeypatch.setattr("attackgraph.gui.placement.dot_available", lambda: False)
     for nid in list(model.nodes):
         model.set_position(nid, None)
     path = tmp_path / "unplaced.attackgraph.json"
@@ -221,7 +221,7 @@ def test_double_click_on_a_node_opens_it_in_the_inspector(window):
 
 def test_initial_view_is_readable(qtbot, settings):
     from attackgraph.gui.app import flagship_path
-    from attackgraph.gui.mainwindow import READABLE_ZOOM
+    from attackgraph.gui.placement import READABLE_ZOOM
 
     window = MainWindow(settings=settings, autosave_s=3600, restore=False)
     qtbot.addWidget(window)
@@ -238,3 +238,28 @@ def test_initial_view_is_readable(qtbot, settings):
 def test_refused_edits_say_why_in_the_status_bar(window):
     window.scene.connect_nodes("G1", "E1")
     assert "cannot have incoming edges" in window.statusBar().currentMessage()
+
+
+def test_hostile_labels_are_shown_not_interpreted(qtbot, window, tmp_path, modal_dialogs):
+    from attackgraph.model import Component, Mitigation, Node
+
+    hostile = '<img src="/etc/passwd"><b>bold</b>'
+    model = window.document.model
+    model.add_component(Component("evil", hostile, "cloud"))
+    model.add_node(Node("X1", "step", hostile, component="evil", techniques=(hostile,)),
+                   position=(0.0, 600.0))
+    model.add_mitigation(Mitigation("MX", hostile, ("X1",)))
+    model.set_title(hostile)
+    window.scene.refresh_frames()
+    tooltip = window.scene.nodes["X1"].toolTip()
+    assert "<img" not in tooltip and "&lt;img" in tooltip
+    assert "<img" not in window.scene.frames["evil"].toolTip()
+    table = window.mitigations.table_model
+    row = table.row_of("MX")
+    assert "<" not in table.data(table.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    window.scene.select(nodes=["X1"])
+    window.inspector.flush()
+    assert window.inspector.heading.textFormat() == Qt.TextFormat.PlainText
+    window.document.replace_model(model, None, modified=True)
+    window.files.maybe_save()
+    assert any("‹img" in line and "<img" not in line for line in modal_dialogs)

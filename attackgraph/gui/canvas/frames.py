@@ -15,8 +15,8 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from attackgraph.gui.canvas import style
-from attackgraph.gui.canvas.nodes import escape_html
 from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry, Rect
+from attackgraph.gui.text import escape_html
 from attackgraph.model import Component
 
 __all__ = ["FrameItem"]

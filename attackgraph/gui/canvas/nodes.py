@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 from attackgraph.gui.canvas import style
 from attackgraph.gui.canvas.overlay import PLAIN_NODE, NodeMark
 from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
+from attackgraph.gui.text import escape_html
 from attackgraph.model import Node
 
 if TYPE_CHECKING:
     from attackgraph.gui.canvas.edges import EdgeItem
 
-__all__ = ["NodeItem", "escape_html", "wrap_text"]
+__all__ = ["NodeItem", "wrap_text"]
 
 HANDLE_RADIUS = 7.0
 LABEL_PX = 13.0
@@ -55,11 +56,6 @@ def _quantised(pixels: float) -> float:
     """A label size rounded to steps of about 6 %, so that the zoom steps of a
     wheel reuse the wrapped lines (and cached pictures look alike)."""
     return round(1.06 ** round(math.log(pixels, 1.06)), 2)
-
-
-def escape_html(text: str) -> str:
-    """Text safe to put into a rich-text tooltip."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def wrap_text(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> list[str]:

@@ -25,6 +25,7 @@ from attackgraph.gui.canvas.overlay import Badge, NodeMark, Overlay
 from attackgraph.gui.canvas.scene import CanvasScene
 from attackgraph.gui.commands import AddObjectCommand, RemoveObjectCommand, UpdateCommand
 from attackgraph.gui.icons import icon
+from attackgraph.gui.text import plain
 from attackgraph.model import Mitigation, ModelEvent
 from attackgraph.model.ids import new_id
 
@@ -100,7 +101,7 @@ class MitigationTable(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             nodes = self.document.model.nodes
             blocked = "\n".join(f"  {nodes[n].label} ({n})" for n in mit.blocks if n in nodes)
-            return f"{mit.label} ({mit.id})\nBlocks:\n{blocked}"
+            return plain(f"{mit.label} ({mit.id})\nBlocks:\n{blocked}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column.header in ("Cost", "Blocks"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
