@@ -112,3 +112,13 @@ def test_problems_list_is_live_and_selects_the_element(window):
     window.editing.select_pointer("/mitigations/1")
     assert window.mitigations.current_id() == "M2"
     window.editing.select_pointer("/nonsense")  # never an exception
+
+
+def test_problems_are_checked_in_the_background_after_an_edit(qtbot, window):
+    problems = window.problems
+    assert problems.problems == []
+    with qtbot.waitSignal(problems._runner.finished, timeout=30_000):
+        window.document.model.add_node(Node("S8", "step", "Orphan"), position=(0.0, 900.0))
+        problems.refresh_soon()
+    assert any(p.pointer == "/nodes/5" for p in problems.problems)
+    assert "warning" in window.problems_label.text()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from attackgraph.errors import Problem
 from attackgraph.formats.native import model_to_document
 from attackgraph.gui.document import Document
+from attackgraph.gui.workers import LatestRunner
 from attackgraph.model import validate_document
 
 __all__ = ["ProblemsList", "describe_pointer"]
@@ -76,10 +77,14 @@ class ProblemsList(QListWidget):
         self.setIconSize(QSize(12, 12))
         self.setAlternatingRowColors(True)
         self._icons = {True: _dot(ERROR_COLOR), False: _dot(WARNING_COLOR)}
+        self._shown: list[tuple[Problem, str]] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_soon)
+        # Large models take tens of milliseconds to check: off the GUI thread.
+        self._runner = LatestRunner(self)
+        self._runner.finished.connect(self._checked)
         document.modelChanged.connect(self._changed)
         document.modelReplaced.connect(self.refresh)
         self.itemActivated.connect(self._activate)
@@ -91,9 +96,25 @@ class ProblemsList(QListWidget):
             self._timer.start()
 
     def refresh(self) -> None:
-        """Validate the model again and list what is found."""
+        """Validate the model now and list what is found."""
         self._timer.stop()
-        self.problems = validate_document(model_to_document(self.document.model))
+        self._runner.cancel()
+        self._show(validate_document(model_to_document(self.document.model)))
+
+    def refresh_soon(self) -> None:
+        """Validate a snapshot of the model in the background."""
+        snapshot = model_to_document(self.document.model)
+        self._runner.start(lambda _cancel: validate_document(snapshot))
+
+    def _checked(self, problems: list[Problem], _seconds: float) -> None:
+        self._show(problems)
+
+    def _show(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        rows = [(p, describe_pointer(self.document, p.pointer)) for p in problems]
+        if rows == self._shown:
+            return  # most edits change no problem: the list stays as it is
+        self._shown = rows
         self.clear()
         errors = sum(1 for p in self.problems if p.is_error)
         self.counted.emit(errors, len(self.problems) - errors)
@@ -102,8 +123,7 @@ class ProblemsList(QListWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addItem(item)
             return
-        for problem in self.problems:
-            where = describe_pointer(self.document, problem.pointer)
+        for problem, where in rows:
             item = QListWidgetItem(self._icons[problem.is_error], f"{where}: {problem.message}")
             item.setToolTip(f"{'Error' if problem.is_error else 'Warning'} at "
                             f"{problem.pointer or '/'}")
