@@ -239,3 +239,27 @@ def test_selection_on_canvas_drives_the_inspector(window):
     window.inspector.flush()
     assert window.inspector.target == ("model", None)
     assert Qt.TextFormat.PlainText == window.inspector.heading.textFormat()  # hostile labels
+
+
+def test_model_form_adds_and_removes_components(window):
+    model, stack = window.document.model, window.document.undo_stack
+    form = _inspect(window, "model")
+    components = form.sections["component"]
+    components.add()
+    (new,) = [c for c in model.components if c not in ("cloud", "dev")]
+    assert model.components[new].kind == "device"
+    window.inspector.flush()
+    section = window.inspector.form.sections["component"]
+    assert section.current_id() == new
+    parent = section.form.editors["parent"]
+    parent.combo.setCurrentIndex(parent._values.index("dev"))
+    parent.commit()
+    assert model.components[new].parent == "dev"
+    window.inspector.flush()
+    section = window.inspector.form.sections["component"]
+    section.list.setCurrentRow(list(model.components).index("dev"))
+    section.remove()  # its nodes and child components move up to its parent
+    assert "dev" not in model.components and model.components[new].parent is None
+    assert model.nodes["S1"].component is None
+    stack.undo()
+    assert model.components[new].parent == "dev" and model.nodes["S1"].component == "dev"

@@ -89,6 +89,7 @@ class _Label(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     def place(self, text: str, centre: QPointF) -> None:
+        """Show ``text`` centred on ``centre`` (the middle of the curve)."""
         self.prepareGeometryChange()
         self.text, self.centre = text, centre
 

@@ -345,6 +345,7 @@ class NumberEditor(FieldEditor):
         self.spin.setValue(self._unset if value is None else float(value))
 
     def is_pending(self) -> bool:
+        """Whether the shown number differs from the model's (to the last decimal)."""
         current = self.value()
         if current is None or self._value is None:
             return current != self._value

@@ -43,10 +43,12 @@ class _Occupancy:
                 for j in range(int(rect[1] // c), int(rect[3] // c) + 1)]
 
     def add(self, rect: Rect) -> None:
+        """Take up ``rect``."""
         for key in self._cells(rect):
             self.grid.setdefault(key, []).append(rect)
 
     def hits(self, rect: Rect, gap: float) -> bool:
+        """Whether ``rect``, grown by ``gap``, overlaps a box taken up."""
         return any(rects_overlap(rect, other, gap)
                    for key in self._cells(rect) for other in self.grid.get(key, ()))
 
