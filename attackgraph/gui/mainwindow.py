@@ -244,7 +244,10 @@ class MainWindow(QMainWindow):
             parts.append(f"{errors} error{'s' * (errors != 1)}")
         if warnings:
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
-        self.problems_label.setText(", ".join(parts) if parts else "valid")
+        self.problems_label.setText(", ".join(parts) if parts else "✓ valid")
+        color = "#d93025" if errors else ("#b26a00" if warnings else "#2e7d32")
+        self.problems_label.setStyleSheet(f"color: {color}; font-weight: 600;")
+        self.problems_label.setToolTip("Validation of the model (F8 lists the problems)")
         dock = self.docks.get("problems")
         if dock is not None:
             dock.setWindowTitle(f"Problems ({errors + warnings})" if parts else "Problems")
