@@ -122,3 +122,7 @@ def test_problems_are_checked_in_the_background_after_an_edit(qtbot, window):
         problems.refresh_soon()
     assert any(p.pointer == "/nodes/5" for p in problems.problems)
     assert "warning" in window.problems_label.text()
+
+
+def test_status_bar_shows_validation_of_an_opened_model(window):
+    assert window.problems_label.text() == "✓ valid"

@@ -111,13 +111,13 @@ class ProblemsList(QListWidget):
 
     def _show(self, problems: list[Problem]) -> None:
         self.problems = problems
+        errors = sum(1 for p in self.problems if p.is_error)
+        self.counted.emit(errors, len(self.problems) - errors)
         rows = [(p, describe_pointer(self.document, p.pointer)) for p in problems]
         if rows == self._shown:
             return  # most edits change no problem: the list stays as it is
         self._shown = rows
         self.clear()
-        errors = sum(1 for p in self.problems if p.is_error)
-        self.counted.emit(errors, len(self.problems) - errors)
         if not self.problems:
             item = QListWidgetItem("No problems: the model is valid.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
