@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from importlib import resources
 from pathlib import Path
@@ -56,13 +57,11 @@ def settle(app: Any, window: MainWindow, timeout: float = 120.0) -> None:
 
 
 def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int]) -> int:
-    from PySide6.QtCore import QTimer
-
     window.resize(*size)
     window.show()
     settle(app, window)
     window.initial_view()
-    QTimer.singleShot(0, lambda: None)
+    window.minimap.render_now()
     settle(app, window)
     image = window.grab()
     ok = image.save(target, "PNG")
@@ -108,16 +107,13 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
     from attackgraph.gui.mainwindow import MainWindow
 
     if screenshot is not None:  # a fixed look: no user settings, the light theme
-        settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                             "attackgraph-screenshot", "attackgraph")
-        settings.clear()
-        settings.setValue("theme", os.environ.get("ATTACKGRAPH_THEME", "light"))
-        window = MainWindow(settings=settings, restore=False, autosave_s=0)
-        if not window.open_path(target):
-            return 1
-        code = _screenshot(app, window, screenshot, size)
-        settings.clear()
-        return code
+        with tempfile.TemporaryDirectory() as folder:
+            settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+            settings.setValue("theme", os.environ.get("ATTACKGRAPH_THEME", "light"))
+            window = MainWindow(settings=settings, restore=False, autosave_s=0)
+            if not window.open_path(target):
+                return 1
+            return _screenshot(app, window, screenshot, size)
     start_window(target)
     return int(app.exec())
 
