@@ -263,3 +263,22 @@ def test_hostile_labels_are_shown_not_interpreted(qtbot, window, tmp_path, modal
     window.document.replace_model(model, None, modified=True)
     window.files.maybe_save()
     assert any("‹img" in line and "<img" not in line for line in modal_dialogs)
+
+
+@pytest.mark.skipif(not dot_available(), reason="Graphviz dot is not installed")
+def test_unplaced_model_gets_a_quick_layout_then_graphviz(qtbot, settings, model, tmp_path):
+    for nid in list(model.nodes):
+        model.set_position(nid, None)
+    path = tmp_path / "unplaced.attackgraph.json"
+    write_model(model, path)
+    window = MainWindow(settings=settings, autosave_s=3600)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.layout_runner.finished, timeout=60_000):
+        assert window.open_path(str(path))
+        quick = dict(window.document.model.layout)
+        assert set(quick) == set(model.nodes)  # placed at once, before Graphviz answers
+    placed = window.document.model.layout
+    assert placed != quick and set(placed) == set(model.nodes)
+    assert not window.document.is_modified and window.document.undo_stack.count() == 0
+    frames = frame_rects(window.document.model, placed)
+    assert not rects_overlap(frames["cloud"], frames["dev"])
