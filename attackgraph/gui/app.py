@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["flagship_path", "resource_path", "run_app"]
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from attackgraph.gui.mainwindow import MainWindow
+
+__all__ = ["flagship_path", "make_app", "resource_path", "run_app", "settle", "start_window"]
 
 FLAGSHIP = "azure-sphere-2020.attackgraph.json"
 
@@ -23,28 +30,47 @@ def resource_path(*parts: str) -> Path:
     return Path(str(resources.files("attackgraph").joinpath("resources", *parts)))
 
 
-def _make_app(offscreen: bool):
+def make_app(offscreen: bool = False) -> QApplication:
+    """The application object (created once), with its name, icon and theme."""
     if offscreen:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setWindowIcon(QIcon(str(resource_path("icons", "attackgraph.svg"))))
     app.setApplicationName("attackgraph")
     app.setOrganizationName("attackgraph")
     app.setApplicationDisplayName("attackgraph")
-    return app
+    app.setWindowIcon(QIcon(str(resource_path("icons", "attackgraph.svg"))))
+    return app  # type: ignore[return-value]
 
 
-def _wait_for_layout(app, window, timeout: float = 60.0) -> None:
+def settle(app: Any, window: MainWindow, timeout: float = 120.0) -> None:
+    """Process events until the window's layout has arrived and been drawn."""
     deadline = time.monotonic() + timeout
     app.processEvents()
     while window.layout_runner.busy and time.monotonic() < deadline:
         app.processEvents()
-        time.sleep(0.01)
-    for _ in range(5):
+        time.sleep(0.005)
+    for _ in range(4):
         app.processEvents()
+
+
+def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int]) -> int:
+    window.resize(*size)
+    window.show()
+    settle(app, window)
+    window.initial_view()
+    window.minimap.render_now()
+    settle(app, window)
+    image = window.grab()
+    ok = image.save(target, "PNG")
+    window.document.undo_stack.setClean()
+    window.close()
+    if not ok:
+        print(f"attackgraph: cannot write {target}.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_app(path: str | None = None, *, screenshot: str | None = None,
@@ -63,13 +89,9 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
     Returns
     -------
     int
-        Exit code: 0, or 1 when the file cannot be opened (problems are
-        printed on standard error).
+        Exit code: 0, or 1 when the file cannot be opened for a screenshot
+        (the problems are printed on standard error).
     """
-    app = _make_app(offscreen=screenshot is not None)
-    from attackgraph.gui.autosave import find_recoveries
-    from attackgraph.gui.mainwindow import MainWindow
-
     target = path or str(flagship_path())
     if screenshot is not None:
         from attackgraph.formats import check_file
@@ -79,29 +101,37 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
             for problem in checked.problems:
                 print(problem.format(target), file=sys.stderr)
             return 1
-    window = MainWindow(restore=screenshot is None)
-    window.open_path(target)
-    if screenshot is not None:
-        window.resize(*size)
-        window.show()
-        _wait_for_layout(app, window)
-        window.view.fit_all()
-        app.processEvents()
-        image = window.grab()
-        if not image.save(screenshot, "PNG"):
-            print(f"attackgraph: cannot write {screenshot}.", file=sys.stderr)
-            return 1
-        window.document.undo_stack.setClean()
-        window.close()
-        return 0
+    app = make_app(offscreen=screenshot is not None)
+    from PySide6.QtCore import QSettings
+
+    from attackgraph.gui.mainwindow import MainWindow
+
+    if screenshot is not None:  # a fixed look: no user settings, the light theme
+        with tempfile.TemporaryDirectory() as folder:
+            settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+            settings.setValue("theme", os.environ.get("ATTACKGRAPH_THEME", "light"))
+            window = MainWindow(settings=settings, restore=False, autosave_s=0)
+            if not window.open_path(target):
+                return 1
+            return _screenshot(app, window, screenshot, size)
+    start_window(target)
+    return int(app.exec())
+
+
+def start_window(path: str, settings: Any = None) -> MainWindow:
+    """The first window of a session: open ``path``, show it, and offer the
+    work a crashed session left behind."""
+    from attackgraph.gui.autosave import find_recoveries
+    from attackgraph.gui.mainwindow import MainWindow
+
+    window = MainWindow(settings=settings)
+    opened = window.open_path(path)
     window.show()
+    if not opened:  # keep the window; the dialog said why
+        window.statusBar().showMessage(f"{Path(path).name} could not be opened.", 10000)
     recoveries = find_recoveries()
     if recoveries:
         from attackgraph.gui.recovery import offer_recovery
 
         offer_recovery(window, recoveries)
-    return app.exec()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_app(sys.argv[1] if len(sys.argv) > 1 else None))
+    return window

@@ -108,10 +108,17 @@ class Autosaver(QObject):
         self.path = self.folder / f"{stamp}-{os.getpid()}-{id(document):x}.attackgraph.json"
         self.last_error: str | None = None
         self.timer = QTimer(self)
-        self.timer.setInterval(int(interval_s * 1000))
         self.timer.timeout.connect(self.save_now)
-        self.timer.start()
+        self.set_interval(interval_s)
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
+
+    def set_interval(self, seconds: float) -> None:
+        """Autosave every ``seconds`` (0 switches autosave off)."""
+        if seconds <= 0:
+            self.timer.stop()
+            return
+        self.timer.setInterval(int(seconds * 1000))
+        self.timer.start()
 
     def save_now(self) -> bool:
         """Write the recovery file if there are unsaved changes."""

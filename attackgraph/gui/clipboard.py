@@ -24,7 +24,14 @@ from attackgraph.model import AttackModel, Edge, Node
 from attackgraph.model.ids import new_id
 from attackgraph.model.validate import validate_document
 
-__all__ = ["FRAGMENT_MIME", "copy_fragment", "fragment_commands", "read_fragment"]
+__all__ = [
+    "FRAGMENT_MIME",
+    "copy_fragment",
+    "fragment_center",
+    "fragment_commands",
+    "make_fragment",
+    "read_fragment",
+]
 
 FRAGMENT_MIME = "application/x-attackgraph-fragment"
 PASTE_OFFSET = 40.0
@@ -73,12 +80,44 @@ def read_fragment(clipboard: QClipboard | None = None) -> dict[str, Any] | None:
     return None if broken else data
 
 
+def fragment_center(fragment: dict[str, Any]) -> tuple[float, float] | None:
+    """The middle of a fragment's saved positions (None when it has none)."""
+    points = [p for p in fragment.get("layout", {}).values()
+              if isinstance(p, (list, tuple)) and len(p) == 2]
+    if not points:
+        return None
+    xs = [float(p[0]) for p in points]
+    ys = [float(p[1]) for p in points]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+
+
+def _fresh_id(old: str, kind: str, taken: set[str]) -> str:
+    """``old`` when free, else ``old-2``, ``old-3`` ... (or ``S7`` for long ids)."""
+    if old not in taken:
+        return old
+    if len(old) <= 120:
+        return new_id(f"{old}-", taken)
+    return new_id({"entry": "E", "step": "S", "goal": "G"}[kind], taken)
+
+
 def fragment_commands(model: AttackModel, fragment: dict[str, Any],
-                      offset: float = PASTE_OFFSET) -> tuple[MacroCommand, list[str]] | None:
+                      shift: tuple[float, float] = (PASTE_OFFSET, PASTE_OFFSET),
+                      anchor: tuple[float, float] = (0.0, 0.0),
+                      ) -> tuple[MacroCommand, list[str]] | None:
     """One undo command that adds a fragment, with fresh ids where they clash.
 
     References the target model cannot satisfy (components, releases) are
     dropped; an AND node that arrives without enablers becomes ``or``.
+
+    Parameters
+    ----------
+    model : AttackModel
+    fragment : dict
+        As :func:`read_fragment` returns it.
+    shift : (float, float)
+        Added to the fragment's saved positions.
+    anchor : (float, float)
+        Where nodes without a saved position go (in a row from there).
 
     Returns
     -------
@@ -87,11 +126,9 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
     taken = set(model.nodes)
     renamed: dict[str, str] = {}
     for data in fragment["nodes"]:
-        old = data["id"]
-        fresh = old if old not in taken else new_id({"entry": "E", "step": "S",
-                                                     "goal": "G"}[data["kind"]], taken)
+        fresh = _fresh_id(data["id"], data["kind"], taken)
         taken.add(fresh)
-        renamed[old] = fresh
+        renamed[data["id"]] = fresh
     edges = [Edge.from_dict(e).replace(source=renamed[e["source"]], target=renamed[e["target"]])
              for e in fragment.get("edges", []) if e["source"] in renamed
              and e["target"] in renamed]
@@ -99,6 +136,7 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
     commands: list[ModelCommand] = []
     layout = fragment.get("layout", {})
     and_nodes: list[Node] = []
+    unplaced = 0
     for data in fragment["nodes"]:
         node = Node.from_dict(data).replace(id=renamed[data["id"]])
         if node.component is not None and node.component not in model.components:
@@ -110,7 +148,11 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
             if node.id in has_enabler:
                 and_nodes.append(node.replace(gate="and"))
         pos = layout.get(data["id"])
-        position = (float(pos[0]) + offset, float(pos[1]) + offset) if pos else None
+        if pos:
+            position = (round(float(pos[0]) + shift[0], 1), round(float(pos[1]) + shift[1], 1))
+        else:
+            position = (anchor[0] + 220.0 * unplaced, anchor[1])
+            unplaced += 1
         commands.append(AddNodeCommand(model, node, position))
     commands += [AddEdgeCommand(model, edge) for edge in edges]
     commands += [UpdateCommand(model, "node", n.id, {"gate": "and"}) for n in and_nodes]

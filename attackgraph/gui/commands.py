@@ -24,6 +24,8 @@ __all__ = [
     "MacroCommand",
     "ModelCommand",
     "MoveNodesCommand",
+    "MoveReleaseCommand",
+    "NudgeNodesCommand",
     "RemoveEdgeCommand",
     "RemoveNodeCommand",
     "RemoveObjectCommand",
@@ -229,9 +231,9 @@ class MoveNodesCommand(ModelCommand):
     """Move nodes (a drag of many nodes is one command)."""
 
     def __init__(self, model: AttackModel, old: Mapping[str, tuple[float, float] | None],
-                 new: Mapping[str, tuple[float, float] | None], text: str = "Move") -> None:
+                 new: Mapping[str, tuple[float, float] | None], text: str | None = None) -> None:
         count = len(new)
-        super().__init__(model, f"{text} {count} node{'s' if count != 1 else ''}")
+        super().__init__(model, text or f"Move {count} node{'s' if count != 1 else ''}")
         self.old, self.new = dict(old), dict(new)
 
     def _do(self) -> None:
@@ -239,6 +241,22 @@ class MoveNodesCommand(ModelCommand):
 
     def _undo(self) -> None:
         self.model.set_positions(self.old)
+
+
+class NudgeNodesCommand(MoveNodesCommand):
+    """Move nodes with the arrow keys; presses in a row on the same nodes
+    merge into one undo entry."""
+
+    MERGE_ID = 7301
+
+    def id(self) -> int:
+        return self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NudgeNodesCommand) or set(other.new) != set(self.new):
+            return False
+        self.new = dict(other.new)
+        return True
 
 
 class SetModelFieldCommand(ModelCommand):
@@ -254,3 +272,31 @@ class SetModelFieldCommand(ModelCommand):
 
     def _undo(self) -> None:
         getattr(self.model, f"set_{self.field}")(self.old)
+
+
+class MoveReleaseCommand(ModelCommand):
+    """Move a release to another place in the release order (oldest first),
+    keeping every mitigation and node that refers to it."""
+
+    def __init__(self, model: AttackModel, release_id: str, index: int) -> None:
+        super().__init__(model, f"Move release {release_id}")
+        self.release_id = release_id
+        self.index = index
+        self.old_index = model.release_index(release_id)
+
+    def _move(self, index: int) -> None:
+        removed = self.model.remove_release(self.release_id)
+        try:
+            self.model.add_release(removed.item, index)
+        except ModelError:
+            self.model.restore(removed)
+            raise
+        for _, old in removed.changed:
+            field = "release" if old.KIND == "mitigation" else "release_fixed"
+            getattr(self.model, f"update_{old.KIND}")(old.id, **{field: self.release_id})
+
+    def _do(self) -> None:
+        self._move(self.index)
+
+    def _undo(self) -> None:
+        self._move(self.old_index)

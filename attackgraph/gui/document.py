@@ -2,23 +2,50 @@
 
 :class:`Document` bridges the model's plain callbacks to Qt signals, so the
 views never subscribe to the model directly, and it is the only object that
-reads or writes the document's file.
+reads or writes the document's file. It remembers what the file looked like
+when it was last read or written, so that a change by another program is
+noticed even where file-system notifications are missed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from attackgraph.errors import FormatError, ModelError
+from attackgraph.errors import FormatError, ModelError, Problem
 from attackgraph.formats import check_file, format_for_path, write_model
 from attackgraph.gui.commands import ModelCommand
 from attackgraph.model import AttackModel, ModelEvent
 
-__all__ = ["Document"]
+__all__ = ["NATIVE_FORMATS", "DiskStamp", "Document"]
+
+NATIVE_FORMATS = ("json", "yaml")
+"""Formats that hold everything the editor keeps; others are imported and exported."""
+
+
+@dataclass(frozen=True)
+class DiskStamp:
+    """What a file looked like: modification time, size and content hash."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+
+    @classmethod
+    def of(cls, path: str) -> DiskStamp | None:
+        """The stamp of ``path`` now (None if it cannot be read)."""
+        try:
+            info = os.stat(path)
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+        except OSError:
+            return None
+        return cls(info.st_mtime_ns, info.st_size, digest)
 
 
 class Document(QObject):
@@ -45,7 +72,10 @@ class Document(QObject):
         self._model = model or AttackModel()
         self._model.subscribe(self._forward)
         self._path = path
-        self.warnings: list = []
+        self._stamp: DiskStamp | None = DiskStamp.of(path) if path else None
+        self.imported_from: str | None = None
+        """The file a model in another format was imported from (no path then)."""
+        self.warnings: list[Problem] = []
 
     # ---------------------------------------------------------------- access
     @property
@@ -61,7 +91,11 @@ class Document(QObject):
     @property
     def display_name(self) -> str:
         """The file name, or the model title for an unsaved document."""
-        return Path(self._path).name if self._path else (self._model.title or "Untitled")
+        if self._path:
+            return Path(self._path).name
+        if self.imported_from:
+            return f"{Path(self.imported_from).name} (imported)"
+        return self._model.title or "Untitled"
 
     @property
     def is_modified(self) -> bool:
@@ -88,18 +122,37 @@ class Document(QObject):
         self.modelChanged.emit(event)
 
     # ----------------------------------------------------------------- files
-    def replace_model(self, model: AttackModel, path: str | None) -> None:
-        """Show another model; the undo history starts afresh."""
+    def replace_model(self, model: AttackModel, path: str | None, *,
+                      modified: bool = False, imported_from: str | None = None) -> None:
+        """Show another model; the undo history starts afresh.
+
+        Parameters
+        ----------
+        model : AttackModel
+        path : str or None
+            Its file (None for a new or imported model).
+        modified : bool
+            Count the model as unsaved (a recovered model, for instance).
+        imported_from : str or None
+            The file of another format the model was read from.
+        """
         self._model.unsubscribe(self._forward)
         self._model = model
         self._model.subscribe(self._forward)
         self.undo_stack.clear()
-        self._path = path
+        if modified:
+            self.undo_stack.resetClean()
+        self._path = os.path.abspath(path) if path else None
+        self._stamp = DiskStamp.of(self._path) if self._path else None
+        self.imported_from = os.path.abspath(imported_from) if imported_from else None
         self.modelReplaced.emit()
-        self.pathChanged.emit(path or "")
+        self.pathChanged.emit(self._path or "")
 
     def load(self, path: str) -> None:
         """Open a model file (any readable format).
+
+        A native file becomes the document's file; a model in another
+        format is imported (Save asks for a native file name).
 
         Raises
         ------
@@ -108,11 +161,12 @@ class Document(QObject):
         """
         checked = check_file(path)
         if checked.model is None:
-            raise ModelError(f"{path} cannot be opened.", checked.problems)
-        self.warnings = checked.warnings
-        native = format_for_path(path)
-        keep_path = native is not None and native.name in ("json", "yaml")
-        self.replace_model(checked.model, os.path.abspath(path) if keep_path else None)
+            raise ModelError(f"{Path(path).name} cannot be opened.", checked.problems)
+        fmt = format_for_path(path)
+        native = fmt is None or fmt.name in NATIVE_FORMATS
+        self.warnings = list(checked.warnings)
+        self.replace_model(checked.model, path if native else None,
+                           imported_from=None if native else path)
 
     def save(self, path: str | None = None) -> None:
         """Write the model atomically, keeping the previous file as ``NAME~``.
@@ -125,8 +179,47 @@ class Document(QObject):
         target = path or self._path
         if target is None:
             raise FormatError("the document has no file name yet; use Save As.")
+        fmt = format_for_path(target)
+        if fmt is None:
+            raise FormatError(f"{Path(target).name} does not end in .attackgraph.json or "
+                              ".attackgraph.yaml, so it is unclear how to write it.")
+        if fmt.name not in NATIVE_FORMATS:
+            raise FormatError(f"{Path(target).name} would be a {fmt.description} file, which "
+                              "does not keep everything; use Export for it, or save as "
+                              ".attackgraph.json or .attackgraph.yaml.")
         write_model(self._model, target, backup=True)
         self.undo_stack.setClean()
+        target = os.path.abspath(target)
+        self._stamp = DiskStamp.of(target)
         if target != self._path:
-            self._path = os.path.abspath(target)
+            self._path = target
+            self.imported_from = None
             self.pathChanged.emit(self._path)
+
+    def export(self, path: str, format_name: str | None = None) -> None:
+        """Write the model in another format without changing the document's file.
+
+        Raises
+        ------
+        FormatError
+            Unknown format, or the file cannot be written.
+        """
+        write_model(self._model, path, format_name=format_name)
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file is no longer what this document last read or wrote
+        (also when it was removed)."""
+        if not self._path:
+            return False
+        now = DiskStamp.of(self._path)
+        if now is None or self._stamp is None:
+            return now != self._stamp
+        if (now.mtime_ns, now.size) == (self._stamp.mtime_ns, self._stamp.size):
+            return False
+        return now.digest != self._stamp.digest
+
+    def accept_disk_version(self) -> None:
+        """Stop reporting the current file content as changed (the user keeps
+        their version and will overwrite it on save)."""
+        if self._path:
+            self._stamp = DiskStamp.of(self._path)

@@ -1,70 +1,76 @@
-"""Auto-layout off the GUI thread.
+"""Auto-layout off the GUI thread, with cancel.
 
-Graphviz ``dot`` needs seconds on large models, so layout runs in the
-global thread pool on a snapshot of the model and reports back with a
-signal; a newer request makes older results stale (they are dropped).
+Graphviz ``dot`` needs seconds on large models, so a layout runs on a
+snapshot of the model through a :class:`~attackgraph.gui.workers.LatestRunner`:
+a newer run or a cancel makes older results stale (they are dropped), and
+cancel also sets the run's ``threading.Event``, which stops ``dot`` early
+where the Graphviz backend supports it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import threading
+
+from PySide6.QtCore import QObject, Signal
 
 from attackgraph.formats.native import document_to_model, model_to_document
+from attackgraph.gui.layout import CanvasGeometry, LayoutPlan, compute_layout
+from attackgraph.gui.workers import LatestRunner
 from attackgraph.model import AttackModel
-from attackgraph.render.layout import auto_layout
 
 __all__ = ["LayoutRunner"]
 
 
-class _Signals(QObject):
-    finished = Signal(int, object, str)
-
-
-class _Job(QRunnable):
-    def __init__(self, ticket: int, snapshot: AttackModel, prefer_dot: bool,
-                 signals: _Signals) -> None:
-        super().__init__()
-        self.ticket, self.snapshot, self.prefer_dot, self.signals = (
-            ticket, snapshot, prefer_dot, signals)
-
-    def run(self) -> None:
-        positions, note = auto_layout(self.snapshot, prefer_dot=self.prefer_dot)
-        self.signals.finished.emit(self.ticket, positions, note)
-
-
 class LayoutRunner(QObject):
-    """Runs layouts in the background; ``finished`` carries the newest result.
+    """Runs layouts in the background; only the newest result is delivered.
 
     Signals
     -------
-    finished(dict, str)
-        ``{node id: (x, y)}`` and a note on how the layout was made.
+    busyChanged(bool)
+        A layout started (True) or ended, failed or was cancelled (False).
+    finished(LayoutPlan, bool, float)
+        The plan, whether it was a full layout, and the seconds it took.
+    failed(str)
+        The layout broke (an unexpected error, reported in a sentence).
     """
 
-    finished = Signal(object, str)
+    busyChanged = Signal(bool)
+    finished = Signal(object, bool, float)
+    failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, geometry: CanvasGeometry, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._ticket = 0
-        self._signals = _Signals()
-        self._signals.finished.connect(self._deliver)
-        self.busy = False
+        self.geometry = geometry
+        self._full = False
+        self._runner = LatestRunner(self)
+        self._runner.busyChanged.connect(self.busyChanged)
+        self._runner.finished.connect(self._deliver)
+        self._runner.failed.connect(self.failed)
 
-    def start(self, model: AttackModel, *, prefer_dot: bool = True) -> None:
+    @property
+    def busy(self) -> bool:
+        """Whether a layout is running."""
+        return self._runner.busy
+
+    def start(self, model: AttackModel, *, full: bool, prefer_dot: bool = True) -> None:
         """Lay out a snapshot of ``model``; earlier unfinished runs become stale."""
-        self._ticket += 1
-        self.busy = True
         snapshot = document_to_model(model_to_document(model), check=False)
-        QThreadPool.globalInstance().start(_Job(self._ticket, snapshot, prefer_dot,
-                                                self._signals))
+        geometry = self.geometry
+        self._full = full
+
+        def work(cancel: threading.Event) -> LayoutPlan:
+            return compute_layout(snapshot, full=full, geometry=geometry,
+                                  prefer_dot=prefer_dot, cancel=cancel)
+
+        self._runner.start(work)
 
     def cancel(self) -> None:
-        """Forget the running layout (its result will be dropped)."""
-        self._ticket += 1
-        self.busy = False
+        """Stop waiting for the running layout (its result will be dropped)."""
+        self._runner.cancel()
 
-    def _deliver(self, ticket: int, positions: dict, note: str) -> None:
-        if ticket != self._ticket:
-            return
-        self.busy = False
-        self.finished.emit(positions, note)
+    def wait(self, timeout_s: float = 60.0) -> bool:
+        """Block until the thread pool is idle (for scripts and screenshots)."""
+        return self._runner.wait(timeout_s)
+
+    def _deliver(self, plan: LayoutPlan, seconds: float) -> None:
+        self.finished.emit(plan, self._full, seconds)

@@ -1,9 +1,9 @@
 """The canvas view: zoom (wheel, keys), pan (middle button, space-drag),
-fit to window, rubber-band selection, and drops from the palette."""
+fit to window, rubber-band selection (Shift adds), and drops from the palette."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -11,32 +11,52 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from attackgraph.gui.canvas.scene import CanvasScene
 
-__all__ = ["NODE_KIND_MIME", "CanvasView"]
+__all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
 
 NODE_KIND_MIME = "application/x-attackgraph-node-kind"
-MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
+FIT_MARGIN = 36.0
 
 
 class CanvasView(QGraphicsView):
-    """A view of a :class:`CanvasScene`."""
+    """A view of a :class:`CanvasScene`.
+
+    Signals
+    -------
+    zoomChanged(float)
+        The scale changed (1.0 is 100 %).
+    viewChanged()
+        The visible part of the scene moved or changed size.
+    """
+
+    zoomChanged = Signal(float)
+    viewChanged = Signal()
 
     def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
 
     @property
     def canvas(self) -> CanvasScene:
@@ -44,37 +64,86 @@ class CanvasView(QGraphicsView):
         return self.scene()  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ zoom
-    def zoom_by(self, factor: float) -> None:
-        """Zoom in (factor > 1) or out, within sensible limits."""
-        current = self.transform().m11()
-        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
-        self.scale(factor, factor)
-
     def zoom_level(self) -> float:
         """The current scale (1.0 is 100 %)."""
         return self.transform().m11()
 
+    def zoom_by(self, factor: float, anchor_under_mouse: bool = False) -> None:
+        """Zoom in (factor > 1) or out, within sensible limits."""
+        current = self.zoom_level()
+        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
+        if abs(factor - 1.0) < 1e-6:
+            return
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse
+                                     if anchor_under_mouse
+                                     else QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(factor, factor)
+        self.canvas.follow_zoom(self.zoom_level())
+        self.zoomChanged.emit(self.zoom_level())
+        self.viewChanged.emit()
+
+    def set_zoom(self, level: float) -> None:
+        """Zoom to an absolute scale, keeping the centre."""
+        self.zoom_by(level / self.zoom_level())
+
+    def content_rect(self) -> QRectF:
+        """The scene rectangle that holds every node and frame."""
+        scene = self.scene()
+        return scene.itemsBoundingRect() if scene is not None else QRectF()
+
+    def fit_rect(self, rect: QRectF, max_zoom: float = 1.0) -> None:
+        """Show ``rect`` whole, at most at ``max_zoom``."""
+        if not rect.isValid():
+            return
+        self.fitInView(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
+                       Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom_level() > max_zoom:
+            self.set_zoom(max_zoom)
+            self.centerOn(rect.center())
+        self.canvas.follow_zoom(self.zoom_level())
+        self.zoomChanged.emit(self.zoom_level())
+        self.viewChanged.emit()
+
     def fit_all(self) -> None:
         """Show the whole model."""
-        rect = self.canvas.itemsBoundingRect()
-        if rect.isValid():
-            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-            if self.zoom_level() > 1.2:
-                self.zoom_by(1.2 / self.zoom_level())
+        self.fit_rect(self.content_rect())
+
+    def fit_selection(self) -> None:
+        """Show the selected items (the whole model when nothing is selected)."""
+        rect = self.canvas.selection_rect()
+        self.fit_rect(rect if rect.isValid() else self.content_rect(), max_zoom=1.5)
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene on screen."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        delta = event.angleDelta().y()
-        if delta:
-            self.zoom_by(1.0015 ** delta)
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - (delta.y() or delta.x()))
+            event.accept()
+            return
+        if delta.y():
+            self.zoom_by(1.0015 ** delta.y(), anchor_under_mouse=True)
             event.accept()
         else:
             super().wheelEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewChanged.emit()
 
     # ------------------------------------------------------------------- pan
     def _begin_pan(self, pos: QPointF) -> None:
         self._panning = True
         self._pan_start = pos
         self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Scroll the view by screen pixels."""
+        self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() + dx))
+        self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() + dy))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton or (
@@ -83,15 +152,20 @@ class CanvasView(QGraphicsView):
             self._begin_pan(event.position())
             event.accept()
             return
+        if (event.button() == Qt.MouseButton.LeftButton
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                and self.itemAt(event.position().toPoint()) is None):
+            # Shift + rubber band adds to the selection (Qt does that for Ctrl).
+            event = QMouseEvent(event.type(), event.position(), event.globalPosition(),
+                                event.button(), event.buttons(),
+                                event.modifiers() | Qt.KeyboardModifier.ControlModifier)
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._panning:
             delta = event.position() - self._pan_start
             self._pan_start = event.position()
-            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value()
-                                                    - delta.x()))
-            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            self.pan_by(-delta.x(), -delta.y())
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -121,6 +195,12 @@ class CanvasView(QGraphicsView):
             return
         super().keyReleaseEvent(event)
 
+    def focusOutEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        if self._space:  # the key release went elsewhere
+            self._space = False
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        super().focusOutEvent(event)
+
     # ----------------------------------------------------------------- drops
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasFormat(NODE_KIND_MIME):
@@ -143,3 +223,4 @@ class CanvasView(QGraphicsView):
         if kind in ("entry", "step", "goal"):
             self.canvas.add_node_at(kind, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()
+            self.setFocus()

@@ -1,0 +1,234 @@
+"""Edge items: "enables" relations as curves with arrow heads.
+
+An edge leaves its source on the right and arrives at its target on the
+left (the flow is left to right); several edges at one side fan out along
+it, ordered by the other end's height, so arrow heads never stack. A
+forward edge is an S-curve with horizontal tangents; an edge that goes back
+(a cycle) loops around below its ends instead of cutting through them.
+
+Edges are the most numerous items, so they are drawn by Qt itself (a path
+item with an arrow-head child, cosmetic pens): no Python runs per edge when
+the canvas is painted. Their selection is kept by the scene, since Qt's own
+would draw a dashed box around each selected curve.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from attackgraph.gui.canvas import style
+from attackgraph.gui.canvas.overlay import PLAIN_EDGE, EdgeMark
+from attackgraph.model import Edge
+
+if TYPE_CHECKING:
+    from attackgraph.gui.canvas.nodes import NodeItem
+
+__all__ = ["EdgeItem", "edge_path"]
+
+ARROW_LENGTH = 10.0
+ARROW_HALF_WIDTH = 5.0
+HIT_WIDTH = 10.0
+
+
+def edge_path(start: QPointF, end: QPointF, clearance: float) -> QPainterPath:
+    """The curve from ``start`` (leaving rightwards) to ``end`` (arriving
+    from the left), stopping short of ``end`` by the arrow head.
+
+    Parameters
+    ----------
+    start, end : QPointF
+        The ends, in scene coordinates.
+    clearance : float
+        How far below the lower end a backward edge loops.
+    """
+    tip = QPointF(end.x() - ARROW_LENGTH, end.y())
+    path = QPainterPath(start)
+    dx = tip.x() - start.x()
+    if dx >= 24.0:
+        bend = max(dx * 0.5, 30.0)
+        path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(tip.x() - bend, tip.y()), tip)
+        return path
+    # Backward (or nearly vertical) edge: out to the right, under both ends,
+    # and in from the left.
+    below = max(start.y(), tip.y()) + clearance
+    reach = 36.0
+    path.cubicTo(QPointF(start.x() + reach * 1.6, start.y()),
+                 QPointF(start.x() + reach * 1.6, below), QPointF(start.x(), below))
+    path.lineTo(QPointF(tip.x(), below))
+    path.cubicTo(QPointF(tip.x() - reach * 1.6, below), QPointF(tip.x() - reach * 1.6, tip.y()),
+                 tip)
+    return path
+
+
+class _Label(QGraphicsItem):
+    """An edge's label in a small rounded box (only labelled edges have one)."""
+
+    def __init__(self, parent: EdgeItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.centre = QPointF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def place(self, text: str, centre: QPointF) -> None:
+        """Show ``text`` centred on ``centre`` (the middle of the curve)."""
+        self.prepareGeometryChange()
+        self.text, self.centre = text, centre
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self.centre.x() - 170, self.centre.y() - 22, 340, 44)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.4 or not self.text:
+            return
+        theme = style.current()
+        font = style.label_font(max(10.0, 7.5 / lod))
+        metrics = QFontMetricsF(font)
+        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight,
+                                  150 * max(1.0, 0.75 / lod))
+        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        box.moveCenter(self.centre)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.edge, 0.8))
+        painter.setBrush(QBrush(theme.label_box))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(font)
+        painter.setPen(theme.muted)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """An edge of the model between two node items."""
+
+    def __init__(self, edge: Edge, source: NodeItem, target: NodeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.source = source
+        self.target = target
+        self.mark: EdgeMark = PLAIN_EDGE
+        self.selected = False
+        source.out_edges.append(self)
+        target.in_edges.append(self)
+        self.setZValue(5)
+        self.setBrush(Qt.BrushStyle.NoBrush)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.arrow = QGraphicsPolygonItem(self)
+        self.arrow.setPen(Qt.PenStyle.NoPen)
+        self.arrow.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.label: _Label | None = None
+        self._hit: QPainterPath | None = None
+        self.refresh_style()
+        self.adjust()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(source id, target id)``."""
+        return self.edge.key
+
+    def detach(self) -> None:
+        """Forget the end items (before removal) and re-fan their other edges."""
+        if self in self.source.out_edges:
+            self.source.out_edges.remove(self)
+        if self in self.target.in_edges:
+            self.target.in_edges.remove(self)
+        for other in (*self.source.out_edges, *self.target.in_edges):
+            other.adjust()
+
+    def set_edge(self, edge: Edge) -> None:
+        """Show a changed edge (its label)."""
+        self.edge = edge
+        self.adjust()
+
+    def set_mark(self, mark: EdgeMark) -> None:
+        """Show an overlay's mark."""
+        if mark != self.mark:
+            self.mark = mark
+            self.refresh_style()
+
+    def set_selected(self, selected: bool) -> None:
+        """Show the edge as selected (the scene keeps the selection)."""
+        if selected != self.selected:
+            self.selected = selected
+            self.refresh_style()
+
+    def refresh_style(self) -> None:
+        """Colour and width for the theme, the selection, the overlay and the
+        target's gate (edges into an AND node share the AND colour)."""
+        theme = style.current()
+        if self.selected:
+            color, width = QColor(theme.selection), 2.6
+        else:
+            color = QColor(self.mark.accent) if self.mark.accent else (
+                QColor(theme.and_badge) if self.target.node.gate == "and" else QColor(theme.edge))
+            width = self.mark.width or 1.4
+        pen = QPen(color, width, Qt.PenStyle.SolidLine, style.PEN_CAP)
+        pen.setCosmetic(True)  # as thick at every zoom: readable when zoomed out
+        self.setPen(pen)
+        self.arrow.setBrush(QBrush(color))
+        self.setOpacity(0.18 if self.mark.dimmed and not self.selected else 1.0)
+        self.update_visibility()
+
+    def batched(self) -> bool:
+        """Whether the overview draws this edge (it is plain and not selected)."""
+        return not self.selected and self.mark == PLAIN_EDGE
+
+    def update_visibility(self) -> None:
+        """Hide the item while the scene's overview draws it."""
+        scene = self.scene()
+        batch = getattr(scene, "edge_batch", None)
+        hidden = batch is not None and batch.active and self.batched()
+        if self.isVisible() == hidden:
+            self.setVisible(not hidden)
+            if batch is not None:
+                batch.changed()
+
+    def adjust(self) -> None:
+        """Recompute the curve after an end moved or the fans changed."""
+        start = self.source.out_port(self)
+        end = self.target.in_port(self)
+        clearance = self.source.geometry.node_height * 0.5 + 18.0
+        path = edge_path(start, end, clearance)
+        self._hit = None
+        self.setPath(path)
+        self.arrow.setPolygon(QPolygonF([
+            end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
+            QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
+        batch = getattr(self.scene(), "edge_batch", None)
+        if batch is not None:
+            batch.changed()
+        if self.edge.label:
+            if self.label is None:
+                self.label = _Label(self)
+            self.label.place(self.edge.label, path.pointAtPercent(0.5))
+        elif self.label is not None:
+            self.label.setParentItem(None)
+            if self.label.scene() is not None:
+                self.label.scene().removeItem(self.label)
+            self.label = None
+
+    def shape(self) -> QPainterPath:
+        if self._hit is None:  # a band around the curve, so edges are easy to click
+            stroker = QPainterPathStroker()
+            stroker.setWidth(HIT_WIDTH)
+            self._hit = stroker.createStroke(self.path())
+        return self._hit

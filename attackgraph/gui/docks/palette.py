@@ -1,0 +1,72 @@
+"""The palette: node kinds to drag onto the canvas (or double-click)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDrag
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
+
+from attackgraph.gui.canvas.view import NODE_KIND_MIME
+from attackgraph.gui.icons import kind_icon
+
+__all__ = ["PALETTE_ITEMS", "Palette"]
+
+PALETTE_ITEMS = (
+    ("entry", "Entry", "Where an attacker starts (no incoming edges)"),
+    ("step", "Step", "An attack action; OR gate by default, AND needs all enablers"),
+    ("goal", "Goal", "An outcome the defender must prevent"),
+)
+
+
+class Palette(QListWidget):
+    """Node kinds to drag onto the canvas, or to double-click (the node then
+    appears in the middle of the view).
+
+    Signals
+    -------
+    addRequested(str)
+        The user double-clicked (or pressed Enter on) a kind.
+    """
+
+    addRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.setIconSize(QSize(34, 34))
+        self.setSpacing(4)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setFlow(QListView.Flow.TopToBottom)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setGridSize(QSize(76, 62))
+        self.setWrapping(False)
+        self.setFrameShape(QListWidget.Shape.NoFrame)
+        self.refresh_icons()
+        self.itemActivated.connect(
+            lambda item: self.addRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def refresh_icons(self) -> None:
+        """(Re)draw the items in the current theme."""
+        self.clear()
+        for kind, label, tip in PALETTE_ITEMS:
+            item = QListWidgetItem(kind_icon(kind), label)
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            item.setToolTip(f"{tip}.\nDrag onto the canvas, or double-click to add it in the "
+                            "middle of the view.")
+            self.addItem(item)
+
+    def sizeHint(self) -> QSize:
+        return QSize(84, 3 * 66 + 8)
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        if item is None:
+            return
+        mime = QMimeData()
+        mime.setData(NODE_KIND_MIME, item.data(Qt.ItemDataRole.UserRole).encode("ascii"))
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(item.icon().pixmap(QSize(40, 40)))
+        drag.exec(Qt.DropAction.CopyAction)

@@ -1,0 +1,97 @@
+"""Regenerate the README's screenshots of the desktop editor (docs/images/).
+
+Usage::
+
+    python scripts/screenshots.py [--out docs/images]
+
+Renders offscreen (no display needed), with fixed settings and the light
+theme unless a picture says otherwise, so the pictures change only when the
+editor does. The main picture is exactly what ``attackgraph gui
+--screenshot`` makes; the others show the whole model, a node being edited
+and the dark theme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1600, 1000)
+
+
+def _window(theme: str, folder: Path):
+    from PySide6.QtCore import QSettings
+
+    from attackgraph.gui.mainwindow import MainWindow
+
+    settings = QSettings(str(folder / f"{theme}.ini"), QSettings.Format.IniFormat)
+    settings.clear()
+    settings.setValue("theme", theme)
+    window = MainWindow(settings=settings, restore=False, autosave_s=0)
+    window.resize(*SIZE)
+    window.show()
+    return window
+
+
+def shoot(name: str, out: Path, folder: Path, prepare: Callable[[object], None],
+          theme: str = "light") -> Path:
+    """Open the flagship, let ``prepare`` set the view, save ``out/name``."""
+    from attackgraph.gui.app import flagship_path, make_app, settle
+
+    app = make_app(offscreen=True)
+    window = _window(theme, folder)
+    if not window.open_path(str(flagship_path())):
+        raise SystemExit("the flagship sample cannot be opened")
+    settle(app, window)
+    window.initial_view()
+    prepare(window)
+    settle(app, window)
+    window.minimap.render_now()
+    app.processEvents()
+    target = out / name
+    if not window.grab().save(str(target), "PNG"):
+        raise SystemExit(f"cannot write {target}")
+    window.document.undo_stack.setClean()
+    window.close()
+    return target
+
+
+def _editing(window) -> None:
+    """A step of the McAfee chain selected, its fields in the inspector, the
+    mitigations that block it highlighted."""
+    window.scene.select(nodes=["uid-map-sys"])
+    window.inspector.flush()
+    window.mitigations.choose("uid-map-integrity")
+    window.view.set_zoom(0.85)
+    window.view.centerOn(window.scene.nodes["uid-map-sys"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the pictures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["ATTACKGRAPH_RECOVERY_DIR"] = str(Path(folder) / "recovery")
+        made = [
+            shoot("editor.png", out, Path(folder), lambda w: None),
+            shoot("editor-overview.png", out, Path(folder), lambda w: w.view.fit_all()),
+            shoot("editor-editing.png", out, Path(folder), _editing),
+            shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
+        ]
+    for path in made:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
