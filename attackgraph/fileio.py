@@ -112,15 +112,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
         with contextlib.suppress(OSError):  # mkstemp makes 0600; keep what the user expects
             mode = target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode()
             os.chmod(temp_name, mode)
-        if target.exists():
-            if backup:
-                backup_path = target.with_name(target.name + "~")
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(backup_path)
-                try:
-                    os.link(target, backup_path)
-                except OSError:  # no hard links here: copy instead
-                    shutil.copy2(target, backup_path)
+        if backup and target.exists():
+            backup_path = target.with_name(target.name + "~")
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(backup_path)
+            try:
+                os.link(target, backup_path)
+            except OSError:  # no hard links here: copy instead
+                shutil.copy2(target, backup_path)
         os.replace(temp_name, target)
         temp_name = None
         with contextlib.suppress(OSError):
