@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from attackgraph.launch import add_gui_arguments
+from attackgraph.launch import add_gui_arguments, view_options
 
 __all__ = ["main", "run_from_args"]
 
@@ -17,7 +17,8 @@ def run_from_args(args: argparse.Namespace) -> int:
     """Start the application from parsed arguments."""
     from attackgraph.gui.app import run_app
 
-    return run_app(args.file, screenshot=args.screenshot, size=args.size)
+    return run_app(args.file, screenshot=args.screenshot, size=args.size,
+                   view=view_options(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from attackgraph.launch import ViewOptions
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -46,24 +48,41 @@ def make_app(offscreen: bool = False) -> QApplication:
 
 
 def settle(app: Any, window: MainWindow, timeout: float = 120.0) -> None:
-    """Process events until the window's layout has arrived and been drawn."""
+    """Process events until the window's layout and analysis have arrived and
+    been drawn."""
     deadline = time.monotonic() + timeout
     app.processEvents()
     while window.layout_runner.busy and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.005)
+    window.workbench.session.wait(max(deadline - time.monotonic(), 0.1))
     for _ in range(4):
         app.processEvents()
 
 
-def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int]) -> int:
+def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int],
+                view: ViewOptions | None = None, name: str = "") -> int:
     window.resize(*size)
     window.show()
     settle(app, window)
     window.initial_view()
+    shown: Any = window
+    if view is not None and not view.empty:
+        problem = window.workbench.apply_view(view, full_screen=False)
+        if problem is not None:
+            print(f"{name}: {problem}", file=sys.stderr)
+            window.document.undo_stack.setClean()
+            window.close()
+            return 2
+        presentation = window.workbench.presentation
+        if presentation is not None:
+            presentation.resize(*size)
+            shown = presentation
+        elif view.chain is not None:
+            window.workbench.zoom_to_chain()
     window.minimap.render_now()
     settle(app, window)
-    image = window.grab()
+    image = shown.grab()
     ok = image.save(target, "PNG")
     window.document.undo_stack.setClean()
     window.close()
@@ -74,7 +93,7 @@ def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int]
 
 
 def run_app(path: str | None = None, *, screenshot: str | None = None,
-            size: tuple[int, int] = (1400, 860)) -> int:
+            size: tuple[int, int] = (1400, 860), view: ViewOptions | None = None) -> int:
     """Open the editor on ``path`` (the flagship sample by default).
 
     Parameters
@@ -85,12 +104,15 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
         Render offscreen, save the window as this PNG and return.
     size : (int, int)
         Window size for the screenshot.
+    view : ViewOptions, optional
+        What to show: a chain, a what-if, a profile, a release, trainer mode.
 
     Returns
     -------
     int
         Exit code: 0, or 1 when the file cannot be opened for a screenshot
-        (the problems are printed on standard error).
+        (the problems are printed on standard error), 2 when a view option
+        names something the model does not have.
     """
     target = path or str(flagship_path())
     if screenshot is not None:
@@ -113,8 +135,12 @@ def run_app(path: str | None = None, *, screenshot: str | None = None,
             window = MainWindow(settings=settings, restore=False, autosave_s=0)
             if not window.open_path(target):
                 return 1
-            return _screenshot(app, window, screenshot, size)
-    start_window(target)
+            return _screenshot(app, window, screenshot, size, view, target)
+    window = start_window(target)
+    if view is not None and not view.empty:
+        problem = window.workbench.apply_view(view)
+        if problem is not None:
+            window.statusBar().showMessage(problem, 15000)
     return int(app.exec())
 
 

@@ -45,6 +45,9 @@ _PATHS: dict[str, str] = {
     "remove": "M5 12h14",
     "up": "M6 15l6-6 6 6",
     "down": "M6 9l6 6 6-6",
+    "present": "M3 4h18v12H3z M12 16v4 M8 20h8 M10 7.5v5l4.5-2.5z",
+    "optimise": "M4 19l5-6 4 3 7-10 M15 6h5v5",
+    "export": "M12 3v12 M7 8l5-5 5 5 M5 14v6h14v-6",
     "target": "M12 3a9 9 0 1 0 0.01 0 M12 8a4 4 0 1 0 0.01 0 M12 1v4 M12 19v4 M1 12h4 M19 12h4",
 }
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from attackgraph._version import __version__
 from attackgraph.gui.actions import WindowActions
+from attackgraph.gui.analysis.workbench import Workbench
 from attackgraph.gui.autosave import Autosaver
 from attackgraph.gui.canvas.minimap import Minimap
 from attackgraph.gui.canvas.scene import CanvasScene
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restored = False
         self._connect()
+        self.workbench = Workbench(self)
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         if restore:
@@ -360,6 +362,7 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self.autosaver.timer.stop()
         self.layout_runner.cancel()
+        self.workbench.close()
         self.files.forget_watch()
         if self in _WINDOWS:
             _WINDOWS.remove(self)

@@ -143,3 +143,26 @@ def click(view, at: QPointF, modifiers=Qt.KeyboardModifier.NoModifier, double=Fa
     if double:
         send_mouse(viewport, QMouseEvent.Type.MouseButtonDblClick, point, modifiers=modifiers)
         send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, point, modifiers=modifiers)
+
+
+@pytest.fixture
+def flagship(qtbot, settings):
+    """A main window on the flagship sample, its analysis done."""
+    from attackgraph.gui.app import flagship_path
+    from attackgraph.gui.mainwindow import MainWindow
+
+    win = MainWindow(settings=settings, autosave_s=3600)
+    qtbot.addWidget(win)
+    assert win.open_path(str(flagship_path()))
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.workbench.session.wait()
+    return win
+
+
+@pytest.fixture
+def session(window):
+    """The analysis session of the small model's window, its analysis done."""
+    assert window.workbench.session.wait()
+    return window.workbench.session

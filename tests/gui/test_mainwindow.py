@@ -24,7 +24,8 @@ def test_menus_toolbar_docks_and_status_bar(window):
     assert titles == ["File", "Edit", "View", "Analysis", "Help"]
     assert window.actions.menus["analysis"].actions()  # filled further by the workbench
     docks = {d.objectName() for d in window.findChildren(QDockWidget)}
-    assert docks == {"dock-palette", "dock-inspector", "dock-mitigations", "dock-problems"}
+    assert docks == {"dock-palette", "dock-inspector", "dock-mitigations", "dock-problems",
+                     "dock-chains", "dock-coverage"}
     assert window.actions.toolbar.actions()
     assert "5 nodes" in window.counts_label.text()
     assert window.zoom_label.text().endswith("%")

@@ -181,7 +181,9 @@ class EdgeItem(QGraphicsPathItem):
             color = QColor(self.mark.accent) if self.mark.accent else (
                 QColor(theme.and_badge) if self.target.node.gate == "and" else QColor(theme.edge))
             width = self.mark.width or 1.4
-        pen = QPen(color, width, Qt.PenStyle.SolidLine, style.PEN_CAP)
+        dashed = self.mark.dashed and not self.selected
+        pen = QPen(color, width, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine,
+                   style.PEN_CAP)
         pen.setCosmetic(True)  # as thick at every zoom: readable when zoomed out
         self.setPen(pen)
         self.arrow.setBrush(QBrush(color))

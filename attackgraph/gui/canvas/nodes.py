@@ -214,7 +214,7 @@ class NodeItem(QGraphicsItem):
             parts.append("<b>AND</b>: needs all of its enablers")
         if node.techniques:
             parts.append("Techniques: " + escape_html(", ".join(node.techniques)))
-        for badge in self.mark.badges:
+        for badge in (*self.mark.flags, *self.mark.badges):
             if badge.tooltip:
                 parts.append(escape_html(badge.tooltip))
         if node.description:
@@ -288,6 +288,8 @@ class NodeItem(QGraphicsItem):
         selected = self.isSelected()
         if self.mark.dimmed:
             painter.setOpacity(0.22)
+        elif self.mark.faded:
+            painter.setOpacity(0.55)
         if lod < SHAPES_ONLY_LOD:
             self._paint_shape_only(painter, rect, theme, selected)
             return
@@ -296,7 +298,10 @@ class NodeItem(QGraphicsItem):
         if self.mark.accent or selected:
             ring = QColor(theme.selection) if selected else QColor(self.mark.accent)
             width = 2.5 / max(lod, 0.3)
-            painter.setPen(QPen(ring, width))
+            pen = QPen(ring, width)
+            if self.mark.dashed and not selected:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             grow = 3.0 + width / 2
             painter.drawPath(style.node_path(kind, rect.adjusted(-grow, -grow, grow, grow)))
@@ -314,7 +319,7 @@ class NodeItem(QGraphicsItem):
         self._paint_text(painter, rect, theme, lod)
         if self.node.gate == "and":
             self._paint_and(painter, rect, theme, lod)
-        if self.mark.badges:
+        if self.mark.badges or self.mark.flags:
             self._paint_badges(painter, rect, lod)
         if (self.hovered or selected) and lod >= 0.3:
             painter.setPen(QPen(theme.connect, 1.6))
@@ -428,7 +433,10 @@ class NodeItem(QGraphicsItem):
             painter.drawPath(arc)
 
     def _paint_badges(self, painter: QPainter, rect: QRectF, lod: float) -> None:
-        x = rect.left() + 12
-        for badge in self.mark.badges[:4]:
-            x += self._pill(painter, badge.text, QColor(badge.color), QPointF(x, rect.bottom()),
-                            lod, align_right=False) + 4
+        if self.mark.dimmed or self.mark.faded:  # pills stay readable on a faint node
+            painter.setOpacity(0.8)
+        for pills, y in ((self.mark.badges, rect.bottom()), (self.mark.flags, rect.top())):
+            x = rect.left() + 12
+            for badge in pills[:4]:
+                x += self._pill(painter, badge.text, QColor(badge.color), QPointF(x, y),
+                                lod, align_right=False) + 4

@@ -37,20 +37,41 @@ class Badge:
 
 @dataclass(frozen=True, slots=True)
 class NodeMark:
-    """How one layer wants a node drawn."""
+    """How one layer wants a node drawn.
+
+    Parameters
+    ----------
+    dimmed : bool
+        Draw it faintly (not part of what is shown).
+    accent : str or None
+        Colour of a ring around the node.
+    badges : tuple of Badge
+        Pills on the node's bottom edge (e.g. the defences that block it).
+    flags : tuple of Badge
+        Pills on its top edge (e.g. "reachable", "choke point").
+    faded : bool
+        Draw it half-transparent (on broken chains only): quieter than
+        ``dimmed``, still readable.
+    dashed : bool
+        Draw the accent ring dashed.
+    """
 
     dimmed: bool = False
     accent: str | None = None
     badges: tuple[Badge, ...] = ()
+    flags: tuple[Badge, ...] = ()
+    faded: bool = False
+    dashed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class EdgeMark:
-    """How one layer wants an edge drawn."""
+    """How one layer wants an edge drawn (``dashed``: a broken chain's edge)."""
 
     dimmed: bool = False
     accent: str | None = None
     width: float | None = None
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,35 +99,40 @@ PLAIN_EDGE = EdgeMark()
 
 
 def combine_node(layers: Iterable[Overlay], node_id: str) -> NodeMark:
-    """The mark of a node under every layer, in layer order."""
-    dimmed, accent, badges = False, None, ()
+    """The mark of a node under every layer, in layer order (the ring's
+    dashes come with its accent)."""
+    dimmed, accent, badges, flags, faded, dashed = False, None, (), (), False, False
     for layer in layers:
         mark = layer.nodes.get(node_id)
         if mark is None:
             dimmed = dimmed or layer.dim_others
             continue
         dimmed = dimmed or mark.dimmed
-        accent = mark.accent or accent
+        if mark.accent:
+            accent, dashed = mark.accent, mark.dashed
         badges += mark.badges
-    if not dimmed and accent is None and not badges:
+        flags += mark.flags
+        faded = faded or mark.faded
+    if not dimmed and accent is None and not badges and not flags and not faded:
         return PLAIN_NODE
-    return NodeMark(dimmed, accent, badges)
+    return NodeMark(dimmed, accent, badges, flags, faded, dashed)
 
 
 def combine_edge(layers: Iterable[Overlay], key: tuple[str, str]) -> EdgeMark:
     """The mark of an edge under every layer, in layer order."""
-    dimmed, accent, width = False, None, None
+    dimmed, accent, width, dashed = False, None, None, False
     for layer in layers:
         mark = layer.edges.get(key)
         if mark is None:
             dimmed = dimmed or layer.dim_others
             continue
         dimmed = dimmed or mark.dimmed
-        accent = mark.accent or accent
+        if mark.accent:
+            accent, dashed = mark.accent, mark.dashed
         width = mark.width or width
     if not dimmed and accent is None and width is None:
         return PLAIN_EDGE
-    return EdgeMark(dimmed, accent, width)
+    return EdgeMark(dimmed, accent, width, dashed)
 
 
 def affected(old: Overlay | None, new: Overlay | None) -> tuple[set[str], set[tuple[str, str]]]:

@@ -2,16 +2,20 @@
 add and remove them and to choose the nodes they block on the canvas.
 
 The table model lists its columns in :attr:`MitigationTable.columns`, so the
-analysis views can add their own (what-if switch, chains broken, ...).
+analysis views can add their own (what-if switch, chains broken, ...): a
+column may carry a check box (``checked`` / ``toggled``), a text colour, a
+bold face and its own tooltip per cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,11 +42,37 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the table: a header and how to show a mitigation."""
+    """One column of the table: a header and how to show a mitigation.
+
+    Parameters
+    ----------
+    header, tooltip : str
+        The header and its tooltip.
+    value : callable
+        The cell's text.
+    checked : callable, optional
+        The cell has a check box in this state.
+    toggled : callable, optional
+        Called with the mitigation and the new state when the box is clicked.
+    foreground : callable, optional
+        A text colour (``#rrggbb``) or None.
+    bold : callable, optional
+        Whether the cell's text is bold.
+    cell_tooltip : callable, optional
+        The cell's tooltip (plain text; default: the mitigation's).
+    numeric : bool
+        Right-aligned.
+    """
 
     header: str
     value: Callable[[Mitigation], Any]
     tooltip: str = ""
+    checked: Callable[[Mitigation], bool] | None = None
+    toggled: Callable[[Mitigation, bool], None] | None = None
+    foreground: Callable[[Mitigation], str | None] | None = None
+    bold: Callable[[Mitigation], bool] | None = None
+    cell_tooltip: Callable[[Mitigation], str | None] | None = None
+    numeric: bool = False
 
 
 class MitigationTable(QAbstractTableModel):
@@ -67,6 +97,18 @@ class MitigationTable(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(self.document.model.mitigations)
         self.endResetModel()
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show other columns (the analysis adds its own)."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Every cell may show something else now (a new analysis)."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(self.columns) - 1))
 
     def mitigation_id(self, row: int) -> str | None:
         """The id shown in ``row``."""
@@ -98,13 +140,43 @@ class MitigationTable(QAbstractTableModel):
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.value(mit)
+        if role == Qt.ItemDataRole.CheckStateRole and column.checked is not None:
+            return Qt.CheckState.Checked if column.checked(mit) else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
+            own = column.cell_tooltip(mit) if column.cell_tooltip is not None else None
+            if own:
+                return plain(own)
             nodes = self.document.model.nodes
             blocked = "\n".join(f"  {nodes[n].label} ({n})" for n in mit.blocks if n in nodes)
             return plain(f"{mit.label} ({mit.id})\nBlocks:\n{blocked}")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.header in ("Cost", "Blocks"):
+        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
+            colour = column.foreground(mit)
+            return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(mit):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                column.numeric or column.header in ("Cost", "Blocks")):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.columns[index.column()].checked is not None:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        column = self.columns[index.column()] if index.isValid() else None
+        if column is None or role != Qt.ItemDataRole.CheckStateRole or column.toggled is None:
+            return False
+        mit = self.document.model.mitigations.get(self._ids[index.row()])
+        if mit is None:
+            return False
+        state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(int(value))
+        column.toggled(mit, state == Qt.CheckState.Checked)
+        return True
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -1,0 +1,327 @@
+"""Table models of the analysis docks: goals, chains (with their filter).
+
+They read the session's shown result and the model it was made from, and
+only format: numbers come from the engine as the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+
+from attackgraph.analysis import Analysis, ChainResult
+from attackgraph.gui.analysis.marks import Palette, palette
+from attackgraph.gui.text import plain
+from attackgraph.model import AttackModel
+
+__all__ = ["SORT_ROLE", "ChainFilter", "ChainTable", "GoalTable", "number"]
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def number(value: float | None) -> str:
+    """A number as the CLI prints it (no useless ``.0``).
+
+    Examples
+    --------
+    >>> number(4.0), number(0.8), number(None)
+    ('4', '0.8', '–')
+    """
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+def chain_number(chain_id: str) -> int:
+    """The number of ``C12`` (for sorting chains in listing order)."""
+    match = re.search(r"\d+", chain_id)
+    return int(match.group()) if match else 0
+
+
+class _ResultTable(QAbstractTableModel):
+    """Shared parts: the result, the model, the colours."""
+
+    HEADERS: tuple[str, ...] = ()
+    TIPS: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.analysis: Analysis | None = None
+        self.model: AttackModel = AttackModel()
+        self.colours: Palette = palette(False)
+        self.pending = False
+        """The shown result is provisional or out of date (drawn in grey)."""
+
+    def rows(self) -> int:
+        return 0
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else self.rows()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section < len(self.TIPS):
+            return self.TIPS[section] or None
+        return None
+
+    def label(self, node_id: str) -> str:
+        node = self.model.nodes.get(node_id)
+        return node.label if node is not None else node_id
+
+    def refresh(self) -> None:
+        """Every cell may read differently (same rows)."""
+        if self.rows():
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self.rows() - 1, len(self.HEADERS) - 1))
+
+
+class GoalTable(_ResultTable):
+    """The analysed goals: reachable or safe, open chains, choke points."""
+
+    HEADERS = ("Goal", "State", "Open", "Impact", "Choke points")
+    TIPS = ("The goal (tooltip: its id)", "Reachable: some chain to it is open",
+            "Open chains of all its chains (? when there are more than the listed ones)",
+            "The goal's impact (weight in the optimiser)",
+            "Steps in every chain to the goal: one mitigation there breaks them all")
+
+    def rows(self) -> int:
+        return len(self.analysis.goals) if self.analysis else 0
+
+    def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
+        """Show another result."""
+        same = (self.analysis is not None and analysis is not None
+                and [g.id for g in self.analysis.goals] == [g.id for g in analysis.goals])
+        if same:
+            self.analysis, self.model = analysis, model
+            self.refresh()
+            return
+        self.beginResetModel()
+        self.analysis, self.model = analysis, model
+        self.endResetModel()
+
+    def goal_id(self, row: int) -> str | None:
+        """The goal shown in ``row``."""
+        if self.analysis is None or not 0 <= row < len(self.analysis.goals):
+            return None
+        return self.analysis.goals[row].id
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.analysis is None or not index.isValid():
+            return None
+        goal = self.analysis.goals[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return goal.label
+            if column == 1:
+                return "⚑ reachable" if goal.reachable else "✓ safe"
+            if column == 2:
+                opened = "?" if goal.open_chains is None else str(goal.open_chains)
+                total = "?" if goal.chains is None else str(goal.chains)
+                return f"{opened} / {total}"
+            if column == 3:
+                return number(goal.impact)
+            return ", ".join(self.label(n) for n in goal.choke_points) or "–"
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not self.pending:
+            return QColor(self.colours.open if goal.reachable else self.colours.safe)
+        if role == Qt.ItemDataRole.ForegroundRole and self.pending:
+            return QColor("#8a939e")
+        if role == Qt.ItemDataRole.FontRole and column == 1:
+            return _bold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            chokes = "\n".join(f"  {self.label(n)} ({n})" for n in goal.choke_points)
+            return plain(f"{goal.label} ({goal.id})\n"
+                         + (f"Choke points:\n{chokes}" if chokes else "No choke point"))
+        if role == ID_ROLE:
+            return goal.id
+        return None
+
+
+class ChainTable(_ResultTable):
+    """The listed chains in the engine's order."""
+
+    HEADERS = ("Chain", "Goal", "Steps", "Cost", "Probability", "State", "Broken by")
+    TIPS = ("Chain id, as `attackgraph analyze` numbers it (cheapest first)",
+            "The goal it achieves", "Number of nodes (tooltip: the steps in order)",
+            "Attacker effort: the sum of its nodes' costs",
+            "Chance of success, with the partial mitigations in effect",
+            "Open: no mitigation in effect breaks it",
+            "Mitigations of effectiveness 1 that break it (✓: in effect now)")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._haystacks: dict[str, str] = {}
+
+    def rows(self) -> int:
+        return len(self.analysis.chains) if self.analysis else 0
+
+    def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
+        """Show another result (cells only, when the chains are the same)."""
+        same = (self.analysis is not None and analysis is not None
+                and len(self.analysis.chains) == len(analysis.chains)
+                and all(a.id == b.id and a.nodes == b.nodes
+                        for a, b in zip(self.analysis.chains, analysis.chains, strict=True)))
+        if same:
+            self.analysis, self.model = analysis, model
+            self.refresh()
+            return
+        self.beginResetModel()
+        self.analysis, self.model = analysis, model
+        self._haystacks = {}
+        self.endResetModel()
+
+    def chain(self, row: int) -> ChainResult | None:
+        """The chain shown in source ``row``."""
+        if self.analysis is None or not 0 <= row < len(self.analysis.chains):
+            return None
+        return self.analysis.chains[row]
+
+    def row_of(self, chain_id: str) -> int:
+        """The source row of a chain (-1: not listed)."""
+        if self.analysis is None:
+            return -1
+        row = chain_number(chain_id) - 1
+        chains = self.analysis.chains
+        if 0 <= row < len(chains) and chains[row].id == chain_id:
+            return row
+        return next((i for i, c in enumerate(chains) if c.id == chain_id), -1)
+
+    def haystack(self, row: int) -> str:
+        """Everything a filter may match in a chain, lower case."""
+        chain = self.chain(row)
+        if chain is None:
+            return ""
+        text = self._haystacks.get(chain.id)
+        if text is None:
+            parts = [chain.id, chain.goal, self.label(chain.goal), *chain.nodes,
+                     *chain.broken_by]
+            for node_id in chain.nodes:
+                node = self.model.nodes.get(node_id)
+                if node is not None:
+                    parts += [node.label, *(node.techniques or ()), *(node.refs or ())]
+            text = "\n".join(parts).lower()
+            self._haystacks[chain.id] = text
+        return text
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if self.analysis is None or not index.isValid():
+            return None
+        chain = self.analysis.chains[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(chain, column)
+        if role == SORT_ROLE:
+            return (chain_number(chain.id), self.label(chain.goal).lower(), len(chain.nodes),
+                    chain.cost, chain.probability, chain.open,
+                    len(chain.broken_by))[column]
+        if role == ID_ROLE:
+            return chain.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self.pending:
+                return QColor("#8a939e")
+            if column in (0, 5):
+                return QColor(self.colours.open if chain.open else self.colours.broken)
+            return None
+        if role == Qt.ItemDataRole.FontRole and column in (0, 5) and chain.open:
+            return _bold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(chain)
+        return None
+
+    def _text(self, chain: ChainResult, column: int) -> str:
+        if column == 0:
+            return chain.id
+        if column == 1:
+            return self.label(chain.goal)
+        if column == 2:
+            return str(len(chain.nodes))
+        if column == 3:
+            return number(chain.cost)
+        if column == 4:
+            return f"{chain.probability:.3g}"
+        if column == 5:
+            return "open" if chain.open else "broken"
+        in_effect = set(self.analysis.in_effect) if self.analysis else set()
+        return ", ".join(f"✓{m}" if m in in_effect else m for m in chain.broken_by) or "–"
+
+    def _tooltip(self, chain: ChainResult) -> str:
+        in_effect = set(self.analysis.in_effect) if self.analysis else set()
+        steps = "\n".join(f"  {i}. {self.label(n)}" for i, n in enumerate(chain.nodes, 1))
+        mitigations = self.model.mitigations
+        breakers = "\n".join(
+            f"  {'✓ ' if m in in_effect else ''}{mitigations[m].label if m in mitigations else m}"
+            f" ({m})" for m in chain.broken_by) or "  nothing: no mitigation blocks its steps"
+        return plain(f"{chain.id} → {self.label(chain.goal)} "
+                     f"({'open' if chain.open else 'broken'})\n{steps}\nBroken by:\n{breakers}")
+
+
+class ChainFilter(QSortFilterProxyModel):
+    """Chains matching a text, a goal and "open only"; sortable by any column."""
+
+    def __init__(self, source: ChainTable) -> None:
+        super().__init__()
+        self.table = source
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.text = ""
+        self.goal: str | None = None
+        self.open_only = False
+
+    def set_filter(self, *, text: str | None = None, goal: str | None | bool = False,
+                   open_only: bool | None = None) -> None:
+        """Change some of the criteria (``goal=False``: leave it)."""
+        changing = hasattr(self, "beginFilterChange")  # Qt 6.10; older: invalidate
+        if changing:
+            self.beginFilterChange()
+        if text is not None:
+            self.text = text.strip().lower()
+        if goal is not False:
+            self.goal = goal  # type: ignore[assignment]
+        if open_only is not None:
+            self.open_only = open_only
+        if changing:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        chain = self.table.chain(source_row)
+        if chain is None:
+            return False
+        if self.open_only and not chain.open:
+            return False
+        if self.goal is not None and chain.goal != self.goal:
+            return False
+        if self.text:
+            haystack = self.table.haystack(source_row)
+            return all(word in haystack for word in self.text.split())
+        return True
