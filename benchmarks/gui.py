@@ -255,7 +255,7 @@ def in_process(path: Path, frames: int, edits: int, out: Path) -> tuple[dict, di
 def _placed(path: Path, out: Path) -> Path:
     """The model with a saved layout (the built-in one), written once."""
     from attackgraph.formats import read_model, write_model
-    from attackgraph.gui.layout import compute_layout
+    from attackgraph.render.layout import compute_layout
 
     placed = out / path.name.replace(".attackgraph.json", "-placed.attackgraph.json")
     model = read_model(path)
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     row(f"{args.nodes} nodes, saved layout: open", f"{statistics.median(times):.2f} s",
         "< 5 s", statistics.median(times) < 5)
     from attackgraph.formats import read_model
-    from attackgraph.gui.layout.lanes import lane_layout
+    from attackgraph.render.layout import lane_layout
 
     model = read_model(large)
     started = time.perf_counter()

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit
 from attackgraph.formats import read_model, write_model
 from attackgraph.gui import layout_worker
 from attackgraph.gui.canvas import style
-from attackgraph.gui.layout.geometry import frame_rects, rects_overlap
 from attackgraph.gui.mainwindow import MainWindow
 from attackgraph.gui.theme import ThemeManager
 from attackgraph.render.backend import dot_available
+from attackgraph.render.layout.geometry import frame_rects, rects_overlap
 
 Key = QKeySequence.StandardKey
 
