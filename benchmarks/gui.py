@@ -192,7 +192,7 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
     """Median milliseconds of one edit, with everything that reacts to it."""
     from PySide6.QtCore import QPointF
 
-    from attackgraph.gui.commands import MoveNodesCommand, UpdateCommand
+    from attackgraph.gui.commands import MoveNodesCommand, RenameCommand, UpdateCommand
 
     scene, model = window.scene, window.document.model
     node_id = next(n for n, node in model.nodes.items() if node.kind == "step")
@@ -200,7 +200,7 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
     window.inspector.flush()
     app.processEvents()
     costs: dict[str, list[float]] = {"move a node": [], "rename a label": [],
-                                     "add a node, then undo": []}
+                                     "rename an id, back": [], "add a node, then undo": []}
 
     window.view.set_zoom(1.0)
     window.view.centerOn(scene.nodes[node_id])
@@ -218,6 +218,9 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
             model, {node_id: (x, y)}, {node_id: (x + 8.0, y + (4.0 if i % 2 else -4.0))})))
         timed("rename a label", lambda i=i: scene.execute(UpdateCommand(
             model, "node", node_id, {"label": f"Renamed step {i}"})))
+        timed("rename an id, back", lambda: (
+            scene.execute(RenameCommand(model, "node", node_id, f"{node_id}-renamed")),
+            scene.execute(RenameCommand(model, "node", f"{node_id}-renamed", node_id))))
         centre = window.view.mapToScene(window.view.viewport().rect().center())
 
         def add_and_undo(centre: QPointF = centre) -> None:

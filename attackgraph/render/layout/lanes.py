@@ -29,16 +29,20 @@ _SWEEPS = 4
 
 
 def _acyclic_successors(model: AttackModel) -> dict[str, list[str]]:
-    """Successor lists without the back edges of a depth-first search."""
-    graph = model.graph
-    succ: dict[str, list[str]] = {n: [] for n in graph}
+    """Successor lists without the back edges of a depth-first search (in
+    file order, so the same file always lays out the same way)."""
+    every: dict[str, list[str]] = {n: [] for n in model.nodes}
+    for edge in model.edges:
+        every[edge.source].append(edge.target)
+    succ: dict[str, list[str]] = {n: [] for n in every}
     state: dict[str, int] = {}  # 1 on stack, 2 done
-    roots = [n for n in graph if graph.in_degree(n) == 0] + list(graph)
+    has_input = {edge.target for edge in model.edges}
+    roots = [n for n in every if n not in has_input] + list(every)
     for root in roots:
         if root in state:
             continue
         state[root] = 1
-        stack = [(root, iter(graph.successors(root)))]
+        stack = [(root, iter(every[root]))]
         while stack:
             node, children = stack[-1]
             child = next(children, None)
@@ -51,7 +55,7 @@ def _acyclic_successors(model: AttackModel) -> dict[str, list[str]]:
                 succ[node].append(child)
                 if child not in state:
                     state[child] = 1
-                    stack.append((child, iter(graph.successors(child))))
+                    stack.append((child, iter(every[child])))
     return succ
 
 
