@@ -23,7 +23,7 @@ from attackgraph.gui.mainwindow import MainWindow
 @pytest.fixture
 def errors(window, monkeypatch):
     shown: list[tuple[str, str, list]] = []
-    monkeypatch.setattr(window.files, "show_error", lambda title, exc: shown.append(
+    monkeypatch.setattr(window.files, "show_error", lambda title, exc, name=None: shown.append(
         (title, str(exc), [p.message for p in getattr(exc, "problems", [])])))
     return shown
 
