@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.initial_view)
 
     def _on_model_changed(self, event: object) -> None:
-        if getattr(event, "kind", "") in ("node", "edge"):
+        if getattr(event, "kind", "") in ("node", "edge", "mitigation"):
             self._update_counts()
 
     def _update_counts(self) -> None:
