@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         self.inspector.inspect("model")
         self._update_title()
         self._update_counts()
-        QTimer.singleShot(0, self.initial_view)
+        QTimer.singleShot(0, self, self.initial_view)  # dropped if the window goes first
 
     def _on_model_changed(self, event: object) -> None:
         if getattr(event, "kind", "") in ("node", "edge", "mitigation"):

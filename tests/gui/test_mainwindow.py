@@ -282,3 +282,23 @@ def test_unplaced_model_gets_a_quick_layout_then_graphviz(qtbot, settings, model
     assert not window.document.is_modified and window.document.undo_stack.count() == 0
     frames = frame_rects(window.document.model, placed)
     assert not rects_overlap(frames["cloud"], frames["dev"])
+
+
+@pytest.mark.parametrize("graphviz", [True, False])
+def test_a_window_deleted_at_once_leaves_no_callback_behind(qtbot, settings, tmp_path, model,
+                                                            graphviz):
+    # Deferred work (the first view, the layout message) must die with its
+    # window: a callback into a deleted window prints "Internal C++ object
+    # ... already deleted" at teardown (pytest-qt fails the test instead).
+    import shiboken6
+
+    settings.setValue("use-graphviz", "true" if graphviz else "false")
+    path = tmp_path / "unplaced.attackgraph.json"
+    model.set_positions({n: None for n in model.nodes})
+    write_model(model, path)
+    win = MainWindow(settings=settings, autosave_s=3600)
+    assert win.preferences.use_graphviz == graphviz
+    assert win.open_path(str(path))
+    win.close()
+    shiboken6.delete(win)  # gone before the event loop turns
+    qtbot.wait(50)
