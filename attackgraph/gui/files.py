@@ -169,20 +169,17 @@ class FileController(QObject):
 
     def open_dialog(self) -> None:
         """Choose a file and open it."""
-        if not self.maybe_save():
-            return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open model", self._folder(),
-                                              open_filters())
-        if path:
-            self.open_path(path, ask=False)
+        self._choose_and_open("Open model", open_filters())
 
     def import_dialog(self) -> None:
         """Choose a model of another tool (Attack Flow, Deciduous, GraphML, an
         attackgraph diagram) and import it."""
+        self._choose_and_open("Import model", import_filters())
+
+    def _choose_and_open(self, caption: str, filters: str) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import model", self._folder(),
-                                              import_filters())
+        path, _ = QFileDialog.getOpenFileName(self.window, caption, self._folder(), filters)
         if path:
             self.open_path(path, ask=False)
 

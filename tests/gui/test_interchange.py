@@ -10,8 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from attackgraph.formats import FORMATS, check_file, read_model, write_model
@@ -20,6 +19,7 @@ from attackgraph.gui.document import Document, is_native
 from attackgraph.gui.files import import_filters, open_filters
 from attackgraph.render.diagram import embed_model
 from tests.formats.flows import afb_document, condition_flow, encode, operator_flow
+from tests.gui.conftest import drop_file
 
 DECIDUOUS = textwrap.dedent("""\
     title: Bucket tree
@@ -89,18 +89,6 @@ def _labels(window) -> set[str]:
     return {node.label for node in window.document.model.nodes.values()}
 
 
-def _drop(window, path: Path) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.view.viewport(), enter)
-    assert enter.isAccepted()
-    QApplication.sendEvent(window.view.viewport(), QDropEvent(
-        QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
-
-
 @pytest.mark.parametrize("how", ["open", "import", "drop"])
 @pytest.mark.parametrize("kind", list(FIXTURES))
 def test_every_interchange_format_opens_and_is_imported(window, tmp_path, model, monkeypatch,
@@ -120,7 +108,7 @@ def test_every_interchange_format_opens_and_is_imported(window, tmp_path, model,
         window.actions.import_model.trigger()
         assert asked == [import_filters()]
     else:
-        _drop(window, path)
+        assert drop_file(window.view.viewport(), path)
     document = window.document
     assert label in _labels(window)
     assert document.source_format == READ_BY[kind]
