@@ -360,7 +360,8 @@ class SuggestionsPanel(QWidget):
     def show_terms(self, catalog: Catalog) -> QMessageBox:
         """The catalog's full source and licence in a (plain-text) window."""
         box = QMessageBox(QMessageBox.Icon.Information, f"{catalog.title} {catalog.version}",
-                          f"{catalog.title}, version {catalog.version}", parent=self)
+                          f"{catalog.title}, version {catalog.version}",
+                          parent=self.window())
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(f"Source: {catalog.source}\n\n{catalog.licence}")
         box.setStandardButtons(QMessageBox.StandardButton.Close)
