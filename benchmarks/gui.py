@@ -192,7 +192,7 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
     """Median milliseconds of one edit, with everything that reacts to it."""
     from PySide6.QtCore import QPointF
 
-    from attackgraph.gui.commands import MoveNodesCommand, UpdateCommand
+    from attackgraph.gui.commands import MoveNodesCommand, RenameCommand, UpdateCommand
 
     scene, model = window.scene, window.document.model
     node_id = next(n for n, node in model.nodes.items() if node.kind == "step")
@@ -200,7 +200,7 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
     window.inspector.flush()
     app.processEvents()
     costs: dict[str, list[float]] = {"move a node": [], "rename a label": [],
-                                     "add a node, then undo": []}
+                                     "rename an id, back": [], "add a node, then undo": []}
 
     window.view.set_zoom(1.0)
     window.view.centerOn(scene.nodes[node_id])
@@ -218,6 +218,9 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
             model, {node_id: (x, y)}, {node_id: (x + 8.0, y + (4.0 if i % 2 else -4.0))})))
         timed("rename a label", lambda i=i: scene.execute(UpdateCommand(
             model, "node", node_id, {"label": f"Renamed step {i}"})))
+        timed("rename an id, back", lambda: (
+            scene.execute(RenameCommand(model, "node", node_id, f"{node_id}-renamed")),
+            scene.execute(RenameCommand(model, "node", f"{node_id}-renamed", node_id))))
         centre = window.view.mapToScene(window.view.viewport().rect().center())
 
         def add_and_undo(centre: QPointF = centre) -> None:
@@ -255,7 +258,7 @@ def in_process(path: Path, frames: int, edits: int, out: Path) -> tuple[dict, di
 def _placed(path: Path, out: Path) -> Path:
     """The model with a saved layout (the built-in one), written once."""
     from attackgraph.formats import read_model, write_model
-    from attackgraph.gui.layout import compute_layout
+    from attackgraph.render.layout import compute_layout
 
     placed = out / path.name.replace(".attackgraph.json", "-placed.attackgraph.json")
     model = read_model(path)
@@ -300,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     row(f"{args.nodes} nodes, saved layout: open", f"{statistics.median(times):.2f} s",
         "< 5 s", statistics.median(times) < 5)
     from attackgraph.formats import read_model
-    from attackgraph.gui.layout.lanes import lane_layout
+    from attackgraph.render.layout import lane_layout
 
     model = read_model(large)
     started = time.perf_counter()

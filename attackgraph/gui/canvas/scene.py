@@ -25,7 +25,8 @@ from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
 from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
 from attackgraph.gui.document import Document
-from attackgraph.gui.layout.geometry import (
+from attackgraph.model import AttackModel, Edge, ModelEvent, Node
+from attackgraph.render.layout.geometry import (
     DEFAULT_GEOMETRY,
     CanvasGeometry,
     Rect,
@@ -33,7 +34,6 @@ from attackgraph.gui.layout.geometry import (
     grow_frame,
     unite,
 )
-from attackgraph.model import AttackModel, Edge, ModelEvent, Node
 
 __all__ = ["KIND_LABELS", "CanvasScene", "removal_order"]
 
