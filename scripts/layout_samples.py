@@ -7,7 +7,7 @@ Usage::
 
 A sample's positions are part of how it looks in the editor and in the
 README screenshot; run this after changing node sizes or frame margins
-(attackgraph.gui.layout.geometry).
+(attackgraph.render.layout.geometry).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from attackgraph.formats import read_model
 from attackgraph.formats.native import generate_json
-from attackgraph.gui.layout import compute_layout
+from attackgraph.render.layout import compute_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 

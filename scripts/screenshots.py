@@ -73,6 +73,47 @@ def _editing(window) -> None:
     window.view.centerOn(window.scene.nodes["uid-map-sys"])
 
 
+def _workbench(window) -> None:
+    """The McAfee ATR chain highlighted for its attacker at release 20.06,
+    the rest dimmed; the chains, goals and mitigations docks beside it."""
+    from attackgraph.launch import ViewOptions
+
+    problem = window.workbench.apply_view(ViewOptions(profile="physical-access",
+                                                      at_release="20.06"), full_screen=False)
+    if problem is not None:
+        raise SystemExit(problem)
+    from attackgraph.gui.present.story import read_story
+
+    scenes, _ = read_story(window.document.model)
+    window.workbench.session.set_highlight_nodes(scenes[0].chain)
+    window.workbench.zoom_to_chain()
+
+
+def trainer(out: Path, folder: Path, theme: str = "light") -> Path:
+    """Trainer mode on the story's first chain, at its fourth step."""
+    from attackgraph.gui.app import flagship_path, make_app, settle
+    from attackgraph.launch import ViewOptions
+
+    app = make_app(offscreen=True)
+    window = _window(theme, folder)
+    if not window.open_path(str(flagship_path())):
+        raise SystemExit("the flagship sample cannot be opened")
+    settle(app, window)
+    problem = window.workbench.apply_view(ViewOptions(present=True, step=4), full_screen=False)
+    if problem is not None:
+        raise SystemExit(problem)
+    presentation = window.workbench.presentation
+    presentation.resize(*SIZE)
+    settle(app, window)
+    target = out / ("trainer.png" if theme == "light" else f"trainer-{theme}.png")
+    if not presentation.grab().save(str(target), "PNG"):
+        raise SystemExit(f"cannot write {target}")
+    presentation.close()
+    window.document.undo_stack.setClean()
+    window.close()
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the pictures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -87,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             shoot("editor-overview.png", out, Path(folder), lambda w: w.view.fit_all()),
             shoot("editor-editing.png", out, Path(folder), _editing),
             shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
+            shoot("workbench.png", out, Path(folder), _workbench),
+            trainer(out, Path(folder)),
+            trainer(out, Path(folder), theme="dark"),
         ]
     for path in made:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

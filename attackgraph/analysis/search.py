@@ -99,16 +99,18 @@ def derivation_bounds(graph: CompiledGraph, usable: Sequence[int],
     return bound, best
 
 
-def derivable_within(graph: CompiledGraph, nodes: frozenset[int] | set[int], goal: int) -> bool:
-    """Whether ``goal`` is in A(N \\ nodes), i.e. achievable using only ``nodes``."""
+def derived_within(graph: CompiledGraph, nodes: frozenset[int] | set[int],
+                   seeds: list[int], removed: int = -1) -> set[int]:
+    """The nodes of ``nodes`` (less ``removed``) achieved from ``seeds`` using
+    only ``nodes``: the least fixpoint restricted to a node set."""
     preds, succs, is_and = graph.preds, graph.succs, graph.is_and
-    stack = [v for v in nodes if graph.is_entry[v]]
+    stack = [v for v in seeds if v != removed]
     done = set(stack)
     need: dict[int, int] = {}
     while stack:
         v = stack.pop()
         for w in succs[v]:
-            if w not in nodes or w in done:
+            if w not in nodes or w in done or w == removed:
                 continue
             if is_and[w]:
                 left = need.get(w, len(preds[w])) - 1
@@ -117,7 +119,12 @@ def derivable_within(graph: CompiledGraph, nodes: frozenset[int] | set[int], goa
                     continue
             done.add(w)
             stack.append(w)
-    return goal in done
+    return done
+
+
+def derivable_within(graph: CompiledGraph, nodes: frozenset[int] | set[int], goal: int) -> bool:
+    """Whether ``goal`` is in A(N \\ nodes), i.e. achievable using only ``nodes``."""
+    return goal in derived_within(graph, nodes, [v for v in nodes if graph.is_entry[v]])
 
 
 def is_minimal(graph: CompiledGraph, nodes: frozenset[int], goal: int) -> bool:
@@ -286,23 +293,8 @@ class _Search:
     def _derivable_without(self, nodes: frozenset[int], given: set[int], removed: int) -> bool:
         """Whether the goal of ``nodes`` (its top node) follows from ``nodes``
         minus ``removed``, with entries and ``given`` achieved."""
-        graph = self.graph
-        preds, succs, is_and = graph.preds, graph.succs, graph.is_and
-        stack = [v for v in nodes if (graph.is_entry[v] or v in given) and v != removed]
-        done = set(stack)
-        need: dict[int, int] = {}
-        while stack:
-            v = stack.pop()
-            for w in succs[v]:
-                if w not in nodes or w in done or w == removed:
-                    continue
-                if is_and[w]:
-                    left = need.get(w, len(preds[w])) - 1
-                    need[w] = left
-                    if left:
-                        continue
-                done.add(w)
-                stack.append(w)
+        seeds = [v for v in nodes if self.graph.is_entry[v] or v in given]
+        done = derived_within(self.graph, nodes, seeds, removed)
         return len(done) == len(nodes) - 1 or self._top(nodes) in done
 
     def _top(self, nodes: frozenset[int]) -> int:

@@ -7,16 +7,9 @@ import argparse
 import json
 import sys
 
-from attackgraph.cli.analysis_text import add_state_options, state_kwargs
+from attackgraph.cli.analysis_text import add_state_options, count_argument, state_kwargs
 
 __all__ = ["add_parser", "run"]
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                     "break each, choke points, and the mitigations ranked by chains broken.",
     )
     add_state_options(parser)
-    parser.add_argument("--max-chains", metavar="N", type=_count, default=1000,
+    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="list at most N chains in total (default 1000)")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="text (default), json, or csv (chain x mitigation matrix)")

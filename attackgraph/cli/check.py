@@ -6,16 +6,9 @@ import argparse
 import json
 import sys
 
-from attackgraph.cli.analysis_text import add_state_options, state_kwargs
+from attackgraph.cli.analysis_text import add_state_options, count_argument, state_kwargs
 
 __all__ = ["add_parser", "run"]
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
-    return value
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,9 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                     "chains.",
     )
     add_state_options(parser)
-    parser.add_argument("--max-open-chains", metavar="N", type=_count, default=0,
+    parser.add_argument("--max-open-chains", metavar="N", type=count_argument, default=0,
                         help="open chains allowed (default 0)")
-    parser.add_argument("--max-chains", metavar="N", type=_count, default=1000,
+    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="print at most N open chains (default 1000)")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="text (default); json: the verdict and the open chains; csv: "

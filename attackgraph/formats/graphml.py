@@ -68,7 +68,8 @@ def _safe_parse(raw: bytes) -> None:
     from defusedxml import DefusedXmlException
 
     try:
-        safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
+                                    forbid_external=True)
     except DefusedXmlException as exc:
         raise FormatError("the GraphML file declares a document type or entities "
                           f"({type(exc).__name__}); attackgraph refuses them because they "
@@ -79,6 +80,26 @@ def _safe_parse(raw: bytes) -> None:
         reason = str(exc).split(":", 1)[0]
         raise FormatError(f"not well-formed XML: {reason}.", line,
                           None if column is None else column + 1) from None
+    _check_ids(root)
+
+
+_NEEDED = {"node": ("id",), "edge": ("source", "target")}
+
+
+def _check_ids(root: Any) -> None:
+    """Every GraphML node names its id and every edge its ends (NetworkX
+    would otherwise make up a node called None)."""
+    seen: dict[str, int] = {}
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag not in _NEEDED:
+            continue
+        seen[tag] = seen.get(tag, 0) + 1
+        for attribute in _NEEDED[tag]:
+            if not (element.get(attribute) or "").strip():
+                raise FormatError(f"<{tag}> element {seen[tag]} has no '{attribute}' "
+                                  f"attribute; every GraphML {tag} must name "
+                                  f"{'its id' if tag == 'node' else 'its source and target'}.")
 
 
 def _plain(value: Any) -> Any:

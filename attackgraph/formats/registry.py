@@ -7,6 +7,7 @@ GUI alike.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -190,7 +191,10 @@ def check_file(path: str | os.PathLike[str]) -> CheckedModel:
     """Read and validate a model file in any readable format; never raises.
 
     The suffix chooses the reader; content sniffing decides when the suffix
-    is unknown or another format recognises the content.
+    is unknown or another format recognises the content. The result's
+    ``format`` names the format that read the file (None when the file could
+    not be read at all), so that a caller can tell a STIX bundle named
+    ``flow.json`` from a native model.
     """
     try:
         raw = read_limited(path, max_file_bytes())
@@ -198,9 +202,10 @@ def check_file(path: str | os.PathLike[str]) -> CheckedModel:
         return CheckedModel(None, [Problem("", str(exc))])
     chosen = reader_for(path, raw)
     try:
-        return chosen.check(raw)  # type: ignore[misc]
+        checked = chosen.check(raw)  # type: ignore[misc]
     except RecursionError:
-        return CheckedModel(None, [Problem("", "the file is nested too deeply to be read.")])
+        checked = CheckedModel(None, [Problem("", "the file is nested too deeply to be read.")])
+    return dataclasses.replace(checked, format=chosen.name)
 
 
 def reader_for(path: str | os.PathLike[str], raw: bytes) -> ModelFormat:

@@ -41,6 +41,10 @@ class WindowActions:
                                      "Open another window (copy and paste between them)")
         self.open = self._make("&Open…", files.open_dialog, Key.Open, "open",
                                "Open a model file (any supported format)")
+        self.import_model = self._make(
+            "&Import…", files.import_dialog, "Ctrl+I", None,
+            "Import a model of another tool (MITRE Attack Flow, Deciduous, GraphML, an "
+            "attackgraph diagram); Save then writes a new attackgraph model")
         self.save = self._make("&Save", files.save, Key.Save, "save", "Save the model")
         self.save_as = self._make("Save &As…", files.save_as, Key.SaveAs, None,
                                   "Save the model under another name")
@@ -136,6 +140,7 @@ class WindowActions:
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new, self.new_window, self.open])
         recent = file_menu.addMenu("Open &Recent")
+        file_menu.addAction(self.import_model)
         self.window.files.recent_menu = recent
         self.window.files.update_recent_menu()
         file_menu.addSeparator()

@@ -5,6 +5,11 @@ views never subscribe to the model directly, and it is the only object that
 reads or writes the document's file. It remembers what the file looked like
 when it was last read or written, so that a change by another program is
 noticed even where file-system notifications are missed.
+
+A file becomes the document's file only when a native format read it and
+its name says that same format; anything else (a STIX bundle named
+``flow.json``, a Builder file, a diagram) is imported: Save asks for a new
+native file instead of overwriting the original in another format.
 """
 
 from __future__ import annotations
@@ -22,10 +27,25 @@ from attackgraph.formats import check_file, format_for_path, write_model
 from attackgraph.gui.commands import ModelCommand
 from attackgraph.model import AttackModel, ModelEvent
 
-__all__ = ["NATIVE_FORMATS", "DiskStamp", "Document"]
+__all__ = ["NATIVE_FORMATS", "DiskStamp", "Document", "is_native"]
 
 NATIVE_FORMATS = ("json", "yaml")
 """Formats that hold everything the editor keeps; others are imported and exported."""
+
+
+def is_native(path: str, read_by: str | None) -> bool:
+    """Whether a file read by the format ``read_by`` may be saved back to
+    ``path``: a native format read it, and the name says that same format.
+
+    Examples
+    --------
+    >>> is_native("m.attackgraph.json", "json"), is_native("flow.json", "stix")
+    (True, False)
+    >>> is_native("m.json", "yaml"), is_native("notes.txt", "json")
+    (False, False)
+    """
+    by_name = format_for_path(path)
+    return read_by in NATIVE_FORMATS and by_name is not None and by_name.name == read_by
 
 
 @dataclass(frozen=True)
@@ -75,7 +95,11 @@ class Document(QObject):
         self._stamp: DiskStamp | None = DiskStamp.of(path) if path else None
         self.imported_from: str | None = None
         """The file a model in another format was imported from (no path then)."""
+        self.source_format: str | None = None
+        """The registered format that read the model's file (None for a new model)."""
         self.warnings: list[Problem] = []
+        """What the reader warned about when the file was read (import
+        ambiguities, validation warnings), located in that file."""
 
     # ---------------------------------------------------------------- access
     @property
@@ -123,7 +147,9 @@ class Document(QObject):
 
     # ----------------------------------------------------------------- files
     def replace_model(self, model: AttackModel, path: str | None, *,
-                      modified: bool = False, imported_from: str | None = None) -> None:
+                      modified: bool = False, imported_from: str | None = None,
+                      warnings: list[Problem] | None = None,
+                      source_format: str | None = None) -> None:
         """Show another model; the undo history starts afresh.
 
         Parameters
@@ -135,6 +161,10 @@ class Document(QObject):
             Count the model as unsaved (a recovered model, for instance).
         imported_from : str or None
             The file of another format the model was read from.
+        warnings : list of Problem, optional
+            What reading the file warned about.
+        source_format : str, optional
+            The format that read it.
         """
         self._model.unsubscribe(self._forward)
         self._model = model
@@ -145,14 +175,18 @@ class Document(QObject):
         self._path = os.path.abspath(path) if path else None
         self._stamp = DiskStamp.of(self._path) if self._path else None
         self.imported_from = os.path.abspath(imported_from) if imported_from else None
+        self.warnings = list(warnings or ())
+        self.source_format = source_format
         self.modelReplaced.emit()
         self.pathChanged.emit(self._path or "")
 
     def load(self, path: str) -> None:
         """Open a model file (any readable format).
 
-        A native file becomes the document's file; a model in another
-        format is imported (Save asks for a native file name).
+        The file becomes the document's file when a native format read it
+        and its name says that format (Save writes it back the same way);
+        otherwise the model is imported and Save asks for a native file, so
+        the original is never overwritten in another format.
 
         Raises
         ------
@@ -162,11 +196,34 @@ class Document(QObject):
         checked = check_file(path)
         if checked.model is None:
             raise ModelError(f"{Path(path).name} cannot be opened.", checked.problems)
-        fmt = format_for_path(path)
-        native = fmt is None or fmt.name in NATIVE_FORMATS
-        self.warnings = list(checked.warnings)
+        native = is_native(path, checked.format)
         self.replace_model(checked.model, path if native else None,
-                           imported_from=None if native else path)
+                           imported_from=None if native else path,
+                           warnings=checked.warnings, source_format=checked.format)
+
+    @property
+    def source_description(self) -> str:
+        """What read the document's file, for messages ("MITRE Attack Flow ...")."""
+        fmt = format_for_path("", self.source_format) if self.source_format else None
+        return fmt.description if fmt is not None else "attackgraph model"
+
+    def suggested_file_name(self) -> str:
+        """A native file name for Save As: the imported file's name with the
+        attackgraph suffix, the current file, or one from the title."""
+        if self._path:
+            return self._path
+        if self.imported_from:
+            source = Path(self.imported_from)
+            fmt = format_for_path(source.name)
+            name = source.name
+            for suffix in (fmt.suffixes if fmt is not None else ()):
+                if name.lower().endswith(suffix):
+                    name = name[: -len(suffix)]
+                    break
+            else:
+                name = source.stem
+            return str(source.with_name((name or "model") + ".attackgraph.json"))
+        return ""
 
     def save(self, path: str | None = None) -> None:
         """Write the model atomically, keeping the previous file as ``NAME~``.

@@ -37,7 +37,7 @@ from attackgraph.errors import AttackGraphError
 from attackgraph.fileio import atomic_write_bytes
 from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot
 from attackgraph.gui.canvas import style
-from attackgraph.gui.workers import LatestRunner
+from attackgraph.gui.workers import PLOT_MODULES, SOLVER_MODULES, LatestRunner, preload
 from attackgraph.render.dot import DiagramOptions
 
 if TYPE_CHECKING:
@@ -168,9 +168,11 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0) -> bytes:
     caches = [(item, item.cacheMode()) for item in scene.nodes.values()]
     for item, _ in caches:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    scene.grid_visible = False  # an editing aid, not part of the picture
     try:
         return _render(scene, rect, fmt, background, scale)
     finally:
+        scene.grid_visible = True
         for item, mode in caches:
             item.setCacheMode(mode)
         scene.follow_zoom(zoom)
@@ -308,6 +310,8 @@ class Exporter(QObject):
                 atomic_write_bytes(target, content)
             return files
 
+        if kind == "report":
+            preload(*SOLVER_MODULES, *PLOT_MODULES)
         self._what = f"{Path(path).name}"
         self.runner.start(work)
         return True

@@ -1,10 +1,13 @@
-"""File handling of a window: new, open, save, save as, revert, export,
-recent files, the unsaved-changes prompt, and noticing a file changed on disk.
+"""File handling of a window: new, open, import, save, save as, revert,
+export, recent files, the unsaved-changes prompt, and noticing a file changed
+on disk.
 
 File dialog filters come from the format registry, so a format registered
 there appears here without a change to the editor. Errors are shown in a
 dialog with every located problem; a failed save leaves the document as it
-was (modified, autosaved), so nothing typed is lost.
+was (modified, autosaved), so nothing typed is lost. A model read from a
+format other than the native ones is imported: Save asks for a native file
+next to the original instead of overwriting it.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "MAX_RECENT",
     "FileController",
     "export_filters",
+    "import_filters",
     "open_filters",
     "save_filters",
 ]
@@ -49,6 +53,21 @@ def open_filters() -> str:
     every = " ".join(_patterns(f) for f in readable)
     parts = [f"All models ({every})"] + [f"{f.description} ({_patterns(f)})" for f in readable]
     return ";;".join([*parts, "All files (*)"])
+
+
+def import_filters() -> str:
+    """Filters for Import: the formats of other tools first (a STIX bundle
+    may be named ``*.json``: content decides), then every readable format."""
+    foreign = [f for f in FORMATS if f.check is not None and f.name not in NATIVE_FORMATS]
+
+    def patterns(fmt: ModelFormat) -> str:
+        extra = " *.json" if fmt.name == "stix" else ""
+        return _patterns(fmt) + extra
+
+    every = " ".join(_patterns(f) for f in foreign)
+    parts = [f"Models of other tools ({every})"]
+    parts += [f"{f.description} ({patterns(f)})" for f in foreign]
+    return ";;".join([*parts, open_filters().split(";;")[0], "All files (*)"])
 
 
 def save_filters() -> str:
@@ -107,9 +126,10 @@ class FileController(QObject):
         folder = self.settings.value("last-folder", "")
         return folder if isinstance(folder, str) else ""
 
-    def show_error(self, title: str, exc: Exception) -> None:
-        """A warning dialog with the error and every located problem."""
-        name = Path(self.document.path or "model").name
+    def show_error(self, title: str, exc: Exception, file_name: str | None = None) -> None:
+        """A warning dialog with the error and every located problem (located
+        in ``file_name``, by default the document's file)."""
+        name = file_name or Path(self.document.path or "model").name
         problems = getattr(exc, "problems", [])
         lines = [p.format(name) for p in problems[:200]]
         if len(problems) > 200:
@@ -145,13 +165,21 @@ class FileController(QObject):
         """Start an empty model."""
         if self.maybe_save():
             self.document.replace_model(AttackModel("Untitled model"), None)
+            self.window.notices.dismiss("imported")
 
     def open_dialog(self) -> None:
         """Choose a file and open it."""
+        self._choose_and_open("Open model", open_filters())
+
+    def import_dialog(self) -> None:
+        """Choose a model of another tool (Attack Flow, Deciduous, GraphML, an
+        attackgraph diagram) and import it."""
+        self._choose_and_open("Import model", import_filters())
+
+    def _choose_and_open(self, caption: str, filters: str) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open model", self._folder(),
-                                              open_filters())
+        path, _ = QFileDialog.getOpenFileName(self.window, caption, self._folder(), filters)
         if path:
             self.open_path(path, ask=False)
 
@@ -163,25 +191,33 @@ class FileController(QObject):
         try:
             self.document.load(path)
         except ModelError as exc:
-            self.show_error(f"{Path(path).name} cannot be opened", exc)
+            self.show_error(f"{Path(path).name} cannot be opened", exc, Path(path).name)
             return False
         self.settings.setValue("last-folder", str(Path(path).resolve().parent))
         self.add_recent(os.path.abspath(path))
         warnings = len(self.document.warnings)
+        noted = (f" with {warnings} warning{'s' * (warnings != 1)} (see Problems)"
+                 if warnings else "")
         status = self.window.statusBar()
+        notices = self.window.notices
         if self.document.imported_from:
-            status.showMessage(f"Imported {Path(path).name}: Save writes it as an attackgraph "
-                               "model.", 10000)
-        elif warnings:
-            status.showMessage(f"Opened {Path(path).name} with {warnings} warning"
-                               f"{'s' * (warnings != 1)}: see Problems.", 10000)
+            status.showMessage(f"Imported {Path(path).name}{noted}.", 12000)
+            notices.show_notice(
+                "imported", f"Imported {Path(path).name} ({self.document.source_description}). "
+                "Save writes a new attackgraph model; the original file stays as it is.",
+                "info", [("Save As…", self.save_as)])
         else:
-            status.showMessage(f"Opened {Path(path).name}.", 5000)
+            notices.dismiss("imported")
+            status.showMessage(f"Opened {Path(path).name}{noted}.", 10000 if warnings else 5000)
+        if self.window.problems.file_warnings:  # what the import could not map: show it
+            self.window.docks["problems"].show()
+            self.window.docks["problems"].raise_()
         return True
 
     def revert(self) -> None:
-        """Reload the file, dropping the unsaved changes (after asking)."""
-        path = self.document.path
+        """Reload the file (or import the imported one again), dropping the
+        unsaved changes (after asking)."""
+        path = self.document.path or self.document.imported_from
         if not path:
             self.window.statusBar().showMessage("Nothing to revert to: the model has no "
                                                 "file yet.", 6000)
@@ -204,7 +240,7 @@ class FileController(QObject):
 
     def save_as(self) -> bool:
         """Ask for a file name and save there."""
-        start = self.document.path or str(Path(self._folder()) / (
+        start = self.document.suggested_file_name() or str(Path(self._folder()) / (
             _slug(self.document.model.title) + ".attackgraph.json"))
         path, chosen = QFileDialog.getSaveFileName(self.window, "Save model as", start,
                                                    save_filters())
@@ -220,12 +256,13 @@ class FileController(QObject):
         try:
             self.document.save(path)
         except AttackGraphError as exc:
-            self.show_error("The model was not saved", exc)
+            self.show_error("The model was not saved", exc, Path(path).name)
             return False
         finally:
             self._saving = False
         self.add_recent(self.document.path or path)
         self.window.notices.dismiss("disk")
+        self.window.notices.dismiss("imported")
         self.window.statusBar().showMessage(f"Saved {path}.", 5000)
         return True
 

@@ -3,8 +3,8 @@
 Graphviz ``dot`` needs seconds on large models, so a layout runs on a
 snapshot of the model through a :class:`~attackgraph.gui.workers.LatestRunner`:
 a newer run or a cancel makes older results stale (they are dropped), and
-cancel also sets the run's ``threading.Event``, which stops ``dot`` early
-where the Graphviz backend supports it.
+cancel also sets the run's ``threading.Event``, which kills a running ``dot``
+(:func:`attackgraph.render.layout.compute_layout` does the work).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from attackgraph.formats.native import document_to_model, model_to_document
-from attackgraph.gui.layout import CanvasGeometry, LayoutPlan, compute_layout
 from attackgraph.gui.workers import LatestRunner
 from attackgraph.model import AttackModel
+from attackgraph.render.layout import CanvasGeometry, LayoutPlan, compute_layout
 
 __all__ = ["LayoutRunner"]
 

@@ -39,11 +39,11 @@ from attackgraph.gui.files import FileController
 from attackgraph.gui.find import FindBar
 from attackgraph.gui.icons import icon
 from attackgraph.gui.inspector import Inspector
-from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.gui.notify import NoticeArea
 from attackgraph.gui.placement import READABLE_ZOOM, Placement
 from attackgraph.gui.theme import theme_manager
+from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 
 __all__ = ["READABLE_ZOOM", "MainWindow", "open_windows"]
 
@@ -229,10 +229,10 @@ class MainWindow(QMainWindow):
         self.inspector.inspect("model")
         self._update_title()
         self._update_counts()
-        QTimer.singleShot(0, self.initial_view)
+        QTimer.singleShot(0, self, self.initial_view)  # dropped if the window goes first
 
     def _on_model_changed(self, event: object) -> None:
-        if getattr(event, "kind", "") in ("node", "edge"):
+        if getattr(event, "kind", "") in ("node", "edge", "mitigation"):
             self._update_counts()
 
     def _update_counts(self) -> None:

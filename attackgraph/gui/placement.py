@@ -16,12 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPointF, QTimer
 
 from attackgraph.gui.commands import MoveNodesCommand
-from attackgraph.gui.layout import LayoutPlan
-from attackgraph.gui.layout.lanes import lane_layout
-from attackgraph.gui.layout.pinning import place_unpinned
 from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.render.backend import dot_available
-from attackgraph.render.layout import DOT_LAYOUT_LIMIT
+from attackgraph.render.layout import DOT_LAYOUT_LIMIT, LayoutPlan, compute_layout
 
 if TYPE_CHECKING:
     from attackgraph.gui.mainwindow import MainWindow
@@ -83,8 +80,9 @@ class Placement(QObject):
                              "take too long")
             text = (f"Built-in layout placed {len(missing)} node{'s' * (len(missing) != 1)}: "
                     f"{reason}.")
-            QTimer.singleShot(0, lambda: window.statusBar().showMessage(text, 12000))
-        placed = place_unpinned(model, lane_layout(model, geometry), model.layout, geometry)
+            # with the window as context: the call is dropped if the window goes first
+            QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(text, 12000))
+        placed = compute_layout(model, full=False, geometry=geometry, prefer_dot=False).positions
         model.set_positions(placed)  # before any edit: not an undoable change
         if use_dot and not big:
             self._provisional = placed
@@ -107,7 +105,7 @@ class Placement(QObject):
             model.set_positions(keep)
             self._provisional = {}
             if not self.view_touched:
-                QTimer.singleShot(0, self.initial_view)
+                QTimer.singleShot(0, self, self.initial_view)
         window.scene.refresh_frames()
         window.statusBar().showMessage(f"{plan.summary} ({seconds:.2f} s)", 8000)
         if plan.engine != "graphviz" and "not installed" in plan.note:

@@ -88,11 +88,11 @@ class AttackModel:
         self._extras: dict[str, Any] = {}
         self._components: OrderedStore[str, Component] = OrderedStore()
         self._nodes: OrderedStore[str, Node] = OrderedStore()
-        self._edges: list[Edge] = []
+        self._edges: OrderedStore[tuple[str, str], Edge] = OrderedStore()
         self._mitigations: OrderedStore[str, Mitigation] = OrderedStore()
         self._profiles: OrderedStore[str, Profile] = OrderedStore()
         self._releases: OrderedStore[str, Release] = OrderedStore()
-        self._layout: dict[str, Position] = {}
+        self._layout: OrderedStore[str, Position] = OrderedStore()
         self.graph: nx.DiGraph = nx.DiGraph()
         """Nodes (attribute ``node``) and edges (attribute ``edge``); read it,
         never change it directly."""
@@ -127,7 +127,7 @@ class AttackModel:
     @property
     def edges(self) -> tuple[Edge, ...]:
         """Edges in file order."""
-        return tuple(self._edges)
+        return tuple(self._edges.values())
 
     @property
     def mitigations(self) -> Mapping[str, Mitigation]:
@@ -147,7 +147,7 @@ class AttackModel:
     @property
     def layout(self) -> Mapping[str, Position]:
         """Saved canvas positions by node id."""
-        return dict(self._layout)
+        return dict(self._layout.items())
 
     def edge(self, source: str, target: str) -> Edge:
         """The edge ``source -> target``; ``ModelError`` if there is none."""
@@ -302,7 +302,7 @@ class AttackModel:
         self._nodes.insert(node.id, node, index)
         self.graph.add_node(node.id, node=node)
         if position is not None:
-            self._layout[node.id] = position
+            self._layout.put(node.id, position)
         self._emit("node", "added", node.id, None, node)
 
     def update_node(self, node_id: str, **changes: Any) -> Node:
@@ -340,7 +340,7 @@ class AttackModel:
             if target.effective_gate == "and" and self.graph.in_degree(succ) == 1:
                 _fail(f"Removing {node_id!r} would leave AND {target.kind} {succ!r} with no "
                       f"enabler; make {succ!r} 'or' or connect another enabler first.")
-        edges = tuple((i, e) for i, e in enumerate(self._edges) if node_id in e.key)
+        edges = tuple((i, e) for i, e in enumerate(self._edges.values()) if node_id in e.key)
         changed: list[tuple[int, Any]] = []
         dropped: list[tuple[int, Any]] = []
         for position, mit in enumerate(self._mitigations.values()):
@@ -351,10 +351,11 @@ class AttackModel:
                                                               if b != node_id]))
         for _, mit in reversed(dropped):
             self._mitigations.pop(mit.id)
-        self._edges = [e for e in self._edges if node_id not in e.key]
+        for _, edge in edges:
+            self._edges.discard(edge.key)
         index, _ = self._nodes.pop(node_id)
         self.graph.remove_node(node_id)
-        position = self._layout.pop(node_id, None)
+        position = self._layout.discard(node_id)
         self._emit_changed(changed)
         for _, mit in dropped:
             self._emit("mitigation", "removed", mit.id, mit, None)
@@ -365,31 +366,37 @@ class AttackModel:
                        dropped=tuple(dropped), position=position)
 
     def rename_node(self, old_id: str, new_id: str) -> None:
-        """Change a node's id and every reference to it (edges, mitigations, layout)."""
+        """Change a node's id and every reference to it (edges, mitigations, layout).
+
+        Everything keeps its place in file order. The cost grows with the
+        node's edges and the number of mitigations, not with the model: the
+        graph is relabelled in place.
+        """
         node = self._get(self._nodes, "node", old_id)
         self._check_new_id(self._nodes, "node", old_id, new_id)
         if new_id == old_id:
             return  # nothing changes, so nothing is announced
         renamed = node.replace(id=new_id)
+        graph = self.graph
+        incoming = [(p, data["edge"]) for p, data in graph.pred[old_id].items()]
+        outgoing = [(t, data["edge"]) for t, data in graph.succ[old_id].items()]
         self._nodes.rekey(old_id, new_id, renamed)
-        self.graph = nx.relabel_nodes(self.graph, {old_id: new_id}, copy=True)
-        self.graph.nodes[new_id]["node"] = renamed
-
-        def swap(ident: str) -> str:
-            return new_id if ident == old_id else ident
-
-        self._edges = [
-            e.replace(source=swap(e.source), target=swap(e.target)) if old_id in e.key else e
-            for e in self._edges
-        ]
-        for edge in self._edges:
-            if new_id in edge.key:
-                self.graph.edges[edge.key]["edge"] = edge
+        graph.add_node(new_id, **{**graph.nodes[old_id], "node": renamed})
+        graph.remove_node(old_id)  # and its edges
+        for source, edge in incoming:
+            new_edge = edge.replace(target=new_id)
+            self._edges.rekey(edge.key, new_edge.key, new_edge)
+            graph.add_edge(source, new_id, edge=new_edge)
+        for target, edge in outgoing:
+            new_edge = edge.replace(source=new_id)
+            self._edges.rekey(edge.key, new_edge.key, new_edge)
+            graph.add_edge(new_id, target, edge=new_edge)
         for mit_id, mit in list(self._mitigations.items()):
             if old_id in mit.blocks:
-                self._mitigations.set(mit_id, mit.replace(blocks=[swap(b) for b in mit.blocks]))
+                self._mitigations.set(mit_id, mit.replace(
+                    blocks=[new_id if b == old_id else b for b in mit.blocks]))
         if old_id in self._layout:
-            self._layout = {swap(k): v for k, v in self._layout.items()}
+            self._layout.rekey(old_id, new_id, self._layout[old_id])
         self._emit("node", "renamed", old_id, old_id, new_id)
 
     # ------------------------------------------------------------------ edges
@@ -407,7 +414,7 @@ class AttackModel:
         if self._nodes[edge.target].kind == "entry":
             _fail(f"Entry {edge.target!r} cannot have incoming edges; "
                   "an entry is where an attacker starts.")
-        self._edges.insert(len(self._edges) if index is None else index, edge)
+        self._edges.insert(edge.key, edge, index)
         self.graph.add_edge(edge.source, edge.target, edge=edge)
         self._emit("edge", "added", edge.key, None, edge)
 
@@ -420,7 +427,7 @@ class AttackModel:
         if new == old:
             return old
         _check_object(new)
-        self._edges[self._edges.index(old)] = new
+        self._edges.set(old.key, new)
         self.graph.edges[source, target]["edge"] = new
         self._emit("edge", "changed", new.key, old, new)
         return old
@@ -432,8 +439,7 @@ class AttackModel:
         if node.effective_gate == "and" and self.graph.in_degree(target) == 1:
             _fail(f"{target!r} is an AND {node.kind} and this is its last enabler; "
                   "make it 'or' first.")
-        index = self._edges.index(edge)
-        del self._edges[index]
+        index, _ = self._edges.pop(edge.key)
         self.graph.remove_edge(source, target)
         self._emit("edge", "removed", edge.key, edge, None)
         return Removed("edge", index, edge)
@@ -599,9 +605,9 @@ class AttackModel:
         if new == old:
             return
         if new is None:
-            del self._layout[node_id]
+            self._layout.discard(node_id)
         else:
-            self._layout[node_id] = new
+            self._layout.put(node_id, new)
         self._emit("layout", "changed", node_id, old, new)
 
     def set_positions(self, positions: Mapping[str, Sequence[float] | None]) -> None:
@@ -621,9 +627,9 @@ class AttackModel:
             self._nodes.insert(item.id, item, removed.index)
             self.graph.add_node(item.id, node=item)
             if removed.position is not None:
-                self._layout[item.id] = removed.position
+                self._layout.put(item.id, removed.position)
             for index, edge in removed.edges:
-                self._edges.insert(index, edge)
+                self._edges.insert(edge.key, edge, index)
                 self.graph.add_edge(edge.source, edge.target, edge=edge)
             for index, mit in removed.dropped:
                 self._mitigations.insert(mit.id, mit, index)
@@ -633,7 +639,7 @@ class AttackModel:
             for _, mit in removed.dropped:
                 self._emit("mitigation", "added", mit.id, None, mit)
         elif removed.kind == "edge":
-            self._edges.insert(removed.index, item)
+            self._edges.insert(item.key, item, removed.index)
             self.graph.add_edge(item.source, item.target, edge=item)
             self._emit("edge", "added", item.key, None, item)
         else:
@@ -707,10 +713,11 @@ class AttackModel:
             for item in items:
                 store.insert(item.id, item)  # type: ignore[arg-type]
         self.graph.add_nodes_from((node.id, {"node": node}) for node in nodes)
-        self._edges = list(edges)
-        self.graph.add_edges_from((e.source, e.target, {"edge": e}) for e in self._edges)
+        self._edges = OrderedStore.of((e.key, e) for e in edges)
+        self.graph.add_edges_from((e.source, e.target, {"edge": e}) for e in self._edges.values())
         if layout:
-            self._layout = {node_id: (float(x), float(y)) for node_id, (x, y) in layout.items()}
+            self._layout = OrderedStore.of((node_id, (float(x), float(y)))
+                                           for node_id, (x, y) in layout.items())
 
     def add_all(
         self,

@@ -6,11 +6,13 @@ functions):
 - :mod:`~.text`: escaping of untrusted text for every output language;
 - :mod:`~.overlay`: an :class:`~.overlay.Overlay` from an analysis (open and
   broken chains, defences, one chain highlighted);
-- :mod:`~.dot`: pure DOT generation (:func:`~.dot.generate_dot` for diagrams,
-  :func:`~.dot.layout_dot` for the canvas layout), no subprocess;
+- :mod:`~.dot`: the one DOT writer (:func:`~.dot.generate_dot` for diagrams,
+  :func:`~.dot.layout_dot` for the canvas layout), pure, no subprocess;
 - :mod:`~.backend`: the only place that runs Graphviz (timeout, cancellation);
 - :mod:`~.diagram`: SVG/PNG/PDF/DOT files; SVGs carry their model;
-- :mod:`~.layout`: canvas positions (Graphviz or the built-in layered layout);
+- :mod:`~.layout`: positions for the desktop canvas (Graphviz ``dot`` with
+  frame-sized clusters, or the built-in nested-lane layout; pinned positions
+  kept), in one call, :func:`~.layout.compute_layout`;
 - :mod:`~.mermaid`, :mod:`~.table`: Mermaid flowcharts and the CSV matrix;
 - :mod:`~.report_data`, :mod:`~.report_html`, :mod:`~.report_md`,
   :mod:`~.plots`: HTML and Markdown reports with matplotlib plots;

@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -78,18 +79,25 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
         raise RenderError(INSTALL_HINT)
     if cancel is not None and cancel.is_set():
         raise RenderCancelled(f"Graphviz {engine} was cancelled.")
-    data = dot_source.encode("utf-8", "replace")
-    try:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-            [executable, f"-T{output_format}"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=hasattr(os, "killpg"),  # its own group, killed as one
-        )
-    except OSError as exc:
-        raise RenderError(f"Graphviz {engine} could not run: {exc.strerror or exc}.") from None
+    # The input comes from an unlinked temporary file, not a pipe: the run
+    # is waited for in slices (to watch ``cancel``), and communicate() does
+    # not go on writing its input after a slice times out, so a pipe would
+    # leave a large graph half written and both sides waiting forever.
+    with tempfile.TemporaryFile() as source:
+        source.write(dot_source.encode("utf-8", "replace"))
+        source.flush()
+        source.seek(0)
+        try:
+            proc = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+                [executable, f"-T{output_format}"],
+                stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                start_new_session=hasattr(os, "killpg"),  # its own group, killed as one
+            )
+        except OSError as exc:
+            raise RenderError(f"Graphviz {engine} could not run: "
+                              f"{exc.strerror or exc}.") from None
     deadline = time.monotonic() + timeout
     slice_ = _POLL if cancel is not None else timeout
-    pending: bytes | None = data
     try:
         while True:
             remaining = deadline - time.monotonic()
@@ -98,12 +106,10 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
                 raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was "
                                   "stopped.")
             try:
-                # communicate() may be called again after a timeout without
-                # losing input or output (the input is given only once).
-                out, err = proc.communicate(pending, timeout=min(slice_, remaining))
+                # Waiting again after a timeout loses no output.
+                out, err = proc.communicate(timeout=min(slice_, remaining))
                 break
             except subprocess.TimeoutExpired:
-                pending = None
                 if cancel is not None and cancel.is_set():
                     _stop(proc)
                     raise RenderCancelled(f"Graphviz {engine} was cancelled.") from None

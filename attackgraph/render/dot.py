@@ -4,8 +4,8 @@ The one DOT writer of the program: :func:`generate_dot` draws diagrams
 (left to right, nested components as clusters, shapes by node kind, AND
 gates marked where their inputs arrive, wrapped labels with technique ids under them, the title
 and a legend, and an optional analysis :class:`~attackgraph.render.overlay.Overlay`);
-:func:`layout_dot` is the same graph reduced to fixed-size boxes for the
-desktop canvas's automatic layout.
+:func:`layout_dot` is the same graph reduced to fixed-size, unlabelled boxes
+for the desktop canvas's automatic layout (:mod:`attackgraph.render.layout`).
 
 Only text from a model reaches the output, always escaped (labels, tooltips);
 attribute names come from :data:`ALLOWED_ATTRIBUTES`, which holds none of
@@ -31,6 +31,8 @@ __all__ = [
     "DiagramOptions",
     "generate_dot",
     "layout_dot",
+    "layout_node_index",
+    "layout_node_name",
 ]
 
 ALLOWED_ATTRIBUTES = frozenset({
@@ -210,10 +212,61 @@ class _Graph:
             self.emit("}", indent)
 
 
-def layout_dot(model: AttackModel, *, width: float, height: float) -> str:
-    """DOT for laying out ``model`` on the canvas: nodes as fixed
-    ``width`` x ``height`` point boxes named by their ids, clusters for the
-    components, no labels or styling.
+def layout_node_name(index: int) -> str:
+    """The name :func:`layout_dot` gives the ``index``-th node of a model."""
+    return f"n{index}"
+
+
+def layout_node_index(name: object) -> int | None:
+    """The model index of a node :func:`layout_dot` named ``name`` (None for
+    anything else, such as a cluster).
+
+    Examples
+    --------
+    >>> layout_node_index("n12"), layout_node_index("cluster_3")
+    (12, None)
+    """
+    if isinstance(name, str) and name[:1] == "n" and name[1:].isdigit():
+        return int(name[1:])
+    return None
+
+
+def _inches(points: float) -> float:
+    return round(points / 72.0, 4)
+
+
+def layout_dot(model: AttackModel, *, width: float, height: float,
+               cluster_margin: float = 14.0, header_height: float = 0.0,
+               column_gap: float = 64.0, row_gap: float = 26.0,
+               newrank: bool = True) -> str:
+    """DOT for laying out ``model`` on the canvas: the diagram's clusters and
+    edges, every node a fixed ``width`` x ``height`` box.
+
+    Nothing from the model reaches the text: the ``i``-th node is named
+    :func:`layout_node_name` ``(i)`` and clusters are numbered, with no
+    labels, so a hostile id or label cannot change the layout.
+
+    Parameters
+    ----------
+    model : AttackModel
+    width, height : float
+        Every node's box, in points (one canvas pixel each).
+    cluster_margin : float
+        Room between a cluster's border and what it holds, in points.
+    header_height : float
+        Room at the top of every cluster for its title (an empty label of
+        this fixed height); 0 for none.
+    column_gap, row_gap : float
+        Free space between ranks (left to right) and between nodes of a rank.
+    newrank : bool
+        Rank the whole graph at once: edges keep pointing left to right
+        across clusters, and an entry and a goal in one component are not
+        squeezed into one rank of their cluster.
+
+    Returns
+    -------
+    str
+        DOT text for ``dot -Tjson`` (pure: nothing is run).
 
     Examples
     --------
@@ -222,21 +275,28 @@ def layout_dot(model: AttackModel, *, width: float, height: float) -> str:
     >>> m.add_node(Node("E", "entry", "e")); m.add_node(Node("G", "goal", "g"))
     >>> m.add_edge(Edge("E", "G"))
     >>> print(layout_dot(m, width=72, height=36).splitlines()[-2])
-      "E" -> "G";
+      n0 -> n1;
     """
     graph = _Graph(model)
+    index = {nid: i for i, nid in enumerate(model.nodes)}
     graph.emit("digraph layout {", 0)
-    # newrank: one global ranking, so that an entry and a goal in the same
-    # component are not squeezed into one rank of their cluster
-    graph.emit("graph " + _attrs({"rankdir": "LR", "newrank": True, "nodesep": 0.45,
-                                  "ranksep": 0.9, "splines": "false"}) + ";", 1)
-    graph.emit("node " + _attrs({"shape": "box", "fixedsize": True,
-                                 "width": round(width / 72, 3), "height": round(height / 72, 3),
-                                 "label": ""}) + ";", 1)
-    graph.clusters(None, 1, lambda nid: dot_string(nid) + ";",
-                   lambda cid, depth: {"margin": 18})
+    graph.emit("graph " + _attrs({"rankdir": "LR", "newrank": newrank,
+                                  "ranksep": _inches(column_gap), "nodesep": _inches(row_gap),
+                                  "splines": "false", "labelloc": "t"}) + ";", 1)
+    graph.emit("node " + _attrs({"shape": "box", "fixedsize": True, "label": "",
+                                 "width": _inches(width), "height": _inches(height)}) + ";", 1)
+    cluster: dict[str, object] = {"margin": cluster_margin}
+    if header_height > 0:
+        # an empty table of fixed size: dot keeps the room the canvas's title band takes
+        cluster["label"] = Html('<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" '
+                                f'CELLSPACING="0" FIXEDSIZE="TRUE" WIDTH="8" '
+                                f'HEIGHT="{max(1, round(header_height))}"><TR><TD></TD></TR>'
+                                "</TABLE>")
+    graph.clusters(None, 1, lambda nid: layout_node_name(index[nid]) + ";",
+                   lambda cid, depth: cluster)
     for edge in model.edges:
-        graph.emit(f"{dot_string(edge.source)} -> {dot_string(edge.target)};", 1)
+        graph.emit(f"{layout_node_name(index[edge.source])} -> "
+                   f"{layout_node_name(index[edge.target])};", 1)
     graph.lines.append("}")
     return "\n".join(graph.lines) + "\n"
 

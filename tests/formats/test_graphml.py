@@ -124,3 +124,15 @@ def test_malformed_graphml_is_a_located_error(raw: bytes, fragment: str,
     assert checked.model is None
     assert fragment in checked.errors[0].message, checked.errors
     assert checked.errors[0].line == line
+
+
+@pytest.mark.parametrize(("element", "missing"), [
+    ("<node/>", "'id'"),
+    ('<node id="a"/><edge target="a"/>', "'source'"),
+])
+def test_nodes_and_edges_must_name_their_ids(element, missing):
+    raw = ('<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+           f'<graph edgedefault="directed">{element}</graph></graphml>').encode()
+    checked = check_graphml(raw)
+    assert checked.model is None
+    assert missing in checked.errors[0].message and "must name" in checked.errors[0].message

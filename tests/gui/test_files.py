@@ -9,8 +9,7 @@ import json
 import os
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from attackgraph.formats import FORMATS, read_model, write_model
@@ -18,12 +17,13 @@ from attackgraph.formats.native import model_to_document
 from attackgraph.gui.document import Document
 from attackgraph.gui.files import export_filters, open_filters, save_filters
 from attackgraph.gui.mainwindow import MainWindow
+from tests.gui.conftest import drop_file
 
 
 @pytest.fixture
 def errors(window, monkeypatch):
     shown: list[tuple[str, str, list]] = []
-    monkeypatch.setattr(window.files, "show_error", lambda title, exc: shown.append(
+    monkeypatch.setattr(window.files, "show_error", lambda title, exc, name=None: shown.append(
         (title, str(exc), [p.message for p in getattr(exc, "problems", [])])))
     return shown
 
@@ -187,16 +187,8 @@ def test_dropping_a_file_on_the_window_opens_it(window, tmp_path, model):
     model.set_title("dropped")
     path = tmp_path / "dropped.attackgraph.yaml"
     write_model(model, path)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
     # Dropped on the canvas: the canvas takes only palette drags, so the window opens it.
-    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.view.viewport(), enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.view.viewport(), event)
+    assert drop_file(window.view.viewport(), path)
     assert window.document.model.title == "dropped"
     assert window.document.path == str(path)
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit
 from attackgraph.formats import read_model, write_model
 from attackgraph.gui import layout_worker
 from attackgraph.gui.canvas import style
-from attackgraph.gui.layout.geometry import frame_rects, rects_overlap
 from attackgraph.gui.mainwindow import MainWindow
 from attackgraph.gui.theme import ThemeManager
 from attackgraph.render.backend import dot_available
+from attackgraph.render.layout.geometry import frame_rects, rects_overlap
 
 Key = QKeySequence.StandardKey
 
@@ -283,3 +283,23 @@ def test_unplaced_model_gets_a_quick_layout_then_graphviz(qtbot, settings, model
     assert not window.document.is_modified and window.document.undo_stack.count() == 0
     frames = frame_rects(window.document.model, placed)
     assert not rects_overlap(frames["cloud"], frames["dev"])
+
+
+@pytest.mark.parametrize("graphviz", [True, False])
+def test_a_window_deleted_at_once_leaves_no_callback_behind(qtbot, settings, tmp_path, model,
+                                                            graphviz):
+    # Deferred work (the first view, the layout message) must die with its
+    # window: a callback into a deleted window prints "Internal C++ object
+    # ... already deleted" at teardown (pytest-qt fails the test instead).
+    import shiboken6
+
+    settings.setValue("use-graphviz", "true" if graphviz else "false")
+    path = tmp_path / "unplaced.attackgraph.json"
+    model.set_positions({n: None for n in model.nodes})
+    write_model(model, path)
+    win = MainWindow(settings=settings, autosave_s=3600)
+    assert win.preferences.use_graphviz == graphviz
+    assert win.open_path(str(path))
+    win.close()
+    shiboken6.delete(win)  # gone before the event loop turns
+    qtbot.wait(50)

@@ -11,8 +11,8 @@ from attackgraph.gui.canvas.overlay import Badge, EdgeMark, NodeMark, Overlay
 from attackgraph.gui.canvas.scene import CanvasScene
 from attackgraph.gui.canvas.view import CanvasView
 from attackgraph.gui.document import Document
-from attackgraph.gui.layout.geometry import frame_rects, rects_overlap
 from attackgraph.model import Component, Edge, Node
+from attackgraph.render.layout.geometry import frame_rects, rects_overlap
 from tests.gui.conftest import click, drag
 
 
@@ -239,7 +239,7 @@ def test_edit_on_a_node_touches_only_its_items(qtbot, model):
 
 
 def test_frames_from_the_scene_never_overlap_after_a_layout(qtbot, model):
-    from attackgraph.gui.layout import compute_layout
+    from attackgraph.render.layout import compute_layout
 
     model.add_component(Component("kern", "Kernel", "device", parent="dev"))
     model.update_node("S2", component="kern")

@@ -437,6 +437,50 @@ def test_rename_node_updates_every_reference(model: AttackModel) -> None:
     assert model_to_document(model) == rich_doc()
 
 
+def test_rename_node_touches_only_the_node_and_its_edges() -> None:
+    # a chain of 2,000 nodes with a hub in the middle: the rename must not copy
+    # the graph or rebuild the other objects (the cost follows the node's degree)
+    model = AttackModel("chain")
+    count = 2000
+    model.add_node(Node("N0", "entry", "start"), position=(0.0, 0.0))
+    for i in range(1, count):
+        model.add_node(Node(f"N{i}", "step", f"step {i}"), position=(i * 10.0, 0.0))
+        model.add_edge(Edge(f"N{i - 1}", f"N{i}", label=f"e{i}"))
+    model.add_edge(Edge("N0", "N1000"))
+    model.add_mitigation(Mitigation("M1", "patch", ("N999", "N1000", "N1001")))
+    model.update_node("N1000", gate="and")
+    graph = model.graph
+    nodes_before = dict(model.nodes)
+    edges_before = model.edges
+    doc_before = model_to_document(model)
+    events = record(model)
+
+    model.rename_node("N1000", "hub")
+
+    assert model.graph is graph  # relabelled in place, not copied
+    assert events == [("node", "renamed", "N1000")]
+    assert list(model.nodes)[1000] == "hub" and len(model.nodes) == count
+    assert model.nodes["hub"].gate == "and" and model.nodes["hub"].id == "hub"
+    for nid, node in nodes_before.items():  # every other node is the same object
+        if nid != "N1000":
+            assert model.nodes[nid] is node
+    touched = {i for i, (old, new) in enumerate(zip(edges_before, model.edges, strict=True))
+               if old is not new}
+    assert touched == {i for i, e in enumerate(edges_before) if "N1000" in e.key}
+    assert [e.key for e in model.edges][999:1001] == [("N999", "hub"), ("hub", "N1001")]
+    assert model.edges[-1].key == ("N0", "hub") and model.edges[999].label == "e1000"
+    assert sorted(model.graph.predecessors("hub")) == ["N0", "N999"]
+    assert model.mitigations["M1"].blocks == ("N999", "hub", "N1001")
+    assert list(model.layout)[1000] == "hub" and model.layout["hub"] == (10000.0, 0.0)
+    assert_consistent(model)
+
+    removed = model.remove_node("N1001")  # removal and restore still work after it
+    model.restore(removed)
+    model.rename_node("hub", "N1000")
+    assert model_to_document(model) == doc_before
+    assert_consistent(model)
+
+
 def test_rename_component_updates_children_and_nodes(model: AttackModel) -> None:
     model.rename_component("dev", "device")
     model.rename_component("kern", "kernel")

@@ -1,9 +1,8 @@
-"""The Graphviz backend: output, failures, timeout, cancellation, missing dot;
-and the canvas layout that goes through it."""
+"""The Graphviz backend: output, failures, timeout, cancellation, missing dot
+(the canvas layout that goes through it is tested in test_layout)."""
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import threading
@@ -13,18 +12,9 @@ from pathlib import Path
 import pytest
 
 from attackgraph.errors import RenderError
-from attackgraph.model import AttackModel, Edge, Node
 from attackgraph.render import backend
 from attackgraph.render.backend import INSTALL_HINT, RenderCancelled, run_graphviz
-from attackgraph.render.layout import (
-    DOT_LAYOUT_LIMIT,
-    NODE_HEIGHT,
-    NODE_WIDTH,
-    auto_layout,
-    graphviz_layout,
-    layered_layout,
-)
-from tests.render.hostile import hostile_model, needs_dot, small_model
+from tests.render.hostile import needs_dot
 
 
 @pytest.fixture
@@ -96,61 +86,17 @@ def test_large_input_through_the_polling_loop() -> None:
     assert out.count(b"\nnode ") == 3001
 
 
-@pytest.mark.graphviz
-@needs_dot
-def test_graphviz_layout_places_every_node_left_to_right() -> None:
-    model = small_model()
-    positions = graphviz_layout(model)
-    assert list(positions) == list(model.nodes)
-    assert positions["E1"][0] < positions["S1"][0] < positions["S3"][0] < positions["G1"][0]
-    # boxes of the canvas size do not overlap
-    for a in positions:
-        for b in positions:
-            if a < b:
-                (xa, ya), (xb, yb) = positions[a], positions[b]
-                assert abs(xa - xb) >= NODE_WIDTH * 0.99 or abs(ya - yb) >= NODE_HEIGHT * 0.99
-
-
-@pytest.mark.graphviz
-@needs_dot
-def test_graphviz_layout_with_awkward_ids() -> None:
-    model = hostile_model()  # ids "cluster_0", "node", "end", "a--b"
-    positions = graphviz_layout(model)
-    assert set(positions) == set(model.nodes)
-
-
-@pytest.mark.graphviz
-@needs_dot
-def test_graphviz_layout_can_be_cancelled() -> None:
-    cancel = threading.Event()
-    cancel.set()
-    with pytest.raises(RenderCancelled):
-        graphviz_layout(small_model(), cancel=cancel)
-
-
-def test_auto_layout_falls_back_without_dot(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backend.shutil, "which", lambda name: None)
-    model = small_model()
-    positions, note = auto_layout(model)
-    assert note.startswith("built-in layout") and "Graphviz is not installed" in note
-    assert positions == layered_layout(model)
-
-
-def test_auto_layout_uses_the_built_in_layout_for_big_models() -> None:
-    model = AttackModel()
-    for i in range(DOT_LAYOUT_LIMIT + 1):
-        model.add_node(Node(f"N{i}", "entry" if i == 0 else "step", "n"))
-        if i:
-            model.add_edge(Edge(f"N{i - 1}", f"N{i}"))
-    _, note = auto_layout(model)
-    assert note == "built-in layout (large model)"
-
-
-@pytest.mark.graphviz
-@needs_dot
-def test_graphviz_json_names_are_the_model_ids() -> None:
-    from attackgraph.render.dot import layout_dot
-
-    raw = run_graphviz(layout_dot(small_model(), width=NODE_WIDTH, height=NODE_HEIGHT), "json")
-    names = {o["name"] for o in json.loads(raw)["objects"] if "nodes" not in o}
-    assert names == set(small_model().nodes)
+def test_a_slow_reader_gets_all_its_input_while_cancel_is_watched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An engine that starts reading late: its input outlasts the first
+    # polling slice. It must still arrive whole (a pipe fed only during the
+    # first slice left both sides waiting until the timeout).
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\nsleep 0.3\nwc -c\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    source = "x" * 1_000_000
+    started = time.monotonic()
+    out = run_graphviz(source, "svg", cancel=threading.Event(), timeout=20)
+    assert int(out.split()[0]) == 1_000_000
+    assert time.monotonic() - started < 10

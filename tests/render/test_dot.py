@@ -18,6 +18,8 @@ from attackgraph.render.dot import (
     DiagramOptions,
     generate_dot,
     layout_dot,
+    layout_node_index,
+    layout_node_name,
 )
 from attackgraph.render.overlay import BROKEN, IDLE, OPEN, analysis_overlay, build_overlay
 from attackgraph.render.style import DEFENCE
@@ -205,8 +207,32 @@ def test_layout_dot_is_the_same_graph_reduced() -> None:
     text = layout_dot(model, width=180, height=64)
     assert 'fixedsize=true' in text and 'label=""' in text
     assert text.count("subgraph cluster_") == 3
-    assert all(f'"{e.source}" -> "{e.target}";' in text for e in model.edges)
+    index = {nid: i for i, nid in enumerate(model.nodes)}
+    assert all(f"n{index[e.source]} -> n{index[e.target]};" in text for e in model.edges)
     assert "tooltip" not in text and "Phish" not in text
+    assert "TABLE" not in text  # no header room asked for
+
+
+def test_layout_dot_takes_no_text_from_the_model() -> None:
+    model = hostile_model()
+    text = layout_dot(model, width=176, height=68, cluster_margin=14, header_height=26,
+                      column_gap=64, row_gap=26)
+    # every quoted value is one of the writer's own, every name a number
+    own = {"LR", "box", "t", "false", "", "0", "TRUE", "8", "26"}
+    assert set(re.findall(r'"([^"]*)"', text)) <= own
+    names = set(re.findall(r"^\s*(\w+)(?: -> (\w+))?;$", text, re.M))
+    assert {n for pair in names for n in pair if n} == {
+        layout_node_name(i) for i in range(len(model.nodes))}
+    assert [layout_node_index(layout_node_name(i)) for i in range(3)] == [0, 1, 2]
+    assert layout_node_index("cluster_1") is None and layout_node_index("node") is None
+
+
+def test_layout_dot_options() -> None:
+    text = layout_dot(small_model(), width=144, height=72, cluster_margin=20, header_height=30,
+                      column_gap=72, row_gap=36, newrank=False)
+    assert "width=2, height=1]" in text
+    assert "ranksep=1," in text and "nodesep=0.5," in text and "newrank=false" in text
+    assert text.count("margin=20") == 3 and text.count('HEIGHT="30"') == 3
 
 
 @pytest.mark.graphviz

@@ -101,10 +101,14 @@ class CheckedModel:
         None when there is an error.
     problems : list of Problem
         Errors and warnings, located (YAML ones with line and column).
+    format : str or None
+        The name of the registered format that read the file
+        (:func:`attackgraph.formats.check_file` sets it).
     """
 
     model: AttackModel | None
     problems: list[Problem]
+    format: str | None = None
 
     @property
     def errors(self) -> list[Problem]:

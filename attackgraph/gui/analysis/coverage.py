@@ -159,9 +159,9 @@ class CoverageTable(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             mit = self.model.mitigations.get(mit_id)
             return plain(f"{mit.label} ({mit_id})" if mit else mit_id)
-        if role == Qt.ItemDataRole.ForegroundRole and self.analysis is not None:
-            if mit_id in set(self.analysis.in_effect):
-                return QColor(self.colours.blocked)
+        if (role == Qt.ItemDataRole.ForegroundRole and self.analysis is not None
+                and mit_id in set(self.analysis.in_effect)):
+            return QColor(self.colours.blocked)
         return None
 
 

@@ -38,7 +38,7 @@ from attackgraph.gui.analysis.frontier import FrontierPlot
 from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.analysis.tables import number
 from attackgraph.gui.text import escape_html, plain
-from attackgraph.gui.workers import LatestRunner
+from attackgraph.gui.workers import SOLVER_MODULES, LatestRunner, preload
 
 __all__ = ["OptimiseDialog", "optimization_html"]
 
@@ -229,6 +229,7 @@ class OptimiseDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.summary.setText("Solving…")
         self.plot.set_message("Computing the frontier…")
+        preload(*SOLVER_MODULES)
         self.runner.start(optimise)
         self.frontier_runner.start(frontier)
 
@@ -265,7 +266,7 @@ class OptimiseDialog(QDialog):
         goals = set(self.chosen_goals())
         total = points[0].impact_left if points else sum(
             model.nodes[g].effective_impact for g in goals if g in model.nodes)
-        if not points or len(points) == 1 and not points[0].impact_left:
+        if not points or (len(points) == 1 and not points[0].impact_left):
             self.plot.set_message("Nothing to plot: none of these goals is reachable.")
             return
         self.plot.set_points(points, total)

@@ -200,7 +200,7 @@ class AnalysisSession(QObject):
             wanted = {m: v for m, v in wanted.items() if v != (m in base)}
         if wanted == self.overrides:
             return
-        target = {m: (wanted[m] if m in wanted else (base is not None and m in base))
+        target = {m: wanted.get(m, base is not None and m in base)
                   for m in set(wanted) | set(self.overrides)}
         self.overrides = wanted
         self.stateChanged.emit()

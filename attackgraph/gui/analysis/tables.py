@@ -296,7 +296,7 @@ class ChainFilter(QSortFilterProxyModel):
         self.goal: str | None = None
         self.open_only = False
 
-    def set_filter(self, *, text: str | None = None, goal: str | None | bool = False,
+    def set_filter(self, *, text: str | None = None, goal: str | bool | None = False,
                    open_only: bool | None = None) -> None:
         """Change some of the criteria (``goal=False``: leave it)."""
         changing = hasattr(self, "beginFilterChange")  # Qt 6.10; older: invalidate

@@ -1,7 +1,7 @@
 """Frame items: components as translucent, titled, nested frames.
 
 A frame covers its component's nodes and its child components' frames (see
-:func:`attackgraph.gui.layout.geometry.frame_rects`); the scene sets its
+:func:`attackgraph.render.layout.geometry.frame_rects`); the scene sets its
 rectangle. Only the title band takes the mouse: clicking it selects the
 component, dragging it moves everything inside. The band shows a picture of
 the component's kind, so cloud, device, network and physical parts differ by
@@ -15,9 +15,9 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from attackgraph.gui.canvas import style
-from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry, Rect
 from attackgraph.gui.text import escape_html
 from attackgraph.model import Component
+from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry, Rect
 
 __all__ = ["FrameItem"]
 

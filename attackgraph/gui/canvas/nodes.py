@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from attackgraph.gui.canvas import style
 from attackgraph.gui.canvas.overlay import PLAIN_NODE, NodeMark
-from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 from attackgraph.gui.text import escape_html
 from attackgraph.model import Node
+from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 
 if TYPE_CHECKING:
     from attackgraph.gui.canvas.edges import EdgeItem

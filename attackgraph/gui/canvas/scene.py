@@ -25,7 +25,8 @@ from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
 from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
 from attackgraph.gui.document import Document
-from attackgraph.gui.layout.geometry import (
+from attackgraph.model import AttackModel, Edge, ModelEvent, Node
+from attackgraph.render.layout.geometry import (
     DEFAULT_GEOMETRY,
     CanvasGeometry,
     Rect,
@@ -33,7 +34,6 @@ from attackgraph.gui.layout.geometry import (
     grow_frame,
     unite,
 )
-from attackgraph.model import AttackModel, Edge, ModelEvent, Node
 
 __all__ = ["KIND_LABELS", "CanvasScene", "removal_order"]
 
@@ -64,6 +64,8 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self.overlays: dict[str, Overlay] = {}
         self._selected_edges: set[tuple[str, str]] = set()
         self._grid_tile: tuple[str, QBrush] | None = None
+        self.grid_visible = True
+        """Whether the dot grid is drawn (exports switch it off)."""
         self._members: dict[str | None, set[str]] = {}
         self._children: dict[str | None, list[str]] = {}
         self._depths: dict[str, int] = {}
@@ -444,7 +446,7 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         theme = style.current()
         painter.fillRect(rect, theme.background)
         scale = painter.worldTransform().m11()
-        if scale * GRID < 9:  # the dots would merge into a grey veil
+        if not self.grid_visible or scale * GRID < 9:  # dots would merge into a grey veil
             return
         if self._grid_tile is None or self._grid_tile[0] != theme.grid.name():
             tile = QPixmap(int(GRID), int(GRID))

@@ -4,13 +4,20 @@ Edits keep a model valid (the model refuses invalid ones), so what shows
 here are mostly warnings: a step nothing leads to, a node that reaches no
 goal, a mitigation that blocks only entries. Clicking one selects the
 element it is about.
+
+Below them come the warnings of the reader that opened the file and that no
+validation repeats (an imported Attack Flow with several enablers and no
+operator, a dangling reference, a display string instead of a technique
+id), located in that file; they stay until another model is shown.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from attackgraph.errors import Problem
 from attackgraph.formats.native import model_to_document
@@ -64,7 +71,7 @@ class ProblemsList(QListWidget):
     problemActivated(str)
         The JSON pointer of a clicked problem.
     counted(int, int)
-        Errors and warnings found by the last check.
+        Errors and warnings found by the last check (with the reader's).
     """
 
     problemActivated = Signal(str)
@@ -74,10 +81,17 @@ class ProblemsList(QListWidget):
         super().__init__(parent)
         self.document = document
         self.problems: list[Problem] = []
+        self.file_warnings: list[Problem] | None = None
+        """The reader's warnings that validation does not repeat (None until
+        the first check of a newly shown model)."""
         self.setIconSize(QSize(12, 12))
         self.setAlternatingRowColors(True)
+        # long sentences wrap in the dock instead of running off its edge
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._icons = {True: _dot(ERROR_COLOR), False: _dot(WARNING_COLOR)}
-        self._shown: list[tuple[Problem, str]] | None = None
+        self._shown: list[tuple[Problem, str, bool]] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
@@ -86,7 +100,7 @@ class ProblemsList(QListWidget):
         self._runner = LatestRunner(self)
         self._runner.finished.connect(self._checked)
         document.modelChanged.connect(self._changed)
-        document.modelReplaced.connect(self.refresh)
+        document.modelReplaced.connect(self._replaced)
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
         self.refresh()
@@ -94,6 +108,10 @@ class ProblemsList(QListWidget):
     def _changed(self, event: object) -> None:
         if getattr(event, "kind", None) != "layout":  # moving nodes changes no rule
             self._timer.start()
+
+    def _replaced(self) -> None:
+        self.file_warnings = None
+        self.refresh()
 
     def refresh(self) -> None:
         """Validate the model now and list what is found."""
@@ -111,23 +129,35 @@ class ProblemsList(QListWidget):
 
     def _show(self, problems: list[Problem]) -> None:
         self.problems = problems
+        if self.file_warnings is None:
+            repeated = {(p.pointer, p.message) for p in problems}
+            self.file_warnings = [w for w in self.document.warnings
+                                  if (w.pointer, w.message) not in repeated]
         errors = sum(1 for p in self.problems if p.is_error)
-        self.counted.emit(errors, len(self.problems) - errors)
-        rows = [(p, describe_pointer(self.document, p.pointer)) for p in problems]
+        self.counted.emit(errors, len(self.problems) - errors + len(self.file_warnings))
+        source = Path(self.document.imported_from or self.document.path or "").name
+        rows = [(p, describe_pointer(self.document, p.pointer), False) for p in problems]
+        rows += [(p, source or "the file", True) for p in self.file_warnings]
         if rows == self._shown:
             return  # most edits change no problem: the list stays as it is
         self._shown = rows
         self.clear()
-        if not self.problems:
+        if not rows:
             item = QListWidgetItem("No problems: the model is valid.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addItem(item)
             return
-        for problem, where in rows:
-            item = QListWidgetItem(self._icons[problem.is_error], f"{where}: {problem.message}")
-            item.setToolTip(f"{'Error' if problem.is_error else 'Warning'} at "
-                            f"{problem.pointer or '/'}")
-            item.setData(Qt.ItemDataRole.UserRole, problem.pointer)
+        for problem, where, from_file in rows:
+            if from_file:  # located in the file that was read, not in the model
+                item = QListWidgetItem(self._icons[problem.is_error], problem.format(where))
+                item.setToolTip(f"Noted while reading {where} "
+                                f"({self.document.source_description}):\n{problem.message}")
+            else:
+                item = QListWidgetItem(self._icons[problem.is_error],
+                                       f"{where}: {problem.message}")
+                item.setToolTip(f"{'Error' if problem.is_error else 'Warning'} at "
+                                f"{problem.pointer or '/'}")
+                item.setData(Qt.ItemDataRole.UserRole, problem.pointer)
             self.addItem(item)
 
     def _activate(self, item: QListWidgetItem) -> None:

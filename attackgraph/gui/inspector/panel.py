@@ -1,5 +1,7 @@
 """The inspector dock: edits every field of the selected node, edge,
 component or mitigation, or of the model itself when nothing is selected.
+Under a node's fields, the catalog mitigations its techniques call for
+(:class:`~attackgraph.gui.inspector.suggestions.SuggestionsPanel`).
 
 Every edit is one undo command. A value the model refuses is not applied: the
 field keeps what was typed, turns red, and the reason shows above the form.
@@ -18,6 +20,7 @@ from attackgraph.gui.inspector.edits import current_object, edit_command
 from attackgraph.gui.inspector.fields import FieldEditor
 from attackgraph.gui.inspector.forms import FormContext, ObjectForm
 from attackgraph.gui.inspector.modelform import ModelForm
+from attackgraph.gui.inspector.suggestions import SuggestionsPanel, warm_catalogs
 from attackgraph.model import ModelEvent
 
 __all__ = ["Inspector"]
@@ -43,6 +46,7 @@ class Inspector(QWidget):
         self.document = scene.document
         self.target: tuple[str, Any] = ("model", None)
         self.form: ObjectForm | ModelForm | None = None
+        self.suggestions: SuggestionsPanel | None = None
         self._signature: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -79,6 +83,7 @@ class Inspector(QWidget):
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self._build)
+        warm_catalogs()
         scene.selectionChanged.connect(self.follow_canvas)
         self.document.modelChanged.connect(self._on_model_event)
         self.document.modelReplaced.connect(self._on_replaced)
@@ -140,6 +145,7 @@ class Inspector(QWidget):
         if old is not None:
             old.deleteLater()
         self.form = None
+        self.suggestions = None
         self.subheading.hide()
         if kind == "selection":
             nodes, edges, comps = key
@@ -172,6 +178,10 @@ class Inspector(QWidget):
                             (lambda field, value: self._edited(kind, self.target[1], field,
                                                                value)))
         box.addWidget(form)
+        if kind == "node":
+            self.suggestions = SuggestionsPanel(self.document, key, self._run)
+            self.suggestions.message.connect(self.message)
+            box.addWidget(self.suggestions)
         box.addStretch(1)
         self.scroll.setWidget(host)
         self.form = form

@@ -109,8 +109,8 @@ class _Canvas:
         return value * self.s
 
     def text(self, box: QRectF, text: str, pixels: float, colour: str, *, bold: bool = False,
-             mono: bool = False, lines: int = 1, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-             ) -> float:
+             mono: bool = False, lines: int = 1,
+             align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> float:
         """Wrapped text in ``box`` (at most ``lines``); returns the height used."""
         font = _font(self.px(pixels), bold=bold, mono=mono)
         metrics = QFontMetricsF(font)

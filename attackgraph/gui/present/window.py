@@ -318,7 +318,7 @@ class PresentationWindow(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+    def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab goes to the next chain, not to a child widget
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -3,6 +3,7 @@ analysis when absent, extended by "Add to the story"."""
 
 from __future__ import annotations
 
+from attackgraph.analysis import analyze
 from attackgraph.formats import read_model
 from attackgraph.gui.app import flagship_path
 from attackgraph.gui.present.story import (
@@ -14,7 +15,6 @@ from attackgraph.gui.present.story import (
     read_story,
     with_scene,
 )
-from attackgraph.analysis import analyze
 from tests.gui.conftest import small_model
 
 

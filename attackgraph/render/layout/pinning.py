@@ -15,15 +15,16 @@ import statistics
 from collections import deque
 from collections.abc import Mapping
 
-from attackgraph.gui.layout.geometry import (
+from attackgraph.model import AttackModel
+from attackgraph.render.layout.geometry import (
     DEFAULT_GEOMETRY,
     CanvasGeometry,
     Positions,
     Rect,
+    component_ancestry,
     frame_rects,
     rects_overlap,
 )
-from attackgraph.model import AttackModel
 
 __all__ = ["place_unpinned"]
 
@@ -51,14 +52,6 @@ class _Occupancy:
         """Whether ``rect``, grown by ``gap``, overlaps a box taken up."""
         return any(rects_overlap(rect, other, gap)
                    for key in self._cells(rect) for other in self.grid.get(key, ()))
-
-
-def _ancestry(model: AttackModel, comp_id: str | None) -> set[str]:
-    out: set[str] = set()
-    while comp_id is not None and comp_id in model.components and comp_id not in out:
-        out.add(comp_id)
-        comp_id = model.components[comp_id].parent
-    return out
 
 
 def place_unpinned(model: AttackModel, fresh: Mapping[str, tuple[float, float]],
@@ -105,7 +98,7 @@ def place_unpinned(model: AttackModel, fresh: Mapping[str, tuple[float, float]],
         else:
             dx, dy = overall
         x, y = fresh[nid][0] + dx, fresh[nid][1] + dy
-        own = _ancestry(model, model.nodes[nid].component)
+        own = component_ancestry(model, model.nodes[nid].component)
         foreign = [rect for cid, rect in frames.items() if cid not in own]
         for attempt in range(_MAX_TRIES):
             offset = ((attempt + 1) // 2) * step * (1 if attempt % 2 else -1)

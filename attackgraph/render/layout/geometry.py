@@ -20,6 +20,7 @@ __all__ = [
     "CanvasGeometry",
     "Positions",
     "Rect",
+    "component_ancestry",
     "component_depths",
     "frame_rects",
     "grow_frame",
@@ -65,6 +66,16 @@ class CanvasGeometry:
 
 
 DEFAULT_GEOMETRY = CanvasGeometry()
+
+
+def component_ancestry(model: AttackModel, comp_id: str | None) -> set[str]:
+    """``comp_id`` and the components that hold it (empty for None); a node
+    of ``comp_id`` may lie inside exactly these frames."""
+    out: set[str] = set()
+    while comp_id is not None and comp_id in model.components and comp_id not in out:
+        out.add(comp_id)
+        comp_id = model.components[comp_id].parent
+    return out
 
 
 def component_depths(model: AttackModel) -> dict[str, int]:

@@ -6,14 +6,18 @@ import threading
 from dataclasses import dataclass
 
 from attackgraph.errors import RenderError
-from attackgraph.gui.layout.dot import dot_layout
-from attackgraph.gui.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry, Positions
-from attackgraph.gui.layout.lanes import lane_layout
-from attackgraph.gui.layout.pinning import place_unpinned
 from attackgraph.model import AttackModel
-from attackgraph.render.layout import DOT_LAYOUT_LIMIT
+from attackgraph.render.backend import RenderCancelled
+from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry, Positions
+from attackgraph.render.layout.graphviz import dot_layout
+from attackgraph.render.layout.lanes import lane_layout
+from attackgraph.render.layout.pinning import place_unpinned
 
-__all__ = ["LayoutPlan", "compute_layout"]
+__all__ = ["DOT_LAYOUT_LIMIT", "LayoutPlan", "compute_layout"]
+
+DOT_LAYOUT_LIMIT = 600
+"""Above this many nodes :func:`compute_layout` uses the built-in layout, since
+``dot`` takes seconds at a thousand nodes and minutes at ten thousand."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,16 @@ def compute_layout(model: AttackModel, *, full: bool,
         Models with more nodes use the built-in layout (``dot`` needs
         seconds at a thousand nodes).
     cancel : threading.Event, optional
-        Stops a Graphviz run early where the backend supports it.
+        Set it to stop a running Graphviz layout.
 
     Returns
     -------
     LayoutPlan
+
+    Raises
+    ------
+    RenderCancelled
+        ``cancel`` was set while ``dot`` ran (no fallback: nobody waits for it).
     """
     note = ""
     fresh: Positions | None = None
@@ -80,6 +89,8 @@ def compute_layout(model: AttackModel, *, full: bool,
     else:
         try:
             fresh = dot_layout(model, geometry, cancel=cancel)
+        except RenderCancelled:
+            raise
         except RenderError as exc:
             note = str(exc).rstrip(".")
     engine = "graphviz" if fresh is not None else "built-in"
