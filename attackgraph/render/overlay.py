@@ -9,7 +9,7 @@ analysis first, for callers that only have options.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from attackgraph.analysis import Analysis, ChainResult, analyze, resolve_scenario
@@ -103,16 +103,10 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
     return text[0].upper() + text[1:]
 
 
-def _combine(states: Collection[str]) -> str:
-    if OPEN in states:
-        return OPEN
-    if BROKEN in states:
-        return BROKEN
-    return IDLE
-
-
 def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None = None,
-                  graph: CompiledGraph | None = None) -> Overlay:
+                  graph: CompiledGraph | None = None,
+                  chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
+                  ) -> Overlay:
     """The overlay of ``analysis`` on ``model``.
 
     Parameters
@@ -125,6 +119,10 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
         Id of a listed chain to highlight (``C3``).
     graph : CompiledGraph, optional
         A compiled snapshot of ``model`` to reuse.
+    chain_edges : dict, optional
+        A cache of the edges inside each chain (by its node tuple), read and
+        filled in; give the same dict only for analyses of the same,
+        unchanged model.
 
     Returns
     -------
@@ -154,19 +152,30 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
     fixed = frozenset(ids[i] for i, f in enumerate(scenario.fixed) if f)
     disallowed = frozenset(ids[i] for i, a in enumerate(scenario.allowed) if not a)
 
-    node_seen: dict[str, set[str]] = {}
-    edge_seen: dict[tuple[str, str], set[str]] = {}
-    graph = model.graph
+    # One pass over the listed chains (a thousand on a large model, and this
+    # runs on every what-if switch in the editor): open wins over broken.
+    open_nodes: set[str] = set()
+    broken_nodes: set[str] = set()
+    open_edges: set[tuple[str, str]] = set()
+    broken_edges: set[tuple[str, str]] = set()
+    successors = model.graph.succ
+    cache = chain_edges if chain_edges is not None else {}
     for result in analysis.chains:
-        state = OPEN if result.open else BROKEN
-        members = set(result.nodes)
-        for node_id in result.nodes:
-            node_seen.setdefault(node_id, set()).add(state)
-            for succ in graph.successors(node_id):
-                if succ in members:
-                    edge_seen.setdefault((node_id, succ), set()).add(state)
-    node_state = {n: _combine(node_seen.get(n, ())) for n in model.nodes}
-    edge_state = {e.key: _combine(edge_seen.get(e.key, ())) for e in model.edges}
+        nodes, edges = (open_nodes, open_edges) if result.open else (broken_nodes, broken_edges)
+        nodes.update(result.nodes)
+        inside = cache.get(result.nodes)
+        if inside is None:
+            members = frozenset(result.nodes)
+            inside = tuple((node_id, succ) for node_id in result.nodes
+                           for succ in successors[node_id] if succ in members)
+            cache[result.nodes] = inside
+        edges.update(inside)
+    node_state = dict.fromkeys(model.nodes, IDLE)
+    node_state.update(dict.fromkeys(broken_nodes, BROKEN))
+    node_state.update(dict.fromkeys(open_nodes, OPEN))
+    edge_state = dict.fromkeys(model.graph.edges, IDLE)
+    edge_state.update(dict.fromkeys(broken_edges, BROKEN))
+    edge_state.update(dict.fromkeys(open_edges, OPEN))
 
     blocked: dict[str, list[str]] = {}
     reduced: dict[str, list[str]] = {}

@@ -151,6 +151,10 @@ class Computed:
         Each listed chain's probability without partial mitigations.
     seconds : float
         Time the engine took.
+    chain_edges : dict
+        The edges inside each listed chain, filled in by the first overlay
+        drawn from this result and reused by the next ones (a what-if switch
+        changes which chains are open, never their steps).
     """
 
     revision: int
@@ -162,6 +166,8 @@ class Computed:
     partial_touching: tuple[tuple[str, ...], ...]
     base_probability: tuple[float, ...]
     seconds: float
+    chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 def _partial_touching(model: AttackModel, analysis: Analysis) -> tuple[tuple[str, ...], ...]:

@@ -66,7 +66,9 @@ def _percent(effectiveness: float) -> str:
 
 
 def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False,
-                   graph: CompiledGraph | None = None) -> tuple[Overlay, RenderOverlay]:
+                   graph: CompiledGraph | None = None,
+                   chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
+                   ) -> tuple[Overlay, RenderOverlay]:
     """The canvas layer of an analysis of ``model``.
 
     Parameters
@@ -79,6 +81,9 @@ def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False
         Colours for the dark theme.
     graph : CompiledGraph, optional
         The model's compiled graph, when at hand.
+    chain_edges : dict, optional
+        The edges inside each chain, cached by the caller (see
+        :func:`~attackgraph.render.overlay.build_overlay`).
 
     Returns
     -------
@@ -86,7 +91,7 @@ def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False
         The canvas layer, and the render layer's overlay it was made from.
     """
     colours = palette(dark)
-    drawn = build_overlay(model, analysis, graph=graph)
+    drawn = build_overlay(model, analysis, graph=graph, chain_edges=chain_edges)
     mitigations = model.mitigations
     chokes: dict[str, list[str]] = {}
     for goal in analysis.goals:

@@ -58,7 +58,13 @@ class WhatIfColumns:
         header.resizeSection(0, 190)
         session.resultChanged.connect(self.refresh)
         session.stateChanged.connect(self.refresh)
+        session.resultChanged.connect(self._fit)
         self.refresh()
+        dock.fit_columns()
+
+    def _fit(self) -> None:
+        if not self.session.provisional:  # a full result: the columns may read wider
+            self.dock.fit_columns()
 
     def refresh(self) -> None:
         """Show the session's state."""

@@ -237,10 +237,20 @@ class ChainTable(_ResultTable):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(chain, column)
-        if role == SORT_ROLE:
-            return (chain_number(chain.id), self.label(chain.goal).lower(), len(chain.nodes),
-                    chain.cost, chain.probability, chain.open,
-                    len(chain.broken_by))[column]
+        if role == SORT_ROLE:  # asked n log n times per sort: only this column's key
+            if column == 0:
+                return index.row()  # the chains are listed C1, C2, ... in order
+            if column == 1:
+                return self.label(chain.goal).lower()
+            if column == 2:
+                return len(chain.nodes)
+            if column == 3:
+                return chain.cost
+            if column == 4:
+                return chain.probability
+            if column == 5:
+                return chain.open
+            return len(chain.broken_by)
         if role == ID_ROLE:
             return chain.id
         if role == Qt.ItemDataRole.ForegroundRole:

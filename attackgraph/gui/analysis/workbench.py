@@ -223,7 +223,8 @@ class Workbench(QObject):
             scene.set_overlay(ANALYSIS_LAYER, None)
         else:
             layer, self.drawn = analysis_marks(computed.model, analysis, dark=self.dark,
-                                               graph=computed.graph)
+                                               graph=computed.graph,
+                                               chain_edges=computed.chain_edges)
             scene.set_overlay(ANALYSIS_LAYER, layer)
         self._draw_highlight()
         self._show_result()

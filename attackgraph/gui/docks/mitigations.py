@@ -216,8 +216,12 @@ class MitigationsDock(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted when the rows change, not on every cell change: a what-if
+        # switch rewrites every cell, and measuring them all again each time
+        # costs more than the switch itself on a large model.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table_model.modelReset.connect(self.fit_columns)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda index: self._row_changed(index, QModelIndex()))
         self.table_model.modelReset.connect(self._restore_choice)
@@ -299,6 +303,13 @@ class MitigationsDock(QWidget):
             action.setEnabled(has)
 
     # ------------------------------------------------------------- actions
+    def fit_columns(self) -> None:
+        """Fit the columns after the first to their contents."""
+        header = self.table.horizontalHeader()
+        for column in range(1, self.table_model.columnCount()):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
+                self.table.resizeColumnToContents(column)
+
     def add(self) -> None:
         """A new mitigation blocking the selected nodes (one is needed)."""
         nodes = self.scene.selected_node_ids()
