@@ -256,7 +256,8 @@ def test_the_canvas_layer_marks_open_chains_choke_points_and_goals(window, sessi
     assert session.wait()
     assert layer is not scene.overlays[ANALYSIS_LAYER]
     edge = scene.overlays[ANALYSIS_LAYER].edges[("S2", "G1")]
-    assert edge.accent == colours.broken and edge.dashed
+    # grey and thin; solid (dashes on a thousand long curves cost frames)
+    assert edge.accent == colours.broken and not edge.dashed and edge.width < 1.4
     assert scene.nodes["S2"].mark.dashed and scene.nodes["S2"].mark.faded
 
 
