@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from attackgraph.render.text import number
+
 if TYPE_CHECKING:
     from attackgraph.analysis.optimize import Optimization
     from attackgraph.analysis.results import Analysis, ChainResult
@@ -54,21 +56,6 @@ def state_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "switch_off": tuple(getattr(args, "switch_off", ()) or ()),
         "at_release": args.at_release,
     }
-
-
-def number(value: float | None) -> str:
-    """A number without a useless ``.0`` (``-`` for None).
-
-    Examples
-    --------
-    >>> number(4.0), number(0.25), number(None)
-    ('4', '0.25', '-')
-    """
-    if value is None:
-        return "-"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.4g}"
 
 
 def _wrap(text: str, indent: str) -> list[str]:

@@ -22,25 +22,12 @@ from attackgraph.render.html import Markup, esc, join, page, tag
 from attackgraph.render.markdown import markdown_html
 from attackgraph.render.overlay import build_overlay
 from attackgraph.render.report_data import ReportData
-from attackgraph.render.text import one_line
+from attackgraph.render.text import number, one_line
 
 __all__ = ["MATRIX_ROWS", "html_report", "number", "state_summary", "timeline_points"]
 
 MATRIX_ROWS = 300
 """Chains shown in the HTML matrix (the CSV export has them all)."""
-
-
-def number(value: float | None) -> str:
-    """A number without a useless ``.0`` (``-`` for None).
-
-    Examples
-    --------
-    >>> number(4.0), number(0.125), number(None)
-    ('4', '0.125', '-')
-    """
-    if value is None:
-        return "-"
-    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
 
 
 def timeline_points(rows: Sequence[ReleaseState]) -> list[tuple[str, int, bool]]:

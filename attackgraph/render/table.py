@@ -13,16 +13,12 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from attackgraph.render.text import csv_cell
+from attackgraph.render.text import csv_cell, number
 
 if TYPE_CHECKING:
     from attackgraph.analysis import ChainResult
 
 __all__ = ["chains_csv", "write_csv"]
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> str:
@@ -48,7 +44,7 @@ def chains_csv(chains: Sequence[ChainResult], mitigation_ids: Sequence[str]) -> 
     rows: list[Sequence[object]] = [header]
     for chain in chains:
         broken = set(chain.broken_by)
-        rows.append([chain.id, chain.goal, _number(chain.cost), repr(chain.probability),
+        rows.append([chain.id, chain.goal, number(chain.cost), repr(chain.probability),
                      "true" if chain.open else "false", " > ".join(chain.nodes),
                      *("1" if m in broken else "0" for m in mitigation_ids)])
     return write_csv(rows)

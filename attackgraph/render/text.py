@@ -24,6 +24,7 @@ __all__ = [
     "markdown_cell",
     "markdown_text",
     "mermaid_text",
+    "number",
     "one_line",
     "wrap",
     "xml_text",
@@ -213,3 +214,17 @@ def csv_cell(value: object) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def number(value: float | None, missing: str = "-") -> str:
+    """A cost, probability or count as every output shows it: no useless
+    ``.0``, four significant digits, ``missing`` for None.
+
+    Examples
+    --------
+    >>> number(4.0), number(0.125), number(2 / 3), number(None)
+    ('4', '0.125', '0.6667', '-')
+    """
+    if value is None:
+        return missing
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"

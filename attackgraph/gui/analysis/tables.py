@@ -22,6 +22,7 @@ from attackgraph.analysis import Analysis, ChainResult
 from attackgraph.gui.analysis.marks import Palette, palette
 from attackgraph.gui.text import plain
 from attackgraph.model import AttackModel
+from attackgraph.render.text import number as shared_number
 
 __all__ = ["SORT_ROLE", "ChainFilter", "ChainTable", "GoalTable", "number"]
 
@@ -32,16 +33,8 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def number(value: float | None) -> str:
-    """A number as the CLI prints it (no useless ``.0``).
-
-    Examples
-    --------
-    >>> number(4.0), number(0.8), number(None)
-    ('4', '0.8', '–')
-    """
-    if value is None:
-        return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.3g}"
+    """A number as the CLI prints it (``–`` for None)."""
+    return shared_number(value, "–")
 
 
 def _bold() -> QFont:
