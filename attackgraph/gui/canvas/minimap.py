@@ -85,6 +85,11 @@ class Minimap(QWidget):
         pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(style.current().background)
+        # Qt keeps one "needs repainting" mark per cached item, whatever the
+        # device: a render here before the view has painted its pending
+        # changes would use the mark up, and the canvas would keep showing
+        # the items' old pictures. So the view paints first.
+        self.view.viewport().repaint()
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         target = QRectF(0, 0, self.width(), self.height())

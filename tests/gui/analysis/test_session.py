@@ -282,3 +282,23 @@ def test_a_failing_analysis_says_why(window, session, monkeypatch):
     assert not session.wait(5)  # the model moved on and no result could be made
     assert messages == ["disk on fire"]
     assert "disk on fire" in window.statusBar().currentMessage()
+
+
+def test_the_canvas_shows_new_marks_even_when_the_overview_map_renders_first(window, session):
+    # Qt keeps one repaint mark per cached item for every device: the
+    # overview map rendering the scene first used it up, and the canvas kept
+    # the nodes' old pictures (red rings on chains a release had broken).
+    from PySide6.QtWidgets import QGraphicsItem
+
+    viewport = window.view.viewport()
+    window.minimap.render_now()
+    viewport.repaint()
+    session.set_release("R1")
+    assert session.wait()
+    window.minimap.render_now()
+    shown = viewport.grab().toImage()
+    for item in window.scene.nodes.values():  # fresh pictures of every node
+        mode = item.cacheMode()
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        item.setCacheMode(mode)
+    assert shown == viewport.grab().toImage()
