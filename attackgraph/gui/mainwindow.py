@@ -55,6 +55,11 @@ def open_windows() -> list[MainWindow]:
     return [w for w in _WINDOWS if w.isVisible()]
 
 
+DOCK_STATE_VERSION = 2
+"""Version of the saved dock and toolbar arrangement; raise it when the set
+of docks changes (2: the workbench's chains, coverage and mitigations)."""
+
+
 class MainWindow(QMainWindow):
     """One document in one window."""
 
@@ -337,7 +342,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = self.settings.value("state")
         if state is not None:
-            self._restored = bool(self.restoreState(state))
+            # a state saved by a version with other docks is not restored:
+            # its docks would keep their places and the new ones land anywhere
+            self._restored = bool(self.restoreState(state, DOCK_STATE_VERSION))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -358,7 +365,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("state", self.saveState())
+        self.settings.setValue("state", self.saveState(DOCK_STATE_VERSION))
         self.autosaver.discard()
         self.autosaver.timer.stop()
         self.layout_runner.cancel()

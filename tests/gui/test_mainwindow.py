@@ -116,6 +116,24 @@ def test_geometry_and_docks_persist(qtbot, window, settings):
     assert again.docks["inspector"].isVisible()
 
 
+def test_a_dock_arrangement_of_another_version_is_not_restored(qtbot, window, settings):
+    window.docks["problems"].hide()
+    assert window.close()
+    # what a version with other docks saved (QMainWindow's default version 0)
+    older = MainWindow(settings=settings, autosave_s=3600, restore=False)
+    qtbot.addWidget(older)
+    older.docks["problems"].hide()
+    state = older.saveState()
+    older.document.undo_stack.setClean()
+    older.close()  # (it saves its own arrangement: replaced below)
+    settings.setValue("state", state)
+    again = MainWindow(settings=settings, autosave_s=3600)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.docks["problems"].toggleViewAction().isChecked()  # the default arrangement
+
+
 def test_theme_follows_the_system_and_can_be_chosen(qtbot, window, monkeypatch):
     manager = window.theme
     monkeypatch.setattr(ThemeManager, "system_is_dark", lambda self: True)
