@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from attackgraph._version import __version__
+from attackgraph.gui import collector
 from attackgraph.gui.actions import WindowActions
 from attackgraph.gui.analysis.workbench import Workbench
 from attackgraph.gui.autosave import Autosaver
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._restored = False
         self._connect()
         self.workbench = Workbench(self)
+        collector.install()  # worker threads never run the cycle collector
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         if restore:

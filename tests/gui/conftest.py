@@ -182,3 +182,14 @@ def drop_file(widget, path) -> bool:
         QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier))
     return True
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_cycles_after_each_module():
+    """Once a window exists, Python's cycle collector runs from a timer on the
+    GUI thread only (attackgraph.gui.collector); collect at the end of each
+    module too, so the tests that follow start without the windows' garbage."""
+    yield
+    import gc
+
+    gc.collect()
