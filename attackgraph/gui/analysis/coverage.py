@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +43,8 @@ __all__ = ["CoverageDock", "CoverageTable"]
 
 Index = QModelIndex | QPersistentModelIndex
 CELL = 22
+HEADER_TEXT_MAX = 120
+"""Longest mitigation id shown unelided above the matrix, in pixels."""
 BREAKS, BREAKS_OFF, PARTIAL, PARTIAL_OFF = 1, 2, 3, 4
 
 
@@ -182,7 +184,8 @@ class _UpwardHeader(QHeaderView):
         longest = max((metrics.horizontalAdvance(str(model.headerData(
             i, Qt.Orientation.Horizontal))) for i in range(model.columnCount())), default=40) \
             if model is not None else 40
-        return QSize(super().sizeHint().width(), min(longest, 170) + 14)
+        # capped, so that a docked matrix keeps room for rows (full names in tooltips)
+        return QSize(super().sizeHint().width(), min(longest, HEADER_TEXT_MAX) + 14)
 
     def paintSection(self, painter: QPainter, rect: QRect, index: int) -> None:
         painter.save()
@@ -204,7 +207,7 @@ class _UpwardHeader(QHeaderView):
         painter.translate(rect.left() + rect.width() / 2 + self.fontMetrics().ascent() / 2 - 1,
                           rect.bottom() - 6)
         painter.rotate(-90)
-        elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+        elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
                                                rect.height() - 10)
         painter.drawText(0, 0, elided)
         painter.restore()
