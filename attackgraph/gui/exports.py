@@ -37,7 +37,7 @@ from attackgraph.errors import AttackGraphError
 from attackgraph.fileio import atomic_write_bytes
 from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot
 from attackgraph.gui.canvas import style
-from attackgraph.gui.workers import PLOT_MODULES, SOLVER_MODULES, LatestRunner, preload
+from attackgraph.gui.workers import LatestRunner
 from attackgraph.render.dot import DiagramOptions
 
 if TYPE_CHECKING:
@@ -310,8 +310,6 @@ class Exporter(QObject):
                 atomic_write_bytes(target, content)
             return files
 
-        if kind == "report":
-            preload(*SOLVER_MODULES, *PLOT_MODULES)
         self._what = f"{Path(path).name}"
         self.runner.start(work)
         return True

@@ -17,29 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-__all__ = ["LatestRunner", "preload"]
-
-SOLVER_MODULES = ("scipy.optimize", "scipy.sparse")
-"""What the optimiser needs (HiGHS through SciPy)."""
-PLOT_MODULES = ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_svg")
-"""What the reports' plots need."""
-
-
-def preload(*modules: str) -> None:
-    """Import ``modules`` on the calling (GUI) thread before work that needs
-    them starts in the background.
-
-    Importing SciPy's compiled extensions for the first time on a pool
-    thread, while other pool threads run, was seen to hang in the dynamic
-    loader; importing them here first costs a second once and avoids it.
-    Modules already imported cost nothing.
-    """
-    import importlib
-    import sys
-
-    for name in modules:
-        if name not in sys.modules:
-            importlib.import_module(name)
+__all__ = ["LatestRunner"]
 
 
 class _Signals(QObject):

@@ -38,7 +38,7 @@ from attackgraph.gui.analysis.frontier import FrontierPlot
 from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.analysis.tables import number
 from attackgraph.gui.text import escape_html, plain
-from attackgraph.gui.workers import SOLVER_MODULES, LatestRunner, preload
+from attackgraph.gui.workers import LatestRunner
 
 __all__ = ["OptimiseDialog", "optimization_html"]
 
@@ -229,7 +229,6 @@ class OptimiseDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.summary.setText("Solving…")
         self.plot.set_message("Computing the frontier…")
-        preload(*SOLVER_MODULES)
         self.runner.start(optimise)
         self.frontier_runner.start(frontier)
 

@@ -66,6 +66,26 @@ class _ResultTable(QAbstractTableModel):
     def rows(self) -> int:
         return 0
 
+    def same_rows(self, old: Analysis, new: Analysis) -> bool:
+        """Whether ``new`` lists the same rows as ``old`` (cells change only)."""
+        return False
+
+    def forget(self) -> None:
+        """Drop what was cached about the rows (they are replaced)."""
+
+    def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
+        """Show another result: the cells only when the rows stay the same
+        (selection and scroll position stay), else a reset."""
+        if self.analysis is not None and analysis is not None \
+                and self.same_rows(self.analysis, analysis):
+            self.analysis, self.model = analysis, model
+            self.refresh()
+            return
+        self.beginResetModel()
+        self.analysis, self.model = analysis, model
+        self.forget()
+        self.endResetModel()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         return 0 if parent.isValid() else self.rows()
 
@@ -105,17 +125,8 @@ class GoalTable(_ResultTable):
     def rows(self) -> int:
         return len(self.analysis.goals) if self.analysis else 0
 
-    def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
-        """Show another result."""
-        same = (self.analysis is not None and analysis is not None
-                and [g.id for g in self.analysis.goals] == [g.id for g in analysis.goals])
-        if same:
-            self.analysis, self.model = analysis, model
-            self.refresh()
-            return
-        self.beginResetModel()
-        self.analysis, self.model = analysis, model
-        self.endResetModel()
+    def same_rows(self, old: Analysis, new: Analysis) -> bool:
+        return [g.id for g in old.goals] == [g.id for g in new.goals]
 
     def goal_id(self, row: int) -> str | None:
         """The goal shown in ``row``."""
@@ -175,20 +186,13 @@ class ChainTable(_ResultTable):
     def rows(self) -> int:
         return len(self.analysis.chains) if self.analysis else 0
 
-    def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
-        """Show another result (cells only, when the chains are the same)."""
-        same = (self.analysis is not None and analysis is not None
-                and len(self.analysis.chains) == len(analysis.chains)
-                and all(a.id == b.id and a.nodes == b.nodes
-                        for a, b in zip(self.analysis.chains, analysis.chains, strict=True)))
-        if same:
-            self.analysis, self.model = analysis, model
-            self.refresh()
-            return
-        self.beginResetModel()
-        self.analysis, self.model = analysis, model
+    def same_rows(self, old: Analysis, new: Analysis) -> bool:
+        return len(old.chains) == len(new.chains) and all(
+            a.id == b.id and a.nodes == b.nodes
+            for a, b in zip(old.chains, new.chains, strict=True))
+
+    def forget(self) -> None:
         self._haystacks = {}
-        self.endResetModel()
 
     def chain(self, row: int) -> ChainResult | None:
         """The chain shown in source ``row``."""
