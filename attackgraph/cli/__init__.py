@@ -17,7 +17,7 @@ from attackgraph._version import __version__
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "export", "diff",
-                                 "convert", "suggest", "gui")
+                                 "convert", "merge", "suggest", "gui")
 """Subcommand modules, in the order ``--help`` lists them."""
 
 DESCRIPTION = """\

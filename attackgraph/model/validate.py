@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attackgraph.errors import Problem
+from attackgraph.model.conflicts import open_conflicts
 from attackgraph.model.schema import (
     COMPONENT_FIELDS,
     EDGE_FIELDS,
@@ -396,6 +397,9 @@ def validate_document(doc: object) -> list[Problem]:
             _check_layout(report, doc["layout"], ids["node"])
         _check_graph(report, found["nodes"], ids["node"], pairs)
         _check_mitigation_targets(report, found["mitigations"], node_kind)
+        for pointer, message in open_conflicts(doc):
+            report.warning(pointer, f"merge conflict: {message[:300]} Choose a value here, "
+                                    f"then the warning goes.")
     if report.dropped:
         report.problems.append(
             Problem("", f"{report.dropped} more problems were not listed; fix the ones above "
