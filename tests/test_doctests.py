@@ -10,12 +10,13 @@ from types import ModuleType
 import pytest
 
 import attackgraph.formats
+import attackgraph.fragments
 import attackgraph.model
 
 
 def _modules() -> list[str]:
-    names = ["attackgraph.errors", "attackgraph.fileio"]
-    for package in (attackgraph.model, attackgraph.formats):
+    names = ["attackgraph.errors", "attackgraph.fileio", "attackgraph.merge"]
+    for package in (attackgraph.model, attackgraph.formats, attackgraph.fragments):
         names.append(package.__name__)
         names += [info.name for info in pkgutil.walk_packages(package.__path__,
                                                               package.__name__ + ".")]

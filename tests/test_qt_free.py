@@ -12,7 +12,8 @@ import attackgraph
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(attackgraph.__file__).resolve().parent
-CORE_PACKAGES = ["attackgraph.model", "attackgraph.formats", "attackgraph.cli"]
+CORE_PACKAGES = ["attackgraph.model", "attackgraph.formats", "attackgraph.cli",
+                 "attackgraph.fragments", "attackgraph.merge"]
 if (PACKAGE / "analysis" / "__init__.py").exists():
     CORE_PACKAGES.append("attackgraph.analysis")
 
@@ -48,7 +49,7 @@ def test_core_imports_without_qt() -> None:
         for name in {CORE_PACKAGES!r}:
             package = importlib.import_module(name)
             imported.append(name)
-            for info in pkgutil.walk_packages(package.__path__, name + "."):
+            for info in pkgutil.walk_packages(getattr(package, "__path__", []), name + "."):
                 importlib.import_module(info.name)
                 imported.append(info.name)
         # the lazy public API resolves too

@@ -17,7 +17,8 @@ from attackgraph._version import __version__
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "export", "diff",
-                                 "convert", "merge", "suggest", "gui")
+                                 "convert", "merge", "compose", "library", "suggest",
+                                 "gui")
 """Subcommand modules, in the order ``--help`` lists them."""
 
 DESCRIPTION = """\

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from attackgraph.formats import format_for_path
     from attackgraph.formats.native import model_to_document
     from attackgraph.merge import merge_documents, write_merged
+    from attackgraph.render.text import one_line
 
     documents = []
     for path in (args.base, args.ours, args.theirs):
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.output}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     for conflict in result.conflicts:
-        print(f"{args.output}: {conflict.pointer or '/'}: conflict ({conflict.kind}): "
-              f"{conflict.message}", file=sys.stderr)
+        print(one_line(f"{args.output}: {conflict.pointer or '/'}: conflict ({conflict.kind}): "
+                       f"{conflict.message}"), file=sys.stderr)
     for problem in problems:
         print(problem.format(args.output), file=sys.stderr)
     if result.conflicts or any(p.is_error for p in problems):
