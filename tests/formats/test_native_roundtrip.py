@@ -281,35 +281,15 @@ GOLDEN_JSON = """\
   "title": "Demo ✓",
   "description": "Two\\nlines",
   "nodes": [
-    {
-      "id": "E1",
-      "kind": "entry",
-      "label": "Phish"
-    },
-    {
-      "id": "G1",
-      "kind": "goal",
-      "label": "Admin",
-      "techniques": [
-        "T1078"
-      ]
-    }
+    {"id": "E1", "kind": "entry", "label": "Phish"},
+    {"id": "G1", "kind": "goal", "label": "Admin", "techniques": ["T1078"]}
   ],
   "edges": [
-    {
-      "source": "E1",
-      "target": "G1"
-    }
+    {"source": "E1", "target": "G1"}
   ],
   "layout": {
-    "E1": [
-      0.0,
-      0.0
-    ],
-    "G1": [
-      10.5,
-      -2.0
-    ]
+    "E1": [0.0, 0.0],
+    "G1": [10.5, -2.0]
   },
   "x-tool": {
     "v": 1

@@ -51,9 +51,51 @@ def syntax_for_path(path: str | os.PathLike[str]) -> Syntax | None:
     return None
 
 
+_ITEM_LISTS = ("components", "nodes", "edges", "mitigations", "profiles", "releases")
+
+
+def _one_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def generate_json(model: AttackModel) -> str:
-    """The model as JSON text: spec key order, two-space indent, final newline."""
-    return json.dumps(model_to_document(model), indent=2, ensure_ascii=False) + "\n"
+    """The model as JSON text: spec key order, one object or position per line.
+
+    Components, nodes, edges, mitigations, profiles, releases and layout
+    positions each take one line, in the model's order, so that a plain
+    ``git diff`` of two versions shows one line for each object that
+    changed; other values are indented by two spaces. Ends with a newline.
+
+    Examples
+    --------
+    >>> from attackgraph.model import AttackModel, Node
+    >>> model = AttackModel("t")
+    >>> model.add_node(Node("E1", "entry", "start"))
+    >>> print(generate_json(model), end="")
+    {
+      "format": "attackgraph",
+      "version": 1,
+      "title": "t",
+      "nodes": [
+        {"id": "E1", "kind": "entry", "label": "start"}
+      ]
+    }
+    """
+    doc = model_to_document(model)
+    parts = []
+    for key, value in doc.items():
+        name = _one_line(key)
+        if key in _ITEM_LISTS and isinstance(value, list) and value:
+            body = ",\n".join(f"    {_one_line(item)}" for item in value)
+            parts.append(f"  {name}: [\n{body}\n  ]")
+        elif key == "layout" and isinstance(value, dict) and value:
+            body = ",\n".join(f"    {_one_line(node)}: {_one_line(xy)}"
+                              for node, xy in value.items())
+            parts.append(f"  {name}: {{\n{body}\n  }}")
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            parts.append(f"  {name}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 class _FlowList(list):  # type: ignore[type-arg]
