@@ -237,7 +237,8 @@ def insert_fragment(doc: Mapping[str, Any], fragment: Fragment, *, into: str | N
     out.setdefault("edges", []).extend(new_edges)
     if not out["edges"]:
         del out["edges"]
-    _place(out, mapped["layout"], at)
+    positions = mapped["layout"] or _columns(mapped["nodes"], mapped["edges"])
+    _place(out, positions, at)
     record = {"id": fragment.id, "version": fragment.version,
               "components": [ids[f"component:{r}"] for r in fragment.roots],
               "ids": ids, "base": _base_copy(fragment.document)}
@@ -253,6 +254,29 @@ def insert_fragment(doc: Mapping[str, Any], fragment: Fragment, *, into: str | N
 def _base_copy(fragment_doc: Mapping[str, Any]) -> dict[str, Any]:
     keep = ("components", "nodes", "edges", "mitigations", FRAGMENT_KEY)
     return copy.deepcopy({k: v for k, v in fragment_doc.items() if k in keep})
+
+
+def _columns(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]],
+             ) -> dict[str, list[float]]:
+    """Positions for a fragment saved without any: one column per depth."""
+    ids = [str(n["id"]) for n in nodes]
+    depth = dict.fromkeys(ids, 0)
+    for _ in range(len(ids)):  # longest path, bounded for cycles
+        changed = False
+        for edge in edges:
+            step = depth[edge["source"]] + 1
+            if step > depth[edge["target"]] and step < len(ids):
+                depth[edge["target"]] = step
+                changed = True
+        if not changed:
+            break
+    rows: dict[int, int] = {}
+    out = {}
+    for node in ids:
+        row = rows.get(depth[node], 0)
+        rows[depth[node]] = row + 1
+        out[node] = [depth[node] * 240.0, row * 120.0]
+    return out
 
 
 def _place(doc: dict[str, Any], positions: Mapping[str, list[float]],
