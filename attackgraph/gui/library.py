@@ -26,8 +26,8 @@ from attackgraph.fragments import (
     update_instance,
 )
 from attackgraph.gui.commands import ModelCommand
-from attackgraph.gui.document import Document
 from attackgraph.gui.docks.library import LibraryDock
+from attackgraph.gui.document import Document
 from attackgraph.model import AttackModel
 from attackgraph.model.sync import apply_document
 

@@ -9,8 +9,8 @@ import json
 
 from attackgraph.formats.native import document_to_model, model_to_document
 from attackgraph.fragments import FRAGMENT_KEY, instances, load_library
-from attackgraph.gui.document import Document
 from attackgraph.gui.docks.library import FRAGMENT_MIME, LibraryDock
+from attackgraph.gui.document import Document
 from attackgraph.gui.library import LibraryController
 
 HOST = {
@@ -46,7 +46,7 @@ def test_dock_lists_and_searches_the_starter_library(qtbot):
 
 
 def test_insert_is_one_undo_step_and_undo_restores_the_model(qtbot):
-    document, dock, controller, messages = _controller(qtbot, selected="dev")
+    document, dock, _kept, messages = _controller(qtbot, selected="dev")
     before = model_to_document(document.model)
     dock.search.setText("kernel")
     with qtbot.waitSignal(dock.insertRequested):
