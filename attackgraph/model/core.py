@@ -710,8 +710,7 @@ class AttackModel:
         for store, items in ((self._releases, releases), (self._components, components),
                              (self._nodes, nodes), (self._mitigations, mitigations),
                              (self._profiles, profiles)):
-            for item in items:
-                store.insert(item.id, item)  # type: ignore[arg-type]
+            store.extend((item.id, item) for item in items)  # type: ignore[misc]
         self.graph.add_nodes_from((node.id, {"node": node}) for node in nodes)
         self._edges = OrderedStore.of((e.key, e) for e in edges)
         self.graph.add_edges_from((e.source, e.target, {"edge": e}) for e in self._edges.values())

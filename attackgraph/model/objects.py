@@ -32,6 +32,17 @@ Number = int | float
 _LIST_TYPES = ("strings", "ids", "enums")
 
 
+_NAMES: dict[type, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def _names(cls: type[ModelObject]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A kind's field names, and those that hold lists (cached)."""
+    found = (frozenset(spec.name for spec in cls.FIELDS),
+             tuple(spec.name for spec in cls.FIELDS if spec.type in _LIST_TYPES))
+    _NAMES[cls] = found
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class ModelObject:
     """Base of the domain objects: conversion to and from the format's dicts."""
@@ -71,14 +82,18 @@ class ModelObject:
         ModelObject
             The object (unchecked: validate the document first).
         """
-        kwargs: dict[str, Any] = {}
-        for spec in cls.FIELDS:
-            if spec.name in data:
-                value = data[spec.name]
-                kwargs[spec.name] = tuple(value) if spec.type in _LIST_TYPES else value
-        extras = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
-        if extras:
-            kwargs["extras"] = extras
+        names, lists = _NAMES.get(cls) or _names(cls)
+        if data.keys() <= names:  # the common case: no extension keys
+            kwargs: dict[str, Any] = dict(data)
+        else:
+            kwargs = {k: v for k, v in data.items() if k in names}
+            extras = {k: v for k, v in data.items()
+                      if isinstance(k, str) and k.startswith("x-")}
+            if extras:
+                kwargs["extras"] = extras
+        for name in lists:
+            if name in kwargs:
+                kwargs[name] = tuple(kwargs[name])
         return cls(**kwargs)
 
     def replace(self, **changes: Any) -> Self:

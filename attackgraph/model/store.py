@@ -69,9 +69,20 @@ class OrderedStore(Mapping[K, V], Generic[K, V]):
         """A store of ``(key, value)`` pairs in the given order (later pairs
         replace the value of an earlier key)."""
         store: OrderedStore[K, V] = cls()
-        for key, value in items:
-            store.put(key, value)
+        store.extend(items)
         return store
+
+    def extend(self, items: Iterable[tuple[K, V]]) -> None:
+        """Add or replace many ``(key, value)`` pairs at the end, in one go."""
+        cells = self._cells
+        order = self._order
+        for key, value in items:
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = _Cell(key, value)
+                order[cell] = None
+            else:
+                cell.value = value
 
     def __getitem__(self, key: K) -> V:
         return self._cells[key].value

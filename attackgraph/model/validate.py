@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
+from operator import eq
 from typing import Any
 
 from attackgraph.errors import Problem
@@ -19,6 +21,7 @@ from attackgraph.model.schema import (
     EDGE_FIELDS,
     FORMAT_NAME,
     FORMAT_VERSION,
+    ID_PATTERN,
     MITIGATION_FIELDS,
     NODE_FIELDS,
     PROFILE_FIELDS,
@@ -90,6 +93,71 @@ def _describe(value: object) -> str:
     return "an object" if isinstance(value, dict) else type(value).__name__
 
 
+def _value_check(spec: Field) -> Callable[[Any], bool]:
+    """A quick yes/no for one field's values; a no falls back to
+    :func:`check_value`, which says what is wrong."""
+    kind = spec.type
+    if kind == "string":
+        return lambda value: type(value) is str
+    if kind == "id":
+        match = ID_PATTERN.fullmatch
+        return lambda value: type(value) is str and match(value) is not None
+    if kind == "enum":
+        choices = frozenset(spec.choices)
+        return lambda value: type(value) is str and value in choices
+    if kind == "number":
+        low, high, open_low = spec.minimum, spec.maximum, spec.exclusive_minimum
+
+        def number(value: Any) -> bool:
+            if type(value) is not float and type(value) is not int:
+                return False
+            if not -1e300 < value < 1e300:  # NaN, infinities, huge integers: say why
+                return False
+            if low is not None and (value < low or (open_low and value == low)):
+                return False
+            return high is None or value <= high
+        return number
+    if kind in ("strings", "ids", "enums"):
+        item = _value_check(Field(spec.name, {"strings": "string", "ids": "id",
+                                              "enums": "enum"}[kind], choices=spec.choices))
+        least = spec.min_items
+        return lambda value: (type(value) is list and len(value) >= least
+                              and all(map(item, value)))
+    return lambda value: check_value(spec, value)[0] is None
+
+
+_FAST: dict[int, tuple[tuple[Field, ...], Callable[[Any], bool]]] = {}
+
+
+def _fast_check(fields: tuple[Field, ...]) -> Callable[[Any], bool]:
+    """Whether an object of these fields is certainly valid (True), or needs
+    the full check that reports its problems (False)."""
+    known = _FAST.get(id(fields))  # by identity: hashing the fields costs more
+    if known is not None and known[0] is fields:
+        return known[1]
+    made = _make_fast_check(fields)
+    _FAST[id(fields)] = (fields, made)
+    return made
+
+
+def _make_fast_check(fields: tuple[Field, ...]) -> Callable[[Any], bool]:
+    checks = {spec.name: _value_check(spec) for spec in fields}
+    required = frozenset(spec.name for spec in fields if spec.required)
+
+    def check(data: Any) -> bool:
+        if type(data) is not dict or not required <= data.keys():
+            return False
+        for key, value in data.items():
+            test = checks.get(key)
+            if test is None:
+                if not (type(key) is str and key.startswith("x-")):
+                    return False
+            elif not test(value):
+                return False
+        return True
+    return check
+
+
 def _check_object(
     report: _Report, pointer: str, data: object, fields: tuple[Field, ...], what: str
 ) -> bool:
@@ -97,6 +165,8 @@ def _check_object(
     if not isinstance(data, dict):
         report.error(pointer, f"each {what} must be an object, not {_describe(data)}.")
         return False
+    if _fast_check(fields)(data):
+        return True
     known = {f.name for f in fields}
     for key in data:
         if key not in known and not is_extension_key(key):
@@ -204,6 +274,16 @@ def _check_refs(
         if spec.ref is None:
             continue
         known = targets[spec.ref]
+        name = spec.name
+        named: set[Any] = set()
+        for _, data in items:
+            value = data.get(name)
+            if type(value) is list:
+                named.update(value)
+            elif value is not None:
+                named.add(value)
+        if all(type(ref) is not str or ref in known for ref in named):
+            continue
         for index, data in items:
             value = data.get(spec.name)
             if value is None:
@@ -250,6 +330,15 @@ def _check_edges(
     report: _Report, edges: list[tuple[int, dict]], node_kind: Mapping[str, str]
 ) -> list[tuple[str, str]]:
     """Rules 3 and 4 on edges; returns the valid (source, target) pairs."""
+    pairs = [(d.get("source"), d.get("target")) for _, d in edges]
+    ends = set(chain.from_iterable(pairs))
+    entries = {k for k, v in node_kind.items() if v == "entry"}
+    if (all(type(end) is str for end in ends) and len(set(pairs)) == len(pairs)
+            and not (pairs and any(map(eq, *zip(*pairs, strict=True))))
+            and not entries.intersection(t for _, t in pairs)):
+        if ends <= node_kind.keys():
+            return pairs  # type: ignore[return-value]
+        return [(s, t) for s, t in pairs if s in node_kind and t in node_kind]
     seen: dict[tuple[str, str], int] = {}
     valid: list[tuple[str, str]] = []
     for index, data in edges:
