@@ -25,10 +25,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="open chains allowed (default 0)")
     parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="print at most N open chains (default 1000)")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+    parser.add_argument("--format", choices=("text", "json", "csv", "sarif"), default="text",
                         help="text (default); json: the verdict and the open chains; csv: "
-                             "the open chains as a chain x mitigation matrix")
+                             "the open chains as a chain x mitigation matrix; sarif: a SARIF "
+                             "2.1.0 log, each open chain a result at its goal's line (for "
+                             "GitHub code scanning)")
     parser.set_defaults(run=run)
+
+
+def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
+    """The SARIF log, located in the model file when it is native JSON/YAML."""
+    from attackgraph.errors import FormatError
+    from attackgraph.fileio import read_limited
+    from attackgraph.formats.native.parse import max_file_bytes
+    from attackgraph.render.sarif import generate_sarif, source_locator
+
+    try:
+        index, locate = source_locator(read_limited(path, max_file_bytes()))
+    except FormatError:
+        index, locate = {}, None
+    return generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
+                          complete=complete, node_index=index, locate=locate)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif args.format == "csv":
         sys.stdout.write(chains_csv(shown, list(model.mitigations)))
+    elif args.format == "sarif":
+        sys.stdout.write(_sarif(model, shown, args.file, allowed, complete))
     elif ok:
         print(f"{args.file}: ok: {count} open chain(s), at most {allowed} allowed")
     else:
