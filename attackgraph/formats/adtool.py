@@ -282,10 +282,10 @@ class _Reader:
         core = self.node(element, pointer, label, gate, leaf=not same)
         for child, child_pointer in same:
             tag = self.comment(child)[1]
-            label, place = tag.get("edge_label"), tag.get("edge_order")
+            edge_label, place = tag.get("edge_label"), tag.get("edge_order")
             source = self.attack(child, child_pointer)
             self.b.add_edge(source, core, child_pointer,
-                            label if isinstance(label, str) and label else None)
+                            edge_label if isinstance(edge_label, str) and edge_label else None)
             if isinstance(place, int) and not isinstance(place, bool):
                 self.edge_order[(source, core)] = place
         target = core

@@ -86,6 +86,9 @@ def test_the_adtree_semantics_is_kept(tmp_path: Path) -> None:
     assert window.kind == "entry"
     assert window.extras["x-adtool"]["parameters"][0]["value"] == "3.0"
     assert any("not one mitigation" in p.message for p in checked.problems)
+    labels = {n.label for n in checked.model.nodes.values()}
+    assert {"Get in (despite its countermeasures)", "Defeat: Alarm", "Alarm not in place"} \
+        <= labels
 
 
 def test_a_defence_at_the_root_makes_the_goal_defeating_it() -> None:
