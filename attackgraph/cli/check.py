@@ -33,19 +33,40 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
-def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
-    """The SARIF log, located in the model file when it is native JSON/YAML."""
+def _locator(path: str) -> tuple[dict[str, int], object]:
     from attackgraph.errors import FormatError
     from attackgraph.fileio import read_limited
     from attackgraph.formats.native.parse import max_file_bytes
-    from attackgraph.render.sarif import generate_sarif, source_locator
+    from attackgraph.render.sarif import source_locator
 
     try:
-        index, locate = source_locator(read_limited(path, max_file_bytes()))
+        return source_locator(read_limited(path, max_file_bytes()))
     except FormatError:
-        index, locate = {}, None
+        return {}, None
+
+
+def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
+    """The SARIF log, located in the model file when it is native JSON/YAML."""
+    from attackgraph.render.sarif import generate_sarif
+
+    index, locate = _locator(path)
     return generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
                           complete=complete, node_index=index, locate=locate)
+
+
+def _invalid_sarif(path: str) -> int:
+    """An unreadable model (whose problems are on stderr already): the
+    problems as a SARIF log too."""
+    from attackgraph.cli.common import EXIT_INVALID
+    from attackgraph.formats import check_file
+    from attackgraph.render.sarif import problems_log
+
+    checked = check_file(path)
+    _, locate = _locator(path)
+    json.dump(problems_log(checked.problems, path=path, locate=locate),  # type: ignore[arg-type]
+              sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_INVALID
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = load_model(args.file)
     if model is None:
-        return EXIT_INVALID
+        return _invalid_sarif(args.file) if args.format == "sarif" else EXIT_INVALID
     allowed = args.max_open_chains
     try:
         found, complete = open_chains(model, limit=max(allowed + 1, args.max_chains),

@@ -31,10 +31,11 @@ from attackgraph._version import __version__
 from attackgraph.analysis.results import ChainResult
 from attackgraph.model import AttackModel
 
-__all__ = ["SARIF_SCHEMA", "generate_sarif", "sarif_log", "source_locator"]
+__all__ = ["SARIF_SCHEMA", "generate_sarif", "problems_log", "sarif_log", "source_locator"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_PREFIX = "attackgraph/open-chain/"
+INVALID_RULE = "attackgraph/invalid-model"
 Locator = Callable[[str], "tuple[int, int] | None"]
 
 
@@ -85,9 +86,11 @@ def _uri(path: str) -> str:
 
 
 def _location(uri: str, pointer: str | None, locate: Locator | None,
-              message: str | None = None, number: int | None = None) -> dict[str, Any]:
-    # The node's id line: where a reviewer recognises the node.
-    where = locate(pointer + "/id") if locate is not None and pointer is not None else None
+              message: str | None = None, number: int | None = None,
+              where: tuple[int, int] | None = None) -> dict[str, Any]:
+    if where is None and locate is not None and pointer is not None:
+        # A node's id line: where a reviewer recognises the node.
+        where = locate(pointer + "/id") or locate(pointer)
     line, column = where or (1, 1)
     location: dict[str, Any] = {"physicalLocation": {
         "artifactLocation": {"uri": uri},
@@ -188,23 +191,57 @@ def sarif_log(model: AttackModel, chains: Sequence[ChainResult], *, path: str,
         if related:
             result["relatedLocations"] = related
         results.append(result)
+    return _run(rules, uri, results, {"open_chains": len(chains) if complete else None,
+                                      "max_open_chains": allowed, "ok": not failed})
+
+
+def _run(rules: list[dict[str, Any]], uri: str, results: list[dict[str, Any]],
+         properties: dict[str, Any]) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "attackgraph",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": rules,
-            }},
+            "tool": {"driver": {"name": "attackgraph", "version": __version__,
+                                "semanticVersion": __version__, "rules": rules}},
             "automationDetails": {"id": f"attackgraph/check/{uri}/"},
             "artifacts": [{"location": {"uri": uri}}],
             "results": results,
-            "properties": {"open_chains": len(chains) if complete else None,
-                           "max_open_chains": allowed, "ok": not failed},
+            "properties": properties,
         }],
     }
+
+
+def problems_log(problems: Sequence[Any], *, path: str,
+                 locate: Locator | None = None) -> dict[str, Any]:
+    """A SARIF log of a model file that could not be read: each problem
+    (:class:`~attackgraph.errors.Problem`) a result at its line, so that a
+    pull request that breaks the model shows where.
+
+    Examples
+    --------
+    >>> from attackgraph.errors import Problem
+    >>> log = problems_log([Problem("/nodes/0/gate", "bad gate.", "error", 4, 7)], path="m.yaml")
+    >>> log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    {'startLine': 4, 'startColumn': 7}
+    """
+    uri = _uri(path)
+    rules = [{"id": INVALID_RULE, "name": "InvalidModel",
+              "shortDescription": {"text": "The model file breaks the attackgraph format"},
+              "fullDescription": {"text": "attackgraph cannot analyse a model file with "
+                                          "errors; `attackgraph validate MODEL` lists them."},
+              "defaultConfiguration": {"level": "error"},
+              "properties": {"tags": ["correctness"]}}]
+    results = []
+    for problem in problems:
+        where = (problem.line, problem.column or 1) if problem.line else None
+        results.append({
+            "ruleId": INVALID_RULE, "ruleIndex": 0,
+            "level": "error" if problem.is_error else "warning",
+            "message": {"text": (f"{problem.pointer}: " if problem.pointer else "")
+                        + problem.message[:4000]},
+            "locations": [_location(uri, problem.pointer or None, locate, where=where)],
+        })
+    return _run(rules, uri, results, {"ok": False})
 
 
 def generate_sarif(model: AttackModel, chains: Sequence[ChainResult], **options: Any) -> str:

@@ -141,3 +141,24 @@ def test_samples(capsys, sample: Path) -> None:
             sample.as_posix()
         assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == \
             line_of(sample, f'"id": "{goal}"')
+
+
+@pytest.mark.parametrize("syntax", ["json", "yaml"])
+def test_an_invalid_model_is_a_log_of_its_problems(tmp_path, capsys, syntax) -> None:
+    doc = json.loads(json.dumps(DOC))
+    doc["nodes"][1]["gate"] = "xor"
+    path = tmp_path / f"bad.attackgraph.{syntax}"
+    path.write_text(json.dumps(doc, indent=2) if syntax == "json" else
+                    "format: attackgraph\nversion: 1\ntitle: t\nnodes:\n"
+                    "  - {id: e, kind: entry, label: E}\n"
+                    "  - {id: g, kind: goal, label: G, gate: xor}\n", encoding="utf-8")
+    code = main(["check", str(path), "--format", "sarif"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "gate" in err
+    log = json.loads(out)
+    check_schema(log)
+    result = log["runs"][0]["results"][0]
+    assert result["ruleId"] == "attackgraph/invalid-model" and result["level"] == "error"
+    assert "/nodes/1/gate" in result["message"]["text"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == line_of(path, "xor")
