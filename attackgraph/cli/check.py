@@ -25,10 +25,48 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="open chains allowed (default 0)")
     parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="print at most N open chains (default 1000)")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+    parser.add_argument("--format", choices=("text", "json", "csv", "sarif"), default="text",
                         help="text (default); json: the verdict and the open chains; csv: "
-                             "the open chains as a chain x mitigation matrix")
+                             "the open chains as a chain x mitigation matrix; sarif: a SARIF "
+                             "2.1.0 log, each open chain a result at its goal's line (for "
+                             "GitHub code scanning)")
     parser.set_defaults(run=run)
+
+
+def _locator(path: str) -> tuple[dict[str, int], object]:
+    from attackgraph.errors import FormatError
+    from attackgraph.fileio import read_limited
+    from attackgraph.formats.native.parse import max_file_bytes
+    from attackgraph.render.sarif import source_locator
+
+    try:
+        return source_locator(read_limited(path, max_file_bytes()))
+    except FormatError:
+        return {}, None
+
+
+def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
+    """The SARIF log, located in the model file when it is native JSON/YAML."""
+    from attackgraph.render.sarif import generate_sarif
+
+    index, locate = _locator(path)
+    return generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
+                          complete=complete, node_index=index, locate=locate)
+
+
+def _invalid_sarif(path: str) -> int:
+    """An unreadable model (whose problems are on stderr already): the
+    problems as a SARIF log too."""
+    from attackgraph.cli.common import EXIT_INVALID
+    from attackgraph.formats import check_file
+    from attackgraph.render.sarif import problems_log
+
+    checked = check_file(path)
+    _, locate = _locator(path)
+    json.dump(problems_log(checked.problems, path=path, locate=locate),  # type: ignore[arg-type]
+              sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_INVALID
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = load_model(args.file)
     if model is None:
-        return EXIT_INVALID
+        return _invalid_sarif(args.file) if args.format == "sarif" else EXIT_INVALID
     allowed = args.max_open_chains
     try:
         found, complete = open_chains(model, limit=max(allowed + 1, args.max_chains),
@@ -57,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif args.format == "csv":
         sys.stdout.write(chains_csv(shown, list(model.mitigations)))
+    elif args.format == "sarif":
+        sys.stdout.write(_sarif(model, shown, args.file, allowed, complete))
     elif ok:
         print(f"{args.file}: ok: {count} open chain(s), at most {allowed} allowed")
     else:

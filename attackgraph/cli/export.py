@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DOCUMENT_FORMATS", "add_parser", "run"]
 
-DOCUMENT_FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html", "md", "csv")
+DOCUMENT_FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html", "md", "csv", "navigator")
 """What export writes itself; other names go to the model format registry."""
-_ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot"}
+_ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot",
+            "layer": "navigator"}
 
 
 def _seconds(text: str) -> float:
@@ -42,7 +43,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
              "matrix or another model format",
         description="Write a diagram, report, matrix or model file. The format follows "
                     "--format or OUT's extension: svg, png, pdf, dot, mmd (Mermaid), html "
-                    "and md (reports), csv (chain x mitigation matrix), json/yaml (native "
+                    "and md (reports), csv (chain x mitigation matrix), navigator (an ATT&CK "
+                    "Navigator layer of the analysed state, with --format navigator), "
+                    "json/yaml (native "
                     "model) and every interchange format attackgraph writes. Diagrams and "
                     "reports show the state chosen with the analyze options; an SVG carries "
                     "the model, so attackgraph can open it again.",
@@ -50,8 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     add_state_options(parser)
     parser.add_argument("-o", "--output", metavar="OUT", required=True, help="file to write")
     parser.add_argument("--format", metavar="F",
-                        help="svg, png, pdf, dot, mmd, html, md, csv, json, yaml or another "
-                             "model format (default: from OUT's extension)")
+                        help="svg, png, pdf, dot, mmd, html, md, csv, navigator, json, yaml or "
+                             "another model format (default: from OUT's extension)")
     parser.add_argument("--chain", metavar="ID", help="highlight one listed chain (e.g. C3)")
     parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="analyse at most N chains (default 1000)")
@@ -133,6 +136,12 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
 
         return {output: chains_csv(result.chains, [m.id for m in result.mitigations])
                 .encode("utf-8")}
+    if fmt == "navigator":
+        from attackgraph.render.navigator import generate_navigator
+
+        return {output: generate_navigator(
+            model, result, switch_on=kwargs["switch_on"], switch_off=kwargs["switch_off"],
+            goals=tuple(args.goals) if args.goals else None).encode("utf-8")}
     overlay = build_overlay(model, result, chain=args.chain) if args.analysis else None
     if fmt == "mmd":
         from attackgraph.render.mermaid import generate_mermaid

@@ -152,6 +152,20 @@ FORMATS: list[ModelFormat] = [
                     "'mitigation' with 'blocks' edges.",
     ),
     ModelFormat(
+        "adtool",
+        "ADTool attack-defence tree (XML)",
+        (".adtree.xml", ".adtree", ".xml"),
+        check=_lazy("attackgraph.formats.adtool", "check_adtool"),
+        generate=_lazy("attackgraph.formats.adtool", "generate_adtool"),
+        sniff=_lazy("attackgraph.formats.adtool", "sniff_adtool"),
+        limitations="an ADTool tree has one root and no cycles: several goals get an 'Any "
+                    "goal' root, a step shared by several nodes is written under each (ADTool "
+                    "takes one label as one action), nodes that reach no goal are left out, "
+                    "mitigations become countermeasures of the nodes they block; components, "
+                    "profiles, releases and layout are lost; ids, costs and techniques travel "
+                    "in a '[attackgraph]' comment line.",
+    ),
+    ModelFormat(
         "svg",
         "attackgraph diagram (SVG with the model inside)",
         (".svg",),

@@ -54,6 +54,7 @@ EXPORTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                "PDF document (*.pdf)", ("png", "svg", "pdf")),
     "report": ("&Report…", "HTML report (*.html);;Markdown report (*.md)", ("html", "md")),
     "matrix": ("Chain × Mitigation &Matrix…", "CSV table (*.csv)", ("csv",)),
+    "navigator": ("ATT&&CK &Navigator Layer…", "ATT&CK Navigator layer (*.json)", ("json",)),
 }
 """What File > Export offers: menu text, file dialog filters, extensions."""
 MAX_PIXELS = 12000
@@ -85,7 +86,7 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
         The model now.
     state : AnalysisState
         Profile, release, what-if, goals, chain limit.
-    kind : {"diagram", "report", "matrix"}
+    kind : {"diagram", "report", "matrix", "navigator"}
         What to write; the format follows ``path``'s extension.
     path : str
         The file to write.
@@ -115,6 +116,12 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
 
         return {path: chains_csv(analysis.chains, [m.id for m in analysis.mitigations])
                 .encode("utf-8")}
+    if kind == "navigator":
+        from attackgraph.render.navigator import generate_navigator
+
+        return {path: generate_navigator(
+            model, analysis, switch_on=tuple(state.switch_on), switch_off=tuple(state.switch_off),
+            goals=tuple(state.goals) if state.goals else None).encode("utf-8")}
     if kind == "report":
         from attackgraph.render.report_data import collect_report
 
@@ -263,8 +270,10 @@ class Exporter(QObject):
             base = base.removesuffix(suffix)
         base = Path(base).stem if "." in base else base
         folder = str(Path(document.path).parent) if document.path else ""
-        start = os.path.join(folder, f"{base}.{extensions[0]}")
-        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {text.strip('&…')}",
+        ending = "layer.json" if kind == "navigator" else extensions[0]  # never the model
+        start = os.path.join(folder, f"{base}.{ending}")
+        title = text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…")
+        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {title}",
                                                    start, filters)
         if not path:
             return False

@@ -135,3 +135,12 @@ def test_export_files_is_qt_free_and_uses_the_highlight(tmp_path):
     assert list(files) == [str(tmp_path / "x.dot")]
     with pytest.raises(ValueError, match=r"one of \.svg"):
         export_files(snapshot, STATE, "diagram", str(tmp_path / "x.txt"))
+
+
+def test_navigator_layer_export_is_the_clis_with_the_same_state(flagship_state, tmp_path):
+    exporter = flagship_state.workbench.exporter
+    target = tmp_path / "gui-layer.json"
+    assert exporter.export("navigator", str(target))
+    assert exporter.wait()
+    assert target.read_bytes() == _cli(tmp_path / "cli-layer.json", "--format", "navigator")
+    assert "navigator" in flagship_state.workbench.export_actions

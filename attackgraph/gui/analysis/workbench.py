@@ -52,6 +52,8 @@ EXPORT_TIPS = {
     "canvas": "The canvas as it looks now: PNG, SVG or PDF",
     "report": "HTML or Markdown report of the state shown, with the optimal set and timeline",
     "matrix": "The chain x mitigation matrix of the state shown, as CSV",
+    "navigator": "An ATT&CK Navigator layer of the state shown: techniques on open chains "
+                 "scored and coloured apart from those only on broken chains",
 }
 
 
