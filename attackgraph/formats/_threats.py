@@ -10,14 +10,14 @@ and says so in warnings:
 - every threat becomes a **goal** on its element's component (a threat on a
   data flow sits on the flow's destination): each is an outcome the defender
   must prevent, as in the tool;
-- one **entry**, the attacker, stands where data enters the diagram (at the
-  elements no data flow leads into);
-- the data flows connect threats: a threat on element A (or on a flow
-  arriving at A) leaves the attacker at A, from where the threats on A's
-  outgoing flows and on the elements those flows reach become possible
-  (edge threat -> threat); the attacker enables the threats reachable from
-  where it stands, and every threat nothing else enables, so that every
-  threat has a chain;
+- one **entry**, the attacker, stands at the external elements (actors,
+  external interactors, the least trusted zone), else where data enters the
+  diagram; steps "Attacker at X" (cost 0) follow the data flows from there
+  to every element with threats, and each threat needs the attacker at its
+  element (a threat on a data flow: at the flow's source). Moving along the
+  flows is free, so each threat's chains are the ways to its element and a
+  mitigation blocks only its own threats, as in the tool (threat-to-threat
+  edges would multiply the chains beyond any analysis);
 - a mitigation blocks the threats it is attached to; its status comes from
   the tool's state (implemented: deployed; otherwise proposed).
 
@@ -43,8 +43,20 @@ from attackgraph.model.schema import (
     check_value,
 )
 
-__all__ = ["Control", "Element", "Flow", "Threat", "ThreatGraph", "guess_kind", "kept_fields",
-           "number_in", "prose", "text"]
+__all__ = [
+    "Control",
+    "Element",
+    "Flow",
+    "Threat",
+    "ThreatGraph",
+    "aside",
+    "guess_kind",
+    "kept_fields",
+    "number_in",
+    "prose",
+    "restore_nodes",
+    "text",
+]
 
 ATTACKER = "attacker"
 """The id wanted for the synthetic entry node."""
@@ -82,6 +94,25 @@ _FIELDS = {"node": {f.name: f for f in NODE_FIELDS},
            "mitigation": {f.name: f for f in MITIGATION_FIELDS},
            "component": {f.name: f for f in COMPONENT_FIELDS},
            "edge": {f.name: f for f in EDGE_FIELDS}}
+
+
+def aside(node: Any) -> bool:
+    """Whether a node is written apart from the threats: an entry, or a
+    step an importer added (the attacker's positions)."""
+    return node.kind == "entry" or any(isinstance(v, dict) and v.get("synthetic") is True
+                                       for k, v in node.extras.items())
+
+
+def restore_nodes(builder: ModelBuilder, saved: Any, pointer: str) -> None:
+    """Add the nodes attackgraph wrote apart from the threats."""
+    if not isinstance(saved, list):
+        return
+    for index, item in enumerate(saved):
+        data = kept_fields(item, "node")
+        if isinstance(data.get("id"), str) and isinstance(data.get("label"), str) \
+                and data.get("kind") in ("entry", "step", "goal"):
+            data["id"] = builder.new_id(data["id"])
+            builder.add_node(data, f"{pointer}/{index}", explicit_kind=True)
 
 
 def kept_fields(saved: Any, what: str, skip: Iterable[str] = ()) -> dict[str, Any]:
@@ -179,6 +210,7 @@ class ThreatGraph:
     controls: list[Control] = field(default_factory=list)
     saved_edges: list[Any] | None = None
     """Edges attackgraph wrote (native dicts with node ids), if any."""
+    _key_of: dict[str, str] = field(default_factory=dict)
     saved_order: list[Any] | None = None
     """The node ids in the order attackgraph wrote them, if it did."""
 
@@ -209,6 +241,7 @@ class ThreatGraph:
             data.update(kept_fields(element.saved, "component", ("id", "label", "parent")))
             if element.extra and not element.saved:
                 data[self.tag] = element.extra
+            self._key_of[ids[key]] = key
             b.components.append(data)
         self._break_parent_cycles()
         return ids
@@ -301,70 +334,92 @@ class ThreatGraph:
                 b.add_edge(source, target, f"/x-attackgraph/edges/{index}", label, kept)
 
     def _infer_edges(self, node_of: dict[int, str]) -> None:
+        """Steps 'Attacker at X' joined along the data flows, from the
+        attacker's start; each threat hangs on the position it needs."""
         b = self.builder
-        succ: dict[str, set[str]] = {key: set() for key in self.elements}
+        succ: dict[str, list[str]] = {key: [] for key in self.elements}
         incoming: set[str] = set()
         for flow in self.flows.values():
-            succ[flow.source].add(flow.target)
-            incoming.add(flow.target)
+            pairs = [(flow.source, flow.target)]
             if flow.bidirectional:
-                succ[flow.target].add(flow.source)
-                incoming.add(flow.source)
-        # threats by the position they need: flow threats by the flow's
-        # source, element threats by their element
-        on_flow_from: dict[str, list[int]] = {}
-        on_element: dict[str, list[int]] = {}
+                pairs.append((flow.target, flow.source))
+            for source, target in pairs:
+                if target not in succ[source]:
+                    succ[source].append(target)
+                incoming.add(target)
+        needs: dict[int, str] = {}
         for index, threat in enumerate(self.threats):
             if threat.flow is not None and threat.flow in self.flows:
-                on_flow_from.setdefault(self.flows[threat.flow].source, []).append(index)
+                needs[index] = self.flows[threat.flow].source
             elif threat.element is not None and threat.element in self.elements:
-                on_element.setdefault(threat.element, []).append(index)
-
-        def enabled_from(position: str, arrived: bool) -> list[int]:
-            """Threats possible for an attacker at ``position``; ``arrived``:
-            the attacker came over a flow (so the element's own threats are
-            possible too)."""
-            found = list(on_flow_from.get(position, ()))
-            if arrived:
-                found += on_element.get(position, ())
-            for neighbour in sorted(succ.get(position, ())):
-                found += on_element.get(neighbour, ())
-            return found
-
-        edges = 0
-        for index, threat in enumerate(self.threats):
-            if threat.flow is not None and threat.flow in self.flows:
-                after, arrived = self.flows[threat.flow].target, True
-            elif threat.element is not None and threat.element in self.elements:
-                after, arrived = threat.element, False
-            else:
-                continue
-            for other in enabled_from(after, arrived):
-                if other != index and b.add_edge(node_of[index], node_of[other],
-                                                 threat.pointer):
-                    edges += 1
+                needs[index] = threat.element
+        used = set(needs.values())
+        # positions worth a step: those a threat needs and those on the way
+        # to them along the data flows
+        wanted = set(used)
+        preds: dict[str, list[str]] = {key: [] for key in self.elements}
+        for source, targets in succ.items():
+            for target in targets:
+                preds[target].append(source)
+        queue = list(used)
+        while queue:
+            for source in preds[queue.pop()]:
+                if source not in wanted:
+                    wanted.add(source)
+                    queue.append(source)
         external = {k for k, e in self.elements.items() if e.external}
-        starts = external or {k for k in self.elements if k not in incoming}
+        starts = (external & wanted) or {k for k in wanted if k not in incoming}
         attacker = b.new_id(ATTACKER)
         b.add_node({"id": attacker, "kind": "entry", "label": "Attacker",
                     "description": f"Where the attacker starts: added by the {b.source} "
-                                   "import, at the elements data enters the diagram from.",
+                                   "import.",
                     self.tag: {"synthetic": True}}, "", explicit_kind=True)
-        first: set[int] = set()
-        for position in sorted(starts):
-            first.update(enabled_from(position, True))
-        first.update(self._unreached(node_of, first))
-        for index in sorted(first):
-            b.add_edge(attacker, node_of[index], "")
+        component_ids = {key: comp_id for comp_id, key in self._key_of.items()}
+        at: dict[str, str] = {}
+        for key in self.elements:
+            if key not in wanted:
+                continue
+            label = " ".join(self.elements[key].label.split())
+            at[key] = b.new_id(f"at-{component_ids.get(key, slug(label, 'element'))}")
+            data: dict[str, Any] = {"id": at[key], "kind": "step",
+                                    "label": f"Attacker at {label}"[:200], "cost": 0,
+                                    self.tag: {"synthetic": True}}
+            if key in component_ids:
+                data["component"] = component_ids[key]
+            b.add_node(data, self.elements[key].pointer, explicit_kind=True)
+        flows = 0
+        for source, targets in succ.items():
+            for target in targets:
+                if source in at and target in at:
+                    flows += b.add_edge(at[source], at[target], self.elements[source].pointer)
+        for key in sorted(starts, key=list(self.elements).index):
+            b.add_edge(attacker, at[key], "")
+        # positions no start reaches (a diagram part cut off, or a cycle
+        # with no way in) are reachable from the attacker directly
+        import networkx as nx
+
+        graph = nx.DiGraph(list(b.edges))
+        graph.add_node(attacker)
+        reached = nx.descendants(graph, attacker)
+        cut_off = [k for k in at if at[k] not in reached]
+        for key in cut_off:
+            if at[key] not in reached:
+                b.add_edge(attacker, at[key], "")
+                reached |= nx.descendants(graph, at[key]) | {at[key]}
+                graph.add_edge(attacker, at[key])
+        for index, node_id in node_of.items():
+            b.add_edge(at[needs[index]] if index in needs else attacker, node_id,
+                       self.threats[index].pointer)
         where = "external elements (actors, interactors, the least trusted zone)" \
-            if external else "elements no data flow leads into"
+            if external & wanted else "elements no data flow leads into"
         b.warn("", f"{b.source} has no attack paths, so attackgraph made them: each of the "
-                   f"{len(self.threats)} threats is a goal on its element's component; one "
-                   f"entry, 'Attacker', stands at the {where} and enables the "
-                   f"{len(first)} threats possible from there (and every threat nothing else "
-                   f"enables); {edges} edges join a threat to the threats its element's data "
-                   "flows lead to")
-        b.report_cycles("threat graph")
+                   f"{len(self.threats)} threats is a goal on its element's component; an "
+                   f"entry 'Attacker' stands at the {where}; steps 'Attacker at ...' (cost 0) "
+                   f"follow the data flows ({flows} edges) to every element with threats, and "
+                   "each threat needs the attacker at its element (a threat on a data flow: at "
+                   "the flow's source)"
+                   + (f"; {len(cut_off)} element(s) no data flow reaches are reachable from "
+                      "the attacker directly" if cut_off else ""))
 
     def judged(self, keys: list[str], state: str, tool: str) -> None:
         """One deployed mitigation for the threats the tool's user marked
@@ -378,33 +433,6 @@ class ThreatGraph:
         self.builder.warn("", f"{len(keys)} threat(s) are marked {state} in {tool}; they are "
                               "imported blocked by one deployed mitigation that stands for "
                               "that judgement")
-
-    def _unreached(self, node_of: dict[int, str], first: set[int]) -> set[int]:
-        """Threats to connect to the attacker so that every threat has a
-        chain: all threats of each group of threats (strongly connected
-        component) that no edge enters from outside and that the threats in
-        ``first`` do not reach."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(node_of.values())
-        graph.add_edges_from(e for e in self.builder.edges
-                             if e[0] in graph and e[1] in graph)
-        reached: set[str] = set()
-        for index in first:
-            if node_of[index] not in reached:
-                reached |= nx.descendants(graph, node_of[index]) | {node_of[index]}
-        condensed = nx.condensation(graph)
-        index_of = {node_id: index for index, node_id in node_of.items()}
-        out: set[int] = set()
-        for group in nx.topological_sort(condensed):
-            group_nodes = condensed.nodes[group]["members"]
-            if group_nodes & reached or condensed.in_degree(group) > 0:
-                continue
-            out.update(index_of[n] for n in group_nodes)
-            for n in group_nodes:
-                reached |= nx.descendants(graph, n) | {n}
-        return out
 
     def _mitigations(self, node_of: dict[int, str]) -> None:
         b = self.builder

@@ -14,7 +14,8 @@ read from trust zones become trust zones again; the others sit in a
 "System" trust zone), steps and goals become threats instanced on their
 components, mitigations become mitigations instanced on the threats they
 block. attackgraph's own fields travel in the ``attributes`` objects OTM
-keeps for tools (key ``x-attackgraph``): entries, edges, costs, gates,
+keeps for tools (key ``x-attackgraph``): entries, the importers' steps,
+edges, costs, gates,
 profiles and releases, so that a written file reads back to the same model.
 """
 
@@ -31,10 +32,11 @@ from attackgraph.formats._threats import (
     Flow,
     Threat,
     ThreatGraph,
+    aside,
     guess_kind,
-    kept_fields,
     number_in,
     prose,
+    restore_nodes,
     text,
 )
 from attackgraph.formats.building import ModelBuilder, slug
@@ -146,16 +148,8 @@ class _Reader:
             b.extras.update({k: v for k, v in own["extras"].items()
                              if isinstance(k, str) and k.startswith("x-")})
         b.add_model_lists(own, "/project/attributes/x-attackgraph")
-        entries = own.get("entries")
-        if isinstance(entries, list) and self.g.threats:
-            for index, entry in enumerate(entries):
-                saved = kept_fields(entry, "node")
-                if isinstance(saved.get("id"), str) and isinstance(saved.get("label"), str):
-                    saved["kind"] = "entry"
-                    node_id = b.new_id(saved["id"])
-                    saved["id"] = node_id
-                    b.add_node(saved, f"/project/attributes/x-attackgraph/entries/{index}",
-                               explicit_kind=True)
+        if self.g.threats:
+            restore_nodes(b, own.get("nodes"), "/project/attributes/x-attackgraph/nodes")
         if isinstance(own.get("edges"), list):
             self.g.saved_edges = own["edges"]
         if isinstance(own.get("order"), list):
@@ -431,9 +425,9 @@ def generate_otm(model: AttackModel) -> str:
     attributes = dict(project_kept.get("attributes") or {}) \
         if isinstance(project_kept.get("attributes"), dict) else {}
     own: dict[str, Any] = {}
-    entries = [_native(n, ()) for n in model.nodes.values() if n.kind == "entry"]
-    if entries:
-        own["entries"] = entries
+    apart = [n.to_dict() for n in model.nodes.values() if aside(n)]
+    if apart:
+        own["nodes"] = apart
     if TAG not in model.extras:
         own["native"] = True
     own["order"] = list(model.nodes)
@@ -501,7 +495,7 @@ def generate_otm(model: AttackModel) -> str:
             blocked_by.setdefault(target, []).append(mit)
     used_refs: set[str] = set()
     for node in model.nodes.values():
-        if node.kind == "entry":
+        if aside(node):
             continue
         saved = node.extras.get(TAG) if isinstance(node.extras.get(TAG), dict) else {}
         otm_ref = text(saved.get("threat"))

@@ -33,10 +33,12 @@ from attackgraph.formats._threats import (
     Flow,
     Threat,
     ThreatGraph,
+    aside,
     guess_kind,
     kept_fields,
     number_in,
     prose,
+    restore_nodes,
     text,
 )
 from attackgraph.formats.building import ModelBuilder, first_line
@@ -160,12 +162,7 @@ class _Reader:
         if isinstance(own.get("extras"), dict):
             b.extras.update({k: v for k, v in own["extras"].items()
                              if isinstance(k, str) and k.startswith("x-")})
-        for index, entry in enumerate(own.get("entries") or []):
-            saved = kept_fields(entry, "node")
-            if isinstance(saved.get("id"), str) and isinstance(saved.get("label"), str):
-                saved["kind"] = "entry"
-                saved["id"] = b.new_id(saved["id"])
-                b.add_node(saved, f"/summary/x-attackgraph/entries/{index}", explicit_kind=True)
+        restore_nodes(b, own.get("nodes"), "/summary/x-attackgraph/nodes")
         if isinstance(own.get("edges"), list):
             self.g.saved_edges = own["edges"]
         if isinstance(own.get("order"), list):
@@ -430,7 +427,7 @@ def generate_threat_dragon(model: AttackModel) -> str:
     children: dict[str | None, list[str]] = {}
     for comp in model.components.values():
         children.setdefault(comp.parent, []).append(comp.id)
-    unplaced = [n for n in model.nodes.values() if n.kind != "entry" and n.component is None]
+    unplaced = [n for n in model.nodes.values() if not aside(n) and n.component is None]
     placeholder = "attackgraph-unplaced"
     if unplaced:
         children.setdefault(None, []).append(placeholder)
@@ -442,7 +439,7 @@ def generate_threat_dragon(model: AttackModel) -> str:
         for target in mit.blocks:
             blocked_by.setdefault(target, []).append(mit)
     threats_of: dict[str | None, list[dict[str, Any]]] = {}
-    for number, node in enumerate((n for n in model.nodes.values() if n.kind != "entry"), 1):
+    for number, node in enumerate((n for n in model.nodes.values() if not aside(n)), 1):
         threats_of.setdefault(node.component, []).append(
             _threat(node, number, blocked_by.get(node.id, [])))
     cells: list[dict[str, Any]] = []
@@ -482,9 +479,9 @@ def generate_threat_dragon(model: AttackModel) -> str:
     if TAG not in model.extras:
         own["native"] = True
     own["order"] = list(model.nodes)
-    entries = [n.to_dict() for n in model.nodes.values() if n.kind == "entry"]
-    if entries:
-        own["entries"] = entries
+    apart = [n.to_dict() for n in model.nodes.values() if aside(n)]
+    if apart:
+        own["nodes"] = apart
     own["edges"] = [e.to_dict() for e in model.edges]
     own["mitigations"] = [m.to_dict() for m in model.mitigations.values()]
     for key, items in (("profiles", model.profiles.values()),
