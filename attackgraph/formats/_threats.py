@@ -401,12 +401,13 @@ class ThreatGraph:
         graph = nx.DiGraph(list(b.edges))
         graph.add_node(attacker)
         reached = nx.descendants(graph, attacker)
-        cut_off = [k for k in at if at[k] not in reached]
-        for key in cut_off:
+        cut_off = []
+        for key in at:
             if at[key] not in reached:
+                cut_off.append(key)
                 b.add_edge(attacker, at[key], "")
-                reached |= nx.descendants(graph, at[key]) | {at[key]}
                 graph.add_edge(attacker, at[key])
+                reached |= nx.descendants(graph, at[key]) | {at[key]}
         for index, node_id in node_of.items():
             b.add_edge(at[needs[index]] if index in needs else attacker, node_id,
                        self.threats[index].pointer)
@@ -445,6 +446,13 @@ class ThreatGraph:
             for key in control.blocks:
                 if key in index_of and node_of[index_of[key]] not in blocks:
                     blocks.append(node_of[index_of[key]])
+            order = control.saved.get("blocks")
+            if isinstance(order, list):
+                # nodes written apart from the threats (entries) that
+                # attackgraph's own data says this mitigation blocks
+                threat_ids = set(node_of.values())
+                blocks += [n for n in order if isinstance(n, str) and n in b.nodes
+                           and n not in threat_ids and n not in blocks]
             if not blocks:
                 b.warn(control.pointer, f"the mitigation {control.label[:60]!r} is attached "
                                         "to no threat; it is left out")

@@ -487,6 +487,12 @@ def generate_otm(model: AttackModel) -> str:
                                     if k not in ("label", "parent", "description")}}
         (zones if comp.id in zone_ids else components).append(item)
 
+    mit_ref: dict[str, str] = {}
+    for mit in model.mitigations.values():
+        saved = mit.extras.get(TAG) if isinstance(mit.extras.get(TAG), dict) else {}
+        ref = text(saved.get("mitigation"))
+        mit_ref[mit.id] = ref if ref and ref not in mit_ref.values() \
+            and ref not in model.mitigations else mit.id
     threats: list[dict[str, Any]] = []
     instances: dict[str, list[dict[str, Any]]] = {}
     blocked_by: dict[str, list[Any]] = {}
@@ -523,7 +529,7 @@ def generate_otm(model: AttackModel) -> str:
             "state": text(saved.get("state")) or (
                 "mitigated" if any(m.status == "deployed" and m.effective_effectiveness >= 1
                                    for m in mits) else "exposed"),
-            "mitigations": [{"mitigation": m.id,
+            "mitigations": [{"mitigation": mit_ref[m.id],
                              "state": "implemented" if m.status == "deployed"
                              else "required"} for m in mits],
         }
@@ -560,7 +566,7 @@ def generate_otm(model: AttackModel) -> str:
     doc["dataflows"] = flows
     doc["threats"] = threats
     doc["mitigations"] = [
-        {"id": m.id, "name": m.label,
+        {"id": mit_ref[m.id], "name": m.label,
          **({"description": m.description} if m.description else {}),
          "riskReduction": round(m.effective_effectiveness * 100, 6),
          "attributes": {OWN: _native(m, ("label", "description"))}}
