@@ -49,7 +49,8 @@ __all__ = ["check_otm", "generate_otm", "sniff_otm"]
 TAG = "x-otm"
 OWN = "x-attackgraph"
 OTM_VERSION = "0.2.0"
-_SNIFF = re.compile(rb'(?m)(^|[{,\s])"?otmVersion"?\s*:')
+_SNIFF_JSON = re.compile(rb'[{,]\s*"otmVersion"\s*:')
+_SNIFF_YAML = re.compile(rb'(?m)^["\']?otmVersion["\']?\s*:')
 _CWE = re.compile(r"^CWE-\d+$", re.IGNORECASE)
 _DEFAULT_ZONE = "attackgraph-system"
 _UNPLACED = "attackgraph-unplaced"
@@ -67,7 +68,10 @@ def sniff_otm(raw: bytes) -> bool:
     >>> sniff_otm(b'{"format": "attackgraph"}')
     False
     """
-    return bool(_SNIFF.search(raw[:8192]))
+    head = raw[:8192].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"{":
+        return bool(_SNIFF_JSON.search(head))
+    return bool(_SNIFF_YAML.search(head))
 
 
 def _own(item: Any) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def test_rich_model_round_trips() -> None:
 def test_yaml_and_json_are_sniffed(tmp_path: Path) -> None:
     raw = SMALL.read_bytes()
     assert sniff_otm(raw)
+    assert not sniff_otm(b'{"format": "attackgraph", "description": "otmVersion: 1"}')
     as_json = tmp_path / "model.json"
     as_json.write_text(json.dumps(yaml.safe_load(raw)), encoding="utf-8")
     assert reader_for(as_json, as_json.read_bytes()).name == "otm"
@@ -105,6 +106,11 @@ def test_convert_both_ways(tmp_path: Path) -> None:
     (b'{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"}}', "no threats"),
     (b'{"otmVersion": "0.2.0", "project": 3, "components": "nope"}', "must be a list"),
     (b"[1, 2]", "otmVersion"),
+    (b"otmVersion: 0.2.0\n" + b"".join(
+        b"l%d: &l%d [%s]\n" % (i, i, b",".join([b"*l%d" % (i - 1) if i else b"1"] * 10))
+        for i in range(9)), "alias bomb"),
+    (b'{"otmVersion": "0.2.0", "project": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+     "nested too deeply"),
 ])
 def test_hostile_files_give_located_errors(content: bytes, fragment: str) -> None:
     checked = check_otm(content)

@@ -118,6 +118,8 @@ def test_convert_both_ways(tmp_path: Path) -> None:
     (b'{"summary": {"title": "x"}, "detail": {"diagrams": 5}}', "must be a list"),
     (b'{"summary": {"title": "x"}, "detail": {"diagrams": []}}', "no threats"),
     (b'{"summary": 1, "detail": 2}', "'summary' and 'detail'"),
+    (b'{"summary": {}, "detail": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
+    (b'{"summary": {"title": "\xff"}, "detail": {}}', "not UTF-8"),
 ])
 def test_hostile_files_give_errors(content: bytes, fragment: str) -> None:
     checked = check_threat_dragon(content)
