@@ -294,6 +294,8 @@ class _Reader:
                     threat = self.threat(ref, definitions[ref], pointer)
                     if owner is not None:
                         setattr(threat, attr, owner)
+                        if attr == "flow":
+                            threat.extra["dataflow"] = owner
                     state = text(instance.get("state"))
                     if state:
                         threat.extra["state"] = state
@@ -497,6 +499,11 @@ def generate_otm(model: AttackModel) -> str:
         ref = text(saved.get("mitigation"))
         mit_ref[mit.id] = ref if ref and ref not in mit_ref.values() \
             and ref not in model.mitigations else mit.id
+    written = {c["id"] for c in components} | {z["id"] for z in zones}
+    flows = [dict(f) for f in kept.get("dataflows") or [] if isinstance(f, dict)
+             and f.get("source") in written and f.get("destination") in written
+             and isinstance(f.get("id"), str)]
+    flow_ids = {f["id"] for f in flows}
     threats: list[dict[str, Any]] = []
     instances: dict[str, list[dict[str, Any]]] = {}
     blocked_by: dict[str, list[Any]] = {}
@@ -538,6 +545,8 @@ def generate_otm(model: AttackModel) -> str:
                              else "required"} for m in mits],
         }
         owner = node.component if node.component is not None else _UNPLACED
+        if saved.get("dataflow") in flow_ids:
+            owner = f"dataflow:{saved['dataflow']}"
         instances.setdefault(owner, []).append(instance)
     if _UNPLACED in instances:
         need_default = True
@@ -564,9 +573,9 @@ def generate_otm(model: AttackModel) -> str:
                          "attributes": {OWN: {"synthetic": True}}})
     doc["trustZones"] = zones
     doc["components"] = components
-    written = {c["id"] for c in components} | {z["id"] for z in zones}
-    flows = [f for f in kept.get("dataflows") or [] if isinstance(f, dict)
-             and f.get("source") in written and f.get("destination") in written]
+    for flow in flows:
+        if f"dataflow:{flow['id']}" in instances:
+            flow["threats"] = instances[f"dataflow:{flow['id']}"]
     doc["dataflows"] = flows
     doc["threats"] = threats
     doc["mitigations"] = [

@@ -116,6 +116,7 @@ class _Reader:
         self.own: dict[str, Any] = {}
         self.not_applicable: list[str] = []
         self.mitigated: list[str] = []
+        self.kept_flows: list[dict[str, Any]] = []
 
     def read(self) -> CheckedModel:
         b, data = self.b, self.data
@@ -146,6 +147,10 @@ class _Reader:
             self.diagram(index, diagram, len(diagrams) > 1)
         if own.get("native") is not True:
             kept["diagrams"] = kept_diagrams
+            flows = [f for f in self.kept_flows
+                     if f["source"] in self.g.elements and f["target"] in self.g.elements]
+            if flows:
+                kept["flows"] = flows
             b.extras[TAG] = kept
         if b.failed:
             return CheckedModel(None, b.problems)
@@ -236,12 +241,17 @@ class _Reader:
                 g.flows[key] = Flow(key, name or "data flow", str(source or ""),
                                     str(target or ""), where,
                                     data.get("isBidirectional") is True)
+                self.kept_flows.append({
+                    "id": key, "name": name or "", "source": str(source or ""),
+                    "target": str(target or ""),
+                    "bidirectional": data.get("isBidirectional") is True,
+                    **({"protocol": data["protocol"]} if text(data.get("protocol")) else {})})
                 self.threats(data.get("threats"), where, flow=key)
             elif shape in _ELEMENTS or shape.startswith("trust-boundary"):
                 boundary = shape.startswith("trust-boundary")
                 kind = saved.get("kind") if isinstance(saved.get("kind"), str) else (
                     "network" if boundary else _ELEMENTS[shape] or guess_kind(name))
-                extra: dict[str, Any] = {"shape": shape}
+                extra: dict[str, Any] = {"shape": shape, "cell": key}
                 if data.get("outOfScope") is True:
                     extra["outOfScope"] = True
                 if saved.get("synthetic"):
@@ -294,6 +304,8 @@ class _Reader:
             saved = item.get(OWN) if isinstance(item.get(OWN), dict) else {}
             extra = {k: item[k] for k in _THREAT_KEYS
                      if isinstance(item.get(k), (str, int, float)) and k in item}
+            if flow is not None:
+                extra["flow"] = flow
             threat = Threat(pointer, title, pointer, element, flow,
                             prose(item.get("description")), extra=extra, saved=saved)
             self.g.threats.append(threat)
@@ -421,6 +433,23 @@ def _cell(cell_id: str, shape: str, name: str, box: tuple[float, float, float, f
     return cell
 
 
+def _flow_cell(flow: dict[str, Any], threats: list[dict[str, Any]]) -> dict[str, Any]:
+    both = flow.get("bidirectional") is True
+    data: dict[str, Any] = {
+        "type": "tm.Flow", "name": text(flow.get("name")) or "", "description": "",
+        "outOfScope": False, "reasonOutOfScope": "",
+        "hasOpenThreats": any(t["status"] == "Open" for t in threats),
+        "isBidirectional": both, "isEncrypted": False, "isPublicNetwork": False,
+        "protocol": text(flow.get("protocol")) or "", "threats": threats}
+    return {"shape": "flow", "id": flow["id"], "zIndex": 20, "connector": "smooth",
+            "attrs": {"line": {"stroke": "#333333",
+                               "targetMarker": {"name": "block"},
+                               "sourceMarker": {"name": "block" if both else ""}}},
+            "labels": [text(flow.get("name")) or ""],
+            "source": {"cell": flow["source"]}, "target": {"cell": flow["target"]},
+            "data": data}
+
+
 def generate_threat_dragon(model: AttackModel) -> str:
     """The model as a Threat Dragon 2 JSON model (one STRIDE diagram)."""
     kept = model.extras.get(TAG) if isinstance(model.extras.get(TAG), dict) else {}
@@ -438,9 +467,22 @@ def generate_threat_dragon(model: AttackModel) -> str:
     for mit in model.mitigations.values():
         for target in mit.blocks:
             blocked_by.setdefault(target, []).append(mit)
+    cell_id: dict[str, str] = {}
+    for comp in model.components.values():
+        saved = comp.extras.get(TAG) if isinstance(comp.extras.get(TAG), dict) else {}
+        wanted = text(saved.get("cell"))
+        cell_id[comp.id] = wanted if wanted and wanted not in cell_id.values() \
+            and wanted not in model.components else comp.id
+    cell_id[placeholder] = placeholder
+    flows = [f for f in kept.get("flows") or [] if isinstance(f, dict)
+             and f.get("source") in cell_id.values() and f.get("target") in cell_id.values()
+             and isinstance(f.get("id"), str) and f["id"] not in cell_id.values()]
+    flow_ids = {f["id"] for f in flows}
     threats_of: dict[str | None, list[dict[str, Any]]] = {}
     for number, node in enumerate((n for n in model.nodes.values() if not aside(n)), 1):
-        threats_of.setdefault(node.component, []).append(
+        saved = node.extras.get(TAG) if isinstance(node.extras.get(TAG), dict) else {}
+        where = f"flow:{saved['flow']}" if saved.get("flow") in flow_ids else node.component
+        threats_of.setdefault(where, []).append(
             _threat(node, number, blocked_by.get(node.id, [])))
     cells: list[dict[str, Any]] = []
     depth: dict[str, int] = {}
@@ -467,14 +509,16 @@ def generate_threat_dragon(model: AttackModel) -> str:
         if shape == "trust-boundary-box" and threats:
             # a boundary box holds no threats in Threat Dragon: they go on a
             # process drawn inside it, which reads back as the box itself
-            cells.append(_cell(f"{comp_id}-threats", "process", comp.label,
+            cells.append(_cell(f"{cell_id[comp_id]}-threats", "process", comp.label,
                                (x + 10, y + h - _LEAF[1] / 2 - 10, _LEAF[0] / 2, _LEAF[1] / 2),
                                10 + depth[comp_id], threats,
-                               {OWN: {"synthetic": True, "component": comp_id}}))
+                               {OWN: {"synthetic": True, "component": cell_id[comp_id]}}))
             threats = []
-        cells.append(_cell(comp_id, shape, comp.label, (x, y, w, h),
+        cells.append(_cell(cell_id[comp_id], shape, comp.label, (x, y, w, h),
                            (-10 + depth[comp_id]) if shape == "trust-boundary-box"
                            else 10 + depth[comp_id], threats, extra))
+    for flow in flows:
+        cells.append(_flow_cell(flow, threats_of.get(f"flow:{flow['id']}", [])))
     own: dict[str, Any] = {}
     if TAG not in model.extras:
         own["native"] = True

@@ -65,6 +65,8 @@ def test_written_file_is_otm_and_reads_back_unchanged() -> None:
     assert {t["name"] for t in doc["threats"]} >= {"SQL injection", "Broken authentication"}
     api = next(c for c in doc["components"] if c["id"] == "api")
     assert api["threats"][0]["mitigations"] == [{"mitigation": "mfa", "state": "required"}]
+    flow = next(f for f in doc["dataflows"] if f["id"] == "api-to-db")   # kept, with its
+    assert [t["threat"] for t in flow["threats"]] == ["sniffing"]         # threat
     back = check_otm(text.encode())
     assert back.model is not None and same(back.model, model)
 

@@ -61,6 +61,9 @@ def test_written_file_reads_back_unchanged_and_keeps_nesting() -> None:
     web = next(c for c in cells if c["data"]["name"] == "Web server")
     assert web["data"]["threats"][0]["title"] == "Session hijacking"
     assert "Rotate session ids" in web["data"]["threats"][0]["mitigation"]
+    flows = {c["id"]: c for c in cells if c["shape"] == "flow"}      # the drawn flows
+    assert (flows["f1"]["source"], flows["f1"]["target"]) == ({"cell": "user"}, {"cell": "web"})
+    assert [t["title"] for t in flows["f1"]["data"]["threats"]] == ["Man in the middle"]
     back = check_threat_dragon(text.encode())
     assert back.model is not None and same(back.model, model), back.problems
 
