@@ -13,7 +13,9 @@ so in a warning).
 Writing: one STRIDE diagram in which components are processes (actors for
 ``human`` components) and components with sub-components are trust boundary
 boxes drawn around them; steps and goals are the threats of their
-component's cell, each listing the mitigations that block it. attackgraph's
+component's cell, each listing the mitigations that block it; a model read
+from Threat Dragon gets its cells' ids, shapes and data flows (with their
+threats) back, laid out afresh. attackgraph's
 own fields travel under ``x-attackgraph`` keys (the summary's and each
 threat's), which Threat Dragon ignores, so a written file reads back to the
 same model.
