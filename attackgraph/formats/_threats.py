@@ -211,6 +211,7 @@ class ThreatGraph:
     saved_edges: list[Any] | None = None
     """Edges attackgraph wrote (native dicts with node ids), if any."""
     _key_of: dict[str, str] = field(default_factory=dict)
+    _by_text: dict[tuple[str, str], int] = field(default_factory=dict)
     saved_order: list[Any] | None = None
     """The node ids in the order attackgraph wrote them, if it did."""
 
@@ -421,6 +422,18 @@ class ThreatGraph:
                    "the flow's source)"
                    + (f"; {len(cut_off)} element(s) no data flow reaches are reachable from "
                       "the attacker directly" if cut_off else ""))
+
+    def control_for(self, key: str, text_: str, status: str, pointer: str,
+                    threat_key: str) -> None:
+        """Block ``threat_key`` by the mitigation described by ``text_`` and
+        ``status``, made on first use (one mitigation per distinct text)."""
+        index = self._by_text.get((text_, status))
+        if index is not None:
+            self.controls[index].blocks.append(threat_key)
+            return
+        self._by_text[(text_, status)] = len(self.controls)
+        self.controls.append(Control(key, first_line(text_, 120), pointer, [threat_key],
+                                     status, text_))
 
     def judged(self, keys: list[str], state: str, tool: str) -> None:
         """One deployed mitigation for the threats the tool's user marked

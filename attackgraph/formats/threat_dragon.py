@@ -43,7 +43,7 @@ from attackgraph.formats._threats import (
     restore_nodes,
     text,
 )
-from attackgraph.formats.building import ModelBuilder, first_line
+from attackgraph.formats.building import ModelBuilder
 from attackgraph.formats.native import CheckedModel
 from attackgraph.formats.native.parse import decode_bytes, parse_text
 from attackgraph.model import AttackModel
@@ -323,13 +323,7 @@ class _Reader:
                     self.mitigated.append(threat.key)
                 continue
             wanted = "deployed" if status == "mitigated" else "proposed"
-            same = next((c for c in self.g.controls if c.description == mitigation
-                         and c.status == wanted), None)
-            if same is not None:
-                same.blocks.append(threat.key)
-            else:
-                self.g.controls.append(Control(pointer, first_line(mitigation, 120), pointer,
-                                               [threat.key], wanted, mitigation))
+            self.g.control_for(pointer, mitigation, wanted, pointer, threat.key)
 
 
 def check_threat_dragon(raw: bytes) -> CheckedModel:

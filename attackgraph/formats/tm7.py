@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 from attackgraph.errors import FormatError, Problem
-from attackgraph.formats._threats import Control, Element, Flow, Threat, ThreatGraph, guess_kind
+from attackgraph.formats._threats import Element, Flow, Threat, ThreatGraph, guess_kind
 from attackgraph.formats.building import ModelBuilder, first_line, join_text
 from attackgraph.formats.native import CheckedModel
 
@@ -272,13 +272,7 @@ class _Reader:
                 self.mitigated.append(threat.key)
             elif mitigation:
                 status = _STATES.get(state.lower(), "proposed")
-                same = next((c for c in g.controls if c.description == mitigation
-                             and c.status == status), None)
-                if same is not None:
-                    same.blocks.append(threat.key)
-                else:
-                    g.controls.append(Control(threat.key, first_line(mitigation, 120),
-                                              pointer, [threat.key], status, mitigation))
+                g.control_for(threat.key, mitigation, status, pointer, threat.key)
 
 
 def check_tm7(raw: bytes) -> CheckedModel:
