@@ -166,6 +166,40 @@ FORMATS: list[ModelFormat] = [
                     "in a '[attackgraph]' comment line.",
     ),
     ModelFormat(
+        "otm",
+        "Open Threat Model (OTM 0.2)",
+        (".otm.json", ".otm.yaml", ".otm.yml"),
+        check=_lazy("attackgraph.formats.otm", "check_otm"),
+        generate=_lazy("attackgraph.formats.otm", "generate_otm"),
+        sniff=_lazy("attackgraph.formats.otm", "sniff_otm"),
+        limitations="OTM has threats, not attack paths: steps and goals become threats on "
+                    "their components, entries, edges, gates and costs travel in OTM's "
+                    "'attributes' (key 'x-attackgraph'), which other OTM tools keep but "
+                    "do not use; the file is written as JSON.",
+    ),
+    ModelFormat(
+        "threat-dragon",
+        "OWASP Threat Dragon model (v2 JSON)",
+        (".threat-dragon.json", ".td.json"),
+        check=_lazy("attackgraph.formats.threat_dragon", "check_threat_dragon"),
+        generate=_lazy("attackgraph.formats.threat_dragon", "generate_threat_dragon"),
+        sniff=_lazy("attackgraph.formats.threat_dragon", "sniff_threat_dragon"),
+        limitations="Threat Dragon has threats on diagram elements, not attack paths: "
+                    "components become processes (nested ones inside trust boundary "
+                    "boxes), steps and goals their threats, a threat's mitigations one "
+                    "text; entries, edges, gates and costs travel in attackgraph's own "
+                    "keys, which Threat Dragon does not show.",
+    ),
+    ModelFormat(
+        "tm7",
+        "Microsoft Threat Modeling Tool model (.tm7)",
+        (".tm7",),
+        check=_lazy("attackgraph.formats.tm7", "check_tm7"),
+        sniff=_lazy("attackgraph.formats.tm7", "sniff_tm7"),
+        limitations="read only: the Threat Modeling Tool's threats are imported as goals, "
+                    "its stencils and boundaries as components.",
+    ),
+    ModelFormat(
         "svg",
         "attackgraph diagram (SVG with the model inside)",
         (".svg",),

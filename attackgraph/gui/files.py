@@ -61,7 +61,8 @@ def import_filters() -> str:
     foreign = [f for f in FORMATS if f.check is not None and f.name not in NATIVE_FORMATS]
 
     def patterns(fmt: ModelFormat) -> str:
-        extra = " *.json" if fmt.name == "stix" else ""
+        extra = " *.json" if fmt.name in ("stix", "threat-dragon") else \
+            " *.json *.yaml *.yml" if fmt.name == "otm" else ""
         return _patterns(fmt) + extra
 
     every = " ".join(_patterns(f) for f in foreign)
