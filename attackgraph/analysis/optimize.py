@@ -121,8 +121,11 @@ fraction of the cheapest positive candidate cost of the proven bound (see
 the README: "What optimal means")."""
 
 MARGIN = 1e-6
-"""Scaled slack of a retried budget row and of the tie-break row: ten times
-the solver's feasibility tolerance, a millionth of the scaled smallest number."""
+"""Scaled slack of the tie-break row: ten times the solver's feasibility
+tolerance, a millionth of the scaled smallest number."""
+
+MAX_CUTS = 32
+"""Sets over the budget by less than the solver's tolerance excluded, at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,26 +359,24 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
         impact_scale = pow2_scale([impact[g] for g in goal_list])
         objective = [0.0] * n + [-impact[g] for g in goal_list]
         upper = float(exact_budget * Fraction(cost_scale))
-        margin = 0.0
-        first: _Solved | None = None
+        rows = _budget_rows(program, upper, cost_scale, goal_list)
+        where = {m: i for i, m in enumerate(program.candidates)}
         solved = _Solved("none", (), math.nan, math.nan)
-        for _ in range(4):
-            rows = _budget_rows(program, upper - margin, cost_scale, goal_list)
+        for _ in range(MAX_CUTS):
             solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                                extra_rows=rows, goal_upper=False, time_limit=time_limit)
-            first = first or solved
             if solved.status == "none" or _cost_of(program, solved.chosen) <= exact_budget:
                 break
-            # Over the budget within the solver's feasibility tolerance: tighten.
-            margin = max(2 * margin, MARGIN)
+            # Over the budget within the solver's feasibility tolerance: exclude
+            # that set and its supersets (all over the budget too), exactly.
+            rows.append((tuple((where[m], 1.0) for m in solved.chosen), -math.inf,
+                         len(solved.chosen) - 1.0))
         else:
             solved = _Solved("none", (), math.nan, math.nan)
         if solved.status != "none":
             chosen = solved.chosen
             best = _blocked_impact(scenario, program, chosen, impact)
-            # An upper bound from the first (loosest) solve stays valid.
-            assert first is not None
-            bound = (-first.bound if math.isfinite(first.bound)
+            bound = (-solved.bound if math.isfinite(solved.bound)
                      else math.fsum(impact[g] for g in goal_list))
             status = solved.status
             if float(best) < bound - _proof_slack(list(impact.values())):
