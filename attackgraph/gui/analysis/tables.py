@@ -145,11 +145,12 @@ def depth_tip(analysis: Analysis | None, goal_id: str, model: AttackModel) -> st
     def name(m: str) -> str:
         return f"  {mits[m].label if m in mits else m} ({m})"
 
-    text = (f"Defeating these {item.depth} in-effect mitigation(s) reopens it:\n"
-            + "\n".join(name(m) for m in item.cut))
     if item.depth == 1:
-        text += ("\nSingle points of failure (each alone reopens it):\n"
-                 + "\n".join(name(m) for m in item.single_points))
+        text = ("A single point of failure: defeating any one of these alone reopens it:\n"
+                + "\n".join(name(m) for m in item.single_points))
+    else:
+        text = (f"Defeating these {item.depth} in-effect mitigations together reopens it "
+                "(no smaller set does):\n" + "\n".join(name(m) for m in item.cut))
     return plain(text)
 
 

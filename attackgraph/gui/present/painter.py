@@ -367,6 +367,9 @@ def paint_chain(painter: QPainter, rect: QRectF, theme: PresentTheme, view: Chai
         state = f"BROKEN AT STEP {view.broken_at + 1}"
     detail = (f"{len(view.steps)} steps · cost {chain.cost:g} · "
               f"probability {chain.probability:.2g}")
+    barriers = sum(1 for d in view.defences if d.on and not d.partial)
+    if barriers and not view.fixed:  # defence in depth: mitigations to defeat
+        detail += f" · depth {barriers}"
     top = c.header(view.kicker, view.title, state, theme.blocked if broken else theme.open,
                    detail)
     states = []

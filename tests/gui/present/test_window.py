@@ -104,7 +104,7 @@ def test_the_story_plays_mcafee_then_talos_then_the_releases(flagship):
     p = _present(flagship)
     QTest.keyClick(p, Qt.Key.Key_S)
     assert [s.title.split(":")[0] for s in p.scenes] == [
-        "McAfee ATR", "Cisco Talos", "The /proc/thread-self/mem bypass (TALOS-2020-1138)",
+        "McAfee ATR", "Cisco Talos", "The /proc/thread-self/mem bypass",
         "Release by release"]
     assert session.wait()
     assert session.profile == "physical-access" and session.at_release == "20.06"
