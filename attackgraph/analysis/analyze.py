@@ -348,7 +348,7 @@ def analyze(
         truncated=search.truncated,
         mitigations=mit_results,
         ties_approximate=search.ties_approximate,
-        depth=DepthResult(goal_depths(scenario, goal_idx), {
+        depth=DepthResult(goal_depths(scenario, goal_idx, cancel=cancel), {
             c.id: chain_depth(scenario, [graph.index[v] for v in c.nodes]) for c in chains})
         if depth else None,
     )

@@ -28,20 +28,23 @@ MILP over the goal's ancestors, exact with AND gates and cycles: binary
     a_g = 1,  minimise sum d_m
 
 The potentials ``t`` forbid a cycle justifying itself, so every solution is
-a well-founded derivation: the achieved set after the defeat. The set the
+a well-founded derivation: the achieved set after the defeat. Only ``d``
+and the variables of nodes in cycles need to be integral: elsewhere the
+support of a fractional ``a`` is itself a derivation. The set the
 solver returns is checked by the least fixpoint before it is reported.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from attackgraph.analysis.compiled import least_fixpoint
 from attackgraph.analysis.scenario import Scenario
-from attackgraph.errors import AnalysisError
+from attackgraph.errors import AnalysisCancelled, AnalysisError
 
 __all__ = ["DepthResult", "GoalDepth", "chain_depth", "goal_depths"]
 
@@ -137,8 +140,8 @@ def chain_depth(scenario: Scenario, nodes: Sequence[int]) -> int | None:
                if any(v in members for v in scenario.mitigation_blocks[m]))
 
 
-def goal_depths(scenario: Scenario, goals: Sequence[int], *,
-                time_limit: float = 60.0) -> tuple[GoalDepth, ...]:
+def goal_depths(scenario: Scenario, goals: Sequence[int], *, time_limit: float = 60.0,
+                cancel: Callable[[], bool] | None = None) -> tuple[GoalDepth, ...]:
     """The depth, a cut and the single points of failure of each goal.
 
     Parameters
@@ -148,7 +151,12 @@ def goal_depths(scenario: Scenario, goals: Sequence[int], *,
     goals : sequence of int
         Goal node indices.
     time_limit : float
-        Seconds for the solver per goal of depth 2 or more.
+        Seconds for the solver, over all goals of depth 2 or more (each solve
+        gets at least half a second); a depth not proven within it is an
+        upper bound (``proven`` false).
+    cancel : callable, optional
+        Asked before each solve; when it returns true the analysis stops with
+        :class:`~attackgraph.errors.AnalysisCancelled`.
 
     Returns
     -------
@@ -161,7 +169,7 @@ def goal_depths(scenario: Scenario, goals: Sequence[int], *,
     potential = least_fixpoint(graph, base)
     current = least_fixpoint(graph, scenario.blocked)
     alone: dict[str, bytearray] = {}
-    out = []
+    out: list[GoalDepth | int] = []
     for g in goals:
         ident = graph.ids[g]
         if current[g] and scenario.allowed[g]:
@@ -179,8 +187,18 @@ def goal_depths(scenario: Scenario, goals: Sequence[int], *,
         if singles:
             out.append(GoalDepth(ident, 1, (singles[0],), tuple(singles)))
             continue
-        out.append(_solve_depth(scenario, base, potential, barriers, g, time_limit))
-    return tuple(out)
+        out.append(g)  # for the MILP
+    deep = [g for g in out if isinstance(g, int)]
+    if deep:
+        program = _build_program(scenario, potential, barriers, deep)
+        started = time.perf_counter()
+        for i, g in enumerate(out):
+            if isinstance(g, int):
+                if cancel is not None and cancel():
+                    raise AnalysisCancelled("the analysis was cancelled.")
+                left = max(time_limit - (time.perf_counter() - started), 0.5)
+                out[i] = _solve_depth(scenario, base, program, barriers, g, left)
+    return tuple(item for item in out if isinstance(item, GoalDepth))
 
 
 def _blocked_without(scenario: Scenario, base: bytearray, barriers: Sequence[str],
@@ -193,91 +211,128 @@ def _blocked_without(scenario: Scenario, base: bytearray, barriers: Sequence[str
     return blocked
 
 
-def _solve_depth(scenario: Scenario, base: bytearray, potential: bytearray,
-                 barriers: Sequence[str], goal: int, time_limit: float) -> GoalDepth:
+@dataclass
+class _Program:
+    """The depth MILP over the ancestors of some goals, built once; each goal
+    is one solve with its ``a_g`` fixed to 1."""
+
+    relevant: list[str]
+    var: dict[tuple[str, Any], int]
+    objective: Any
+    integrality: Any
+    upper: Any
+    constraints: list[Any]
+
+
+def _build_program(scenario: Scenario, potential: bytearray, barriers: Sequence[str],
+                   goals: Sequence[int]) -> _Program:
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import LinearConstraint
     from scipy.sparse import coo_matrix
 
     graph = scenario.graph
-    preds = graph.preds
-    # The goal's ancestors that some defeat can achieve.
-    nodes: list[int] = []
-    seen = {goal}
-    stack = [goal]
+    preds, scc = graph.preds, graph.scc
+    # The goals' ancestors that some defeat can achieve.
+    seen = set(goals)
+    stack = list(goals)
     while stack:
         v = stack.pop()
-        nodes.append(v)
         for p in preds[v]:
             if p not in seen and potential[p]:
                 seen.add(p)
                 stack.append(p)
-    nodes.sort()
+    nodes = sorted(seen)
     relevant = [m for m in barriers if any(v in seen for v in scenario.mitigation_blocks[m])]
     var: dict[tuple[str, Any], int] = {}
 
     def new(key: tuple[str, Any]) -> int:
-        if key not in var:
-            var[key] = len(var)
-        return var[key]
+        index = var.get(key)
+        if index is None:
+            index = var[key] = len(var)
+        return index
 
     for m in relevant:
         new(("d", m))
     for v in nodes:
         new(("a", v))
     big = float(len(nodes) + 1)
-    rows: list[tuple[list[tuple[int, float]], float, float]] = []
-    for m in relevant:
-        for v in scenario.mitigation_blocks[m]:
-            if v in seen:
-                rows.append(([(var["a", v], 1.0), (var["d", m], -1.0)], -math.inf, 0.0))
-    for v in nodes:
-        if graph.is_entry[v]:
-            continue
-        own = [p for p in preds[v] if p in seen and graph.scc[p] == graph.scc[v]]
-        other = [p for p in preds[v] if p in seen and graph.scc[p] != graph.scc[v]]
-        a_v = var["a", v]
-        if graph.is_and[v]:
-            for p in own + other:
-                rows.append(([(a_v, 1.0), (var["a", p], -1.0)], -math.inf, 0.0))
-            for p in own:  # t_v - t_p - n a_v >= 1 - n
-                rows.append(([(new(("t", v)), 1.0), (new(("t", p)), -1.0), (a_v, -big)],
-                             1.0 - big, math.inf))
-        else:
-            terms = [(a_v, 1.0)] + [(var["a", p], -1.0) for p in other]
-            for p in own:
-                e = new(("e", (p, v)))
-                terms.append((e, -1.0))
-                rows.append(([(e, 1.0), (var["a", p], -1.0)], -math.inf, 0.0))
-                rows.append(([(new(("t", v)), 1.0), (new(("t", p)), -1.0), (e, -big)],
-                             1.0 - big, math.inf))
-            rows.append((terms, -math.inf, 0.0))
-    n = len(var)
-    integrality = np.ones(n)
-    lower = np.zeros(n)
-    upper = np.ones(n)
-    for key, i in var.items():
-        if key[0] == "t":
-            integrality[i] = 0
-            upper[i] = big
-    lower[var["a", goal]] = 1.0
-    objective = np.zeros(n)
-    for m in relevant:
-        objective[var["d", m]] = 1.0
-    r_idx, c_idx, vals, lo, hi = [], [], [], [], []
-    for r, (terms, low, high) in enumerate(rows):
+    r_idx: list[int] = []
+    c_idx: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def row(terms: Sequence[tuple[int, float]], low: float, high: float) -> None:
+        r = len(lo)
         for c, coef in terms:
             r_idx.append(r)
             c_idx.append(c)
             vals.append(coef)
         lo.append(low)
         hi.append(high)
+
+    for m in relevant:
+        d_m = var["d", m]
+        for v in scenario.mitigation_blocks[m]:
+            if v in seen:
+                row(((var["a", v], 1.0), (d_m, -1.0)), -math.inf, 0.0)
+    cyclic: set[int] = set()
+    for v in nodes:
+        if graph.is_entry[v]:
+            continue
+        a_v = var["a", v]
+        ps = [p for p in preds[v] if p in seen]
+        own = [p for p in ps if scc[p] == scc[v]]
+        if own:
+            cyclic.add(scc[v])
+        if graph.is_and[v]:
+            for p in ps:
+                row(((a_v, 1.0), (var["a", p], -1.0)), -math.inf, 0.0)
+            for p in own:  # t_v - t_p - n a_v >= 1 - n
+                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (a_v, -big)),
+                    1.0 - big, math.inf)
+        else:
+            terms = [(a_v, 1.0)] + [(var["a", p], -1.0) for p in ps if scc[p] != scc[v]]
+            for p in own:
+                e = new(("e", (p, v)))
+                terms.append((e, -1.0))
+                row(((e, 1.0), (var["a", p], -1.0)), -math.inf, 0.0)
+                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (e, -big)),
+                    1.0 - big, math.inf)
+            row(terms, -math.inf, 0.0)
+    n = len(var)
+    integrality = np.ones(n)
+    upper = np.ones(n)
+    for key, i in var.items():
+        if key[0] == "t":
+            integrality[i] = 0
+            upper[i] = big
+        elif key[0] == "a" and scc[key[1]] not in cyclic:
+            # Outside cycles the support of any a with integral d is a
+            # derivation (every positive a_v is justified by positive
+            # predecessors, all its barriers defeated): a may be fractional.
+            integrality[i] = 0
+    objective = np.zeros(n)
+    for m in relevant:
+        objective[var["d", m]] = 1.0
     constraints = []
-    if rows:
-        matrix = coo_matrix((vals, (r_idx, c_idx)), shape=(len(rows), n)).tocsr()
+    if lo:
+        matrix = coo_matrix((vals, (r_idx, c_idx)), shape=(len(lo), n)).tocsr()
         constraints.append(LinearConstraint(matrix, np.array(lo), np.array(hi)))
-    result = milp(objective, integrality=integrality, bounds=Bounds(lower, upper),
-                  constraints=constraints,
+    return _Program(relevant, var, objective, integrality, upper, constraints)
+
+
+def _solve_depth(scenario: Scenario, base: bytearray, program: _Program,
+                 barriers: Sequence[str], goal: int, time_limit: float) -> GoalDepth:
+    import numpy as np
+    from scipy.optimize import Bounds, milp
+
+    graph = scenario.graph
+    var, relevant = program.var, program.relevant
+    lower = np.zeros(len(var))
+    lower[var["a", goal]] = 1.0
+    result = milp(program.objective, integrality=program.integrality,
+                  bounds=Bounds(lower, program.upper), constraints=program.constraints,
                   options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0,
                            "disp": False})
     ident = graph.ids[goal]
