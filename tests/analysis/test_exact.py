@@ -65,6 +65,34 @@ def test_wide_cost_ranges_stay_exact():
         assert (result.status, result.mitigations) == ("optimal", ("B",))
 
 
+def test_a_layered_model_at_every_scale(tmp_path):
+    """The 8,000-node report of issue 14 in small: costs times 1e-8 (and
+    others) give the same optimal set, at the scaled cost."""
+    import json
+
+    from attackgraph.formats import read_model
+    from benchmarks.generate import layered_model
+
+    def build(scale: float) -> AttackModel:
+        doc = layered_model(2000, mitigations=120, seed=3)
+        for mit in doc["mitigations"]:
+            mit.pop("status", None)
+            mit["cost"] = mit["cost"] * scale
+        for node in doc["nodes"]:
+            if "cost" in node:
+                node["cost"] = node["cost"] * scale
+        path = tmp_path / f"layered-{scale}.attackgraph.json"
+        path.write_text(json.dumps(doc))
+        return read_model(path)
+
+    base = optimal_mitigations(build(1.0))
+    assert base.status == "optimal"
+    for scale in (1e-8, 1e-9, 1e9):
+        result = optimal_mitigations(build(scale))
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(base.cost * scale, rel=1e-12)
+
+
 def tiny_impacts(impact: float = 1.0) -> AttackModel:
     """Case 2: impacts 1e-7 and 3e-7, one mitigation of cost 1 each."""
     m = AttackModel("case 2")
@@ -218,19 +246,19 @@ def test_optimize_is_invariant_under_scaling(model, cost_power, impact_power):
 
 
 @SETTINGS
-@given(models(max_nodes=8, max_mitigations=4))
-def test_depth_matches_brute_force(model):
+@given(models(max_nodes=8, max_mitigations=4), st.sampled_from([None, "P1"]))
+def test_depth_matches_brute_force(model, profile):
     releases = [None, *model.releases]
     for release in releases:
-        result = analyze(model, at_release=release)
+        result = analyze(model, at_release=release, profile=profile)
         for goal in result.depth.goals:
-            assert goal.depth == ref.depth(model, goal.goal, release=release), goal
+            assert goal.depth == ref.depth(model, goal.goal, profile, release=release), goal
             assert goal.proven
             if goal.depth:  # the cut reopens it
-                b = ref.blocked_set(model, None, (), goal.cut, release)
+                b = ref.blocked_set(model, profile, (), goal.cut, release)
                 assert goal.goal in ref.achieved(model, b) - b
             for single in goal.single_points:
-                b = ref.blocked_set(model, None, (), (single,), release)
+                b = ref.blocked_set(model, profile, (), (single,), release)
                 assert goal.goal in ref.achieved(model, b) - b
         for chain in result.chains:
             nodes = set(chain.nodes)
