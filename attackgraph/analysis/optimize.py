@@ -363,8 +363,9 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
         where = {m: i for i, m in enumerate(program.candidates)}
         solved = _Solved("none", (), math.nan, math.nan)
         for _ in range(MAX_CUTS):
+            left = max(time_limit - (time.perf_counter() - started), 0.01)
             solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
-                               extra_rows=rows, goal_upper=False, time_limit=time_limit)
+                               extra_rows=rows, goal_upper=False, time_limit=left)
             if solved.status == "none" or _cost_of(program, solved.chosen) <= exact_budget:
                 break
             # Over the budget within the solver's feasibility tolerance: exclude
