@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from attackgraph.analysis.depth import DepthResult
 
 __all__ = ["Analysis", "ChainResult", "GoalResult", "MitigationResult"]
 
@@ -154,7 +157,7 @@ class Analysis:
     truncated: bool
     mitigations: tuple[MitigationResult, ...]
     ties_approximate: bool = False
-    depth: Any = None
+    depth: DepthResult | None = None
 
     def goal(self, goal_id: str) -> GoalResult:
         """The result of one goal (``KeyError`` if it was not analysed)."""
