@@ -209,3 +209,24 @@ def exact_budget_impact(model, goals, budget, profile=None, release=None):
             best = max(best, sum((Fraction(model.nodes[g].effective_impact) for g in goals
                                   if g not in reach), Fraction(0)))
     return best
+
+
+def exact_frontier(model, goals, profile=None, release=None):
+    """:func:`frontier` with exact sums: ``[(cost, impact left)]`` as Fractions."""
+    from fractions import Fraction
+    eff = in_effect(model, (), (), release)
+    cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
+    points = []
+    for k in range(len(cands) + 1):
+        for combo in itertools.combinations(cands, k):
+            b = blocked_set(model, profile, [m.id for m in combo], (), release)
+            reach = achieved(model, b) - b
+            left = sum((Fraction(model.nodes[g].effective_impact) for g in goals
+                        if g in reach), Fraction(0))
+            points.append((sum((Fraction(m.effective_cost) for m in combo), Fraction(0)),
+                           left))
+    out = []
+    for cost, left in sorted(points):
+        if not out or left < out[-1][1]:
+            out.append((cost, left))
+    return out

@@ -113,6 +113,19 @@ def test_budget_with_tiny_impacts(scale):
 
 
 @pytest.mark.parametrize("scale", SCALES)
+def test_frontier_at_every_scale(scale):
+    from attackgraph.analysis.optimize import pareto_frontier
+
+    for model in (scaled(tiny_impacts(), cost=scale, impact=scale),
+                  scaled(two_routes(), cost=scale)):
+        goals = [n.id for n in model.nodes.values() if n.kind == "goal"]
+        want = ref.exact_frontier(model, goals)
+        got = pareto_frontier(model)
+        assert [(p.cost, p.impact_left) for p in got] == [(float(c), float(i))
+                                                          for c, i in want]
+
+
+@pytest.mark.parametrize("scale", SCALES)
 def test_budget_is_exact(scale):
     m = AttackModel("case 3")
     m.add_all(nodes=[Node("E", "entry", "e"), Node("G", "goal", "g")], edges=[Edge("E", "G")],
@@ -286,3 +299,16 @@ def test_depth_with_and_gates_and_cycles():
     goal = analyze(m).depth.goal("G")
     assert (goal.depth, goal.cut) == (3, ("MA", "MB", "MC"))
     assert goal.depth == ref.depth(m, "G")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(max_nodes=7, max_mitigations=3), st.sampled_from([-9, -3, 3, 9]),
+       st.sampled_from([-9, 0, 9]))
+def test_frontier_matches_the_exact_reference_at_every_scale(model, cost_power,
+                                                             impact_power):
+    from attackgraph.analysis.optimize import pareto_frontier
+
+    big = scaled(model, cost=10.0 ** cost_power, impact=10.0 ** impact_power)
+    goals = [n.id for n in big.nodes.values() if n.kind == "goal"]
+    want = [(float(c), float(i)) for c, i in ref.exact_frontier(big, goals)]
+    assert [(p.cost, p.impact_left) for p in pareto_frontier(big)] == want
