@@ -7,10 +7,12 @@ Modules: :mod:`~.compiled` (integer-indexed snapshot, least fixpoint),
 :mod:`~.search` (best-first chain enumeration), :mod:`~.necessity`
 (single blockers that cut a node: choke points, "this mitigation alone"),
 :mod:`~.analyze` (the analysis), :mod:`~.program` and :mod:`~.optimize`
-(optimal mitigation sets), :mod:`~.whatif` (incremental switches), :mod:`~.timeline` (releases).
+(optimal mitigation sets), :mod:`~.whatif` (incremental switches), :mod:`~.timeline` (releases),
+:mod:`~.depth` (defence in depth), :mod:`~.exact` (exact sums and the solver's scaling).
 """
 
 from attackgraph.analysis.analyze import analyze, open_chains, select_goals
+from attackgraph.analysis.depth import DepthResult, GoalDepth
 from attackgraph.analysis.optimize import (
     FrontierPoint,
     Optimization,
@@ -25,7 +27,9 @@ from attackgraph.analysis.whatif import WhatIf, WhatIfChange
 __all__ = [
     "Analysis",
     "ChainResult",
+    "DepthResult",
     "FrontierPoint",
+    "GoalDepth",
     "GoalResult",
     "MitigationResult",
     "Optimization",

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 
 from attackgraph.analysis.compiled import CompiledGraph
+from attackgraph.analysis.depth import DepthResult, chain_depth, goal_depths
 from attackgraph.analysis.necessity import killer_masks
 from attackgraph.analysis.ordering import ChainOrder
 from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
@@ -121,9 +122,10 @@ def _mitigations_alone(scenario: Scenario, model: AttackModel) -> tuple[dict[str
     return kills, achieved
 
 
-def _partial_penalty(model: AttackModel, scenario: Scenario) -> Callable[[Iterable[int]], float]:
-    """``-log`` of the probability factors of the in-effect partial
-    mitigations that touch a node set (each counted once)."""
+def _partial_factors(model: AttackModel, scenario: Scenario,
+                     ) -> Callable[[Iterable[int]], list[float]]:
+    """The effectiveness of the in-effect partial mitigations that touch a
+    node set (each counted once, sorted by id)."""
     in_effect = set(scenario.in_effect)
     by_node: dict[int, list[str]] = {}
     for mit in model.mitigations.values():
@@ -131,17 +133,17 @@ def _partial_penalty(model: AttackModel, scenario: Scenario) -> Callable[[Iterab
             for v in scenario.mitigation_blocks[mit.id]:
                 by_node.setdefault(v, []).append(mit.id)
 
-    def penalty(nodes: Iterable[int]) -> float:
+    def factors(nodes: Iterable[int]) -> list[float]:
         touching = {m for v in nodes for m in by_node.get(v, ())}
-        return math.fsum(-math.log1p(-scenario.effectiveness[m]) for m in sorted(touching))
+        return [scenario.effectiveness[m] for m in sorted(touching)]
 
-    return penalty
+    return factors
 
 
 def chain_order(model: AttackModel, scenario: Scenario) -> ChainOrder:
     """The listing order of chains in a scenario (partial mitigations in effect
     lower probabilities)."""
-    return ChainOrder.of(scenario.graph, _partial_penalty(model, scenario))
+    return ChainOrder.of(scenario.graph, _partial_factors(model, scenario))
 
 
 def _chain_results(model: AttackModel, scenario: Scenario, order: ChainOrder,
@@ -230,8 +232,9 @@ def analyze(
     max_chains: int = 1000,
     graph: CompiledGraph | None = None,
     cancel: Callable[[], bool] | None = None,
+    depth: bool = True,
 ) -> Analysis:
-    """Analyse a model: goals, cheapest chains, mitigations.
+    """Analyse a model: goals, cheapest chains, mitigations, defence in depth.
 
     Parameters
     ----------
@@ -252,6 +255,8 @@ def analyze(
     cancel : callable, optional
         Asked now and then during the chain search; when it returns true the
         analysis stops with :class:`~attackgraph.errors.AnalysisCancelled`.
+    depth : bool
+        Also compute the defence in depth (:mod:`~attackgraph.analysis.depth`).
 
     Returns
     -------
@@ -342,4 +347,8 @@ def analyze(
         chains=tuple(chains),
         truncated=search.truncated,
         mitigations=mit_results,
+        ties_approximate=search.ties_approximate,
+        depth=DepthResult(goal_depths(scenario, goal_idx, cancel=cancel), {
+            c.id: chain_depth(scenario, [graph.index[v] for v in c.nodes]) for c in chains})
+        if depth else None,
     )

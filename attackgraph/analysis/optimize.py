@@ -13,10 +13,12 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from attackgraph.analysis.analyze import select_goals
 from attackgraph.analysis.compiled import least_fixpoint
+from attackgraph.analysis.exact import exact_sum, pow2_scale
 from attackgraph.analysis.program import MitigationProgram, build_program
 from attackgraph.analysis.scenario import Scenario, resolve_scenario
 from attackgraph.errors import AnalysisError
@@ -110,18 +112,42 @@ class FrontierPoint:
     blocked_goals: tuple[str, ...]
 
 
+Row = tuple[tuple[tuple[int, float], ...], float, float]
+"""``(terms, lower, upper)`` of an extra row, already scaled by its caller."""
+
+PROOF_TOLERANCE = 1e-9
+"""A solve is reported ``optimal`` when the set's exact cost is within this
+fraction of the cheapest positive candidate cost of the proven bound (see
+the README: "What optimal means")."""
+
+MARGIN = 1e-6
+"""Scaled slack of the tie-break row: ten times the solver's feasibility
+tolerance, a millionth of the scaled smallest number."""
+
+MAX_CUTS = 32
+"""Sets over the budget by less than the solver's tolerance excluded, at most."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Solved:
     status: str  # optimal | feasible | none
     chosen: tuple[str, ...]
     objective: float
     bound: float
+    chosen_extra: tuple[int, ...] = ()
 
 
 def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars: int,
-           extra_rows: Sequence[tuple[tuple[tuple[int, float], ...], float, float]],
-           goal_upper: bool, time_limit: float) -> tuple[_Solved, list[float] | None]:
-    """Solve with HiGHS; returns the chosen candidates and the raw solution."""
+           extra_rows: Sequence[Row], goal_upper: bool, time_limit: float,
+           ) -> tuple[_Solved, list[float] | None]:
+    """Solve with HiGHS; returns the chosen candidates and the raw solution.
+
+    The objective is scaled by a power of two (:func:`pow2_scale`) so that
+    HiGHS's absolute gap (1e-6, not settable through SciPy) lies far below
+    its smallest coefficient; the relative gap is 0. ``objective`` and
+    ``bound`` of the result are unscaled. ``status`` is the solver's claim
+    only: callers verify the returned set exactly before reporting it.
+    """
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
@@ -149,21 +175,35 @@ def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars
     if all_rows:
         matrix = coo_matrix((vals, (rows, cols)), shape=(len(all_rows), n)).tocsr()
         constraints.append(LinearConstraint(matrix, np.array(lower), np.array(upper)))
-    result = milp(np.asarray(objective, dtype=float), integrality=integrality,
+    scale = pow2_scale(objective)
+    result = milp(np.asarray(objective, dtype=float) * scale, integrality=integrality,
                   bounds=Bounds(lo_bounds, hi_bounds), constraints=constraints,
                   options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0,
                            "disp": False})
     if result.x is None:
         return _Solved("none", (), math.nan, math.nan), None
     chosen = tuple(m for i, m in enumerate(program.candidates) if result.x[i] > 0.5)
+    extra = tuple(j for j in range(extra_vars) if result.x[program.variables + j] > 0.5)
     dual = getattr(result, "mip_dual_bound", None)
-    if result.status == 0:
-        status = "optimal"
-        bound = float(result.fun)
+    fun = float(result.fun) / scale
+    if dual is not None and math.isfinite(dual):
+        bound = float(dual) / scale
     else:
-        status = "feasible"
-        bound = float(dual) if dual is not None and math.isfinite(dual) else -math.inf
-    return _Solved(status, chosen, float(result.fun), bound), list(result.x)
+        bound = fun if result.status == 0 else -math.inf
+    status = "optimal" if result.status == 0 else "feasible"
+    return _Solved(status, chosen, fun, bound, extra), list(result.x)
+
+
+def _cost_of(program: MitigationProgram, chosen: Sequence[str]) -> Fraction:
+    """Exact total cost of a set of candidates."""
+    where = {m: i for i, m in enumerate(program.candidates)}
+    return exact_sum(program.candidate_costs[where[m]] for m in chosen)
+
+
+def _proof_slack(values: Sequence[float]) -> float:
+    """The gap below which a bound proves a value optimal (see PROOF_TOLERANCE)."""
+    positive = [v for v in values if v > 0]
+    return PROOF_TOLERANCE * min(positive) if positive else 0.0
 
 
 def _reachable_after(scenario: Scenario, chosen: Sequence[str], goals: Sequence[int]) -> list[int]:
@@ -268,68 +308,102 @@ def optimal_mitigations(
         bound = max(solved.bound, 0.0) if math.isfinite(solved.bound) else 0.0
     if _reachable_after(scenario, chosen, list(program.goal_vars)):
         raise AnalysisError("the solver returned a set that does not block the goals")
-    cost = math.fsum(program.candidate_costs[program.candidates.index(m)] for m in chosen)
+    exact_cost = _cost_of(program, chosen)
+    cost = float(exact_cost)
+    # The proof: the set's exact cost against the solver's lower bound.
+    if status == "optimal" and exact_cost - Fraction(bound) > Fraction(
+            _proof_slack(program.candidate_costs)):
+        status = "feasible"
     if status == "optimal":
         bound = cost
     return Optimization(status, tuple(goal_ids), cost, _file_order(model, chosen),
                         min(bound, cost), time.perf_counter() - started)
 
 
-def _budget_rows(program: MitigationProgram, budget: float, goal_list: Sequence[int],
-                 ) -> list[tuple[tuple[tuple[int, float], ...], float, float]]:
-    rows: list[tuple[tuple[tuple[int, float], ...], float, float]] = [
-        (tuple((i, c) for i, c in enumerate(program.candidate_costs)), -math.inf,
-         budget * (1 + 1e-12) + 1e-9)]
+def _budget_rows(program: MitigationProgram, upper: float, scale: float,
+                 goal_list: Sequence[int]) -> list[Row]:
+    """The budget row (costs times ``scale`` at most ``upper``) and the goal
+    indicator rows ``a_g + y_g <= 1``."""
+    rows: list[Row] = [(tuple((i, c * scale) for i, c in enumerate(program.candidate_costs)),
+                        -math.inf, upper)]
     for j, g in enumerate(goal_list):
         rows.append((((program.goal_vars[g], 1.0), (program.variables + j, 1.0)), -math.inf,
                      1.0))
     return rows
 
 
+def _blocked_impact(scenario: Scenario, program: MitigationProgram, chosen: Sequence[str],
+                    impact: dict[int, float]) -> Fraction:
+    """Exact impact of the goals to block that ``chosen`` makes unreachable."""
+    still = set(_reachable_after(scenario, chosen, list(program.goal_vars)))
+    return exact_sum(impact[g] for g in program.goal_vars if g not in still)
+
+
 def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_idx: list[int],
-              program: MitigationProgram, budget: float, time_limit: float, started: float,
-              ) -> Optimization:
+              program: MitigationProgram, budget: float | Fraction, time_limit: float,
+              started: float) -> Optimization:
+    """Most impact blocked within the budget, exactly: the solver works on
+    scaled rows, every set it returns is checked with exact arithmetic (its
+    cost against the budget, the impact it blocks by the least fixpoint)."""
     ids = scenario.graph.ids
     impact = {g: model.nodes[ids[g]].effective_impact for g in goal_idx}
     already = [g for g in goal_idx if g not in program.targets]
     goal_list = list(program.goal_vars)
     k, n = len(program.candidates), program.variables
+    exact_budget = Fraction(budget)
     status = "optimal"
     chosen: tuple[str, ...] = ()
     bound = 0.0
     if goal_list:
-        rows = _budget_rows(program, budget, goal_list)
+        cost_scale = pow2_scale(program.candidate_costs)
+        impact_scale = pow2_scale([impact[g] for g in goal_list])
         objective = [0.0] * n + [-impact[g] for g in goal_list]
-        solved, x = _solve(program, objective=objective, extra_vars=len(goal_list),
-                           extra_rows=rows, goal_upper=False, time_limit=time_limit)
-        if solved.status != "none" and x is not None:
-            best = -solved.objective
+        upper = float(exact_budget * Fraction(cost_scale))
+        rows = _budget_rows(program, upper, cost_scale, goal_list)
+        where = {m: i for i, m in enumerate(program.candidates)}
+        solved = _Solved("none", (), math.nan, math.nan)
+        for _ in range(MAX_CUTS):
+            left = max(time_limit - (time.perf_counter() - started), 0.01)
+            solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
+                               extra_rows=rows, goal_upper=False, time_limit=left)
+            if solved.status == "none" or _cost_of(program, solved.chosen) <= exact_budget:
+                break
+            # Over the budget within the solver's feasibility tolerance: exclude
+            # that set and its supersets (all over the budget too), exactly.
+            rows.append((tuple((where[m], 1.0) for m in solved.chosen), -math.inf,
+                         len(solved.chosen) - 1.0))
+        else:
+            solved = _Solved("none", (), math.nan, math.nan)
+        if solved.status != "none":
+            chosen = solved.chosen
+            best = _blocked_impact(scenario, program, chosen, impact)
             bound = (-solved.bound if math.isfinite(solved.bound)
                      else math.fsum(impact[g] for g in goal_list))
             status = solved.status
-            chosen = solved.chosen
+            if float(best) < bound - _proof_slack(list(impact.values())):
+                status = "feasible"
             # Among the sets blocking that much impact, the cheapest.
-            rows.append((tuple((n + j, impact[g]) for j, g in enumerate(goal_list)),
-                         best - 1e-9 * max(1.0, best), math.inf))
+            rows.append((tuple((n + j, impact[g] * impact_scale)
+                               for j, g in enumerate(goal_list)),
+                         float(best * Fraction(impact_scale)) - MARGIN, math.inf))
             objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
             second, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                                extra_rows=rows, goal_upper=False,
                                time_limit=max(time_limit - (time.perf_counter() - started), 1))
-            if second.status != "none":
+            if (second.status != "none" and _cost_of(program, second.chosen) <= exact_budget
+                    and _blocked_impact(scenario, program, second.chosen, impact) >= best):
                 chosen = second.chosen
-                if second.status != "optimal":
-                    status = "feasible"
         else:  # no incumbent in time: nothing chosen, the trivial bound
             status, bound = "feasible", math.fsum(impact[g] for g in goal_list)
     still = set(_reachable_after(scenario, chosen, program.targets))
     blocked = [g for g in goal_idx if g in already or (g in program.targets and g not in still)]
-    cost = math.fsum(program.candidate_costs[program.candidates.index(m)] for m in chosen)
-    impact_blocked = math.fsum(impact[g] for g in blocked)
+    cost = float(_cost_of(program, chosen))
+    impact_blocked = float(exact_sum(impact[g] for g in blocked))
     base = math.fsum(impact[g] for g in already)
-    bound_total = impact_blocked if status == "optimal" else base + bound
+    bound_total = impact_blocked if status == "optimal" else max(base + bound, impact_blocked)
     return Optimization(status, tuple(goal_ids), cost, _file_order(model, chosen),
                         bound_total, time.perf_counter() - started,
-                        tuple(ids[g] for g in program.unblockable), budget,
+                        tuple(ids[g] for g in program.unblockable), float(budget),
                         tuple(ids[g] for g in blocked), impact_blocked)
 
 
@@ -358,40 +432,44 @@ def pareto_frontier(
                                               switch_on, switch_off)
     ids = scenario.graph.ids
     impact = {g: model.nodes[ids[g]].effective_impact for g in goal_idx}
-    left_total = math.fsum(impact[g] for g in program.targets)
+    total = exact_sum(impact[g] for g in program.targets)
     goal_list = list(program.goal_vars)
     k, n = len(program.candidates), program.variables
-    points = [FrontierPoint(0.0, left_total, (), ())]
+    points = [FrontierPoint(0.0, float(total), (), ())]
+    last_cost, last_left = Fraction(0), total
     goal_list = [g for g in goal_list if impact[g] > 0]
+    scale = pow2_scale([impact[g] for g in goal_list])
     # Impact gains below this are ignored: the solver's integrality tolerance
     # would let a fractional goal variable fake smaller ones.
-    step = 1e-3 * min((impact[g] for g in goal_list), default=1.0)
+    step = 1e-3 * min((impact[g] * scale for g in goal_list), default=1.0)
     target = step
     while goal_list and len(points) < max_points:
-        rows = [(((program.goal_vars[g], 1.0), (n + j, 1.0)), -math.inf, 1.0)
-                for j, g in enumerate(goal_list)]
-        rows.append((tuple((n + j, impact[g]) for j, g in enumerate(goal_list)), target,
-                     math.inf))
+        rows: list[Row] = [(((program.goal_vars[g], 1.0), (n + j, 1.0)), -math.inf, 1.0)
+                           for j, g in enumerate(goal_list)]
+        rows.append((tuple((n + j, impact[g] * scale) for j, g in enumerate(goal_list)),
+                     target, math.inf))
         objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
         solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                            extra_rows=rows, goal_upper=False, time_limit=time_limit)
         if solved.status == "none":
             break
-        cost = math.fsum(program.candidate_costs[program.candidates.index(m)]
-                         for m in solved.chosen)
+        cost = _cost_of(program, solved.chosen)
         # The most impact blocked at that cost (a cheaper point never blocks more).
         best = _budgeted(model, scenario, [ids[g] for g in goal_idx], goal_idx, program,
                          cost, time_limit, time.perf_counter())
         blocked = tuple(g for g in (best.blocked_goals or ()) if scenario.graph.index[g]
                         in program.targets)
-        left = left_total - math.fsum(impact[scenario.graph.index[g]] for g in blocked)
-        if left >= points[-1].impact_left - 1e-9:
+        left = total - exact_sum(impact[scenario.graph.index[g]] for g in blocked)
+        if left >= last_left:
             break
-        if cost <= points[-1].cost + 1e-12:
-            points[-1] = FrontierPoint(cost, left, best.mitigations or (), blocked)
+        cost = _cost_of(program, best.mitigations or ())
+        point = FrontierPoint(float(cost), float(left), best.mitigations or (), blocked)
+        if cost <= last_cost:
+            points[-1] = point
         else:
-            points.append(FrontierPoint(cost, left, best.mitigations or (), blocked))
-        target = (left_total - left) + step
-        if left <= 1e-12:
+            points.append(point)
+        last_cost, last_left = cost, left
+        target = float((total - left) * Fraction(scale)) + step
+        if left == 0:
             break
     return tuple(points)

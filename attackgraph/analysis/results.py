@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from attackgraph.analysis.depth import DepthResult
 
 __all__ = ["Analysis", "ChainResult", "GoalResult", "MitigationResult"]
 
@@ -137,6 +140,12 @@ class Analysis:
         Whether more chains exist than are listed.
     mitigations : tuple of MitigationResult
         Every mitigation, file order.
+    ties_approximate : bool
+        Whether the chains at the listing's cut are tied (to 12 significant
+        digits) with unlisted ones and their order within the tie is not
+        proven exact (JSON ``order_within_ties``: ``approximate``).
+    depth : DepthResult or None
+        Defence in depth of each goal and listed chain, when computed.
     """
 
     title: str
@@ -147,6 +156,8 @@ class Analysis:
     chains: tuple[ChainResult, ...]
     truncated: bool
     mitigations: tuple[MitigationResult, ...]
+    ties_approximate: bool = False
+    depth: DepthResult | None = None
 
     def goal(self, goal_id: str) -> GoalResult:
         """The result of one goal (``KeyError`` if it was not analysed)."""
@@ -180,4 +191,6 @@ class Analysis:
             "chains": [c.to_json() for c in self.chains],
             "truncated": self.truncated,
             "mitigations": [m.to_json() for m in self.mitigations],
+            "order_within_ties": "approximate" if self.ties_approximate else "exact",
+            **({} if self.depth is None else {"depth": self.depth.to_json()}),
         }

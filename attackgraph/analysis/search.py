@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from attackgraph.analysis.compiled import CompiledGraph
-from attackgraph.analysis.ordering import ChainKey, ChainOrder, quantize
+from attackgraph.analysis.ordering import ChainKey, ChainOrder, Head, quantize
 from attackgraph.errors import AnalysisCancelled
 
 __all__ = [
@@ -151,11 +151,18 @@ class ChainSearchResult:
         For each searched goal, whether all of its chains were found.
     truncated : bool
         Whether chains exist beyond the ``limit`` cheapest.
+    ties_approximate : bool
+        Whether the search stopped inside a tie at the listing's cut that it
+        could not settle exactly (the tie budget ran out, or the tied keys
+        agree only to 12 significant digits): then the chains listed at the
+        cut are among the tied ones, but maybe not the first of them in the
+        exact order.
     """
 
     chains: tuple[tuple[int, frozenset[int]], ...]
     exhausted: dict[int, bool]
     truncated: bool
+    ties_approximate: bool = False
 
 
 class _Search:
@@ -402,8 +409,8 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
     def priority(sums: tuple[float, float, float], h: tuple[float, float, float],
                  smallest: int, opens: Sequence[int]) -> tuple[float, float, float, int]:
         future = min((ancestor[search.by_rank[r]] for r in opens), default=none)
-        return (quantize(sums[0] + h[0]), quantize(sums[1] + h[1]), round(sums[2] + h[2]),
-                min(smallest, future))
+        return (order.cost_head(sums[0] + h[0]), quantize(sums[1] + h[1]),
+                round(sums[2] + h[2]), min(smallest, future))
 
     # (priority, open count, seq, goal, sums, entry sums, smallest rank,
     #  parent set, added, open, just)
@@ -427,16 +434,19 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
     found: list[tuple[int, frozenset[int]]] = []
     first: list[ChainKey] = []  # the `limit` smallest keys found, sorted
     expansions = tie_expansions = 0
-    stopped = False
+    stopped = approximate = False
     while heap:
         if len(found) > limit:
-            if not limit or _after(heap[0][0], first[-1]):
+            cut = order.head(first[-1]) if limit else (0.0, 0.0, 0)
+            if not limit or _after(heap[0][0], cut, first[-1]):
                 stopped = True
+                approximate = (bool(limit) and heap[0][0][:3] == cut
+                               and not order.head_is_exact(first[-1]))
                 break
-            if heap[0][0][:3] == first[-1][:3]:  # only the ids can still differ
+            if heap[0][0][:3] == cut:  # only the ids can still differ
                 tie_expansions += 1
                 if tie_expansions > tie_budget:
-                    stopped = True
+                    stopped = approximate = True
                     break
         if expansions >= max_expansions:
             stopped = True
@@ -484,13 +494,13 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
             seq += 1
     exhausted = {g: not (stopped and live[g] > 0) for g in goals}
     truncated = len(found) > limit or (stopped and any(live[g] > 0 for g in goals))
-    return ChainSearchResult(tuple(found), exhausted, truncated)
+    return ChainSearchResult(tuple(found), exhausted, truncated, approximate)
 
 
-def _after(bound: tuple[float, float, float, int], key: ChainKey) -> bool:
+def _after(bound: tuple[float, float, float, int], head: Head, key: ChainKey) -> bool:
     """Whether every chain whose key is bounded below by ``bound`` comes
-    after the chain of ``key`` in the listing order."""
-    head = bound[:3]
-    if head != key[:3]:
-        return head > key[:3]
+    after the chain of ``key`` (whose coarse head is ``head``) in the
+    listing order, as far as the search's scale can tell."""
+    if bound[:3] != head:
+        return bound[:3] > head
     return bound[3] > key[3][0]

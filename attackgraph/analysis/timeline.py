@@ -34,6 +34,12 @@ class ReleaseState:
     closed_chains : tuple of tuple of str
         Node sets (sorted ids) of the chains open at the previous release
         and no longer open here (among the listed chains).
+    min_depth : int or None
+        Defence in depth: the least number of in-effect mitigations to
+        defeat to reopen a followed goal (0 when one is reachable; None when
+        no defeat of mitigations reopens any).
+    depths : tuple of (str, int or None)
+        The depth of each followed goal, file order.
     """
 
     release: str
@@ -44,6 +50,8 @@ class ReleaseState:
     in_effect: tuple[str, ...]
     new_mitigations: tuple[str, ...]
     closed_chains: tuple[tuple[str, ...], ...]
+    min_depth: int | None = None
+    depths: tuple[tuple[str, int | None], ...] = ()
 
 
 def release_timeline(model: AttackModel, *, profile: str | None = None,
@@ -98,6 +106,8 @@ def release_timeline(model: AttackModel, *, profile: str | None = None,
             new_mitigations=tuple(m for m in result.in_effect
                                   if model.mitigations[m].release == release.id),
             closed_chains=tuple(sorted(c for c in previous_open - now_open if c in listed)),
+            min_depth=result.depth.minimum if result.depth else None,
+            depths=tuple((d.goal, d.depth) for d in result.depth.goals) if result.depth else (),
         ))
         previous_open = now_open
     return tuple(states)

@@ -98,10 +98,14 @@ def analysis_text(result: Analysis, optimization: Optimization | None = None,
                      f"{chains:>6} {opened:>6}"[:WIDTH])
         if goal.choke_points:
             lines += _wrap("choke points: " + _ids(goal.choke_points), "    ")
+    lines += depth_lines(result)
     shown = result.chains[:top_chains]
     more = " (more exist)" if result.truncated else ""
     lines += ["", f"Cheapest chains: {len(result.chains)} listed{more}"
               + (f", first {len(shown)} shown" if len(shown) < len(result.chains) else "")]
+    if result.ties_approximate:
+        lines += _wrap("Order within ties at the cut is approximate: more chains tie with "
+                       "the last listed ones than the search could settle.", "  ")
     for chain in shown:
         lines += chain_lines(chain)
     ranked = sorted(result.mitigations, key=lambda m: -len(m.breaks))
@@ -116,6 +120,26 @@ def analysis_text(result: Analysis, optimization: Optimization | None = None,
     if optimization is not None:
         lines += ["", *optimization_text(optimization).splitlines()]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def depth_lines(result: Analysis) -> list[str]:
+    """The "Defence in depth" section: per goal, how many in-effect
+    mitigations an attacker must defeat to reopen it, and the cut."""
+    depth = result.depth
+    if depth is None:
+        return []
+    width = min(max((len(g.goal) for g in depth.goals), default=4), 40)
+    minimum = "-" if depth.minimum is None else str(depth.minimum)
+    lines = ["", f"Defence in depth (minimum {minimum})",
+             f"  {'goal':<{width}} {'depth':>5}  cut"]
+    for goal in depth.goals:
+        value = "-" if goal.depth is None else str(goal.depth) + ("" if goal.proven else "?")
+        cut = _ids(goal.cut) if goal.depth else ("reachable" if goal.depth == 0
+                                                 else "closed by fixes or profile")
+        lines += _wrap(f"{goal.goal:<{width}} {value:>5}  {cut}", "  ")
+        if goal.depth == 1 and len(goal.single_points) > 1:
+            lines += _wrap("single points of failure: " + _ids(goal.single_points), "    ")
+    return lines
 
 
 def optimization_text(result: Optimization) -> str:

@@ -23,6 +23,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     add_state_options(parser)
     parser.add_argument("--max-open-chains", metavar="N", type=count_argument, default=0,
                         help="open chains allowed (default 0)")
+    parser.add_argument("--min-depth", metavar="N", type=count_argument, default=None,
+                        help="also fail when a goal can be reopened by defeating fewer than "
+                             "N in-effect mitigations (defence in depth)")
     parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
                         help="print at most N open chains (default 1000)")
     parser.add_argument("--format", choices=("text", "json", "csv", "sarif"), default="text",
@@ -86,22 +89,53 @@ def run(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         return usage_error(str(exc))
     count = len(found)
-    ok = count <= allowed
+    shallow: list[tuple[str, int]] = []
+    if args.min_depth is not None:
+        try:
+            shallow = _shallow_goals(model, args)
+        except AnalysisError as exc:
+            return usage_error(str(exc))
+    ok = count <= allowed and not shallow
     shown = found[:args.max_chains]
     if args.format == "json":
-        json.dump({"schema": "attackgraph.check/1", "ok": ok, "max_open_chains": allowed,
+        verdict = {"schema": "attackgraph.check/1", "ok": ok, "max_open_chains": allowed,
                    "open_chains": count if complete else None,
-                   "chains": [c.to_json() for c in shown]}, sys.stdout, indent=2)
+                   "chains": [c.to_json() for c in shown]}
+        if args.min_depth is not None:
+            verdict["min_depth"] = args.min_depth
+            verdict["shallow_goals"] = [{"goal": g, "depth": d} for g, d in shallow]
+        json.dump(verdict, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "csv":
         sys.stdout.write(chains_csv(shown, list(model.mitigations)))
     elif args.format == "sarif":
         sys.stdout.write(_sarif(model, shown, args.file, allowed, complete))
-    elif ok:
+    elif count <= allowed:
         print(f"{args.file}: ok: {count} open chain(s), at most {allowed} allowed")
     else:
         total = f"{count}" if complete else f"more than {count - 1}"
         print(f"{args.file}: FAILED: {total} open chain(s), at most {allowed} allowed")
         for chain in shown:
             print("\n".join(chain_lines(chain)))
+    if args.format == "text" and args.min_depth is not None:
+        if shallow:
+            print(f"{args.file}: FAILED: defence in depth below {args.min_depth}: "
+                  + ", ".join(f"{g} ({d})" for g, d in shallow))
+        else:
+            print(f"{args.file}: ok: every goal needs at least {args.min_depth} defeated "
+                  "mitigation(s) to reopen")
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def _shallow_goals(model: object, args: argparse.Namespace) -> list[tuple[str, int]]:
+    """Goals reopened by defeating fewer than ``--min-depth`` mitigations."""
+    from attackgraph.analysis.analyze import select_goals
+    from attackgraph.analysis.depth import goal_depths
+    from attackgraph.analysis.scenario import resolve_scenario
+
+    kwargs = state_kwargs(args)
+    goals = select_goals(model, kwargs.pop("goals", None))  # type: ignore[arg-type]
+    scenario = resolve_scenario(model, **kwargs)  # type: ignore[arg-type]
+    depths = goal_depths(scenario, [scenario.graph.index[g] for g in goals])
+    return [(d.goal, d.depth) for d in depths
+            if d.depth is not None and d.depth < args.min_depth]

@@ -181,7 +181,7 @@ def _collect(model: AttackModel, analysis: Analysis | None, profile: str | None,
     profiles = []
     for prof in model.profiles.values():
         result = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
-                         **{**state, "profile": prof.id})
+                         depth=False, **{**state, "profile": prof.id})
         count, exact = _open_count(result)
         profiles.append(ProfileRow(prof.id, prof.label, tuple(prof.effective_access),
                                    prof.effective_max_skill, count, exact,

@@ -58,6 +58,27 @@ def _ids(values: tuple[str, ...] | list[str], labels: dict[str, str]) -> Markup:
                 ", ")
 
 
+def depth_of(result: Analysis, goal_id: str) -> tuple[str, list[str]]:
+    """A goal's depth as text (``–``: nothing reopens it, empty: not computed)
+    and the mitigations holding it: the single points of failure at depth 1,
+    else one smallest cut."""
+    if result.depth is None:
+        return "", []
+    try:
+        item = result.depth.goal(goal_id)
+    except KeyError:
+        return "", []
+    if item.depth is None:
+        return "–", []
+    text = f"{item.depth}{'' if item.proven else '?'}"
+    return text, list(item.single_points if item.depth == 1 else item.cut)
+
+
+def least_depth(value: int | None, computed: bool = True) -> str:
+    """The least depth over goals as text."""
+    return "" if not computed else ("–" if value is None else str(value))
+
+
 def _card(figure: str, what: str, kind: str = "") -> Markup:
     return tag("div", tag("div", figure, class_="figure"), tag("div", what, class_="what"),
                class_=f"card {kind}".strip())
@@ -110,6 +131,10 @@ class _Report:
                    fix,
                    _card(f"{len(result.in_effect)} of {len(result.mitigations)}",
                          "mitigations in effect"),
+                   *([_card(least_depth(result.depth.minimum), "least defence in depth: "
+                            "in-effect mitigations an attacker must defeat to reopen a goal",
+                            "bad" if result.depth.minimum in (0, 1) else "good")]
+                     if result.depth is not None else []),
                    class_="cards")
 
     def goals(self) -> Markup:
@@ -117,11 +142,13 @@ class _Report:
         for goal in self.result.goals:
             state = tag("span", "reachable" if goal.reachable else "safe",
                         class_=f"tag {'reachable' if goal.reachable else 'safe'}")
+            depth, holding = depth_of(self.result, goal.id)
             rows.append([tag("bdi", goal.label), tag("span", goal.id, class_="id"),
                          number(goal.impact), state, number(goal.chains),
-                         number(goal.open_chains), _ids(list(goal.choke_points), self.labels)])
-        return _table(["Goal", "Id", "Impact", "State", "Chains", "Open", "Choke points"],
-                      rows, {2, 4, 5})
+                         number(goal.open_chains), _ids(list(goal.choke_points), self.labels),
+                         depth, _ids(holding, self.labels)])
+        return _table(["Goal", "Id", "Impact", "State", "Chains", "Open", "Choke points",
+                       "Depth", "Held by (defeat to reopen)"], rows, {2, 4, 5, 7})
 
     def steps(self, chain: ChainResult) -> Markup:
         return join((tag("span", n, class_="id", title=self.labels.get(n, n))
@@ -239,12 +266,14 @@ class _Report:
         if not rows:
             return tag("p", "The model defines no releases.", class_="muted")
         table = _table(["Release", "Label", "Date", "Ships", "In effect", "Open chains",
-                        "Chains closed", "Reachable goals"],
+                        "Chains closed", "Reachable goals", "Least depth"],
                        [[tag("span", r.release, class_="id"), tag("bdi", r.label),
                          esc(r.date or "–"), _ids(list(r.new_mitigations), self.labels),
                          str(len(r.in_effect)), number(r.open_chains),
                          str(len(r.closed_chains)),
-                         _ids(list(r.reachable_goals), self.labels)] for r in rows], {4, 5, 6})
+                         _ids(list(r.reachable_goals), self.labels),
+                         least_depth(r.min_depth, bool(r.depths))] for r in rows],
+                       {4, 5, 6, 8})
         from attackgraph.render.plots import timeline_svg
 
         plot = timeline_svg(timeline_points(rows))
@@ -252,7 +281,9 @@ class _Report:
             self.data.switch_off else ""
         return Markup(table + tag("figure", Markup(plot), tag(
             "figcaption", "Open chains at each release: the fixes and mitigations shipped "
-            f"up to that release are in effect.{note}"), class_="plot"))
+            "up to that release are in effect. Least depth: the fewest in-effect mitigations "
+            f"an attacker must defeat to reopen a goal (–: none reopens one).{note}"),
+            class_="plot"))
 
     def profiles(self) -> Markup:
         rows = self.data.profiles

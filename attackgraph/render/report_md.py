@@ -21,7 +21,13 @@ from attackgraph.render.dot import DiagramOptions
 from attackgraph.render.markdown import markdown_source
 from attackgraph.render.overlay import build_overlay
 from attackgraph.render.report_data import ReportData
-from attackgraph.render.report_html import number, state_summary, timeline_points
+from attackgraph.render.report_html import (
+    depth_of,
+    least_depth,
+    number,
+    state_summary,
+    timeline_points,
+)
 from attackgraph.render.text import markdown_cell, markdown_text
 
 __all__ = ["MarkdownReport", "markdown_report"]
@@ -130,7 +136,11 @@ def markdown_report(
               f"{'+' if result.truncated else ''} chains listed)",
               f"- **Cheapest set closing every reachable goal:** {fix}",
               f"- **Mitigations in effect:** {len(result.in_effect)} of "
-              f"{len(result.mitigations)}", ""]
+              f"{len(result.mitigations)}"]
+    if result.depth is not None:
+        lines.append(f"- **Least defence in depth:** {least_depth(result.depth.minimum)} "
+                     "(in-effect mitigations an attacker must defeat to reopen a goal)")
+    lines.append("")
     if model.description:
         lines += ["## About this model", "", markdown_source(model.description), ""]
     lines += ["## Diagram", "", f"![Diagram of {markdown_text(model.title)}]"
@@ -139,11 +149,13 @@ def markdown_report(
               "mitigations in effect and the steps they block. The SVG carries the model: "
               "`attackgraph` opens it.*", ""]
     lines += ["## Goals", ""]
-    lines += _table(["Goal", "Id", "Impact", "State", "Chains", "Open", "Choke points"],
+    lines += _table(["Goal", "Id", "Impact", "State", "Chains", "Open", "Choke points", "Depth",
+                     "Held by (defeat to reopen)"],
                     [[markdown_text(g.label), _code(g.id), number(g.impact),
                       "**reachable**" if g.reachable else "safe", number(g.chains),
-                      number(g.open_chains), _codes(list(g.choke_points))]
-                     for g in result.goals], {2, 4, 5})
+                      number(g.open_chains), _codes(list(g.choke_points)),
+                      depth_of(result, g.id)[0] or "–", _codes(depth_of(result, g.id)[1])]
+                     for g in result.goals], {2, 4, 5, 7})
     head = ["Chain", "Goal", "Steps", "Cost", "p", "State", "Broken by (bold: in effect)"]
     opened = [c for c in result.chains if c.open]
     broken = [c for c in result.chains if not c.open]
@@ -196,11 +208,13 @@ def markdown_report(
         from attackgraph.render.plots import timeline_svg
 
         lines += _table(["Release", "Label", "Date", "Ships", "In effect", "Open chains",
-                         "Chains closed", "Reachable goals"],
+                         "Chains closed", "Reachable goals", "Least depth"],
                         [[_code(r.release), markdown_text(r.label), markdown_cell(r.date or "–"),
                           _codes(list(r.new_mitigations)), str(len(r.in_effect)),
                           number(r.open_chains), str(len(r.closed_chains)),
-                          _codes(list(r.reachable_goals))] for r in data.timeline], {4, 5, 6})
+                          _codes(list(r.reachable_goals)),
+                          least_depth(r.min_depth, bool(r.depths)) or "–"]
+                         for r in data.timeline], {4, 5, 6, 8})
         plot = timeline_svg(timeline_points(data.timeline))
         attachments[f"{stem}.timeline.svg"] = plot.encode("utf-8")
         lines += [f"![Open chains per release]({stem}.timeline.svg)", ""]

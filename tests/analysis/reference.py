@@ -157,3 +157,76 @@ def frontier(model, goals, profile=None, release=None):
         if not out or left < out[-1][1] - 1e-9:
             out.append((cost, left))
     return out
+
+
+def depth(model, goal, profile=None, with_=(), without=(), release=None):
+    """Least number of in-effect full mitigations whose defeat puts ``goal``
+    back in A(B) (fixed and disallowed nodes stay blocked); None when none does."""
+    eff = in_effect(model, with_, without, release)
+    barriers = [m for m in model.mitigations.values() if m.is_full and m.id in eff]
+    base = fixed(model, release) | (set(model.nodes) - allowed(model, profile))
+    for k in range(len(barriers) + 1):
+        for combo in itertools.combinations(barriers, k):
+            defeated = {m.id for m in combo}
+            b = set(base)
+            for m in barriers:
+                if m.id not in defeated:
+                    b |= set(m.blocks)
+            if goal in achieved(model, b) - b:
+                return k
+    return None
+
+
+def exact_optimal_cost(model, goals, profile=None, release=None):
+    """:func:`optimal_cost` with exact (rational) sums."""
+    from fractions import Fraction
+    eff = in_effect(model, (), (), release)
+    cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
+    best = None
+    for k in range(len(cands) + 1):
+        for combo in itertools.combinations(cands, k):
+            b = blocked_set(model, profile, [m.id for m in combo], (), release)
+            reach = achieved(model, b) - b
+            if not any(g in reach for g in goals):
+                cost = sum((Fraction(m.effective_cost) for m in combo), Fraction(0))
+                if best is None or cost < best:
+                    best = cost
+    return best
+
+
+def exact_budget_impact(model, goals, budget, profile=None, release=None):
+    """:func:`budget_impact` with exact sums and an exact budget."""
+    from fractions import Fraction
+    eff = in_effect(model, (), (), release)
+    cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
+    best = Fraction(0)
+    for k in range(len(cands) + 1):
+        for combo in itertools.combinations(cands, k):
+            if sum((Fraction(m.effective_cost) for m in combo), Fraction(0)) > Fraction(budget):
+                continue
+            b = blocked_set(model, profile, [m.id for m in combo], (), release)
+            reach = achieved(model, b) - b
+            best = max(best, sum((Fraction(model.nodes[g].effective_impact) for g in goals
+                                  if g not in reach), Fraction(0)))
+    return best
+
+
+def exact_frontier(model, goals, profile=None, release=None):
+    """:func:`frontier` with exact sums: ``[(cost, impact left)]`` as Fractions."""
+    from fractions import Fraction
+    eff = in_effect(model, (), (), release)
+    cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
+    points = []
+    for k in range(len(cands) + 1):
+        for combo in itertools.combinations(cands, k):
+            b = blocked_set(model, profile, [m.id for m in combo], (), release)
+            reach = achieved(model, b) - b
+            left = sum((Fraction(model.nodes[g].effective_impact) for g in goals
+                        if g in reach), Fraction(0))
+            points.append((sum((Fraction(m.effective_cost) for m in combo), Fraction(0)),
+                           left))
+    out = []
+    for cost, left in sorted(points):
+        if not out or left < out[-1][1]:
+            out.append((cost, left))
+    return out

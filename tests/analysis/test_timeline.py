@@ -42,3 +42,13 @@ def test_fixed_nodes_and_profiles():
     assert states[0].date == "2020-01-01" and states[0].new_mitigations == ("M",)
     assert states[1].closed_chains == (("E", "G", "S"),)
     assert release_timeline(AttackModel("empty")) == ()
+
+
+def test_flagship_depth_rises_release_by_release():
+    """All chains are closed from 20.07 on; the depth shows 20.08 and 20.09 at work."""
+    sample = Path(__file__).parents[2] / "samples" / "azure-sphere-2020.attackgraph.json"
+    states = {s.release: s for s in release_timeline(read_model(sample))}
+    assert [states[r].open_chains for r in ("20.06", "20.07", "20.08", "20.09")] == [34, 0, 0, 0]
+    assert [states[r].min_depth for r in ("20.06", "20.07", "20.08", "20.09")] == [0, 1, 1, 3]
+    root = {r: dict(states[r].depths)["root-nw-linux"] for r in states}
+    assert (root["20.07"], root["20.08"], root["20.09"]) == (1, 1, None)

@@ -23,7 +23,10 @@ def test_json_contract(tmp_path, capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     assert list(data) == ["schema", "title", "profile", "in_effect", "goals", "chains",
-                          "truncated", "mitigations"]
+                          "truncated", "mitigations", "order_within_ties", "depth"]
+    assert data["order_within_ties"] == "exact"
+    assert data["depth"]["min_depth"] == 0
+    assert [g["goal"] for g in data["depth"]["goals"]] == ["G1", "G2"]
     assert data["schema"] == "attackgraph.analysis/1"
     assert data["title"] == "demo" and data["profile"] is None
     assert data["in_effect"] == ["M2", "M4"]

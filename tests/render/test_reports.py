@@ -239,3 +239,21 @@ def test_report_collection_can_be_cancelled() -> None:
     cancel.set()
     with pytest.raises(RenderCancelled):
         collect_report(small_model(), cancel=cancel)
+
+
+@needs_dot
+def test_reports_show_the_defence_in_depth(tmp_path: Path) -> None:
+    from attackgraph.formats import read_model
+
+    model = read_model(Path(__file__).parents[2] / "samples" / "azure-sphere-2020.attackgraph.json")
+    data = collect_report(model, at_release="20.07", time_limit=5)
+    depth = data.analysis.depth
+    assert depth is not None and depth.goal("root-nw-linux").depth == 1
+    text = markdown_report(model, data, stem="r").text
+    assert "- **Least defence in depth:** 1 " in text
+    root = next(line for line in text.splitlines() if line.startswith("| Root with full"))
+    assert "| 1 | `package-content-validation`, `afazspio-fix` |" in root
+    timeline = [line for line in text.splitlines() if line.startswith("| `20.0")]
+    assert [line.rsplit("|", 2)[1].strip() for line in timeline] == ["0", "1", "1", "3"]
+    html = html_report(model, data, diagram_svg=b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert "Least depth" in html and "least defence in depth" in html

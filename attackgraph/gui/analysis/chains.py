@@ -189,7 +189,7 @@ class ChainsDock(QWidget):
             self._sized = True
             self.goals.resizeColumnsToContents()
             self.goals.setColumnWidth(0, min(self.goals.columnWidth(0), 190))
-            for column in range(6):
+            for column in range(7):
                 self.chains.resizeColumnToContents(column)
             self.chains.setColumnWidth(1, min(self.chains.columnWidth(1), 240))
         self._show_state()

@@ -245,7 +245,8 @@ def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:
     every chain of the goal is listed, the mitigations in effect. Chain ids
     and order stay those of ``computed`` (a partial mitigation can reorder
     chains of equal cost) and "alone makes unreachable" stays as it was,
-    until the full analysis that follows replaces this one.
+    until the full analysis that follows replaces this one; the depth is
+    left out (shown blank) until then.
     """
     analysis = computed.analysis
     model = computed.model
@@ -274,4 +275,4 @@ def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:
     mitigations = tuple(replace(m, in_effect=m.id in on) if (m.id in on) != m.in_effect else m
                         for m in analysis.mitigations)
     return replace(analysis, in_effect=whatif.in_effect, goals=tuple(goals),
-                   chains=tuple(chains), mitigations=mitigations)
+                   chains=tuple(chains), mitigations=mitigations, depth=None)

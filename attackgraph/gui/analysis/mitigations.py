@@ -42,6 +42,10 @@ class WhatIfColumns:
                    cell_tooltip=self._alone_tip),
             Column("Status", self._status, "The saved status; a what-if shows after the "
                    "arrow", foreground=self._status_colour),
+            Column("Holds", self._holds, "⚠: in effect, it alone holds these goals closed: "
+                   "defeating it reopens them (a single point of failure)",
+                   foreground=lambda _m: palette(self.dark).open,
+                   cell_tooltip=self._holds_tip),
             by_header.get("Cost", Column("Cost", lambda m: f"{m.effective_cost:g}")),
             Column("Release", lambda m: m.release or "–", "The release that ships it"),
             Column("Property", lambda m: m.property or "–",
@@ -130,6 +134,26 @@ class WhatIfColumns:
         goals = "\n".join(f"  {nodes[g].label if g in nodes else g} ({g})"
                           for g in result.makes_unreachable)
         return f"Switched on alone, it makes these goals unreachable:\n{goals}"
+
+    def _single_for(self, mit: Mitigation) -> list[str]:
+        analysis = self.session.analysis
+        if analysis is None or analysis.depth is None:
+            return []
+        return [g.goal for g in analysis.depth.goals if mit.id in g.single_points]
+
+    def _holds(self, mit: Mitigation) -> str:
+        goals = self._single_for(mit)
+        if not goals:
+            return ""
+        return f"⚠ {goals[0]}" if len(goals) == 1 else f"⚠ {len(goals)} goals"
+
+    def _holds_tip(self, mit: Mitigation) -> str | None:
+        goals = self._single_for(mit)
+        if not goals:
+            return "Defeating it alone reopens no goal"
+        nodes = self.session.model.nodes
+        names = "\n".join(f"  {nodes[g].label if g in nodes else g} ({g})" for g in goals)
+        return f"A single point of failure: defeating it alone reopens\n{names}"
 
     def _status(self, mit: Mitigation) -> str:
         status = mit.effective_status

@@ -113,13 +113,56 @@ class _ResultTable(QAbstractTableModel):
                                   self.index(self.rows() - 1, len(self.HEADERS) - 1))
 
 
+def depth_text(analysis: Analysis | None, goal_id: str) -> str:
+    """A goal's depth for a cell: the number, ``–`` when nothing reopens it."""
+    depth = analysis.depth if analysis is not None else None
+    if depth is None:
+        return ""
+    try:
+        item = depth.goal(goal_id)
+    except KeyError:
+        return ""
+    if item.depth is None:
+        return "–"
+    return f"{item.depth}{'' if item.proven else '?'}" + (" ⚠" if item.depth == 1 else "")
+
+
+def depth_tip(analysis: Analysis | None, goal_id: str, model: AttackModel) -> str | None:
+    """Which mitigations hold a goal: the cut and the single points of failure."""
+    depth = analysis.depth if analysis is not None else None
+    if depth is None:
+        return None
+    try:
+        item = depth.goal(goal_id)
+    except KeyError:
+        return None
+    if item.depth is None:
+        return "No defeat of in-effect mitigations reopens it: fixes or the profile hold it"
+    if item.depth == 0:
+        return "Reachable now: no mitigation to defeat"
+    mits = model.mitigations
+
+    def name(m: str) -> str:
+        return f"  {mits[m].label if m in mits else m} ({m})"
+
+    if item.depth == 1:
+        text = ("A single point of failure: defeating any one of these alone reopens it:\n"
+                + "\n".join(name(m) for m in item.single_points))
+    else:
+        text = (f"Defeating these {item.depth} in-effect mitigations together reopens it "
+                "(no smaller set does):\n" + "\n".join(name(m) for m in item.cut))
+    return plain(text)
+
+
 class GoalTable(_ResultTable):
     """The analysed goals: reachable or safe, open chains, choke points."""
 
-    HEADERS = ("Goal", "State", "Open", "Impact", "Choke points")
+    HEADERS = ("Goal", "State", "Open", "Impact", "Depth", "Choke points")
     TIPS = ("The goal (tooltip: its id)", "Reachable: some chain to it is open",
             "Open chains of all its chains (? when there are more than the listed ones)",
             "The goal's impact (weight in the optimiser)",
+            "Defence in depth: the least number of in-effect mitigations an attacker must "
+            "defeat to reopen it (0: reachable; –: only fixes or the profile hold it)",
             "Steps in every chain to the goal: one mitigation there breaks them all")
 
     def rows(self) -> int:
@@ -150,6 +193,8 @@ class GoalTable(_ResultTable):
                 return f"{opened} / {total}"
             if column == 3:
                 return number(goal.impact)
+            if column == 4:
+                return depth_text(self.analysis, goal.id)
             return ", ".join(self.label(n) for n in goal.choke_points) or "–"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not self.pending:
             return QColor(self.colours.open if goal.reachable else self.colours.safe)
@@ -157,8 +202,10 @@ class GoalTable(_ResultTable):
             return QColor("#8a939e")
         if role == Qt.ItemDataRole.FontRole and column == 1:
             return _bold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
             return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            return depth_tip(self.analysis, goal.id, self.model)
         if role == Qt.ItemDataRole.ToolTipRole:
             chokes = "\n".join(f"  {self.label(n)} ({n})" for n in goal.choke_points)
             return plain(f"{goal.label} ({goal.id})\n"
@@ -171,12 +218,14 @@ class GoalTable(_ResultTable):
 class ChainTable(_ResultTable):
     """The listed chains in the engine's order."""
 
-    HEADERS = ("Chain", "Goal", "Steps", "Cost", "Probability", "State", "Broken by")
+    HEADERS = ("Chain", "Goal", "Steps", "Cost", "Probability", "State", "Depth", "Broken by")
     TIPS = ("Chain id, as `attackgraph analyze` numbers it (cheapest first)",
             "The goal it achieves", "Number of nodes (tooltip: the steps in order)",
             "Attacker effort: the sum of its nodes' costs",
             "Chance of success, with the partial mitigations in effect",
             "Open: no mitigation in effect breaks it",
+            "Defence in depth: in-effect mitigations an attacker must defeat to reopen it "
+            "(–: a release fixed one of its steps)",
             "Mitigations of effectiveness 1 that break it (✓: in effect now)")
 
     def __init__(self) -> None:
@@ -247,6 +296,9 @@ class ChainTable(_ResultTable):
                 return chain.probability
             if column == 5:
                 return chain.open
+            if column == 6:
+                value = self._depth(chain)
+                return 1 << 30 if value is None else value
             return len(chain.broken_by)
         if role == ID_ROLE:
             return chain.id
@@ -258,7 +310,7 @@ class ChainTable(_ResultTable):
             return None
         if role == Qt.ItemDataRole.FontRole and column in (0, 5) and chain.open:
             return _bold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4, 6):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(chain)
@@ -277,8 +329,15 @@ class ChainTable(_ResultTable):
             return f"{chain.probability:.3g}"
         if column == 5:
             return "open" if chain.open else "broken"
+        if column == 6:
+            value = self._depth(chain)
+            return "–" if value is None else str(value)
         in_effect = set(self.analysis.in_effect) if self.analysis else set()
         return ", ".join(f"✓{m}" if m in in_effect else m for m in chain.broken_by) or "–"
+
+    def _depth(self, chain: ChainResult) -> int | None:
+        depth = self.analysis.depth if self.analysis else None
+        return depth.chains.get(chain.id) if depth is not None else None
 
     def _tooltip(self, chain: ChainResult) -> str:
         in_effect = set(self.analysis.in_effect) if self.analysis else set()

@@ -48,6 +48,11 @@ def release_tooltip(state: ReleaseState | None, release: str, label: str) -> str
     if state.new_mitigations:
         lines.append("Ships: " + plain(", ".join(state.new_mitigations)))
     lines.append("Reachable goals: " + (plain(", ".join(state.reachable_goals)) or "none"))
+    if state.depths:
+        least = "–" if state.min_depth is None else str(state.min_depth)
+        lines.append(f"Defence in depth (d): at least {least} mitigation(s) to defeat")
+        lines += [f"  {plain(goal)}: {'–' if depth is None else depth}"
+                  for goal, depth in state.depths[:12]]
     return "\n".join(lines)
 
 
@@ -71,7 +76,8 @@ class TimelineBar(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setToolTip("Release timeline: the model at each release (bars: open chains). "
+        self.setToolTip("Release timeline: the model at each release (bars: open chains; "
+                        "d: the least depth, mitigations to defeat to reopen a goal). "
                         "Click, drag, or use the arrow keys.")
         self.setAccessibleName("Release timeline")
 
@@ -201,6 +207,14 @@ class TimelineBar(QWidget):
                     painter.drawText(QRectF(centre + 10, bar.top() - 2, SLOT / 2 - 10, 12),
                                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                      count)
+                    if state.min_depth is not None:  # the least defence in depth
+                        painter.setFont(small)
+                        painter.setPen(QColor(colours.blocked))
+                        painter.drawText(QRectF(slot.left(), track_y - 17, centre - 10
+                                                - slot.left(), 12),
+                                         Qt.AlignmentFlag.AlignRight
+                                         | Qt.AlignmentFlag.AlignVCenter,
+                                         f"d{state.min_depth}")
             painter.setPen(QPen(accent if chosen else muted, 2 if chosen else 1))
             painter.setBrush(accent if chosen else pal.color(pal.ColorRole.Window))
             painter.drawEllipse(QPointF(centre, track_y), 5 if chosen else 3.5,

@@ -367,6 +367,9 @@ def paint_chain(painter: QPainter, rect: QRectF, theme: PresentTheme, view: Chai
         state = f"BROKEN AT STEP {view.broken_at + 1}"
     detail = (f"{len(view.steps)} steps · cost {chain.cost:g} · "
               f"probability {chain.probability:.2g}")
+    barriers = sum(1 for d in view.defences if d.on and not d.partial)
+    if barriers and not view.fixed:  # defence in depth: mitigations to defeat
+        detail += f" · depth {barriers}"
     top = c.header(view.kicker, view.title, state, theme.blocked if broken else theme.open,
                    detail)
     states = []
@@ -473,7 +476,8 @@ def paint_releases(painter: QPainter, rect: QRectF, theme: PresentTheme,
     top = c.header(view.kicker, view.title, pill, theme.open if reachable or count else
                    theme.blocked, f"release {view.step + 1} of {len(view.states)}")
     labels = [s.release for s in view.states]
-    counts = ["?" if s.open_chains is None else f"{s.open_chains} open" for s in view.states]
+    counts = [("?" if s.open_chains is None else f"{s.open_chains} open")
+              + ("" if s.min_depth is None else f" · d{s.min_depth}") for s in view.states]
     states = ["open" if (s.open_chains or s.open_chains is None) else "blocked"
               for s in view.states]
     colours = [theme.open if st == "open" else theme.blocked for st in states]
@@ -507,9 +511,22 @@ def paint_releases(painter: QPainter, rect: QRectF, theme: PresentTheme,
            theme.muted, bold=True)
     y += c.px(30)
     goals = [view.labels.get(g, g) for g in state.reachable_goals]
-    c.text(QRectF(inner.left(), y, inner.width(), c.px(120)),
-           " · ".join(goals) if goals else "No goal: every chain is broken", 24,
-           theme.open if goals else theme.blocked, lines=3)
+    y += c.text(QRectF(inner.left(), y, inner.width(), c.px(120)),
+                " · ".join(goals) if goals else "No goal: every chain is broken", 24,
+                theme.open if goals else theme.blocked, lines=3) + c.px(16)
+    if state.depths and y + c.px(64) < inner.bottom():  # defence in depth
+        c.text(QRectF(inner.left(), y, inner.width(), c.px(26)), "DEFENCE IN DEPTH", 16,
+               theme.muted, bold=True)
+        y += c.px(30)
+        least = state.min_depth
+        earlier = view.states[view.step - 1].min_depth if view.step else None
+        change = (f"{earlier} → {least}" if view.step and earlier is not None
+                  and least is not None and earlier != least else str(least))
+        c.text(QRectF(inner.left(), y, inner.width(), c.px(60)),
+               "No defeat of a mitigation reopens any goal" if least is None else
+               f"Least depth {change}: an attacker must defeat at least {least} "
+               "mitigation(s) in effect to reopen a goal", 24,
+               theme.open if not least else theme.blocked, lines=2)
     _footer(c, "Release timeline", "→ PgDn next release · ← PgUp back · S story · T theme · "
             "Esc editor")
     return c.hits

@@ -152,7 +152,7 @@ def default_story(model: AttackModel, *, max_chains: int = 1000) -> list[Scene]:
         for profile in model.profiles.values():
             if len(scenes) >= MAX_AUTO_SCENES:
                 break
-            result = analyze(model, profile=profile.id, max_chains=max_chains)
+            result = analyze(model, profile=profile.id, max_chains=max_chains, depth=False)
             chain = _cheapest_open(result, [g.id for g in result.goals if g.reachable], used)
             if chain is not None:
                 used.add(frozenset(chain.nodes))
@@ -160,7 +160,7 @@ def default_story(model: AttackModel, *, max_chains: int = 1000) -> list[Scene]:
                                     f"{one_line(labels.get(chain.goal, chain.goal))}",
                                     chain.nodes, profile.id))
         if not scenes:
-            result = analyze(model, max_chains=max_chains)
+            result = analyze(model, max_chains=max_chains, depth=False)
             for goal in result.goals:
                 if len(scenes) >= MAX_AUTO_SCENES or not goal.reachable:
                     continue

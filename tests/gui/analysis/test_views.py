@@ -24,10 +24,13 @@ def test_chains_table_lists_the_analysis(flagship):
     assert _shown_ids(dock) == [c.id for c in analysis.chains]
     table = dock.chain_table
     assert table.index(0, 3).data() == "13" and table.index(0, 5).data() == "broken"
-    assert "✓secure-boot" in table.index(0, 6).data()
+    assert "✓secure-boot" in table.index(0, 7).data()
+    assert table.index(0, 6).data() == str(analysis.depth.chains["C1"])
     goals = dock.goal_table
     assert goals.rowCount() == len(analysis.goals)
     assert goals.index(0, 1).data() == "⚑ reachable" and goals.index(0, 2).data() == "14 / 15"
+    depths = [goals.index(r, 4).data() for r in range(goals.rowCount())]
+    assert depths == ["0", "0", "1 ⚠", "1 ⚠", "2", "2"]  # Secure World, Pluton: one barrier
     assert "2 of 6 goals reachable · 34 of 149 chains open" in dock.summary.text()
 
 
@@ -239,5 +242,5 @@ def test_chains_context_menu_actions(flagship, qtbot):
     assert scenes[-1].get("timeline") and set(scenes[-2]["chain"]) == set(
         wb.session.analysis.chain("C12").nodes)
     flagship.document.undo_stack.undo()
-    assert len(model.extras["x-story"]) == 3
+    assert len(model.extras["x-story"]) == 4  # McAfee, Talos, the bypass, the releases
     assert not QModelIndex().isValid()

@@ -22,12 +22,26 @@ def test_the_flagship_tells_mcafee_then_talos_then_the_releases():
     model = read_model(flagship_path())
     scenes, notes = read_story(model)
     assert notes == []
-    assert [s.profile for s in scenes] == ["physical-access", "compromised-app", None]
-    assert scenes[2].timeline and not scenes[0].timeline
+    assert [s.profile for s in scenes] == ["physical-access", "compromised-app",
+                                           "compromised-app", None]
+    assert scenes[3].timeline and not scenes[0].timeline
     for scene in scenes[:2]:
         chain = find_chain(analyze(model, profile=scene.profile, at_release=scene.at_release),
                            scene.chain)
         assert chain is not None and chain.open  # both chains worked in 20.06
+
+
+def test_the_flagship_shows_the_bypass_and_the_depth_it_gained():
+    model = read_model(flagship_path())
+    bypass = read_story(model)[0][2]
+    assert "proc-thread-self-mem" in bypass.chain and bypass.at_release == "20.07"
+    depths = []
+    for release in ("20.07", "20.08", "20.09"):
+        result = analyze(model, profile=bypass.profile, at_release=release)
+        chain = find_chain(result, bypass.chain)
+        assert chain is not None and not chain.open
+        depths.append(result.depth.chains[chain.id])
+    assert depths == [1, 2, None]  # one fix held it, then two, then the littlefs fix
 
 
 def test_bad_scenes_are_skipped_with_a_note():
