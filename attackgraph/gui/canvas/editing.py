@@ -12,12 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QTransform
-from PySide6.QtWidgets import QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent
 
 from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.frames import FrameItem
 from attackgraph.gui.canvas.nodes import NodeItem
-from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
+from attackgraph.gui.canvas.tools import (
+    CONNECT_MODIFIERS,
+    ConnectTool,
+    FrameDragTool,
+    MoveTool,
+    PendingConnect,
+    handle_hit,
+    scene_zoom,
+)
 from attackgraph.gui.commands import (
     AddEdgeCommand,
     AddNodeCommand,
@@ -39,6 +47,13 @@ __all__ = ["GRID", "ID_PREFIX", "KIND_LABELS", "SceneEditing", "removal_order"]
 KIND_LABELS = {"entry": "New entry", "step": "New step", "goal": "New goal"}
 ID_PREFIX = {"entry": "E", "step": "S", "goal": "G"}
 GRID = 24.0
+HOVER_CURSORS = {"connect": Qt.CursorShape.CrossCursor,
+                 "connect-drag": Qt.CursorShape.CrossCursor,
+                 "move": Qt.CursorShape.SizeAllCursor,
+                 "frame": Qt.CursorShape.SizeAllCursor,
+                 "edge": Qt.CursorShape.PointingHandCursor,
+                 "select": Qt.CursorShape.ArrowCursor}
+"""The pointer over what a press would do (the view shows it)."""
 NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
          Qt.Key.Key_Down: (0, 1)}
 
@@ -47,6 +62,7 @@ class SceneEditing:
     """Commands and gestures of :class:`CanvasScene` (a mixin: ``self`` is the scene)."""
 
     _tool: Any
+    hover_cursor: Qt.CursorShape = Qt.CursorShape.ArrowCursor
 
     # ------------------------------------------------------------- editing
     def execute(self, command: ModelCommand) -> bool:
@@ -108,20 +124,64 @@ class SceneEditing:
             self._tool.cancel()
         self._tool = None
 
+    def _pick(self, pos: QPointF) -> QGraphicsItem | None:
+        """The topmost item under ``pos`` that takes a left press (labels and
+        arrow heads, which do not, are looked through)."""
+        views = self.views()
+        transform = views[0].transform() if views else QTransform()
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, transform):
+            if item.acceptedMouseButtons() & Qt.MouseButton.LeftButton and item.isVisible():
+                return item
+        return None
+
+    def press_action(self, pos: QPointF,
+                     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+                     ) -> tuple[str, Any]:
+        """What a left press at ``pos`` would do: ``("connect", node)``,
+        ``("connect-drag", node)`` (a drag connects, a click toggles the
+        selection), ``("move", node)``, ``("edge", edge)``, ``("frame", frame)``
+        or ``("select", None)`` (a rubber band on the empty canvas)."""
+        if modifiers & CONNECT_MODIFIERS:
+            node = self.node_at(pos)
+            if node is not None:
+                return ("connect-drag", node)
+        node = handle_hit(self, pos, scene_zoom(self))
+        if node is not None:
+            return ("connect", node)
+        item = self._pick(pos)
+        if isinstance(item, NodeItem):
+            return ("move", item)
+        if isinstance(item, EdgeItem):
+            return ("edge", item)
+        if isinstance(item, FrameItem):
+            return ("frame", item)
+        return ("select", None)
+
+    def _start_connect(self, node: NodeItem) -> None:
+        self._tool = ConnectTool(self, node)
+        self.message.emit(f"Connecting from {node.node.id}: release over the node it enables "
+                          "(anywhere on it). Esc cancels.")
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return
+        if self._tool is not None:  # a press while a gesture runs (a lost release)
+            self._cancel_tool()
         pos = event.scenePos()
-        item = self.itemAt(pos, self.views()[0].transform() if self.views() else QTransform())
         toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
                                            | Qt.KeyboardModifier.ControlModifier))
-        if isinstance(item, NodeItem) and item.on_handle(item.mapFromScene(pos)):
-            self._tool = ConnectTool(self, item)
-            self.message.emit("Release over the node this one enables (Esc cancels).")
+        action, item = self.press_action(pos, event.modifiers())
+        if action == "connect":
+            self._start_connect(item)
             event.accept()
             return
-        if isinstance(item, EdgeItem):
+        if action == "connect-drag":
+            self._tool = PendingConnect(self, item, event.screenPos())
+            event.accept()
+            return
+        if action == "edge":
             if toggle:
                 self._set_edge_selection(self._selected_edges ^ {item.key})
             else:
@@ -131,21 +191,48 @@ class SceneEditing:
         if not toggle:
             self._set_edge_selection(())
         super().mousePressEvent(event)
-        if isinstance(item, FrameItem):
-            self._tool = FrameDragTool(self, item, pos)
-        elif isinstance(item, NodeItem):
+        grabber = self.mouseGrabberItem()
+        if isinstance(grabber, FrameItem):
+            self._tool = FrameDragTool(self, grabber, pos)
+        elif isinstance(grabber, NodeItem):
             self._tool = MoveTool(self)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         tool = self._tool
+        if isinstance(tool, PendingConnect):
+            if tool.dragged(QPointF(event.screenPos())):
+                self._start_connect(tool.node)
+                self._tool.move(event.scenePos())
+            event.accept()
+            return
         if isinstance(tool, ConnectTool | FrameDragTool):
             tool.move(event.scenePos())
             event.accept()
             return
+        if tool is None and event.buttons() == Qt.MouseButton.NoButton:
+            self.hover_at(event.scenePos(), event.modifiers())
         super().mouseMoveEvent(event)
+
+    def hover_at(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        """Show what a press here would do: a cross and a lit handle where it
+        connects, a move cursor over a node's body."""
+        action, item = self.press_action(pos, modifiers)
+        hot = item if action in ("connect", "connect-drag") else None
+        previous = getattr(self, "_hot", None)
+        if previous is not hot:
+            for node in (previous, hot):
+                if node is not None and node.scene() is self:
+                    node.handle_hot = node is hot
+                    node.update()
+            self._hot = hot
+        self.hover_cursor = HOVER_CURSORS[action]
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         tool, self._tool = self._tool, None
+        if isinstance(tool, PendingConnect):
+            tool.click()
+            event.accept()
+            return
         if isinstance(tool, ConnectTool):
             edge = tool.finish(event.scenePos())
             if edge is None:
@@ -158,6 +245,19 @@ class SceneEditing:
         command = tool.finish() if isinstance(tool, FrameDragTool | MoveTool) else None
         if command is not None:
             self.execute(command)
+        else:
+            self._resync_positions()
+
+    def _resync_positions(self) -> None:
+        """Put back any node Qt moved outside a gesture (no model change may
+        happen without an undo entry)."""
+        layout = self.model.layout
+        with self.syncing():
+            for nid, item in self.nodes.items():
+                saved = layout.get(nid)
+                if saved is not None and (abs(item.pos().x() - saved[0]) > 0.01
+                                          or abs(item.pos().y() - saved[1]) > 0.01):
+                    item.setPos(QPointF(*saved))
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views()

@@ -96,6 +96,8 @@ class NodeItem(QGraphicsItem):
         self.out_edges: list[EdgeItem] = []
         self.mark: NodeMark = PLAIN_NODE
         self.hovered = False
+        self.handle_hot = False
+        """A press here would start a connection (the scene lights the handle)."""
         self._text_cache: dict[tuple[int, bool], list[str]] = {}
         self._paint_key: tuple[bool, int, str] | None = None
         self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
@@ -259,11 +261,6 @@ class NodeItem(QGraphicsItem):
         self.update()
         super().hoverLeaveEvent(event)
 
-    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        on_handle = self.on_handle(event.pos())
-        self.setCursor(Qt.CursorShape.CrossCursor if on_handle else Qt.CursorShape.ArrowCursor)
-        super().hoverMoveEvent(event)
-
     @staticmethod
     def _shift_as_control(event: QGraphicsSceneMouseEvent) -> None:
         # Shift-click adds to (or takes from) the selection, as Ctrl-click does.
@@ -321,10 +318,12 @@ class NodeItem(QGraphicsItem):
             self._paint_and(painter, rect, theme, lod)
         if self.mark.badges or self.mark.flags:
             self._paint_badges(painter, rect, lod)
-        if (self.hovered or selected) and lod >= 0.3:
-            painter.setPen(QPen(theme.connect, 1.6))
-            painter.setBrush(QBrush(theme.node_fill))
-            painter.drawEllipse(self.handle_center(), HANDLE_RADIUS, HANDLE_RADIUS)
+        if self.handle_hot or ((self.hovered or selected) and lod >= 0.3):
+            hot = self.handle_hot
+            radius = HANDLE_RADIUS * (1.35 if hot else 1.0) * max(1.0, 0.6 / lod)
+            painter.setPen(QPen(theme.node_fill if hot else theme.connect, 1.6))
+            painter.setBrush(QBrush(theme.connect if hot else theme.node_fill))
+            painter.drawEllipse(self.handle_center(), radius, radius)
             painter.drawLine(self.handle_center() + QPointF(-3.5, 0),
                              self.handle_center() + QPointF(3.5, 0))
             painter.drawLine(self.handle_center() + QPointF(0, -3.5),

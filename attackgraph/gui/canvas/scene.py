@@ -23,7 +23,7 @@ from attackgraph.gui.canvas.editing import GRID, KIND_LABELS, SceneEditing, remo
 from attackgraph.gui.canvas.frames import FrameItem
 from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
-from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
+from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool, PendingConnect
 from attackgraph.gui.document import Document
 from attackgraph.model import AttackModel, Edge, ModelEvent, Node
 from attackgraph.render.layout.geometry import (
@@ -71,7 +71,8 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._depths: dict[str, int] = {}
         self._colors: dict[str, QColor] = {}
         self._syncing = 0
-        self._tool: ConnectTool | FrameDragTool | MoveTool | None = None
+        self._tool: ConnectTool | FrameDragTool | MoveTool | PendingConnect | None = None
+        self._hot: NodeItem | None = None
         self._dirty: set[str] = set()
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)

@@ -55,6 +55,7 @@ class CanvasView(QGraphicsView):
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
+        self._last_pos: QPointF | None = None
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
 
@@ -169,6 +170,17 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        self._last_pos = event.position()
+        if not self._space and event.buttons() == Qt.MouseButton.NoButton:
+            # What a press here would do: connect (cross), move, select.
+            self.viewport().setCursor(self.canvas.hover_cursor)
+
+    def _modifiers_changed(self, modifiers: Qt.KeyboardModifier) -> None:
+        """Shift or Alt went down or up: show whether a drag here now connects."""
+        if self._space or self._last_pos is None:
+            return
+        self.canvas.hover_at(self.mapToScene(self._last_pos.toPoint()), modifiers)
+        self.viewport().setCursor(self.canvas.hover_cursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._panning:
@@ -180,6 +192,8 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
+            self._modifiers_changed(event.modifiers())
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -188,6 +202,8 @@ class CanvasView(QGraphicsView):
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
+            self._modifiers_changed(event.modifiers())
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = False
             self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
