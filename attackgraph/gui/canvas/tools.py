@@ -47,8 +47,8 @@ Point = tuple[float, float]
 
 CONNECT_HIT_PX = 14.0
 """Radius, in screen pixels, around a node's connect handle where a press
-starts a connection (capped to a third of the node when zoomed far out, so
-the rest of the node still moves it)."""
+starts a connection (capped below half the node's width when zoomed far out,
+so its left half still moves it)."""
 DROP_HIT_PX = 10.0
 """How far, in screen pixels, outside a node a connection may be released
 and still land on it."""
@@ -67,7 +67,7 @@ def handle_hit(scene: CanvasScene, pos: QPointF, zoom: float) -> NodeItem | None
     """The node whose connect handle is nearest to ``pos``, if within the
     hit radius (edges and other items over the handle do not hide it)."""
     width = scene.geometry.node_width
-    reach = max(HANDLE_RADIUS + 4.0, min(CONNECT_HIT_PX / zoom, width / 3.0))
+    reach = max(HANDLE_RADIUS + 4.0, min(CONNECT_HIT_PX / zoom, width * 0.45))
     box = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach)
     best: tuple[float, NodeItem] | None = None
     for item in scene.items(box):
