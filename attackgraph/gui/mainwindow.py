@@ -32,6 +32,7 @@ from attackgraph.gui.autosave import Autosaver
 from attackgraph.gui.canvas.minimap import Minimap
 from attackgraph.gui.canvas.scene import CanvasScene
 from attackgraph.gui.canvas.view import CanvasView
+from attackgraph.gui.canvas_menu import CanvasMenu
 from attackgraph.gui.dialogs import Preferences, PreferencesDialog, ShortcutsDialog
 from attackgraph.gui.docks import MitigationsDock, Palette, ProblemsList
 from attackgraph.gui.document import Document
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.mitigations = MitigationsDock(self.scene)
         self.problems = ProblemsList(self.document)
         self.actions = WindowActions(self)
+        self.canvas_menu = CanvasMenu(self)
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
         self._build_status_bar()

@@ -62,6 +62,8 @@ class SceneEditing:
     """Commands and gestures of :class:`CanvasScene` (a mixin: ``self`` is the scene)."""
 
     _tool: Any
+    _selection_order: list[str]
+    _swallow_release = False
     hover_cursor: Qt.CursorShape = Qt.CursorShape.ArrowCursor
 
     # ------------------------------------------------------------- editing
@@ -103,7 +105,21 @@ class SceneEditing:
             return
         count = len(commands)
         text = commands[0].text() if count == 1 else f"Delete {count} items"
-        self.execute(MacroCommand(self.model, text, commands))
+        # The format needs at least one blocked node per mitigation: one whose
+        # every blocked node goes is deleted too (in the same undo entry).
+        orphans = [m for m in self.model.mitigations.values()
+                   if m.blocks and set(m.blocks) <= chosen]
+        if orphans:
+            names = ", ".join(f"{m.id} ({m.label!r})" for m in orphans[:3])
+            names += f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+            text += f" and mitigation{'s' * (len(orphans) > 1)} {names}"
+        if self.execute(MacroCommand(self.model, text, commands)) and orphans:
+            plural = len(orphans) > 1
+            nodes = "the deleted node" + "s" * (len(chosen) > 1)
+            self.message.emit(
+                f"Deleted {count} item{'s' * (count > 1)} and mitigation{'s' * plural} {names}: "
+                f"{'they' if plural else 'it'} blocked only {nodes} (a mitigation must block "
+                "at least one node). Undo (Ctrl+Z) restores everything.")
 
     def connect_nodes(self, source: str, target: str) -> bool:
         """Add the edge ``source -> target`` (refused with the reason if invalid)."""
@@ -117,6 +133,33 @@ class SceneEditing:
         new = {nid: (round(self.nodes[nid].pos().x() + dx, 1),
                      round(self.nodes[nid].pos().y() + dy, 1)) for nid in ids}
         return self.execute(NudgeNodesCommand(self.model, self.saved_positions(ids), new))
+
+    def selection_in_order(self) -> list[str]:
+        """The selected nodes, in the order they were selected."""
+        chosen = set(self.selected_node_ids())
+        order = [n for n in self._selection_order if n in chosen]
+        return order + [n for n in self.selected_node_ids() if n not in order]
+
+    def _track_selection_order(self) -> None:
+        chosen = set(self.selected_node_ids())
+        kept = [n for n in self._selection_order if n in chosen]
+        self._selection_order = kept + sorted(chosen - set(kept))
+
+    def context_item(self, pos: QPointF) -> QGraphicsItem | None:
+        """The node, edge or frame a right-click at ``pos`` is about."""
+        return self._pick(pos)
+
+    def begin_connect(self, node_id: str) -> None:
+        """Start a connection from a node that follows the pointer without a
+        held button; the next click on a node ends it (Esc cancels)."""
+        self._cancel_tool()
+        item = self.nodes.get(node_id)
+        if item is None:
+            return
+        self._start_connect(item)
+        self._tool.by_click = True
+        self.message.emit(f"Connecting from {node_id}: click the node it enables. "
+                          "Esc cancels.")
 
     # -------------------------------------------------------------- mouse
     def _cancel_tool(self) -> None:
@@ -165,11 +208,20 @@ class SceneEditing:
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
+            if isinstance(self._tool, ConnectTool) and self._tool.by_click:
+                self._cancel_tool()
+                self.message.emit("Cancelled.")
             super().mousePressEvent(event)
+            return
+        pos = event.scenePos()
+        if isinstance(self._tool, ConnectTool) and self._tool.by_click:
+            tool, self._tool = self._tool, None
+            self._swallow_release = True  # the click ends the connection
+            self._finish_connect(tool, pos)
+            event.accept()
             return
         if self._tool is not None:  # a press while a gesture runs (a lost release)
             self._cancel_tool()
-        pos = event.scenePos()
         toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
                                            | Qt.KeyboardModifier.ControlModifier))
         action, item = self.press_action(pos, event.modifiers())
@@ -227,18 +279,27 @@ class SceneEditing:
             self._hot = hot
         self.hover_cursor = HOVER_CURSORS[action]
 
+    def _finish_connect(self, tool: ConnectTool, pos: QPointF) -> None:
+        edge = tool.finish(pos)
+        if edge is None:
+            self.message.emit("No edge: end the connection over another node.")
+        elif self.connect_nodes(*edge):
+            self.message.emit(f"Connected {edge[0]} to {edge[1]}.")
+
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._swallow_release or (isinstance(self._tool, ConnectTool) and self._tool.by_click):
+            # The release of the click that ended a connection, or of the
+            # menu click that started one (which goes on following the pointer).
+            self._swallow_release = False
+            event.accept()
+            return
         tool, self._tool = self._tool, None
         if isinstance(tool, PendingConnect):
             tool.click()
             event.accept()
             return
         if isinstance(tool, ConnectTool):
-            edge = tool.finish(event.scenePos())
-            if edge is None:
-                self.message.emit("No edge: release the drag over another node.")
-            elif self.connect_nodes(*edge):
-                self.message.emit(f"Connected {edge[0]} to {edge[1]}.")
+            self._finish_connect(tool, event.scenePos())
             event.accept()
             return
         super().mouseReleaseEvent(event)

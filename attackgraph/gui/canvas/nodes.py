@@ -98,6 +98,8 @@ class NodeItem(QGraphicsItem):
         self.hovered = False
         self.handle_hot = False
         """A press here would start a connection (the scene lights the handle)."""
+        self.drop_hot = False
+        """A connection being drawn would land here (a ring in the connect colour)."""
         self._text_cache: dict[tuple[int, bool], list[str]] = {}
         self._paint_key: tuple[bool, int, str] | None = None
         self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
@@ -292,11 +294,12 @@ class NodeItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         shapes = style.node_shapes(kind, rect)
-        if self.mark.accent or selected:
-            ring = QColor(theme.selection) if selected else QColor(self.mark.accent)
+        if self.mark.accent or selected or self.drop_hot:
+            ring = QColor(theme.connect if self.drop_hot else
+                          theme.selection if selected else self.mark.accent)
             width = 2.5 / max(lod, 0.3)
             pen = QPen(ring, width)
-            if self.mark.dashed and not selected:
+            if self.mark.dashed and not selected and not self.drop_hot:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)

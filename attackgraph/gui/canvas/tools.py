@@ -109,6 +109,8 @@ class ConnectTool:
         self.scene = scene
         self.source = source
         self.target: NodeItem | None = None
+        self.by_click = False
+        """Started from a menu: follows the pointer; a click ends it."""
         start = source.connect_point()
         self.line = QGraphicsLineItem(QLineF(start, start))
         self.line.setPen(QPen(style.current().connect, 2.0, Qt.PenStyle.DashLine))
@@ -122,11 +124,11 @@ class ConnectTool:
         self.line.setLine(QLineF(self.source.connect_point(), end))
         if target is not self.target:
             if self.target is not None:
-                self.target.hovered = False
+                self.target.drop_hot = False
                 self.target.update()
             self.target = target
             if target is not None:
-                target.hovered = True
+                target.drop_hot = True
                 target.update()
 
     def finish(self, pos: QPointF) -> tuple[str, str] | None:
@@ -141,7 +143,7 @@ class ConnectTool:
     def cancel(self) -> None:
         """Remove the rubber line."""
         if self.target is not None:
-            self.target.hovered = False
+            self.target.drop_hot = False
             self.target.update()
             self.target = None
         if self.line.scene() is not None:
