@@ -169,8 +169,12 @@ class CanvasMenu(QObject):
     def _requested(self, point: QPoint) -> None:
         view = self.window.view
         menu = self.menu_at(view.mapToScene(point))
-        menu.exec(view.viewport().mapToGlobal(point))
+        self.popup(menu, view.viewport().mapToGlobal(point))
         menu.deleteLater()
+
+    def popup(self, menu: QMenu, where: QPoint) -> None:
+        """Show ``menu`` at a global point until it closes."""
+        menu.exec(where)
 
     def menu_at(self, pos: QPointF) -> QMenu:
         """The context menu for what is at a scene point (selecting it first,
