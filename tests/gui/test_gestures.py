@@ -222,3 +222,18 @@ def test_escape_cancels_a_connection(window):
     send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, end)
     assert not window.document.model.graph.has_edge("E1", "S2")
     assert window.document.undo_stack.count() == 0
+
+
+def test_palette_press_and_move_starts_a_drag(window, monkeypatch):
+    palette = window.palette_widget
+    started = []
+    monkeypatch.setattr(palette, "startDrag", lambda actions: started.append(
+        palette.currentItem().data(Qt.ItemDataRole.UserRole)))
+    rect = palette.visualItemRect(palette.item(2))
+    viewport = palette.viewport()
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonPress, rect.center())
+    for step in range(1, 5):
+        send_mouse(viewport, QMouseEvent.Type.MouseMove, rect.center() + QPoint(6 * step, 0),
+                   buttons=Qt.MouseButton.LeftButton)
+    send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, rect.center() + QPoint(24, 0))
+    assert started == ["goal"]
