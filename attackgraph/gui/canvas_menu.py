@@ -215,10 +215,12 @@ class CanvasMenu(QObject):
         self._add(menu, "Connect from Here (click the target)",
                   lambda: scene.begin_connect(node.id))
         if others and node.kind != "entry":
-            self._add(menu, f"Connect Selected to {node.id}",
-                      lambda: self.connect_many(others, node.id))
+            action = self._add(menu, f"Connect Selected to {node.id}",
+                               lambda: self.connect_many(others, node.id))
+            if scene.selection_in_order()[-1] == node.id:
+                action.setShortcut(self.connect_selected.shortcut())  # the same as C
         menu.addSeparator()
-        self._add(menu, "Rename…", lambda: self.edit_label("node", node.id))
+        menu.addAction(self.rename)
         if node.kind != "entry":
             is_and = node.gate == "and"
             self._add(menu, "AND: Needs All Its Enablers",
@@ -244,7 +246,8 @@ class CanvasMenu(QObject):
 
     def _edge_menu(self, menu: QMenu, item: EdgeItem) -> None:
         key = item.key
-        self._add(menu, "Edit Label…", lambda: self.edit_label("edge", key))
+        self._add(menu, "Edit Label…", lambda: self.edit_label("edge", key)).setShortcut(
+            self.rename.shortcut())
         self._add(menu, "Reverse Direction", lambda: self.reverse_edge(key))
         menu.addSeparator()
         menu.addAction(self.window.actions.delete)
@@ -252,7 +255,7 @@ class CanvasMenu(QObject):
     def _frame_menu(self, menu: QMenu, item: FrameItem, pos: QPointF) -> None:
         scene = self.window.scene
         comp = item.component
-        self._add(menu, "Rename…", lambda: self.edit_label("component", comp.id))
+        menu.addAction(self.rename)
         kinds = menu.addMenu("Kind")
         for kind in COMPONENT_KINDS:
             self._add(kinds, kind, lambda k=kind: scene.execute(
