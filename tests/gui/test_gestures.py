@@ -237,3 +237,38 @@ def test_palette_press_and_move_starts_a_drag(window, monkeypatch):
                    buttons=Qt.MouseButton.LeftButton)
     send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, rect.center() + QPoint(24, 0))
     assert started == ["goal"]
+
+
+def test_undo_walks_back_through_every_gesture_one_at_a_time(window):
+    """A session of gestures, then undo: each step restores exactly the model
+    before the matching gesture (none skipped), and redo replays them all."""
+    scene, stack = window.scene, window.document.undo_stack
+    _at_zoom(window, 0.55, QPointF(375, 100))
+    states = [model_to_document(window.document.model)]
+
+    def record():
+        assert stack.count() == len(states), [stack.text(i) for i in range(stack.count())]
+        states.append(model_to_document(window.document.model))
+
+    drag(window.view, scene.nodes["E1"].connect_point(), scene.nodes["S2"].pos())
+    record()
+    start = scene.nodes["G1"].pos() + QPointF(-30, 0)
+    drag(window.view, start, _screen_offset(window, start, 20, 30))
+    record()
+    scene.refresh_frames()
+    band = scene.frames["dev"].header_rect()
+    drag(window.view, band.center(), _screen_offset(window, band.center(), 10, 25))
+    record()
+    window.canvas_menu.connect_many(["E2"], "G1")
+    record()
+    scene.select(nodes=["S1"])
+    scene.delete_selection()
+    record()
+    window.canvas_menu.add_node("goal", QPointF(900, 300))
+    record()
+    for expected in reversed(states[:-1]):
+        stack.undo()
+        assert model_to_document(window.document.model) == expected
+    for expected in states[1:]:
+        stack.redo()
+        assert model_to_document(window.document.model) == expected
