@@ -272,3 +272,18 @@ def test_undo_walks_back_through_every_gesture_one_at_a_time(window):
     for expected in states[1:]:
         stack.redo()
         assert model_to_document(window.document.model) == expected
+
+
+@pytest.mark.parametrize("zoom", [0.1, 4.0])
+def test_connect_at_the_zoom_limits(window, zoom):
+    scene = window.scene
+    # A step just right of E1, so both show at 400 %.
+    target_id = scene.add_node_at("step", QPointF(220, 0))
+    _at_zoom(window, zoom, QPointF(120, 0))
+    source, target = scene.nodes["E1"], scene.nodes[target_id]
+    start = _screen_offset(window, source.connect_point(), 3, 3)
+    left, _top, _right, bottom = target.scene_box()
+    before = _state(window)
+    drag(window.view, start, QPointF(left + 12, bottom - 12))
+    assert window.document.model.graph.has_edge("E1", target_id)
+    _one_entry_and_undo(window, before)
