@@ -314,15 +314,16 @@ class SceneEditing:
         happen without an undo entry)."""
         layout = self.model.layout
         with self.syncing():
-            for nid, item in self.nodes.items():
-                saved = layout.get(nid)
+            for item in self.selectedItems():  # Qt moves only selected items
+                if not isinstance(item, NodeItem):
+                    continue
+                saved = layout.get(item.node.id)
                 if saved is not None and (abs(item.pos().x() - saved[0]) > 0.01
                                           or abs(item.pos().y() - saved[1]) > 0.01):
                     item.setPos(QPointF(*saved))
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views()
-                           else QTransform())
+        item = self._pick(event.scenePos())  # edge labels and arrow heads are looked through
         if item is None:
             self.add_node_at("step", event.scenePos())
             event.accept()
