@@ -68,15 +68,17 @@ class CanvasMenu(QObject):
 
     def _key_action(self, text: str, key: str, slot: Callable[[], Any],
                     tip: str = "") -> QAction:
-        """An action whose key works while the canvas has the focus (so a
-        letter typed in a text field never triggers it)."""
-        action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        """An action whose key works while the canvas has the keyboard focus.
+
+        The view handles the key itself (not Qt's shortcut map), so a letter
+        typed in a text field or in another window never triggers it; menus
+        show the key after a tab.
+        """
+        action = QAction(f"{text}\t{key}", self.window)
         action.triggered.connect(lambda _=False: slot())
         if tip:
             action.setStatusTip(tip)
-        self.window.view.addAction(action)
+        self.window.view.key_commands[QKeySequence(key)[0].key()] = action.trigger
         return action
 
     # ------------------------------------------------------------ commands
@@ -215,10 +217,9 @@ class CanvasMenu(QObject):
         self._add(menu, "Connect from Here (click the target)",
                   lambda: scene.begin_connect(node.id))
         if others and node.kind != "entry":
-            action = self._add(menu, f"Connect Selected to {node.id}",
-                               lambda: self.connect_many(others, node.id))
-            if scene.selection_in_order()[-1] == node.id:
-                action.setShortcut(self.connect_selected.shortcut())  # the same as C
+            last = scene.selection_in_order()[-1] == node.id
+            self._add(menu, f"Connect Selected to {node.id}" + "\tC" * last,
+                      lambda: self.connect_many(others, node.id))
         menu.addSeparator()
         menu.addAction(self.rename)
         if node.kind != "entry":
@@ -246,8 +247,7 @@ class CanvasMenu(QObject):
 
     def _edge_menu(self, menu: QMenu, item: EdgeItem) -> None:
         key = item.key
-        self._add(menu, "Edit Label…", lambda: self.edit_label("edge", key)).setShortcut(
-            self.rename.shortcut())
+        self._add(menu, "Edit Label…\tF2", lambda: self.edit_label("edge", key))
         self._add(menu, "Reverse Direction", lambda: self.reverse_edge(key))
         menu.addSeparator()
         menu.addAction(self.window.actions.delete)
@@ -275,9 +275,8 @@ class CanvasMenu(QObject):
     def _canvas_menu(self, menu: QMenu, pos: QPointF) -> None:
         actions = self.window.actions
         for kind in ("entry", "step", "goal"):
-            action = self._add(menu, f"Add {kind.capitalize()} Here",
-                               lambda k=kind: self.add_node(k, pos))
-            action.setShortcut(self.add_here[kind].shortcut())
+            self._add(menu, f"Add {kind.capitalize()} Here\t{ADD_KEYS[kind]}",
+                      lambda k=kind: self.add_node(k, pos))
         menu.addSeparator()
         menu.addActions([actions.paste, actions.select_all])
         menu.addSeparator()

@@ -127,6 +127,7 @@ class ShortcutsDialog(QDialog):
          "Connect it to another node (release anywhere on the target)"),
         ("Select two nodes in order, then C", "Connect the first to the second"),
         ("E, S, G on the canvas", "Add an entry, step or goal under the pointer"),
+        ("F2 on the canvas", "Rename the selected node, edge or component"),
         ("Right-click", "The actions for the node, edge, frame or canvas there"),
         ("Double-click the canvas", "Add a step there (inside a frame: in that component)"),
         ("Drag a node into a frame", "Move it into that component"),

@@ -3,6 +3,8 @@ fit to window, rubber-band selection (Shift adds), and drops from the palette.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
@@ -56,6 +58,9 @@ class CanvasView(QGraphicsView):
         self._pan_start = QPointF()
         self._space = False
         self._last_pos: QPointF | None = None
+        self.key_commands: dict[int, Callable[[], object]] = {}
+        """Plain keys (no Ctrl or Alt) that run a command while the canvas has
+        the focus (E, S, G add a node, C connects...)."""
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
 
@@ -194,6 +199,15 @@ class CanvasView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
             self._modifiers_changed(event.modifiers())
+        command = self.key_commands.get(event.key())
+        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                         | Qt.KeyboardModifier.AltModifier
+                                         | Qt.KeyboardModifier.MetaModifier
+                                         | Qt.KeyboardModifier.ShiftModifier)
+        if command is not None and plain and not event.isAutoRepeat():
+            command()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
