@@ -287,3 +287,36 @@ def test_connect_at_the_zoom_limits(window, zoom):
     drag(window.view, start, QPointF(left + 12, bottom - 12))
     assert window.document.model.graph.has_edge("E1", target_id)
     _one_entry_and_undo(window, before)
+
+
+def test_lit_handle_and_target_ring_show_in_a_large_models_overview(qtbot):
+    """Zoomed out on a large model the overview draws plain nodes; a node
+    whose handle is lit, or that a connection would land on, is drawn by
+    itself so the feedback shows."""
+    from attackgraph.gui.canvas.batch import BATCH_MIN_NODES
+    from attackgraph.gui.canvas.scene import CanvasScene
+    from attackgraph.gui.canvas.tools import ConnectTool
+    from attackgraph.gui.canvas.view import CanvasView
+    from attackgraph.gui.document import Document
+    from attackgraph.model import AttackModel, Node
+
+    model = AttackModel("large")
+    for i in range(BATCH_MIN_NODES):
+        model.add_node(Node(f"S{i}", "step", f"Step {i}"),
+                       position=(220.0 * (i % 30), 120.0 * (i // 30)))
+    scene = CanvasScene(Document(model))
+    view = CanvasView(scene)
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.set_zoom(0.1)
+    assert scene.node_batch.active
+    node, other = scene.nodes["S0"], scene.nodes["S1"]
+    assert node.batched()
+    scene.hover_at(node.connect_point(), Qt.KeyboardModifier.NoModifier)
+    assert node.handle_hot and not node.batched()
+    tool = ConnectTool(scene, node)
+    tool.move(other.pos())
+    assert other.drop_hot and not other.batched()
+    tool.cancel()
+    assert not other.drop_hot and other.batched()

@@ -274,8 +274,7 @@ class SceneEditing:
         if previous is not hot:
             for node in (previous, hot):
                 if node is not None and node.scene() is self:
-                    node.handle_hot = node is hot
-                    node.update()
+                    node.set_hot(handle=node is hot)
             self._hot = hot
         self.hover_cursor = HOVER_CURSORS[action]
 

@@ -194,7 +194,18 @@ class NodeItem(QGraphicsItem):
 
     def batched(self) -> bool:
         """Whether the overview of a large model may draw this node for it."""
-        return self.mark == PLAIN_NODE and not self.isSelected()
+        return (self.mark == PLAIN_NODE and not self.isSelected() and not self.drop_hot
+                and not self.handle_hot)
+
+    def set_hot(self, handle: bool | None = None, drop: bool | None = None) -> None:
+        """Light the connect handle (a press would connect) or ring the node
+        (a connection would land here); None leaves a state as it is."""
+        if handle is not None:
+            self.handle_hot = handle
+        if drop is not None:
+            self.drop_hot = drop
+        self.update()
+        self._batch_changed()
 
     def _batch_changed(self) -> None:
         batch = getattr(self.scene(), "node_batch", None)

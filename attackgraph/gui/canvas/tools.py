@@ -124,12 +124,10 @@ class ConnectTool:
         self.line.setLine(QLineF(self.source.connect_point(), end))
         if target is not self.target:
             if self.target is not None:
-                self.target.drop_hot = False
-                self.target.update()
+                self.target.set_hot(drop=False)
             self.target = target
             if target is not None:
-                target.drop_hot = True
-                target.update()
+                target.set_hot(drop=True)
 
     def finish(self, pos: QPointF) -> tuple[str, str] | None:
         """The edge to add, or None when released over no other node."""
@@ -143,8 +141,7 @@ class ConnectTool:
     def cancel(self) -> None:
         """Remove the rubber line."""
         if self.target is not None:
-            self.target.drop_hot = False
-            self.target.update()
+            self.target.set_hot(drop=False)
             self.target = None
         if self.line.scene() is not None:
             self.scene.removeItem(self.line)
