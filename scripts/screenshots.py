@@ -7,8 +7,8 @@ Usage::
 Renders offscreen (no display needed), with fixed settings and the light
 theme unless a picture says otherwise, so the pictures change only when the
 editor does. The main picture is exactly what ``attackgraph gui
---screenshot`` makes; the others show the whole model, a node being edited
-and the dark theme.
+--screenshot`` makes; the others show the whole model, a node being edited,
+a connection being drawn and the dark theme.
 """
 
 from __future__ import annotations
@@ -73,6 +73,23 @@ def _editing(window) -> None:
     window.view.centerOn(window.scene.nodes["uid-map-sys"])
 
 
+def _composing(window) -> None:
+    """A connection being drawn: dragged out of a node's handle (the node
+    already has outgoing edges), the target it would land on ringed."""
+    from PySide6.QtCore import QPointF, Qt
+
+    scene = window.scene
+    source, target = scene.nodes["compromised-app"], scene.nodes["exec-mapping"]
+    window.view.set_zoom(1.0)
+    window.view.centerOn(QPointF(960, 640))
+    scene.begin_connect("compromised-app")
+    scene._tool.by_click = False  # as while the mouse button is held
+    scene.hover_at(source.connect_point(), Qt.KeyboardModifier.NoModifier)  # the lit handle
+    scene._tool.move(target.pos() + QPointF(30, 18))
+    scene.message.emit("Connecting from compromised-app: release over the node it enables "
+                       "(anywhere on it). Esc cancels.")
+
+
 def _workbench(window) -> None:
     """The McAfee ATR chain highlighted for its attacker at release 20.06,
     the rest dimmed; the chains, goals and mitigations docks beside it."""
@@ -129,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             shoot("editor-editing.png", out, Path(folder), _editing),
             shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
             shoot("workbench.png", out, Path(folder), _workbench),
+            shoot("editor-composing.png", out, Path(folder), _composing),
             trainer(out, Path(folder)),
             trainer(out, Path(folder), theme="dark"),
         ]

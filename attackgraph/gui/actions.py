@@ -77,7 +77,8 @@ class WindowActions:
                                 "component", "Put the selected nodes into a new component")
         self.add = {kind: self._make(f"Add {kind.capitalize()}",
                                      lambda _=False, k=kind: w.editing.add_node(k), None, None,
-                                     f"Add a new {kind} in the middle of the view")
+                                     f"Add a new {kind} in the middle of the view (on the "
+                                     f"canvas, {kind[0].upper()} adds one under the pointer)")
                     for kind in ("entry", "step", "goal")}
         self.preferences = self._make("Pre&ferences…", w.show_preferences, Key.Preferences,
                                       None, "Autosave, theme and layout settings")

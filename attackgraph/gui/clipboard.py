@@ -1,8 +1,12 @@
 """Copy, cut, paste and duplicate of canvas selections.
 
 A selection travels as a small model fragment (nodes, the edges between
-them, positions) in JSON under its own MIME type, so it pastes into another
-window or another running attackgraph; ids that clash get fresh ones.
+them, positions, the components they sit in with their parents, and the
+mitigations that block them) in JSON under its own MIME type, so it pastes
+into another window or another running attackgraph; ids that clash get fresh
+ones. On paste, a component or mitigation the target model already has (same
+id and label) is reused: a duplicated node stays in its component and is
+blocked by the same mitigations.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from attackgraph.gui.commands import (
     AddEdgeCommand,
     AddNodeCommand,
+    AddObjectCommand,
     MacroCommand,
     ModelCommand,
     UpdateCommand,
 )
-from attackgraph.model import AttackModel, Edge, Node
+from attackgraph.model import AttackModel, Component, Edge, Mitigation, Node
 from attackgraph.model.ids import new_id
 from attackgraph.model.validate import validate_document
 
@@ -38,13 +43,29 @@ PASTE_OFFSET = 40.0
 
 
 def make_fragment(model: AttackModel, node_ids: list[str]) -> dict[str, Any]:
-    """The selected nodes, the edges among them and their positions."""
+    """The selected nodes, the edges among them, their positions, their
+    components (with every ancestor) and the mitigations blocking them
+    (their ``blocks`` cut down to the selected nodes)."""
     chosen = set(node_ids)
     layout = model.layout
+    comps = model.components
+    needed: set[str] = set()
+    for nid in node_ids:
+        current = model.nodes[nid].component
+        while current is not None and current in comps and current not in needed:
+            needed.add(current)
+            current = comps[current].parent
+    mitigations = []
+    for mit in model.mitigations.values():
+        blocks = [b for b in mit.blocks if b in chosen]
+        if blocks:
+            mitigations.append(mit.replace(blocks=tuple(blocks)).to_dict())
     return {
         "nodes": [model.nodes[n].to_dict() for n in node_ids],
         "edges": [e.to_dict() for e in model.edges if e.source in chosen and e.target in chosen],
         "layout": {n: list(layout[n]) for n in node_ids if n in layout},
+        "components": [c.to_dict() for cid, c in comps.items() if cid in needed],
+        "mitigations": mitigations,
     }
 
 
@@ -72,9 +93,12 @@ def read_fragment(clipboard: QClipboard | None = None) -> dict[str, Any] | None:
     probe = {"format": "attackgraph", "version": 1, "title": "clipboard",
              "nodes": data["nodes"], "edges": data.get("edges", []),
              "layout": data.get("layout", {})}
+    for part in ("components", "mitigations"):
+        if isinstance(data.get(part), list) and data[part]:
+            probe[part] = data[part]
     # References to the source model's components and releases, and AND
     # nodes whose enablers were not copied, are repaired on paste.
-    repairable = ("/component", "/release_fixed", "/gate")
+    repairable = ("/component", "/release_fixed", "/gate", "/release", "/parent")
     broken = [p for p in validate_document(probe)
               if p.is_error and not p.pointer.endswith(repairable)]
     return None if broken else data
@@ -129,18 +153,19 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
         fresh = _fresh_id(data["id"], data["kind"], taken)
         taken.add(fresh)
         renamed[data["id"]] = fresh
+    commands: list[ModelCommand] = []
+    comp_ids = _component_commands(model, fragment.get("components") or [], commands)
     edges = [Edge.from_dict(e).replace(source=renamed[e["source"]], target=renamed[e["target"]])
              for e in fragment.get("edges", []) if e["source"] in renamed
              and e["target"] in renamed]
     has_enabler = {e.target for e in edges}
-    commands: list[ModelCommand] = []
     layout = fragment.get("layout", {})
     and_nodes: list[Node] = []
     unplaced = 0
     for data in fragment["nodes"]:
         node = Node.from_dict(data).replace(id=renamed[data["id"]])
-        if node.component is not None and node.component not in model.components:
-            node = node.replace(component=None)
+        if node.component is not None:
+            node = node.replace(component=comp_ids.get(node.component))
         if node.release_fixed is not None and node.release_fixed not in model.releases:
             node = node.replace(release_fixed=None)
         if node.gate == "and":
@@ -156,8 +181,65 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
         commands.append(AddNodeCommand(model, node, position))
     commands += [AddEdgeCommand(model, edge) for edge in edges]
     commands += [UpdateCommand(model, "node", n.id, {"gate": "and"}) for n in and_nodes]
+    commands += _mitigation_commands(model, fragment.get("mitigations") or [], renamed)
     if not commands:
         return None
     count = len(fragment["nodes"])
     return (MacroCommand(model, f"Paste {count} node{'s' * (count != 1)}", commands),
             [renamed[d["id"]] for d in fragment["nodes"]])
+
+
+def _component_commands(model: AttackModel, components: list[Any],
+                        commands: list[ModelCommand]) -> dict[str, str]:
+    """Add the fragment's components the model lacks (parents first); the
+    map from the fragment's component ids to the model's."""
+    mapped: dict[str, str] = {}
+    taken = set(model.components)
+    pending = [c for c in components if isinstance(c, dict) and "id" in c]
+    while pending:
+        ready = [c for c in pending if c.get("parent") is None or c["parent"] in mapped
+                 or c["parent"] not in {p["id"] for p in pending}]
+        if not ready:  # a cycle of parents: break it
+            ready = pending[:1]
+        for data in ready:
+            pending.remove(data)
+            comp = Component.from_dict(data)
+            existing = model.components.get(comp.id)
+            if existing is not None and existing.label == comp.label:
+                mapped[comp.id] = comp.id
+                continue
+            fresh = comp.id if comp.id not in taken else new_id(f"{comp.id}-", taken)
+            taken.add(fresh)
+            mapped[comp.id] = fresh
+            commands.append(AddObjectCommand(model, comp.replace(
+                id=fresh, parent=mapped.get(comp.parent) if comp.parent else None)))
+    return mapped
+
+
+def _mitigation_commands(model: AttackModel, mitigations: list[Any],
+                         renamed: dict[str, str]) -> list[ModelCommand]:
+    """Let the fragment's mitigations block the pasted nodes: a mitigation
+    the model has (same id and label) gets the new nodes added to its
+    ``blocks``; another is added (with a fresh id where it clashes)."""
+    commands: list[ModelCommand] = []
+    taken = set(model.mitigations)
+    for data in mitigations:
+        if not isinstance(data, dict) or "id" not in data:
+            continue
+        mit = Mitigation.from_dict(data)
+        blocks = tuple(renamed[b] for b in mit.blocks if b in renamed)
+        if not blocks:
+            continue
+        existing = model.mitigations.get(mit.id)
+        if existing is not None and existing.label == mit.label:
+            extra = tuple(b for b in blocks if b not in existing.blocks)
+            if extra:
+                commands.append(UpdateCommand(model, "mitigation", mit.id,
+                                              {"blocks": existing.blocks + extra}))
+            continue
+        fresh = mit.id if mit.id not in taken else new_id(f"{mit.id}-", taken)
+        taken.add(fresh)
+        release = mit.release if mit.release in model.releases else None
+        commands.append(AddObjectCommand(model, mit.replace(id=fresh, blocks=blocks,
+                                                            release=release)))
+    return commands

@@ -123,7 +123,12 @@ class ShortcutsDialog(QDialog):
     """Every action with a shortcut, and the canvas gestures."""
 
     GESTURES = (
-        ("Drag from a node's ⊕ handle", "Connect it to another node"),
+        ("Drag from a node's ⊕ handle, or Shift+drag from a node",
+         "Connect it to another node (release anywhere on the target)"),
+        ("Select two nodes in order, then C", "Connect the first to the second"),
+        ("E, S, G on the canvas", "Add an entry, step or goal under the pointer"),
+        ("F2 on the canvas", "Rename the selected node, edge or component"),
+        ("Right-click", "The actions for the node, edge, frame or canvas there"),
         ("Double-click the canvas", "Add a step there (inside a frame: in that component)"),
         ("Drag a node into a frame", "Move it into that component"),
         ("Drag a frame's title", "Move the component with everything inside"),

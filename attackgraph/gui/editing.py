@@ -4,6 +4,8 @@ element a problem names."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPointF
@@ -16,19 +18,35 @@ from attackgraph.gui.clipboard import (
     read_fragment,
 )
 from attackgraph.gui.commands import AddObjectCommand, MacroCommand, ModelCommand, UpdateCommand
-from attackgraph.model import Component
+from attackgraph.model import AttackModel, Component
 from attackgraph.model.ids import new_id
 
 if TYPE_CHECKING:
     from attackgraph.gui.mainwindow import MainWindow
 
-__all__ = ["PASTE_SHIFT", "WindowEditing"]
+__all__ = ["PASTE_SHIFT", "WindowEditing", "default_component_kind"]
 
 PASTE_SHIFT = (40.0, 40.0)
 
 
 def _nodes(count: int) -> str:
     return f"{count} node{'s' * (count != 1)}"
+
+
+def default_component_kind(model: AttackModel, parent: str | None = None,
+                           node_ids: Iterable[str] = ()) -> str:
+    """The kind a new component starts with: its parent's; else the kind of
+    the components its nodes come from, when they agree; else the kind most
+    components of the model have; else ``"other"`` (the user picks)."""
+    comps = model.components
+    if parent in comps:
+        return comps[parent].kind
+    kinds = {comps[c].kind for n in node_ids
+             if (c := model.nodes[n].component) is not None and c in comps}
+    if len(kinds) == 1:
+        return kinds.pop()
+    counts = Counter(c.kind for c in comps.values() if c.parent is None)
+    return counts.most_common(1)[0][0] if counts else "other"
 
 
 class WindowEditing(QObject):
@@ -114,7 +132,7 @@ class WindowEditing(QObject):
         model = window.document.model
         current = {model.nodes[n].component for n in ids}
         parent = current.pop() if len(current) == 1 else None
-        kind = model.components[parent].kind if parent in model.components else "device"
+        kind = default_component_kind(model, parent, ids)
         comp = Component(new_id("C", model.components), "New component", kind, parent=parent)
         commands: list[ModelCommand] = [AddObjectCommand(model, comp)]
         commands += [UpdateCommand(model, "node", n, {"component": comp.id}) for n in ids]
@@ -122,7 +140,7 @@ class WindowEditing(QObject):
                                              commands)):
             window.scene.refresh_frames()
             window.scene.select(components=[comp.id])
-            window.inspector.inspect("component", comp.id)
+            window.canvas_menu.edit_label("component", comp.id)  # type its name now
 
     def select_pointer(self, pointer: str) -> None:
         """Select (and show) the element a problem's JSON pointer names."""

@@ -11,7 +11,7 @@ docks with :meth:`MainWindow.add_dock`, canvas overlays with
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -32,6 +32,7 @@ from attackgraph.gui.autosave import Autosaver
 from attackgraph.gui.canvas.minimap import Minimap
 from attackgraph.gui.canvas.scene import CanvasScene
 from attackgraph.gui.canvas.view import CanvasView
+from attackgraph.gui.canvas_menu import CanvasMenu
 from attackgraph.gui.dialogs import Preferences, PreferencesDialog, ShortcutsDialog
 from attackgraph.gui.docks import MitigationsDock, Palette, ProblemsList
 from attackgraph.gui.document import Document
@@ -44,6 +45,7 @@ from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.gui.notify import NoticeArea
 from attackgraph.gui.placement import READABLE_ZOOM, Placement
 from attackgraph.gui.theme import theme_manager
+from attackgraph.gui.windowplace import cascade_from
 from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 
 __all__ = ["READABLE_ZOOM", "MainWindow", "open_windows"]
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.mitigations = MitigationsDock(self.scene)
         self.problems = ProblemsList(self.document)
         self.actions = WindowActions(self)
+        self.canvas_menu = CanvasMenu(self)
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
         self._build_status_bar()
@@ -328,7 +331,7 @@ class MainWindow(QMainWindow):
     def new_window(self) -> MainWindow:
         """Open another window on an empty model."""
         window = MainWindow(settings=self.settings)
-        window.move(self.pos() + QPointF(40, 40).toPoint())
+        cascade_from(window, self)  # all of it on screen
         window.show()
         return window
 

@@ -65,7 +65,11 @@ def test_duplicate_single_node_loses_its_and_gate_without_enablers(window):
     assert window.document.model.nodes[new_id].gate is None
 
 
-def test_paste_between_windows_drops_unknown_references(qtbot, window, settings):
+def test_paste_between_windows_keeps_components_and_mitigations(qtbot, window, settings):
+    source = window.document.model
+    source.add_component(source.components["dev"].replace(id="chip", label="Chip",
+                                                          parent="dev"))
+    source.update_node("S2", component="chip")
     window.scene.select(nodes=["S1", "S2", "G1"])
     window.editing.copy()
     other = MainWindow(settings=settings, autosave_s=3600)
@@ -74,9 +78,47 @@ def test_paste_between_windows_drops_unknown_references(qtbot, window, settings)
     other.editing.paste()
     model = other.document.model
     assert set(model.nodes) == {"S1", "S2", "G1"}  # the ids were free there
-    assert model.nodes["S1"].component is None  # no such component in that model
+    assert model.nodes["S1"].component == "dev"
+    assert model.nodes["S2"].component == "chip"
+    assert model.components["chip"].parent == "dev"
+    assert model.components["dev"].kind == "device"
+    assert "cloud" not in model.components  # only the components the nodes sit in
+    assert model.mitigations["M1"].blocks == ("S1",)
+    assert model.mitigations["M1"].release is None  # R1 is not a release of that model
+    assert model.mitigations["M2"].blocks == ("S2",)  # E2 was not copied
     assert model.graph.has_edge("S2", "G1")
-    assert other.document.is_modified and not window.document.undo_stack.count()
+    assert other.document.undo_stack.count() == 1
+    other.document.undo_stack.undo()
+    assert not model.nodes and not model.components and not model.mitigations
+    assert not window.document.undo_stack.count()
+
+
+def test_paste_into_a_model_with_a_clashing_component_id(qtbot, window, settings):
+    window.scene.select(nodes=["S1"])
+    window.editing.copy()
+    other = MainWindow(settings=settings, autosave_s=3600)
+    qtbot.addWidget(other)
+    other.files.new_file()
+    other.document.model.add_component(
+        window.document.model.components["cloud"].replace(id="dev", label="Other"))
+    other.editing.paste()
+    model = other.document.model
+    assert model.nodes["S1"].component == "dev-1"
+    assert model.components["dev-1"].label == "Device"
+    assert model.components["dev"].label == "Other"
+
+
+def test_duplicate_stays_in_its_component_and_is_blocked_by_the_same_mitigation(window):
+    model = window.document.model
+    window.scene.select(nodes=["S1"])
+    window.editing.duplicate()
+    (new,) = window.scene.selected_node_ids()
+    assert model.nodes[new].component == "dev"
+    assert model.mitigations["M1"].blocks == ("S1", new)
+    assert set(model.mitigations) == {"M1", "M2"}
+    assert window.document.undo_stack.count() == 1
+    window.document.undo_stack.undo()
+    assert model.mitigations["M1"].blocks == ("S1",)
 
 
 @pytest.mark.parametrize("payload", [

@@ -128,3 +128,20 @@ def test_nudges_in_a_row_merge_into_one_entry(qtbot, model):
     document.execute(NudgeNodesCommand(model, {"S2": (500.0, 100.0)}, {"S2": (500.0, 112.0)}))
     document.execute(NudgeNodesCommand(model, {"G1": (750.0, 100.0)}, {"G1": (750.0, 112.0)}))
     assert document.undo_stack.count() == 2
+
+
+def test_every_command_class_is_walked_above():
+    """Each undoable command of the GUI has a do/undo/redo round trip in this module."""
+    import inspect
+    import sys
+
+    from attackgraph.gui import commands
+
+    source = inspect.getsource(sys.modules[__name__])
+    classes = [name for name, obj in vars(commands).items()
+               if inspect.isclass(obj) and issubclass(obj, commands.ModelCommand)
+               and obj is not commands.ModelCommand]
+    assert classes
+    missing = [name for name in classes if f"{name}(m" not in source
+               and f"{name}(model" not in source]
+    assert not missing, f"no round trip for {missing}"

@@ -12,12 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QTransform
-from PySide6.QtWidgets import QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent
 
 from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.frames import FrameItem
 from attackgraph.gui.canvas.nodes import NodeItem
-from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
+from attackgraph.gui.canvas.tools import (
+    CONNECT_MODIFIERS,
+    ConnectTool,
+    FrameDragTool,
+    MoveTool,
+    PendingConnect,
+    handle_hit,
+    scene_zoom,
+)
 from attackgraph.gui.commands import (
     AddEdgeCommand,
     AddNodeCommand,
@@ -39,6 +47,13 @@ __all__ = ["GRID", "ID_PREFIX", "KIND_LABELS", "SceneEditing", "removal_order"]
 KIND_LABELS = {"entry": "New entry", "step": "New step", "goal": "New goal"}
 ID_PREFIX = {"entry": "E", "step": "S", "goal": "G"}
 GRID = 24.0
+HOVER_CURSORS = {"connect": Qt.CursorShape.CrossCursor,
+                 "connect-drag": Qt.CursorShape.CrossCursor,
+                 "move": Qt.CursorShape.SizeAllCursor,
+                 "frame": Qt.CursorShape.SizeAllCursor,
+                 "edge": Qt.CursorShape.PointingHandCursor,
+                 "select": Qt.CursorShape.ArrowCursor}
+"""The pointer over what a press would do (the view shows it)."""
 NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
          Qt.Key.Key_Down: (0, 1)}
 
@@ -47,6 +62,9 @@ class SceneEditing:
     """Commands and gestures of :class:`CanvasScene` (a mixin: ``self`` is the scene)."""
 
     _tool: Any
+    _selection_order: list[str]
+    _swallow_release = False
+    hover_cursor: Qt.CursorShape = Qt.CursorShape.ArrowCursor
 
     # ------------------------------------------------------------- editing
     def execute(self, command: ModelCommand) -> bool:
@@ -87,7 +105,21 @@ class SceneEditing:
             return
         count = len(commands)
         text = commands[0].text() if count == 1 else f"Delete {count} items"
-        self.execute(MacroCommand(self.model, text, commands))
+        # The format needs at least one blocked node per mitigation: one whose
+        # every blocked node goes is deleted too (in the same undo entry).
+        orphans = [m for m in self.model.mitigations.values()
+                   if m.blocks and set(m.blocks) <= chosen]
+        if orphans:
+            names = ", ".join(f"{m.id} ({m.label!r})" for m in orphans[:3])
+            names += f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+            text += f" and mitigation{'s' * (len(orphans) > 1)} {names}"
+        if self.execute(MacroCommand(self.model, text, commands)) and orphans:
+            plural = len(orphans) > 1
+            nodes = "the deleted node" + "s" * (len(chosen) > 1)
+            self.message.emit(
+                f"Deleted {count} item{'s' * (count > 1)} and mitigation{'s' * plural} {names}: "
+                f"{'they' if plural else 'it'} blocked only {nodes} (a mitigation must block "
+                "at least one node). Undo (Ctrl+Z) restores everything.")
 
     def connect_nodes(self, source: str, target: str) -> bool:
         """Add the edge ``source -> target`` (refused with the reason if invalid)."""
@@ -102,26 +134,106 @@ class SceneEditing:
                      round(self.nodes[nid].pos().y() + dy, 1)) for nid in ids}
         return self.execute(NudgeNodesCommand(self.model, self.saved_positions(ids), new))
 
+    def selection_in_order(self) -> list[str]:
+        """The selected nodes, in the order they were selected."""
+        chosen = set(self.selected_node_ids())
+        order = [n for n in self._selection_order if n in chosen]
+        return order + [n for n in self.selected_node_ids() if n not in order]
+
+    def _track_selection_order(self) -> None:
+        chosen = set(self.selected_node_ids())
+        kept = [n for n in self._selection_order if n in chosen]
+        self._selection_order = kept + sorted(chosen - set(kept))
+
+    def context_item(self, pos: QPointF) -> QGraphicsItem | None:
+        """The node, edge or frame a right-click at ``pos`` is about."""
+        return self._pick(pos)
+
+    def begin_connect(self, node_id: str) -> None:
+        """Start a connection from a node that follows the pointer without a
+        held button; the next click on a node ends it (Esc cancels)."""
+        self._cancel_tool()
+        item = self.nodes.get(node_id)
+        if item is None:
+            return
+        self._start_connect(item)
+        self._tool.by_click = True
+        self.message.emit(f"Connecting from {node_id}: click the node it enables. "
+                          "Esc cancels.")
+
     # -------------------------------------------------------------- mouse
     def _cancel_tool(self) -> None:
         if isinstance(self._tool, ConnectTool):
             self._tool.cancel()
         self._tool = None
 
+    def _pick(self, pos: QPointF) -> QGraphicsItem | None:
+        """The topmost item under ``pos`` that takes a left press (labels and
+        arrow heads, which do not, are looked through)."""
+        views = self.views()
+        transform = views[0].transform() if views else QTransform()
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, transform):
+            if item.acceptedMouseButtons() & Qt.MouseButton.LeftButton and item.isVisible():
+                return item
+        return None
+
+    def press_action(self, pos: QPointF,
+                     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+                     ) -> tuple[str, Any]:
+        """What a left press at ``pos`` would do: ``("connect", node)``,
+        ``("connect-drag", node)`` (a drag connects, a click toggles the
+        selection), ``("move", node)``, ``("edge", edge)``, ``("frame", frame)``
+        or ``("select", None)`` (a rubber band on the empty canvas)."""
+        if modifiers & CONNECT_MODIFIERS:
+            node = self.node_at(pos)
+            if node is not None:
+                return ("connect-drag", node)
+        node = handle_hit(self, pos, scene_zoom(self))
+        if node is not None:
+            return ("connect", node)
+        item = self._pick(pos)
+        if isinstance(item, NodeItem):
+            return ("move", item)
+        if isinstance(item, EdgeItem):
+            return ("edge", item)
+        if isinstance(item, FrameItem):
+            return ("frame", item)
+        return ("select", None)
+
+    def _start_connect(self, node: NodeItem) -> None:
+        self._tool = ConnectTool(self, node)
+        self.message.emit(f"Connecting from {node.node.id}: release over the node it enables "
+                          "(anywhere on it). Esc cancels.")
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
+            if isinstance(self._tool, ConnectTool) and self._tool.by_click:
+                self._cancel_tool()
+                self.message.emit("Cancelled.")
             super().mousePressEvent(event)
             return
         pos = event.scenePos()
-        item = self.itemAt(pos, self.views()[0].transform() if self.views() else QTransform())
-        toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
-                                           | Qt.KeyboardModifier.ControlModifier))
-        if isinstance(item, NodeItem) and item.on_handle(item.mapFromScene(pos)):
-            self._tool = ConnectTool(self, item)
-            self.message.emit("Release over the node this one enables (Esc cancels).")
+        if isinstance(self._tool, ConnectTool) and self._tool.by_click:
+            tool, self._tool = self._tool, None
+            self._swallow_release = True  # the click ends the connection
+            self._finish_connect(tool, pos)
             event.accept()
             return
-        if isinstance(item, EdgeItem):
+        if self._tool is not None:  # a press while a gesture runs (a lost release)
+            self._cancel_tool()
+        toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
+                                           | Qt.KeyboardModifier.ControlModifier))
+        action, item = self.press_action(pos, event.modifiers())
+        if action == "connect":
+            self._start_connect(item)
+            event.accept()
+            return
+        if action == "connect-drag":
+            self._tool = PendingConnect(self, item, event.screenPos())
+            event.accept()
+            return
+        if action == "edge":
             if toggle:
                 self._set_edge_selection(self._selected_edges ^ {item.key})
             else:
@@ -131,37 +243,86 @@ class SceneEditing:
         if not toggle:
             self._set_edge_selection(())
         super().mousePressEvent(event)
-        if isinstance(item, FrameItem):
-            self._tool = FrameDragTool(self, item, pos)
-        elif isinstance(item, NodeItem):
+        grabber = self.mouseGrabberItem()
+        if isinstance(grabber, FrameItem):
+            self._tool = FrameDragTool(self, grabber, pos)
+        elif isinstance(grabber, NodeItem):
             self._tool = MoveTool(self)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         tool = self._tool
+        if isinstance(tool, PendingConnect):
+            if tool.dragged(QPointF(event.screenPos())):
+                self._start_connect(tool.node)
+                self._tool.move(event.scenePos())
+            event.accept()
+            return
         if isinstance(tool, ConnectTool | FrameDragTool):
             tool.move(event.scenePos())
             event.accept()
             return
+        if tool is None and event.buttons() == Qt.MouseButton.NoButton:
+            self.hover_at(event.scenePos(), event.modifiers())
         super().mouseMoveEvent(event)
 
+    def hover_at(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        """Show what a press here would do: a cross and a lit handle where it
+        connects, a move cursor over a node's body."""
+        action, item = self.press_action(pos, modifiers)
+        hot = item if action in ("connect", "connect-drag") else None
+        previous = getattr(self, "_hot", None)
+        if previous is not hot:
+            for node in (previous, hot):
+                if node is not None and node.scene() is self:
+                    node.set_hot(handle=node is hot)
+            self._hot = hot
+        self.hover_cursor = HOVER_CURSORS[action]
+
+    def _finish_connect(self, tool: ConnectTool, pos: QPointF) -> None:
+        edge = tool.finish(pos)
+        if edge is None:
+            self.message.emit("No edge: end the connection over another node.")
+        elif self.connect_nodes(*edge):
+            self.message.emit(f"Connected {edge[0]} to {edge[1]}.")
+
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._swallow_release or (isinstance(self._tool, ConnectTool) and self._tool.by_click):
+            # The release of the click that ended a connection, or of the
+            # menu click that started one (which goes on following the pointer).
+            self._swallow_release = False
+            event.accept()
+            return
         tool, self._tool = self._tool, None
+        if isinstance(tool, PendingConnect):
+            tool.click()
+            event.accept()
+            return
         if isinstance(tool, ConnectTool):
-            edge = tool.finish(event.scenePos())
-            if edge is None:
-                self.message.emit("No edge: release the drag over another node.")
-            elif self.connect_nodes(*edge):
-                self.message.emit(f"Connected {edge[0]} to {edge[1]}.")
+            self._finish_connect(tool, event.scenePos())
             event.accept()
             return
         super().mouseReleaseEvent(event)
         command = tool.finish() if isinstance(tool, FrameDragTool | MoveTool) else None
         if command is not None:
             self.execute(command)
+        else:
+            self._resync_positions()
+
+    def _resync_positions(self) -> None:
+        """Put back any node Qt moved outside a gesture (no model change may
+        happen without an undo entry)."""
+        layout = self.model.layout
+        with self.syncing():
+            for item in self.selectedItems():  # Qt moves only selected items
+                if not isinstance(item, NodeItem):
+                    continue
+                saved = layout.get(item.node.id)
+                if saved is not None and (abs(item.pos().x() - saved[0]) > 0.01
+                                          or abs(item.pos().y() - saved[1]) > 0.01):
+                    item.setPos(QPointF(*saved))
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views()
-                           else QTransform())
+        item = self._pick(event.scenePos())  # edge labels and arrow heads are looked through
         if item is None:
             self.add_node_at("step", event.scenePos())
             event.accept()

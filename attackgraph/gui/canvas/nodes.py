@@ -96,6 +96,10 @@ class NodeItem(QGraphicsItem):
         self.out_edges: list[EdgeItem] = []
         self.mark: NodeMark = PLAIN_NODE
         self.hovered = False
+        self.handle_hot = False
+        """A press here would start a connection (the scene lights the handle)."""
+        self.drop_hot = False
+        """A connection being drawn would land here (a ring in the connect colour)."""
         self._text_cache: dict[tuple[int, bool], list[str]] = {}
         self._paint_key: tuple[bool, int, str] | None = None
         self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
@@ -190,7 +194,18 @@ class NodeItem(QGraphicsItem):
 
     def batched(self) -> bool:
         """Whether the overview of a large model may draw this node for it."""
-        return self.mark == PLAIN_NODE and not self.isSelected()
+        return (self.mark == PLAIN_NODE and not self.isSelected() and not self.drop_hot
+                and not self.handle_hot)
+
+    def set_hot(self, handle: bool | None = None, drop: bool | None = None) -> None:
+        """Light the connect handle (a press would connect) or ring the node
+        (a connection would land here); None leaves a state as it is."""
+        if handle is not None:
+            self.handle_hot = handle
+        if drop is not None:
+            self.drop_hot = drop
+        self.update()
+        self._batch_changed()
 
     def _batch_changed(self) -> None:
         batch = getattr(self.scene(), "node_batch", None)
@@ -259,11 +274,6 @@ class NodeItem(QGraphicsItem):
         self.update()
         super().hoverLeaveEvent(event)
 
-    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        on_handle = self.on_handle(event.pos())
-        self.setCursor(Qt.CursorShape.CrossCursor if on_handle else Qt.CursorShape.ArrowCursor)
-        super().hoverMoveEvent(event)
-
     @staticmethod
     def _shift_as_control(event: QGraphicsSceneMouseEvent) -> None:
         # Shift-click adds to (or takes from) the selection, as Ctrl-click does.
@@ -295,11 +305,12 @@ class NodeItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         shapes = style.node_shapes(kind, rect)
-        if self.mark.accent or selected:
-            ring = QColor(theme.selection) if selected else QColor(self.mark.accent)
+        if self.mark.accent or selected or self.drop_hot:
+            ring = QColor(theme.connect if self.drop_hot else
+                          theme.selection if selected else self.mark.accent)
             width = 2.5 / max(lod, 0.3)
             pen = QPen(ring, width)
-            if self.mark.dashed and not selected:
+            if self.mark.dashed and not selected and not self.drop_hot:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -321,10 +332,12 @@ class NodeItem(QGraphicsItem):
             self._paint_and(painter, rect, theme, lod)
         if self.mark.badges or self.mark.flags:
             self._paint_badges(painter, rect, lod)
-        if (self.hovered or selected) and lod >= 0.3:
-            painter.setPen(QPen(theme.connect, 1.6))
-            painter.setBrush(QBrush(theme.node_fill))
-            painter.drawEllipse(self.handle_center(), HANDLE_RADIUS, HANDLE_RADIUS)
+        if self.handle_hot or ((self.hovered or selected) and lod >= 0.3):
+            hot = self.handle_hot
+            radius = HANDLE_RADIUS * (1.35 if hot else 1.0) * max(1.0, 0.6 / lod)
+            painter.setPen(QPen(theme.node_fill if hot else theme.connect, 1.6))
+            painter.setBrush(QBrush(theme.connect if hot else theme.node_fill))
+            painter.drawEllipse(self.handle_center(), radius, radius)
             painter.drawLine(self.handle_center() + QPointF(-3.5, 0),
                              self.handle_center() + QPointF(3.5, 0))
             painter.drawLine(self.handle_center() + QPointF(0, -3.5),

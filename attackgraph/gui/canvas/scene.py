@@ -23,7 +23,7 @@ from attackgraph.gui.canvas.editing import GRID, KIND_LABELS, SceneEditing, remo
 from attackgraph.gui.canvas.frames import FrameItem
 from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
-from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
+from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool, PendingConnect
 from attackgraph.gui.document import Document
 from attackgraph.model import AttackModel, Edge, ModelEvent, Node
 from attackgraph.render.layout.geometry import (
@@ -71,7 +71,10 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._depths: dict[str, int] = {}
         self._colors: dict[str, QColor] = {}
         self._syncing = 0
-        self._tool: ConnectTool | FrameDragTool | MoveTool | None = None
+        self._tool: ConnectTool | FrameDragTool | MoveTool | PendingConnect | None = None
+        self._hot: NodeItem | None = None
+        self._selection_order: list[str] = []
+        self.selectionChanged.connect(self._track_selection_order)
         self._dirty: set[str] = set()
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -297,12 +300,26 @@ class CanvasScene(SceneEditing, QGraphicsScene):
             self._mark_dirty(item.node.component)
 
     def _on_component(self, event: ModelEvent) -> None:
+        # The frames are made afresh: keep a selected one selected (an edit of
+        # its label in the inspector must not end the selection).
+        chosen = set(self.selected_component_ids())
+        if event.action == "renamed" and event.old in chosen:
+            chosen = (chosen - {event.old}) | {event.new}
         self._index_components()
         self._members = {}
         for nid, node in self.model.nodes.items():
             self._members.setdefault(node.component, set()).add(nid)
             self.nodes[nid].set_node(node, self._colors.get(node.component or ""))
-        self._rebuild_frames()
+        self.blockSignals(True)
+        try:
+            self._rebuild_frames()
+            for cid in chosen:
+                if cid in self.frames:
+                    self.frames[cid].setSelected(True)
+        finally:
+            self.blockSignals(False)
+        if set(self.selected_component_ids()) != chosen:
+            self.selectionChanged.emit()
 
     # ------------------------------------------------------------ overlays
     def set_overlay(self, layer: str, overlay: Overlay | None) -> None:

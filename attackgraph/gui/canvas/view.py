@@ -3,6 +3,8 @@ fit to window, rubber-band selection (Shift adds), and drops from the palette.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
@@ -55,6 +57,10 @@ class CanvasView(QGraphicsView):
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
+        self._last_pos: QPointF | None = None
+        self.key_commands: dict[int, Callable[[], object]] = {}
+        """Plain keys (no Ctrl or Alt) that run a command while the canvas has
+        the focus (E, S, G add a node, C connects...)."""
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
 
@@ -169,6 +175,17 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        self._last_pos = event.position()
+        if not self._space and event.buttons() == Qt.MouseButton.NoButton:
+            # What a press here would do: connect (cross), move, select.
+            self.viewport().setCursor(self.canvas.hover_cursor)
+
+    def _modifiers_changed(self, modifiers: Qt.KeyboardModifier) -> None:
+        """Shift or Alt went down or up: show whether a drag here now connects."""
+        if self._space or self._last_pos is None:
+            return
+        self.canvas.hover_at(self.mapToScene(self._last_pos.toPoint()), modifiers)
+        self.viewport().setCursor(self.canvas.hover_cursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._panning:
@@ -180,6 +197,17 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
+            self._modifiers_changed(event.modifiers())
+        command = self.key_commands.get(event.key())
+        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                         | Qt.KeyboardModifier.AltModifier
+                                         | Qt.KeyboardModifier.MetaModifier
+                                         | Qt.KeyboardModifier.ShiftModifier)
+        if command is not None and plain and not event.isAutoRepeat():
+            command()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -188,6 +216,8 @@ class CanvasView(QGraphicsView):
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
+            self._modifiers_changed(event.modifiers())
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = False
             self.viewport().setCursor(Qt.CursorShape.ArrowCursor)

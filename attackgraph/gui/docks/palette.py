@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDrag
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtWidgets import QApplication, QListView, QListWidget, QListWidgetItem, QWidget
 
 from attackgraph.gui.canvas.view import NODE_KIND_MIME
 from attackgraph.gui.icons import kind_icon
@@ -59,6 +59,33 @@ class Palette(QListWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(84, 3 * 66 + 8)
+
+    # The drag starts here rather than in QAbstractItemView's state machine,
+    # which under X11 (real input, xdotool) did not leave its pressed state
+    # for a drag in this static icon view.
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        item = self.itemAt(event.position().toPoint())
+        self._press: tuple[QPoint, QListWidgetItem] | None = (
+            (event.position().toPoint(), item)
+            if item is not None and event.button() == Qt.MouseButton.LeftButton else None)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        press = getattr(self, "_press", None)
+        if press is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            distance = (event.position().toPoint() - press[0]).manhattanLength()
+            if distance >= QApplication.startDragDistance():
+                self._press = None
+                self.setCurrentItem(press[1])
+                self.startDrag(Qt.DropAction.CopyAction)
+                return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)
 
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         item = self.currentItem()

@@ -26,6 +26,7 @@ from attackgraph.gui.commands import (
     MoveReleaseCommand,
     RemoveObjectCommand,
 )
+from attackgraph.gui.editing import default_component_kind
 from attackgraph.gui.icons import icon
 from attackgraph.gui.inspector.fields import LineEditor, MarkdownEditor
 from attackgraph.gui.inspector.forms import FormContext, ObjectForm
@@ -38,7 +39,8 @@ __all__ = ["CollectionSection", "ModelForm"]
 _NEW: dict[str, Callable[[AttackModel], Any]] = {
     "profile": lambda m: Profile(new_id("P", m.profiles), "New attacker profile"),
     "release": lambda m: Release(new_id("R", m.releases), "New release"),
-    "component": lambda m: Component(new_id("C", m.components), "New component", "device"),
+    "component": lambda m: Component(new_id("C", m.components), "New component",
+                                     default_component_kind(m)),
 }
 _STORES = {"profile": "profiles", "release": "releases", "component": "components"}
 _TITLES = {"profile": "Attacker profiles", "release": "Releases (oldest first)",
