@@ -388,8 +388,9 @@ def _explain(b: ModelBuilder, count: int, zero: int, or_metric: int, odd: list[s
              goals: int, components: dict[str, str]) -> None:
     """The importer's decisions, each said once."""
     if zero:
-        b.warn("", f"{zero} of {count} MulVAL vertices (rules and primitive facts) have metric 0, MulVAL's 'not computed' "
-                   "value; it is kept as x-mulval-metric and not read as a probability")
+        b.warn("", f"{zero} of {count} MulVAL vertices (rules and primitive facts) have "
+                   "metric 0, MulVAL's 'not computed' value; it is kept as x-mulval-metric "
+                   "and not read as a probability")
     if or_metric:
         b.warn("", f"{or_metric} derived-fact (OR) vertices carry a metric; it is MulVAL's "
                    "cumulative value, kept as x-mulval-metric, not as a step probability")
