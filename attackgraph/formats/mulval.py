@@ -86,6 +86,8 @@ _VERTEX_LINE = re.compile(rb'^\s*\d{1,18}\s*,\s*"[^"\r\n]*"\s*,\s*"?(AND|OR|LEAF
 _ARC_LINE = re.compile(rb"^\d{1,18},\d{1,18}(,[^,\r\n]*)?\r?$")
 _MAX_ID_DIGITS = 18
 _TYPES = ("AND", "OR", "LEAF")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_FACT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\((.*)\)\s*$", re.S)
 _CVE = re.compile(r"^(CVE|CAN)-\d{4}-\d+$", re.I)
 
 # predicate -> index of its host argument (MulVAL's interaction rules)
@@ -157,6 +159,9 @@ def split_arguments(text: str) -> list[str]:
     >>> split_arguments("h,'a,b',f(x,y)")
     ['h', "'a,b'", 'f(x,y)']
     """
+    if "(" not in text and "[" not in text and not any(
+            "," in quoted for quoted in _QUOTED.findall(text)):
+        return [part.strip() for part in text.split(",")]  # MulVAL's usual facts: fast
     parts: list[str] = []
     depth = 0
     quote = ""
@@ -188,7 +193,7 @@ def parse_fact(fact: str) -> tuple[str, list[str]]:
     >>> parse_fact("RULE 2 (remote exploit of a server program)")
     ('RULE 2 (remote exploit of a server program)', [])
     """
-    match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\((.*)\)\s*$", fact, re.S)
+    match = _FACT.match(fact)
     if not match:
         return fact.strip(), []
     return match.group(1), split_arguments(match.group(2))
@@ -204,7 +209,10 @@ def label_of_fact(fact: str) -> str:
     >>> label_of_fact("RULE 6 (direct network access)")
     'RULE 6 (direct network access)'
     """
-    predicate, arguments = parse_fact(fact)
+    return _label(fact, *parse_fact(fact))
+
+
+def _label(fact: str, predicate: str, arguments: list[str]) -> str:
     if not arguments:
         return " ".join(fact.split()) or "(no fact)"
     return f"{predicate}({', '.join(arguments)})"
@@ -313,7 +321,7 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
         vid = vertex.vid
         kind_type = vertex.type
         predicate, arguments = parse_fact(vertex.fact)
-        data: dict[str, Any] = {"id": vid, "label": label_of_fact(vertex.fact)}
+        data: dict[str, Any] = {"id": vid, "label": _label(vertex.fact, predicate, arguments)}
         if kind_type == "LEAF":
             data["kind"] = "entry"
         elif vid not in used_as_premise and kind_type == "OR":
@@ -366,8 +374,30 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
         b.add_edge(arc.dst, arc.src, arc.pointer, extras=extras)
 
     _explain(b, len(vertices), zero_metric, or_metric, odd_metric, goals, components)
-    b.report_cycles("attack graph")
+    if _has_cycle(vertices, graph.arcs):
+        b.report_cycles("attack graph")
     return b.finish()
+
+
+def _has_cycle(vertices: dict[str, Vertex], arcs: list[Arc]) -> bool:
+    """Whether the arcs form a cycle (Kahn's algorithm; cheaper than
+    building a graph just to find that there is none)."""
+    indegree = dict.fromkeys(vertices, 0)
+    children: dict[str, list[str]] = {}
+    for arc in arcs:
+        if arc.src != arc.dst:
+            indegree[arc.dst] += 1
+            children.setdefault(arc.src, []).append(arc.dst)
+    ready = [v for v, d in indegree.items() if d == 0]
+    seen = 0
+    while ready:
+        vertex = ready.pop()
+        seen += 1
+        for child in children.get(vertex, ()):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    return seen < len(indegree)
 
 
 def _host(predicate: str, arguments: list[str]) -> tuple[str, bool] | None:
