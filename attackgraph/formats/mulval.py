@@ -428,6 +428,12 @@ def _explain(b: ModelBuilder, count: int, zero: int, or_metric: int, odd: list[s
         b.warn("", f"{len(odd)} MulVAL metrics are not a probability in [0, 1] (vertices "
                    f"{', '.join(odd[:5])}{', ...' if len(odd) > 5 else ''}); they are kept as "
                    "x-mulval-metric only")
+    if goals:
+        names = [node.data["label"] for node in b.nodes.values()
+                 if node.data.get("kind") == "goal"]
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        b.warn("", f"{goals} derived fact(s) that no rule uses as a premise became goals "
+                   f"(MulVAL's query goals): {shown}")
     if goals == 0:
         b.warn("", "no derived fact is left unused by the rules, so the attack graph names no "
                    "goal; mark the query's facts as goals to analyse it")

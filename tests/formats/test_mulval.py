@@ -64,6 +64,7 @@ def test_xml_fixture_maps_vertices_arcs_goals_hosts_and_metrics() -> None:
     assert nodes["15"].component == "internet"
     warnings = " ".join(p.message for p in checked.problems)
     assert "metric 0" in warnings and "components" in warnings
+    assert "became goals (MulVAL's query goals): execCode(dbServer, root)" in warnings
 
     result = analyze(model)
     assert result.goals[0].reachable
@@ -195,6 +196,7 @@ def test_billion_laughs_and_deep_nesting_are_refused_quickly() -> None:
     (b'1,"execCode(a,root)","OR",0\n2,"x","MAYBE",1\n', b"", "AND, OR or LEAF", 2),
     (b'1,"execCode(a,root)","OR",0\n', b"1,7,-1\n", "vertex 7", None),
     (b'1,"a","OR",0\n\xff\xfe,"b","LEAF",1\n', b"", "UTF-8", 2),
+    (b'1,"a","OR",0\n2,"' + b"x" * 300_000 + b'","LEAF",1\n', b"", "field limit", 2),
 ])
 def test_hostile_csv_gets_located_errors(vertices: bytes, arcs: bytes, needle: str,
                                          line: int | None) -> None:
