@@ -51,6 +51,10 @@ class ModelFormat:
         ``sniff(raw_bytes) -> bool``: whether content looks like this format.
     limitations : str or None
         What a file of this format cannot hold, for a converter to say.
+    check_path : callable or None
+        ``check_path(path, raw_bytes) -> CheckedModel``, used instead of
+        ``check`` when reading a file, for formats spread over several files
+        (MulVAL's ``VERTICES.CSV`` finds its ``ARCS.CSV``).
     """
 
     name: str
@@ -60,6 +64,7 @@ class ModelFormat:
     generate: Callable[[AttackModel], str] | None = None
     sniff: Callable[[bytes], bool] | None = None
     limitations: str | None = None
+    check_path: Callable[[str | os.PathLike[str], bytes], CheckedModel] | None = None
 
 
 _NATIVE_JSON = re.compile(rb'"format"\s*:\s*"attackgraph"')
@@ -87,6 +92,18 @@ def _lazy(module: str, function: str) -> Callable[[Any], Any]:
 
     call.__name__ = function
     call.__qualname__ = function
+    return call
+
+
+def _lazy_path(module: str, function: str) -> Callable[[Any, bytes], Any]:
+    """A two-argument reader (path, content) imported on first use."""
+
+    def call(path: Any, raw: bytes) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(path, raw)
+
+    call.__name__ = function
     return call
 
 
@@ -200,6 +217,24 @@ FORMATS: list[ModelFormat] = [
                     "its stencils and boundaries as components.",
     ),
     ModelFormat(
+        "mulval",
+        "MulVAL attack graph (AttackGraph.xml)",
+        ("attackgraph.xml",),
+        check=_lazy("attackgraph.formats.mulval", "check_mulval_xml"),
+        sniff=_lazy("attackgraph.formats.mulval", "sniff_mulval_xml"),
+        limitations="read only: MulVAL's AND, OR and LEAF vertices become steps and entries "
+                    "with gates.",
+    ),
+    ModelFormat(
+        "mulval-csv",
+        "MulVAL attack graph (VERTICES.CSV with ARCS.CSV)",
+        ("vertices.csv", "arcs.csv"),
+        check=_lazy("attackgraph.formats.mulval", "check_mulval_csv_bytes"),
+        sniff=_lazy("attackgraph.formats.mulval", "sniff_mulval_csv"),
+        limitations="read only: either file of the pair opens both.",
+        check_path=_lazy_path("attackgraph.formats.mulval", "check_mulval_csv_file"),
+    ),
+    ModelFormat(
         "svg",
         "attackgraph diagram (SVG with the model inside)",
         (".svg",),
@@ -250,7 +285,10 @@ def check_file(path: str | os.PathLike[str]) -> CheckedModel:
         return CheckedModel(None, [Problem("", str(exc))])
     chosen = reader_for(path, raw)
     try:
-        checked = chosen.check(raw)  # type: ignore[misc]
+        if chosen.check_path is not None:
+            checked = chosen.check_path(path, raw)
+        else:
+            checked = chosen.check(raw)  # type: ignore[misc]
     except RecursionError:
         checked = CheckedModel(None, [Problem("", "the file is nested too deeply to be read.")])
     return dataclasses.replace(checked, format=chosen.name)
