@@ -1,7 +1,8 @@
 """Edge items: "enables" relations as curves with arrow heads.
 
 An edge leaves its source on the right and arrives at its target on the
-left (the flow is left to right); several edges at one side fan out along
+left (the flow is left to right; in a drawing whose positions run top to
+bottom, it leaves at the bottom and arrives at the top); several edges at one side fan out along
 it, ordered by the other end's height, so arrow heads never stack. A
 forward edge is an S-curve with horizontal tangents; an edge that goes back
 (a cycle) loops around below its ends instead of cutting through them.
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPen,
     QPolygonF,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -49,17 +51,31 @@ ARROW_HALF_WIDTH = 5.0
 HIT_WIDTH = 10.0
 
 
-def edge_path(start: QPointF, end: QPointF, clearance: float) -> QPainterPath:
+_TRANSPOSE = QTransform(0, 1, 1, 0, 0, 0)
+"""Swaps x and y: a top-to-bottom drawing is a left-to-right one transposed."""
+
+
+def _flip(point: QPointF) -> QPointF:
+    return QPointF(point.y(), point.x())
+
+
+def edge_path(start: QPointF, end: QPointF, clearance: float,
+              direction: str = "LR") -> QPainterPath:
     """The curve from ``start`` (leaving rightwards) to ``end`` (arriving
-    from the left), stopping short of ``end`` by the arrow head.
+    from the left), stopping short of ``end`` by the arrow head; with
+    ``direction="TB"`` it leaves downwards and arrives from above.
 
     Parameters
     ----------
     start, end : QPointF
         The ends, in scene coordinates.
     clearance : float
-        How far below the lower end a backward edge loops.
+        How far below (``"TB"``: right of) the ends a backward edge loops.
+    direction : {"LR", "TB"}
+        The flow's direction, which the ports follow.
     """
+    if direction == "TB":
+        return _TRANSPOSE.map(edge_path(_flip(start), _flip(end), clearance))
     tip = QPointF(end.x() - ARROW_LENGTH, end.y())
     path = QPainterPath(start)
     dx = tip.x() - start.x()
@@ -208,13 +224,21 @@ class EdgeItem(QGraphicsPathItem):
         """Recompute the curve after an end moved or the fans changed."""
         start = self.source.out_port(self)
         end = self.target.in_port(self)
-        clearance = self.source.geometry.node_height * 0.5 + 18.0
-        path = edge_path(start, end, clearance)
+        direction = self.source.direction()
+        geometry = self.source.geometry
+        clearance = (geometry.node_width if direction == "TB" else geometry.node_height) * 0.5 \
+            + 18.0
+        path = edge_path(start, end, clearance, direction)
         self._hit = None
         self.setPath(path)
-        self.arrow.setPolygon(QPolygonF([
-            end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
-            QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
+        if direction == "TB":
+            self.arrow.setPolygon(QPolygonF([
+                end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() - ARROW_LENGTH),
+                QPointF(end.x() + ARROW_HALF_WIDTH, end.y() - ARROW_LENGTH)]))
+        else:
+            self.arrow.setPolygon(QPolygonF([
+                end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
+                QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
         batch = getattr(self.scene(), "edge_batch", None)
         if batch is not None:
             batch.changed()

@@ -141,17 +141,31 @@ class NodeItem(QGraphicsItem):
         w, h = self.geometry.node_width / 2, self.geometry.node_height / 2
         return (x - w, y - h, x + w, y + h)
 
-    def _port_offset(self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool) -> float:
-        """Vertical offset of an edge's end: several edges fan out along the side."""
+    def direction(self) -> str:
+        """The scene's flow direction (``"LR"`` or ``"TB"``), which ports follow."""
+        return getattr(self.scene(), "direction", "LR")
+
+    def _port_offset(self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool,
+                     across: bool = False) -> float:
+        """Offset of an edge's end along its side: several edges fan out
+        (vertically for a left-to-right flow, ``across`` for top to bottom)."""
         count = len(edges)
         if count <= 1:
             return 0.0
-        ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().y())
-        spread = min(12.0, (self.geometry.node_height - 24.0) / (count - 1))
+        if across:
+            ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().x())
+            spread = min(18.0, (self.geometry.node_width - 40.0) / (count - 1))
+        else:
+            ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().y())
+            spread = min(12.0, (self.geometry.node_height - 24.0) / (count - 1))
         return (ordered.index(edge) - (count - 1) / 2.0) * spread
 
     def out_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` leaves this node."""
+        """Scene point where ``edge`` leaves this node (right side, or bottom
+        when the flow runs top to bottom)."""
+        if self.direction() == "TB":
+            offset = self._port_offset(edge, self.out_edges, incoming=False, across=True)
+            return self.mapToScene(QPointF(offset, self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.out_edges, incoming=False)
         x = self.geometry.node_width / 2
         if self.node.kind == "entry":  # the tag's point: follow its slanted sides
@@ -160,7 +174,10 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(x, offset))
 
     def in_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` arrives at this node."""
+        """Scene point where ``edge`` arrives at this node (left side, or top)."""
+        if self.direction() == "TB":
+            offset = self._port_offset(edge, self.in_edges, incoming=True, across=True)
+            return self.mapToScene(QPointF(offset, -self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.in_edges, incoming=True)
         return self.mapToScene(QPointF(-self.geometry.node_width / 2, offset))
 
@@ -423,11 +440,18 @@ class NodeItem(QGraphicsItem):
         self._pill(painter, "AND", theme.and_badge, QPointF(rect.right() - 14, rect.top()),
                    lod, align_right=True)
         if len(self.in_edges) >= 2:
-            offsets = [self._port_offset(e, self.in_edges, incoming=True) for e in self.in_edges]
-            top, bottom = min(offsets) - 5, max(offsets) + 5
-            x = rect.left() - 12
-            arc = QPainterPath(QPointF(x, top))
-            arc.quadTo(QPointF(x - 9, (top + bottom) / 2), QPointF(x, bottom))
+            across = self.direction() == "TB"
+            offsets = [self._port_offset(e, self.in_edges, incoming=True, across=across)
+                       for e in self.in_edges]
+            low, high = min(offsets) - 5, max(offsets) + 5
+            if across:  # the arc spans the incoming edges above the node
+                y = rect.top() - 12
+                arc = QPainterPath(QPointF(low, y))
+                arc.quadTo(QPointF((low + high) / 2, y - 9), QPointF(high, y))
+            else:
+                x = rect.left() - 12
+                arc = QPainterPath(QPointF(x, low))
+                arc.quadTo(QPointF(x - 9, (low + high) / 2), QPointF(x, high))
             painter.setPen(QPen(theme.and_badge, 2.0, Qt.PenStyle.SolidLine, style.PEN_CAP))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(arc)

@@ -89,7 +89,10 @@ class CanvasView(QGraphicsView):
     def content_rect(self) -> QRectF:
         """The scene rectangle that holds every node and frame."""
         scene = self.scene()
-        return scene.itemsBoundingRect() if scene is not None else QRectF()
+        if scene is None:
+            return QRectF()
+        flow = getattr(scene, "flow", None)
+        return flow.content_rect() if flow is not None else scene.itemsBoundingRect()
 
     def fit_rect(self, rect: QRectF, max_zoom: float = 1.0) -> None:
         """Show ``rect`` whole, at most at ``max_zoom``."""
@@ -105,7 +108,9 @@ class CanvasView(QGraphicsView):
         self.viewChanged.emit()
 
     def fit_all(self) -> None:
-        """Show the whole model."""
+        """Show the whole model (as it is now: the scene rectangle is fitted
+        to the drawing first, so a layout's new extent counts at once)."""
+        self.canvas.flow.refresh()
         self.fit_rect(self.content_rect())
 
     def fit_selection(self) -> None:

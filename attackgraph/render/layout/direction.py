@@ -1,0 +1,51 @@
+"""Which way a drawing's edges run: left to right, or top to bottom.
+
+attackgraph lays chains out left to right, but positions may come from
+another tool: MITRE's Attack Flow Builder stacks a flow top to bottom. The
+canvas draws edge ports on the sides the flow runs through (right/left for
+``"LR"``, bottom/top for ``"TB"``), so it asks :func:`flow_direction` which
+way the saved positions run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+__all__ = ["Direction", "flow_direction"]
+
+Direction = Literal["LR", "TB"]
+
+
+def flow_direction(edges: Iterable[tuple[str, str]],
+                   positions: Mapping[str, tuple[float, float]]) -> Direction:
+    """``"TB"`` when most placed edges run downwards more than sideways,
+    else ``"LR"`` (also for a drawing without placed edges).
+
+    Parameters
+    ----------
+    edges : iterable of (source id, target id)
+    positions : mapping of node id to (x, y)
+        Node centres, y growing downwards.
+
+    Examples
+    --------
+    >>> flow_direction([("a", "b"), ("b", "c")],
+    ...                {"a": (0, 0), "b": (10, 200), "c": (0, 400)})
+    'TB'
+    >>> flow_direction([("a", "b")], {"a": (0, 0), "b": (240, 30)})
+    'LR'
+    >>> flow_direction([], {})
+    'LR'
+    """
+    down = across = 0
+    for source, target in edges:
+        a, b = positions.get(source), positions.get(target)
+        if a is None or b is None:
+            continue
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        if dy > abs(dx):
+            down += 1
+        elif dx > 0 or abs(dx) >= abs(dy):
+            across += 1
+    return "TB" if down > across else "LR"
