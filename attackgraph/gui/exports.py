@@ -156,7 +156,7 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0) -> bytes:
     Vector formats get vector drawings: the items' pictures are not cached
     while this draws, and the overview of large models is switched off.
     """
-    rect = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+    rect = scene.flow.content_rect().adjusted(-40, -40, 40, 40)
     if rect.isEmpty():
         rect = QRectF(0, 0, 400, 300)
     background = style.current().background

@@ -80,3 +80,4 @@ class FlowFollower(QObject):
         rect = bounds.adjusted(-margin, -margin, margin, margin)
         if rect != scene.sceneRect():
             scene.setSceneRect(rect)
+

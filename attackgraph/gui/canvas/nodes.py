@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from attackgraph.gui.canvas import style
+from attackgraph.gui.canvas.labels import LAYER_LOD
 from attackgraph.gui.canvas.overlay import PLAIN_NODE, NodeMark
 from attackgraph.gui.text import escape_html
 from attackgraph.model import Node
@@ -50,6 +51,9 @@ label grows (and shows fewer words) instead of shrinking."""
 DETAIL_LOD = MIN_SCREEN_PX / LABEL_PX
 """Below this zoom the overview drawing is used (the sizes meet there)."""
 SHAPES_ONLY_LOD = 0.16
+FLOOR_SCREEN_PX = 7.5
+"""Between :data:`LAYER_LOD` and :data:`DETAIL_LOD` a label shrinks down to
+this screen size (rather than being cut) to fit its node."""
 
 
 def _quantised(pixels: float) -> float:
@@ -96,7 +100,8 @@ class NodeItem(QGraphicsItem):
         self.out_edges: list[EdgeItem] = []
         self.mark: NodeMark = PLAIN_NODE
         self.hovered = False
-        self._text_cache: dict[tuple[int, bool], list[str]] = {}
+        self._text_cache: dict[tuple[int, bool, int], list[str]] = {}
+        self._fit_cache: dict[tuple[float, float, bool], tuple[float, list[str], bool]] = {}
         self._paint_key: tuple[bool, int, str] | None = None
         self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
         self.setFlags(
@@ -192,6 +197,10 @@ class NodeItem(QGraphicsItem):
             self._batch_changed()
         if node.label != self.node.label or bool(node.techniques) != bool(self.node.techniques):
             self._text_cache.clear()
+            self._fit_cache.clear()
+            labels = getattr(self.scene(), "label_layer", None)
+            if labels is not None:
+                labels.changed()
         self.node = node
         self.color = QColor(color) if color is not None else QColor(style.NO_COMPONENT)
         self._update_tooltip()
@@ -210,6 +219,9 @@ class NodeItem(QGraphicsItem):
         return self.mark == PLAIN_NODE and not self.isSelected()
 
     def _batch_changed(self) -> None:
+        labels = getattr(self.scene(), "label_layer", None)
+        if labels is not None:
+            labels.changed()
         batch = getattr(self.scene(), "node_batch", None)
         if batch is not None:
             self.update_contents(batch.active)
@@ -333,7 +345,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.goal, 1.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shapes.inner)
-        self._paint_text(painter, rect, theme, lod)
+        if lod >= LAYER_LOD:  # else the scene's label layer draws it, readable
+            self._paint_text(painter, rect, theme, lod)
         if self.node.gate == "and":
             self._paint_and(painter, rect, theme, lod)
         if self.mark.badges or self.mark.flags:
@@ -377,27 +390,65 @@ class NodeItem(QGraphicsItem):
 
     def _lines(self, metrics: QFontMetricsF, pixels: int, width: float, count: int,
                detail: bool) -> list[str]:
-        key = (pixels * 100 + count, detail)
+        key = (pixels * 100 + count, detail, round(width))
         lines = self._text_cache.get(key)
         if lines is None:
             lines = wrap_text(self.node.label, metrics, width, count)
-            if len(self._text_cache) > 24:
+            if len(self._text_cache) > 48:
                 self._text_cache.clear()
             self._text_cache[key] = lines
         return lines
+
+    def label_lines(self, metrics: QFontMetricsF, width: float, count: int) -> list[str]:
+        """The label wrapped to ``width`` in at most ``count`` lines (for the
+        zoomed-out label layer, whose font is ``metrics``'; cached)."""
+        return self._lines(metrics, -int(metrics.height() * 10), width, count, False)
+
+    def _whole(self, lines: list[str]) -> bool:
+        return " ".join(lines) == " ".join(self.node.label.split())
+
+    def _fit_label(self, box: QRectF, largest: float, smallest: float, tech: bool,
+                   bold: bool) -> tuple[float, list[str], bool]:
+        """The largest font size (from ``largest`` down to ``smallest``) at
+        which the whole label wraps into ``box``, giving up the technique line
+        first; at ``smallest`` the last line is elided if it must be."""
+        pixels = largest
+        options = (True, False) if tech else (False,)
+        while True:
+            metrics = style.label_metrics(pixels, bold=bold)
+            last = pixels <= smallest
+            for with_tech in options:
+                room = box.height() - (TECH_PX + 3 if with_tech else 0.0)
+                count = max(1, int(room // metrics.height()))
+                lines = self._lines(metrics, int(pixels * 10), box.width(), count, with_tech)
+                if self._whole(lines) or (last and not with_tech):
+                    return pixels, lines, with_tech
+            pixels = max(smallest, _quantised(pixels / 1.06))
 
     def _paint_text(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
                     lod: float) -> None:
         detail = lod >= DETAIL_LOD
         box = self._text_box(rect, detail)
-        pixels = LABEL_PX if detail else _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
-        font = style.label_font(pixels, bold=self.node.kind == "goal")
-        metrics = style.label_metrics(pixels, bold=self.node.kind == "goal")
+        bold = self.node.kind == "goal"
+        if detail:
+            largest = LABEL_PX
+            smallest = max(LABEL_PX * 0.8, MIN_SCREEN_PX / lod)
+        else:
+            largest = _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
+            smallest = _quantised(FLOOR_SCREEN_PX / lod)
+        key = (largest, smallest, detail)
+        fitted = self._fit_cache.get(key)
+        if fitted is None:
+            fitted = self._fit_label(box, largest, min(largest, smallest),
+                                     detail and bool(self.node.techniques), bold)
+            if len(self._fit_cache) > 24:
+                self._fit_cache.clear()
+            self._fit_cache[key] = fitted
+        pixels, lines, has_tech = fitted
+        font = style.label_font(pixels, bold=bold)
+        metrics = style.label_metrics(pixels, bold=bold)
         line_height = metrics.height()
-        has_tech = detail and bool(self.node.techniques)
         tech_height = TECH_PX + 3 if has_tech else 0.0
-        count = max(1, int((box.height() - tech_height) // line_height))
-        lines = self._lines(metrics, int(pixels * 10), box.width(), count, detail)
         total = line_height * len(lines) + tech_height
         top = box.center().y() - total / 2
         painter.setFont(font)

@@ -22,6 +22,7 @@ from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.editing import GRID, KIND_LABELS, SceneEditing, removal_order
 from attackgraph.gui.canvas.flow import FlowFollower
 from attackgraph.gui.canvas.frames import FrameItem
+from attackgraph.gui.canvas.labels import LabelLayer
 from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
 from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool
@@ -80,6 +81,7 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._frame_timer.timeout.connect(self.refresh_frames)
         self.edge_batch = EdgeBatch(lambda: self.edges.values())
         self.node_batch = NodeBatch(lambda: self.nodes.values())
+        self.label_layer = LabelLayer(lambda: self.nodes.values(), self.views)
         self.flow = FlowFollower(self, SCENE_MARGIN)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.modelReplaced.connect(self.rebuild)

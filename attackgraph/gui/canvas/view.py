@@ -55,8 +55,16 @@ class CanvasView(QGraphicsView):
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
-        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.valueChanged.connect(self._scrolled)
+
+    def _scrolled(self, _value: int) -> None:
+        labels = getattr(self.scene(), "label_layer", None)
+        if labels is not None and labels.active:
+            # The label choice depends on what is on screen: paint it whole,
+            # not only the strip that scrolled in.
+            self.viewport().update()
+        self.viewChanged.emit()
 
     @property
     def canvas(self) -> CanvasScene:
@@ -117,6 +125,12 @@ class CanvasView(QGraphicsView):
         """Show the selected items (the whole model when nothing is selected)."""
         rect = self.canvas.selection_rect()
         self.fit_rect(rect if rect.isValid() else self.content_rect(), max_zoom=1.5)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        labels = getattr(self.scene(), "label_layer", None)
+        if labels is not None:  # readable labels over a zoomed-out drawing
+            labels.paint(painter, self)
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene on screen."""
