@@ -112,25 +112,43 @@ class _Label(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(self.centre.x() - 170, self.centre.y() - 22, 340, 44)
 
+    def room(self) -> float:
+        """How wide the label may be (scene units): the free space between the
+        edge's two nodes, so that it never covers their text; unlimited for an
+        edge that loops around its ends."""
+        edge = self.parentItem()
+        source, target = edge.source.scene_box(), edge.target.scene_box()
+        if edge.source.direction() == "TB":
+            gap = target[1] - source[3]
+            return 340.0 if gap >= 30.0 else 0.0
+        gap = target[0] - source[2]
+        return gap - 8.0 if gap > 0 else 340.0
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        from attackgraph.gui.canvas.nodes import wrap_text
+
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < 0.4 or not self.text:
             return
-        theme = style.current()
+        width = min(self.room(), 150 * max(1.0, 0.75 / lod)) - 10
         font = style.label_font(max(10.0, 7.5 / lod))
         metrics = QFontMetricsF(font)
-        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight,
-                                  150 * max(1.0, 0.75 / lod))
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        first = self.text.split()[0] if self.text.split() else ""
+        if width < min(metrics.horizontalAdvance(first), 3 * metrics.averageCharWidth()):
+            return  # no room between the nodes: the edge's tooltip has it
+        lines = wrap_text(self.text, metrics, width, 2)
+        box = QRectF(0, 0, max(metrics.horizontalAdvance(line) for line in lines) + 10,
+                     metrics.height() * len(lines) + 4)
         box.moveCenter(self.centre)
+        theme = style.current()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(theme.edge, 0.8))
         painter.setBrush(QBrush(theme.label_box))
         painter.drawRoundedRect(box, 5, 5)
         painter.setFont(font)
         painter.setPen(theme.muted)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "\n".join(lines))
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -229,8 +247,10 @@ class EdgeItem(QGraphicsPathItem):
         clearance = (geometry.node_width if direction == "TB" else geometry.node_height) * 0.5 \
             + 18.0
         path = edge_path(start, end, clearance, direction)
-        self._hit = None
         self.setPath(path)
+        # After setPath: its prepareGeometryChange asked shape() for the old
+        # bounds, which cached the old curve's hit band (stale bounds and hits).
+        self._hit = None
         if direction == "TB":
             self.arrow.setPolygon(QPolygonF([
                 end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() - ARROW_LENGTH),
@@ -246,7 +266,9 @@ class EdgeItem(QGraphicsPathItem):
             if self.label is None:
                 self.label = _Label(self)
             self.label.place(self.edge.label, path.pointAtPercent(0.5))
+            self.setToolTip(self.edge.label)
         elif self.label is not None:
+            self.setToolTip("")
             self.label.setParentItem(None)
             if self.label.scene() is not None:
                 self.label.scene().removeItem(self.label)

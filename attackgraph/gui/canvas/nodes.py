@@ -51,7 +51,7 @@ label grows (and shows fewer words) instead of shrinking."""
 DETAIL_LOD = MIN_SCREEN_PX / LABEL_PX
 """Below this zoom the overview drawing is used (the sizes meet there)."""
 SHAPES_ONLY_LOD = 0.16
-FLOOR_SCREEN_PX = 7.5
+FLOOR_SCREEN_PX = 7.0
 """Between :data:`LAYER_LOD` and :data:`DETAIL_LOD` a label shrinks down to
 this screen size (rather than being cut) to fit its node."""
 
@@ -432,7 +432,7 @@ class NodeItem(QGraphicsItem):
         bold = self.node.kind == "goal"
         if detail:
             largest = LABEL_PX
-            smallest = max(LABEL_PX * 0.8, MIN_SCREEN_PX / lod)
+            smallest = max(9.0, FLOOR_SCREEN_PX / lod)
         else:
             largest = _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
             smallest = _quantised(FLOOR_SCREEN_PX / lod)
