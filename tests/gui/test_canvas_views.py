@@ -94,7 +94,7 @@ def test_real_builder_flows_run_left_to_right(qtbot, settings, path):
     win = _window(qtbot, settings, path)
     model = win.document.model
     if len(model.edges) and win.placement.file_positions:
-        assert win.scene.direction == "LR"
+        qtbot.waitUntil(lambda: win.scene.direction == "LR", timeout=5000)
         forward = [e for e in win.scene.edges.values()
                    if e.target.pos().x() > e.source.pos().x()]
         assert len(forward) >= 0.9 * len(model.edges)

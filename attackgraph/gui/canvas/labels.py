@@ -1,12 +1,13 @@
 """Labels for a zoomed-out canvas: readable text over nodes too small for it.
 
 Below :data:`LAYER_LOD` a node is too small on screen to hold its label, so
-the nodes draw only their shapes and each view draws labels over them at a fixed
-screen size (:data:`SCREEN_PX`: they grow in the scene as the view zooms
-out). Where labels would overlap, the most important win: the selected or
-hovered node, goals, choke points, nodes an overlay highlights, then the
-rest; dimmed nodes come last. The choice is made for the whole viewport at
-once (so partial repaints agree) and kept until the view or a node changes.
+the nodes draw only their shapes and each view draws labels over them at a
+fixed screen size (:data:`SCREEN_PX`: they grow in the scene as the view
+zooms out). Where labels would overlap, the most important win: selected
+nodes, goals, choke points, nodes an overlay highlights, then the
+rest; dimmed nodes come last. The choice is made for a region around the
+viewport at once (so partial repaints agree, and a pan reuses it) and kept
+until the zoom or a node changes.
 """
 
 from __future__ import annotations
@@ -32,15 +33,18 @@ SCREEN_PX = 11.0
 MAX_WIDTH = 150.0
 """Widest label on screen, in device pixels (longer labels wrap)."""
 MAX_LINES = 3
+MAX_LABELS = 300
+"""At most this many labels on screen (a wall of text reads as none)."""
 PAD = 3.0
 CELL = 48.0
+FINE = 12.0
 
 
 def label_priority(node: NodeItem) -> int:
-    """Lower wins a place: selected or hovered, goals, choke points,
-    highlighted nodes, other nodes, faded and then dimmed ones."""
+    """Lower wins a place: selected, goals, choke points, highlighted nodes,
+    other nodes, faded and then dimmed ones."""
     mark = node.mark
-    if node.isSelected() or node.hovered:
+    if node.isSelected():
         return 0
     if mark.dimmed:
         return 6
@@ -60,19 +64,29 @@ class _Grid:
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[QRectF]] = {}
+        self._taken: set[tuple[int, int]] = set()
 
-    def _keys(self, rect: QRectF) -> Iterable[tuple[int, int]]:
-        for gx in range(int(rect.left() // CELL), int(rect.right() // CELL) + 1):
-            for gy in range(int(rect.top() // CELL), int(rect.bottom() // CELL) + 1):
+    @staticmethod
+    def _keys(rect: QRectF, size: float) -> Iterable[tuple[int, int]]:
+        for gx in range(int(rect.left() // size), int(rect.right() // size) + 1):
+            for gy in range(int(rect.top() // size), int(rect.bottom() // size) + 1):
                 yield gx, gy
 
+    def taken(self, x: float, y: float) -> bool:
+        """Whether a label already covers (or nearly covers) the point: one
+        set look-up, so crowded candidates are turned away cheaply."""
+        return (int(x // FINE), int(y // FINE)) in self._taken
+
     def free(self, rect: QRectF) -> bool:
-        return not any(other.intersects(rect) for key in self._keys(rect)
+        """Whether ``rect`` overlaps no placed rectangle."""
+        return not any(other.intersects(rect) for key in self._keys(rect, CELL)
                        for other in self._cells.get(key, ()))
 
     def add(self, rect: QRectF) -> None:
-        for key in self._keys(rect):
+        """Place ``rect``."""
+        for key in self._keys(rect, CELL):
             self._cells.setdefault(key, []).append(rect)
+        self._taken.update(self._keys(rect, FINE))
 
 
 class LabelLayer:
@@ -85,38 +99,55 @@ class LabelLayer:
         self._views = views
         self._placed: list[tuple[QRectF, list[str], NodeItem]] = []
         self._key: tuple[float, ...] | None = None
+        self._region = QRectF()
+        self._order: list[tuple[float, float, NodeItem]] | None = None
         self.active = False
 
     def changed(self) -> None:
         """A node moved or changed: choose again at the next paint."""
         self._key = None
+        self._order = None
         if self.active:
             for view in self._views():
                 view.viewport().update()
 
     def placed(self) -> list[tuple[QRectF, list[str], NodeItem]]:
-        """The labels last chosen: screen box, lines, node (for tests)."""
+        """The labels last chosen: box (in zoomed scene coordinates: scene
+        coordinates times the zoom), lines, node (for tests)."""
         return list(self._placed)
 
-    def _choose(self, transform: QTransform, viewport: QRectF) -> None:
+    def _candidates(self) -> list[tuple[float, float, NodeItem]]:
+        """Every shown node's position, most important first (kept until a
+        node changes, so a zoom or pan step only maps points)."""
+        if self._order is None:
+            nodes = [n for n in self._nodes() if n.isVisible()]
+            nodes.sort(key=label_priority)
+            self._order = [(n.pos().x(), n.pos().y(), n) for n in nodes]
+        return self._order
+
+    def _choose(self, m11: float, m22: float, region: QRectF) -> None:
+        """Choose labels for ``region``, in zoomed scene coordinates (scene
+        coordinates times the zoom, without the scroll offset)."""
         metrics = style.label_metrics(SCREEN_PX)
         line_height = metrics.height()
         grid = _Grid()
         placed: list[tuple[QRectF, list[str], NodeItem]] = []
-        inverse, _ = transform.inverted()
-        seen = inverse.mapRect(viewport.adjusted(-MAX_WIDTH, -40, MAX_WIDTH, 40))
-        visible = [n for n in self._nodes() if seen.contains(n.pos()) and n.isVisible()]
-        visible.sort(key=label_priority)
-        for node in visible:
+        reach = region.adjusted(-MAX_WIDTH / 2, -30, MAX_WIDTH / 2, 30)
+        left, top, right, bottom = reach.left(), reach.top(), reach.right(), reach.bottom()
+        for x, y, node in self._candidates():
+            cx, cy = x * m11, y * m22  # the view has no rotation or shear
+            if not (left <= cx <= right and top <= cy <= bottom) or grid.taken(cx, cy):
+                continue
             lines = node.label_lines(metrics, MAX_WIDTH, MAX_LINES) or [node.node.id]
             width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD
             height = line_height * len(lines) + 2 * PAD
-            centre = transform.map(node.pos())
-            box = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
-            if not box.intersects(viewport) or not grid.free(box):
+            box = QRectF(cx - width / 2, cy - height / 2, width, height)
+            if not grid.free(box):
                 continue
             grid.add(box.adjusted(-2, -1, 2, 1))
             placed.append((box, lines, node))
+            if len(placed) >= MAX_LABELS:
+                break
         self._placed = placed
 
     def paint(self, painter: QPainter, view: QGraphicsView) -> None:
@@ -127,12 +158,16 @@ class LabelLayer:
         self.active = lod < LAYER_LOD
         if not self.active:
             return
-        viewport = QRectF(view.viewport().rect())
-        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(),
-               viewport.width(), viewport.height())
-        if key != self._key:
-            self._choose(transform, viewport)
-            self._key = key
+        m11, m22, dx, dy = transform.m11(), transform.m22(), transform.dx(), transform.dy()
+        visible = QRectF(view.viewport().rect()).translated(-dx, -dy)
+        # Chosen for a region around the viewport, so panning reuses the choice
+        # and labels do not jump while the drawing scrolls.
+        if (self._key is None or self._key != (m11, m22)
+                or not self._region.contains(visible)):
+            self._region = visible.adjusted(-visible.width() / 2, -visible.height() / 2,
+                                            visible.width() / 2, visible.height() / 2)
+            self._choose(m11, m22, self._region)
+            self._key = (m11, m22)
         theme = style.current()
         metrics = style.label_metrics(SCREEN_PX)
         painter.save()
@@ -142,7 +177,11 @@ class LabelLayer:
         fill = QColor(theme.label_box)
         fill.setAlpha(225)
         border = QPen(QColor(theme.edge), 0.8)
-        for box, lines, node in self._placed:
+        shown = visible.adjusted(-2, -2, 2, 2)
+        for zoomed, lines, node in self._placed:
+            if not zoomed.intersects(shown):
+                continue
+            box = zoomed.translated(dx, dy)
             painter.setOpacity(0.55 if node.mark.dimmed else 1.0)
             painter.setPen(border if node.node.kind != "goal" else QPen(theme.goal, 1.4))
             painter.setBrush(QBrush(fill))

@@ -274,6 +274,12 @@ class NodeItem(QGraphicsItem):
             self._batch_changed()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._batch_changed()
+        elif change in (QGraphicsItem.GraphicsItemChange.ItemSceneChange,
+                        QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged):
+            # leaving the old scene, then joining the new one: both choose labels anew
+            labels = getattr(self.scene(), "label_layer", None)
+            if labels is not None:
+                labels.changed()
         # Returning the value itself: super().itemChange() hands back None
         # for some changes, which PySide6 6.x over-releases at exit.
         return value

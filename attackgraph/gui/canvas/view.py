@@ -55,16 +55,8 @@ class CanvasView(QGraphicsView):
         self._panning = False
         self._pan_start = QPointF()
         self._space = False
-        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
-            bar.valueChanged.connect(self._scrolled)
-
-    def _scrolled(self, _value: int) -> None:
-        labels = getattr(self.scene(), "label_layer", None)
-        if labels is not None and labels.active:
-            # The label choice depends on what is on screen: paint it whole,
-            # not only the strip that scrolled in.
-            self.viewport().update()
-        self.viewChanged.emit()
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewChanged.emit())
 
     @property
     def canvas(self) -> CanvasScene:
