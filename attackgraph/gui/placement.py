@@ -46,7 +46,8 @@ class Placement(QObject):
         self._by_user = False
         self.view_touched = False
         self.file_positions: dict[str, tuple[float, float]] = {}
-        """An imported flow's own top-to-bottom positions (empty for others)."""
+        """An imported flow's own top-to-bottom or bottom-to-top positions
+        (empty for others)."""
         self.file_positions_action = QAction("Use the File's &Positions", self)
         self.file_positions_action.setCheckable(True)
         self.file_positions_action.setChecked(
@@ -78,9 +79,9 @@ class Placement(QObject):
         self._provisional = {}
         self.file_positions = {}
         if (window.document.imported_from and model.layout
-                and flow_direction((e.key for e in model.edges), model.layout) == "TB"):
-            # Another tool's top-to-bottom drawing: kept aside (View > Use the
-            # File's Positions), and by default laid out anew left to right.
+                and flow_direction((e.key for e in model.edges), model.layout) != "LR"):
+            # Another tool's top-to-bottom (or bottom-to-top) drawing: kept aside
+            # (View > Use the File's Positions), by default laid out anew left to right.
             self.file_positions = dict(model.layout)
             if not self.file_positions_action.isChecked():
                 model.set_positions(dict.fromkeys(model.layout))

@@ -53,6 +53,22 @@ def test_direction_follows_the_positions():
     assert flow_direction([("a", "b")], {"a": (0, 0), "b": (0, 300)}) == "TB"
     assert flow_direction([("a", "b")], {"a": (0, 0), "b": (300, 10)}) == "LR"
     assert flow_direction([("a", "b")], {"a": (0, 0)}) == "LR"  # unplaced
+    assert flow_direction([("a", "b")], {"a": (0, 300), "b": (20, 0)}) == "BT"  # a tree
+
+
+@pytest.mark.parametrize("direction", ["LR", "TB", "BT"])
+def test_edges_leave_and_enter_along_the_direction(direction):
+    from attackgraph.gui.canvas.edges import edge_path
+
+    start = QPointF(0, 0)
+    end = {"LR": QPointF(300, 40), "TB": QPointF(40, 300), "BT": QPointF(40, -300)}[direction]
+    path = edge_path(start, end, 50.0, direction)
+    first = path.pointAtPercent(0.02) - start
+    last = end - path.pointAtPercent(0.98)
+    axis = {"LR": (1, 0), "TB": (0, 1), "BT": (0, -1)}[direction]
+    for step in (first, last):  # along the flow's axis at both ends
+        assert step.x() * axis[0] + step.y() * axis[1] > 2 * abs(
+            step.x() * axis[1] + step.y() * axis[0]) - 0.5
 
 
 def test_an_imported_top_to_bottom_flow_is_laid_out_left_to_right(qtbot, settings, afb_file):

@@ -55,15 +55,24 @@ _TRANSPOSE = QTransform(0, 1, 1, 0, 0, 0)
 """Swaps x and y: a top-to-bottom drawing is a left-to-right one transposed."""
 
 
+_TURN = QTransform(0, -1, 1, 0, 0, 0)
+"""(a, b) -> (b, -a): a bottom-to-top drawing is a left-to-right one turned."""
+
+
 def _flip(point: QPointF) -> QPointF:
     return QPointF(point.y(), point.x())
+
+
+def _unturn(point: QPointF) -> QPointF:
+    return QPointF(-point.y(), point.x())
 
 
 def edge_path(start: QPointF, end: QPointF, clearance: float,
               direction: str = "LR") -> QPainterPath:
     """The curve from ``start`` (leaving rightwards) to ``end`` (arriving
     from the left), stopping short of ``end`` by the arrow head; with
-    ``direction="TB"`` it leaves downwards and arrives from above.
+    ``direction="TB"`` it leaves downwards and arrives from above, with
+    ``"BT"`` upwards, arriving from below.
 
     Parameters
     ----------
@@ -71,11 +80,13 @@ def edge_path(start: QPointF, end: QPointF, clearance: float,
         The ends, in scene coordinates.
     clearance : float
         How far below (``"TB"``: right of) the ends a backward edge loops.
-    direction : {"LR", "TB"}
+    direction : {"LR", "TB", "BT"}
         The flow's direction, which the ports follow.
     """
     if direction == "TB":
         return _TRANSPOSE.map(edge_path(_flip(start), _flip(end), clearance))
+    if direction == "BT":
+        return _TURN.map(edge_path(_unturn(start), _unturn(end), clearance))
     tip = QPointF(end.x() - ARROW_LENGTH, end.y())
     path = QPainterPath(start)
     dx = tip.x() - start.x()
@@ -118,8 +129,9 @@ class _Label(QGraphicsItem):
         edge that loops around its ends."""
         edge = self.parentItem()
         source, target = edge.source.scene_box(), edge.target.scene_box()
-        if edge.source.direction() == "TB":
-            gap = target[1] - source[3]
+        if edge.source.direction() in ("TB", "BT"):
+            gap = target[1] - source[3] if edge.source.direction() == "TB" \
+                else source[1] - target[3]
             return 340.0 if gap >= 30.0 else 0.0
         gap = target[0] - source[2]
         return gap - 8.0 if gap > 0 else 340.0
@@ -244,17 +256,18 @@ class EdgeItem(QGraphicsPathItem):
         end = self.target.in_port(self)
         direction = self.source.direction()
         geometry = self.source.geometry
-        clearance = (geometry.node_width if direction == "TB" else geometry.node_height) * 0.5 \
+        clearance = (geometry.node_height if direction == "LR" else geometry.node_width) * 0.5 \
             + 18.0
         path = edge_path(start, end, clearance, direction)
         self.setPath(path)
         # After setPath: its prepareGeometryChange asked shape() for the old
         # bounds, which cached the old curve's hit band (stale bounds and hits).
         self._hit = None
-        if direction == "TB":
+        if direction in ("TB", "BT"):
+            back = -ARROW_LENGTH if direction == "TB" else ARROW_LENGTH
             self.arrow.setPolygon(QPolygonF([
-                end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() - ARROW_LENGTH),
-                QPointF(end.x() + ARROW_HALF_WIDTH, end.y() - ARROW_LENGTH)]))
+                end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() + back),
+                QPointF(end.x() + ARROW_HALF_WIDTH, end.y() + back)]))
         else:
             self.arrow.setPolygon(QPolygonF([
                 end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),

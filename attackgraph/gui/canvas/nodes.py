@@ -166,11 +166,13 @@ class NodeItem(QGraphicsItem):
         return (ordered.index(edge) - (count - 1) / 2.0) * spread
 
     def out_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` leaves this node (right side, or bottom
-        when the flow runs top to bottom)."""
-        if self.direction() == "TB":
+        """Scene point where ``edge`` leaves this node (right side; bottom when
+        the flow runs top to bottom, top when it runs bottom to top)."""
+        direction = self.direction()
+        if direction in ("TB", "BT"):
             offset = self._port_offset(edge, self.out_edges, incoming=False, across=True)
-            return self.mapToScene(QPointF(offset, self.geometry.node_height / 2))
+            side = 1 if direction == "TB" else -1
+            return self.mapToScene(QPointF(offset, side * self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.out_edges, incoming=False)
         x = self.geometry.node_width / 2
         if self.node.kind == "entry":  # the tag's point: follow its slanted sides
@@ -179,10 +181,13 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(x, offset))
 
     def in_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` arrives at this node (left side, or top)."""
-        if self.direction() == "TB":
+        """Scene point where ``edge`` arrives at this node (left side; top for
+        a top-to-bottom flow, bottom for a bottom-to-top one)."""
+        direction = self.direction()
+        if direction in ("TB", "BT"):
             offset = self._port_offset(edge, self.in_edges, incoming=True, across=True)
-            return self.mapToScene(QPointF(offset, -self.geometry.node_height / 2))
+            side = -1 if direction == "TB" else 1
+            return self.mapToScene(QPointF(offset, side * self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.in_edges, incoming=True)
         return self.mapToScene(QPointF(-self.geometry.node_width / 2, offset))
 
@@ -497,14 +502,16 @@ class NodeItem(QGraphicsItem):
         self._pill(painter, "AND", theme.and_badge, QPointF(rect.right() - 14, rect.top()),
                    lod, align_right=True)
         if len(self.in_edges) >= 2:
-            across = self.direction() == "TB"
+            direction = self.direction()
+            across = direction in ("TB", "BT")
             offsets = [self._port_offset(e, self.in_edges, incoming=True, across=across)
                        for e in self.in_edges]
             low, high = min(offsets) - 5, max(offsets) + 5
-            if across:  # the arc spans the incoming edges above the node
-                y = rect.top() - 12
+            if across:  # the arc spans the incoming edges above (or below) the node
+                sign = 1 if direction == "TB" else -1
+                y = rect.top() - 12 if direction == "TB" else rect.bottom() + 12
                 arc = QPainterPath(QPointF(low, y))
-                arc.quadTo(QPointF((low + high) / 2, y - 9), QPointF(high, y))
+                arc.quadTo(QPointF((low + high) / 2, y - 9 * sign), QPointF(high, y))
             else:
                 x = rect.left() - 12
                 arc = QPainterPath(QPointF(x, low))

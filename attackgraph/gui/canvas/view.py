@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from attackgraph.gui.canvas.labels import LAYER_LOD
 from attackgraph.gui.canvas.scene import CanvasScene
 
 __all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
@@ -23,6 +24,8 @@ __all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
 NODE_KIND_MIME = "application/x-attackgraph-node-kind"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
 FIT_MARGIN = 36.0
+LABEL_ROOM_X, LABEL_ROOM_Y = 80.0, 28.0
+"""Screen pixels left beside a fitted drawing for its zoomed-out labels."""
 
 
 class CanvasView(QGraphicsView):
@@ -100,6 +103,11 @@ class CanvasView(QGraphicsView):
             return
         self.fitInView(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
                        Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = self.zoom_level()
+        if zoom < LAYER_LOD:  # labels keep their screen size: leave them room at the sides
+            pad_x, pad_y = LABEL_ROOM_X / zoom, LABEL_ROOM_Y / zoom
+            self.fitInView(rect.adjusted(-pad_x, -pad_y, pad_x, pad_y),
+                           Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom_level() > max_zoom:
             self.set_zoom(max_zoom)
             self.centerOn(rect.center())

@@ -3,7 +3,7 @@
 attackgraph lays chains out left to right, but positions may come from
 another tool: MITRE's Attack Flow Builder stacks a flow top to bottom. The
 canvas draws edge ports on the sides the flow runs through (right/left for
-``"LR"``, bottom/top for ``"TB"``), so it asks :func:`flow_direction` which
+``"LR"``, bottom/top for ``"TB"``, top/bottom for ``"BT"``), so it asks :func:`flow_direction` which
 way the saved positions run.
 """
 
@@ -14,13 +14,14 @@ from typing import Literal
 
 __all__ = ["Direction", "flow_direction"]
 
-Direction = Literal["LR", "TB"]
+Direction = Literal["LR", "TB", "BT"]
 
 
 def flow_direction(edges: Iterable[tuple[str, str]],
                    positions: Mapping[str, tuple[float, float]]) -> Direction:
-    """``"TB"`` when most placed edges run downwards more than sideways,
-    else ``"LR"`` (also for a drawing without placed edges).
+    """``"TB"`` when more placed edges run downwards (more than sideways)
+    than any other way, ``"BT"`` when more run upwards (an attack tree with
+    its root on top), else ``"LR"`` (also for a drawing without placed edges).
 
     Parameters
     ----------
@@ -35,10 +36,12 @@ def flow_direction(edges: Iterable[tuple[str, str]],
     'TB'
     >>> flow_direction([("a", "b")], {"a": (0, 0), "b": (240, 30)})
     'LR'
+    >>> flow_direction([("leaf", "root")], {"leaf": (0, 300), "root": (40, 0)})
+    'BT'
     >>> flow_direction([], {})
     'LR'
     """
-    down = across = 0
+    down = up = across = 0
     for source, target in edges:
         a, b = positions.get(source), positions.get(target)
         if a is None or b is None:
@@ -46,6 +49,12 @@ def flow_direction(edges: Iterable[tuple[str, str]],
         dx, dy = b[0] - a[0], b[1] - a[1]
         if dy > abs(dx):
             down += 1
-        elif dx > 0 or abs(dx) >= abs(dy):
+        elif -dy > abs(dx):
+            up += 1
+        else:
             across += 1
-    return "TB" if down > across else "LR"
+    if down > across and down >= up:
+        return "TB"
+    if up > across and up > down:
+        return "BT"
+    return "LR"
