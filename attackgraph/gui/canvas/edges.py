@@ -182,6 +182,7 @@ class EdgeItem(QGraphicsPathItem):
         self.arrow.setPen(Qt.PenStyle.NoPen)
         self.arrow.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.label: _Label | None = None
+        self.loops = False
         self._hit: QPainterPath | None = None
         self.refresh_style()
         self.adjust()
@@ -259,6 +260,8 @@ class EdgeItem(QGraphicsPathItem):
         clearance = (geometry.node_height if direction == "LR" else geometry.node_width) * 0.5 \
             + 18.0
         path = edge_path(start, end, clearance, direction)
+        # A backward edge loops around its ends; a forward one stays between them.
+        self.loops = path.elementCount() > 4
         self.setPath(path)
         # After setPath: its prepareGeometryChange asked shape() for the old
         # bounds, which cached the old curve's hit band (stale bounds and hits).

@@ -57,19 +57,25 @@ class FlowFollower(QObject):
         self.fit_extent()
 
     def content_rect(self) -> QRectF:
-        """The scene rectangle that holds every node, edge and frame (the
-        overviews of large models, which may be out of date while hidden,
-        do not count)."""
+        """The scene rectangle that holds every node, edge and frame (not the
+        overviews of large models, whose bounds lag while they are hidden)."""
         scene = self.scene
         scene.refresh_frames()
-        skip = (scene.edge_batch, scene.node_batch)
+        nodes = list(scene.nodes.values())
         bounds = QRectF()
-        for item in scene.items():
-            if item.parentItem() is None and item not in skip and item.isVisible():
-                bounds = bounds.united(item.sceneBoundingRect())
-        for edge in scene.edges.values():  # hidden under the overview, still content
-            if not edge.isVisible():
+        if nodes:
+            xs = [item.x() for item in nodes]
+            ys = [item.y() for item in nodes]
+            box = nodes[0].boundingRect()  # every node has the same bounds
+            bounds = QRectF(min(xs) + box.left(), min(ys) + box.top(),
+                            max(xs) - min(xs) + box.width(), max(ys) - min(ys) + box.height())
+        for edge in scene.edges.values():
+            # A forward curve stays between its ends; only a loop reaches out.
+            if edge.loops:
                 bounds = bounds.united(edge.sceneBoundingRect())
+        for frame in scene.frames.values():
+            if frame.isVisible():
+                bounds = bounds.united(frame.sceneBoundingRect())
         return bounds
 
     def fit_extent(self) -> None:
