@@ -50,10 +50,18 @@ def _edge_directions(model: AttackModel) -> str:
 
 
 def test_direction_follows_the_positions():
-    assert flow_direction([("a", "b")], {"a": (0, 0), "b": (0, 300)}) == "TB"
-    assert flow_direction([("a", "b")], {"a": (0, 0), "b": (300, 10)}) == "LR"
-    assert flow_direction([("a", "b")], {"a": (0, 0)}) == "LR"  # unplaced
-    assert flow_direction([("a", "b")], {"a": (0, 300), "b": (20, 0)}) == "BT"  # a tree
+    chain = [("a", "b"), ("b", "c"), ("c", "d")]
+    column = {n: (0.0, i * 300.0) for i, n in enumerate("abcd")}
+    row = {n: (i * 300.0, 10.0 * i) for i, n in enumerate("abcd")}
+    assert flow_direction(chain, column) == "TB"
+    assert flow_direction(chain, row) == "LR"
+    assert flow_direction(chain, {"a": (0, 0)}) == "LR"  # unplaced
+    assert flow_direction([(b, a) for a, b in chain], column) == "BT"  # a tree, root on top
+    # a Builder fan: sideways edges half to the left, half to the right
+    fan = {"a": (0, 0), "b": (-300, 100), "c": (300, 100), "d": (0, 600), "e": (0, 900),
+           "f": (0, 1200)}
+    edges = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("e", "f")]
+    assert flow_direction(edges, fan) == "TB"
 
 
 @pytest.mark.parametrize("direction", ["LR", "TB", "BT"])

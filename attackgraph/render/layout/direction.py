@@ -12,16 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-__all__ = ["Direction", "flow_direction"]
+__all__ = ["MIN_EDGES", "Direction", "flow_direction"]
 
 Direction = Literal["LR", "TB", "BT"]
+MIN_EDGES = 3
+"""A drawing runs top to bottom (or bottom to top) only with at least this
+many edges that way: a model being drawn does not flip at its first edge."""
 
 
 def flow_direction(edges: Iterable[tuple[str, str]],
                    positions: Mapping[str, tuple[float, float]]) -> Direction:
     """``"TB"`` when more placed edges run downwards (more than sideways)
-    than any other way, ``"BT"`` when more run upwards (an attack tree with
-    its root on top), else ``"LR"`` (also for a drawing without placed edges).
+    than to the right or upwards, ``"BT"`` when more run upwards (an attack
+    tree with its root on top), else ``"LR"`` (also when fewer than
+    :data:`MIN_EDGES` edges run down or up).
 
     Parameters
     ----------
@@ -31,17 +35,19 @@ def flow_direction(edges: Iterable[tuple[str, str]],
 
     Examples
     --------
-    >>> flow_direction([("a", "b"), ("b", "c")],
-    ...                {"a": (0, 0), "b": (10, 200), "c": (0, 400)})
+    >>> column = {"a": (0, 0), "b": (10, 200), "c": (0, 400), "d": (0, 600)}
+    >>> flow_direction([("a", "b"), ("b", "c"), ("c", "d")], column)
     'TB'
+    >>> flow_direction([("d", "c"), ("c", "b"), ("b", "a")], column)
+    'BT'
     >>> flow_direction([("a", "b")], {"a": (0, 0), "b": (240, 30)})
     'LR'
-    >>> flow_direction([("leaf", "root")], {"leaf": (0, 300), "root": (40, 0)})
-    'BT'
+    >>> flow_direction([("a", "b")], column)  # one edge down is not yet a direction
+    'LR'
     >>> flow_direction([], {})
     'LR'
     """
-    down = up = across = 0
+    right = down = up = 0
     for source, target in edges:
         a, b = positions.get(source), positions.get(target)
         if a is None or b is None:
@@ -51,10 +57,13 @@ def flow_direction(edges: Iterable[tuple[str, str]],
             down += 1
         elif -dy > abs(dx):
             up += 1
-        else:
-            across += 1
-    if down > across and down >= up:
+        elif dx > 0:
+            right += 1
+        # an edge to the left runs against every direction but its own
+    if max(down, up) < MIN_EDGES:
+        return "LR"
+    if down > right and down >= up:
         return "TB"
-    if up > across and up > down:
+    if up > right and up > down:
         return "BT"
     return "LR"
