@@ -278,3 +278,22 @@ def test_diagram_pdf_on_a4(flagship, tmp_path):
                          page="a4")
     pages = _pdf_pages(files[out])
     assert len(pages) == 1 and abs(pages[0][0] - 842) < 2
+
+
+def test_a_canvas_pdf_fitted_to_a_page_keeps_every_label(flagship, monkeypatch):
+    from attackgraph.gui.canvas.nodes import NodeItem
+    from attackgraph.gui.exports import canvas_bytes
+
+    drawn: list[str] = []
+    original = NodeItem._paint_text
+
+    def counting(self, painter, rect, theme, lod):
+        drawn.append(self.node.id)
+        return original(self, painter, rect, theme, lod)
+
+    monkeypatch.setattr(NodeItem, "_paint_text", counting)
+    scene = flagship.scene
+    pdf = canvas_bytes(scene, "pdf", page="a4")
+    assert len(_pdf_pages(pdf)) == 1
+    assert set(drawn) == set(scene.nodes)  # at about 15 % on the page, still drawn
+    assert not scene.full_detail

@@ -321,7 +321,7 @@ class NodeItem(QGraphicsItem):
     # --------------------------------------------------------------- paint
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        lod = style.paint_lod(painter, self)
         theme = style.current()
         rect = self._body
         kind = self.node.kind

@@ -15,8 +15,8 @@ import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem
 
 from attackgraph.model import AttackModel
 
@@ -30,6 +30,7 @@ __all__ = [
     "label_metrics",
     "node_path",
     "node_shapes",
+    "paint_lod",
     "set_dark",
 ]
 
@@ -180,6 +181,16 @@ def component_colors(model: AttackModel) -> dict[str, QColor]:
 
 
 @functools.lru_cache(maxsize=256)
+def paint_lod(painter: QPainter, item: QGraphicsItem) -> float:
+    """The zoom an item is painted at, for choosing its level of detail; at
+    least 1 while its scene is exported (``full_detail``): a vector picture
+    fitted to a page keeps its text, which the reader can zoom into."""
+    lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+    if lod < 1.0 and getattr(item.scene(), "full_detail", False):
+        return 1.0
+    return lod
+
+
 def label_font(pixels: float, *, bold: bool = False, mono: bool = False) -> QFont:
     """The canvas font at a size in scene pixels (shared: do not change it)."""
     font = QFont("DejaVu Sans Mono" if mono else QApplication.font().family())
