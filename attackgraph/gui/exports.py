@@ -200,12 +200,12 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0,
     for item, _ in caches:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     scene.grid_visible = False  # an editing aid, not part of the picture
-    scene.full_detail = fmt != "png"  # vectors keep every label at any page scale
+    style.set_full_detail(fmt != "png")  # vectors keep every label at any page scale
     try:
         return _render(scene, rect, fmt, background, scale, page)
     finally:
         scene.grid_visible = True
-        scene.full_detail = False
+        style.set_full_detail(False)
         for item, mode in caches:
             item.setCacheMode(mode)
         scene.follow_zoom(zoom)

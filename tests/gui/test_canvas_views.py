@@ -296,4 +296,6 @@ def test_a_canvas_pdf_fitted_to_a_page_keeps_every_label(flagship, monkeypatch):
     pdf = canvas_bytes(scene, "pdf", page="a4")
     assert len(_pdf_pages(pdf)) == 1
     assert set(drawn) == set(scene.nodes)  # at about 15 % on the page, still drawn
-    assert not scene.full_detail
+    from attackgraph.gui.canvas import style
+
+    assert not style._FULL_DETAIL[0]

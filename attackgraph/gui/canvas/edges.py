@@ -140,7 +140,7 @@ class _Label(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         from attackgraph.gui.canvas.nodes import wrap_text
 
-        lod = style.paint_lod(painter, self)
+        lod = style.paint_lod(painter)
         if lod < 0.4 or not self.text:
             return
         width = min(self.room(), 150 * max(1.0, 0.75 / lod)) - 10

@@ -321,7 +321,7 @@ class NodeItem(QGraphicsItem):
     # --------------------------------------------------------------- paint
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        lod = style.paint_lod(painter, self)
+        lod = style.paint_lod(painter)
         theme = style.current()
         rect = self._body
         kind = self.node.kind
@@ -420,21 +420,24 @@ class NodeItem(QGraphicsItem):
 
     def _fit_label(self, box: QRectF, largest: float, smallest: float, tech: bool,
                    bold: bool) -> tuple[float, list[str], bool]:
-        """The largest font size (from ``largest`` down to ``smallest``) at
-        which the whole label wraps into ``box``, giving up the technique line
-        first; at ``smallest`` the last line is elided if it must be."""
-        pixels = largest
+        """The font size at which the whole label wraps into ``box``: the
+        largest, one between, or the smallest (three tries at most, since a
+        node is wrapped the first time it is painted at a zoom), giving up the
+        technique line first; at ``smallest`` the last line is elided if it
+        must be."""
+        middle = _quantised((largest * smallest) ** 0.5)
+        sizes = [largest] + [p for p in (middle, smallest) if p < largest]
         options = (True, False) if tech else (False,)
-        while True:
+        for pixels in sizes:
             metrics = style.label_metrics(pixels, bold=bold)
-            last = pixels <= smallest
+            last = pixels == sizes[-1]
             for with_tech in options:
                 room = box.height() - (TECH_PX + 3 if with_tech else 0.0)
                 count = max(1, int(room // metrics.height()))
                 lines = self._lines(metrics, int(pixels * 10), box.width(), count, with_tech)
                 if self._whole(lines) or (last and not with_tech):
                     return pixels, lines, with_tech
-            pixels = max(smallest, _quantised(pixels / 1.06))
+        raise AssertionError("unreachable: the last size always returns")
 
     def _paint_text(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
                     lod: float) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 
 from attackgraph.model import AttackModel
 
@@ -32,6 +32,7 @@ __all__ = [
     "node_shapes",
     "paint_lod",
     "set_dark",
+    "set_full_detail",
 ]
 
 
@@ -180,17 +181,23 @@ def component_colors(model: AttackModel) -> dict[str, QColor]:
     return colors
 
 
-@functools.lru_cache(maxsize=256)
-def paint_lod(painter: QPainter, item: QGraphicsItem) -> float:
+_FULL_DETAIL = [False]
+
+
+def set_full_detail(on: bool) -> None:
+    """Draw every item at full detail (while a vector picture is exported)."""
+    _FULL_DETAIL[0] = on
+
+
+def paint_lod(painter: QPainter) -> float:
     """The zoom an item is painted at, for choosing its level of detail; at
-    least 1 while its scene is exported (``full_detail``): a vector picture
-    fitted to a page keeps its text, which the reader can zoom into."""
+    least 1 during :func:`set_full_detail`: a vector picture fitted to a page
+    keeps its text, which the reader can zoom into."""
     lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-    if lod < 1.0 and getattr(item.scene(), "full_detail", False):
-        return 1.0
-    return lod
+    return 1.0 if lod < 1.0 and _FULL_DETAIL[0] else lod
 
 
+@functools.lru_cache(maxsize=256)
 def label_font(pixels: float, *, bold: bool = False, mono: bool = False) -> QFont:
     """The canvas font at a size in scene pixels (shared: do not change it)."""
     font = QFont("DejaVu Sans Mono" if mono else QApplication.font().family())

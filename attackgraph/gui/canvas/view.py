@@ -130,7 +130,7 @@ class CanvasView(QGraphicsView):
         super().drawForeground(painter, rect)
         labels = getattr(self.scene(), "label_layer", None)
         if labels is not None:  # readable labels over a zoomed-out drawing
-            labels.paint(painter, self)
+            labels.paint(painter, self, rect)
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene on screen."""
