@@ -115,13 +115,18 @@ class LabelLayer:
         self._settle = QTimer()
         self._settle.setSingleShot(True)
         self._settle.setInterval(int(QUICK_S * 1000))
-        self._settle.timeout.connect(self.changed)
+        self._settle.timeout.connect(self.rechoose)
         self.active = False
 
     def changed(self) -> None:
-        """A node moved or changed: choose again at the next paint."""
-        self._key = None
+        """A node moved or changed: order the nodes and choose again at the
+        next paint."""
         self._order = None
+        self.rechoose()
+
+    def rechoose(self) -> None:
+        """Choose the labels again at the next paint (the nodes are as they were)."""
+        self._key = None
         if self.active:
             for view in self._views():
                 view.viewport().update()
