@@ -299,3 +299,21 @@ def test_a_canvas_pdf_fitted_to_a_page_keeps_every_label(flagship, monkeypatch):
     from attackgraph.gui.canvas import style
 
     assert not style._FULL_DETAIL[0]
+
+
+def test_model_export_starts_in_the_last_export_folder(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    starts: list[str] = []
+
+    def save_name(parent, caption, start, filters):
+        starts.append(start)
+        return str(folder / "model.graphml"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    assert window.files.export_dialog()
+    assert (folder / "model.graphml").exists()
+    assert window.files.export_dialog()
+    assert os.path.dirname(starts[-1]) == str(folder.resolve())
