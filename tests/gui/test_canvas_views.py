@@ -198,19 +198,21 @@ def test_labels_wrap_whole_at_the_flagship_fit_zoom(flagship):
 
 def test_edge_labels_keep_off_node_text(qtbot, window):
     scene = window.scene
-    model = window.document.model
-    edge = next(iter(model.edges))
-    window.document.model.update_edge(edge.source, edge.target, label="a label " * 6) \
-        if hasattr(model, "update_edge") else None
+    edge = next(iter(window.document.model.edges))
     item = scene.edges[edge.key]
     item.edge = Edge(edge.source, edge.target, label="a label that is long " * 3)
     item.adjust()
     source, target = item.source, item.target
-    target.setPos(source.pos() + QPointF(source.geometry.node_width + 20, 0))
-    assert item.label is not None and item.label.room() < 20  # too narrow: hidden
-    target.setPos(source.pos() + QPointF(source.geometry.node_width + 200, 0))
-    assert 150 < item.label.room() < 200
+    width = source.geometry.node_width
+    target.setPos(source.pos() + QPointF(width + 40, 0))  # a forward curve, a narrow gap
+    assert item.label is not None and item.label.room() < 40  # too narrow: not drawn
+    target.setPos(source.pos() + QPointF(width + 240, 0))
+    assert 200 < item.label.room() < 240  # the gap, less a little air
     assert item.toolTip()
+    centre = item.label.centre  # a node standing on the label's spot takes the room
+    other = next(n for n in scene.nodes.values() if n not in (source, target))
+    other.setPos(centre + QPointF(0, 10))
+    assert item.label.room() == 0
 
 
 def _pdf_pages(data: bytes) -> list[tuple[float, float]]:

@@ -49,6 +49,8 @@ __all__ = ["EdgeItem", "edge_path"]
 ARROW_LENGTH = 10.0
 ARROW_HALF_WIDTH = 5.0
 HIT_WIDTH = 10.0
+ROOM = 340.0
+"""Widest an edge label may be (scene units)."""
 
 
 _TRANSPOSE = QTransform(0, 1, 1, 0, 0, 0)
@@ -123,18 +125,38 @@ class _Label(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(self.centre.x() - 170, self.centre.y() - 22, 340, 44)
 
-    def room(self) -> float:
-        """How wide the label may be (scene units): the free space between the
-        edge's two nodes, so that it never covers their text; unlimited for an
-        edge that loops around its ends."""
+    def covered(self, point: QPointF) -> bool:
+        """Whether a node other than the edge's ends lies under ``point``."""
+        scene = self.scene()
+        if scene is None:
+            return False
         edge = self.parentItem()
-        source, target = edge.source.scene_box(), edge.target.scene_box()
-        if edge.source.direction() in ("TB", "BT"):
-            gap = target[1] - source[3] if edge.source.direction() == "TB" \
-                else source[1] - target[3]
-            return 340.0 if gap >= 30.0 else 0.0
-        gap = target[0] - source[2]
-        return gap - 8.0 if gap > 0 else 340.0
+        ends = (edge.source, edge.target)
+        return any(hasattr(item, "body_rect") and item not in ends
+                   and item.body_rect().translated(item.pos()).contains(point)
+                   for item in scene.items(point))
+
+    def room(self, band: float = 30.0) -> float:
+        """How wide the label may be (scene units): the free space around its
+        centre between the nodes beside it (the edge's ends or any other), so
+        that it never covers node text; 0 when a node is under or right above
+        or below it (within ``band``, the label's height)."""
+        scene = self.scene()
+        if scene is None:
+            return 0.0
+        cx, cy = self.centre.x(), self.centre.y()
+        half = ROOM / 2
+        for item in scene.items(QRectF(cx - half, cy - band / 2, 2 * half, band)):
+            if not hasattr(item, "body_rect"):
+                continue
+            body = item.body_rect().translated(item.pos())
+            if body.right() <= cx:
+                half = min(half, cx - body.right())
+            elif body.left() >= cx:
+                half = min(half, body.left() - cx)
+            else:
+                return 0.0
+        return 2 * half - 8.0
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -143,12 +165,12 @@ class _Label(QGraphicsItem):
         lod = style.paint_lod(painter)
         if lod < 0.4 or not self.text:
             return
-        width = min(self.room(), 150 * max(1.0, 0.75 / lod)) - 10
         font = style.label_font(max(10.0, 7.5 / lod))
         metrics = QFontMetricsF(font)
-        first = self.text.split()[0] if self.text.split() else ""
-        if width < min(metrics.horizontalAdvance(first), 3 * metrics.averageCharWidth()):
-            return  # no room between the nodes: the edge's tooltip has it
+        width = min(self.room(2 * metrics.height() + 6), 150 * max(1.0, 0.75 / lod)) - 10
+        words = self.text.split() or [""]
+        if width < min(metrics.horizontalAdvance(words[0]), 8 * metrics.averageCharWidth()):
+            return  # no room for a word: the edge's tooltip has it
         lines = wrap_text(self.text, metrics, width, 2)
         box = QRectF(0, 0, max(metrics.horizontalAdvance(line) for line in lines) + 10,
                      metrics.height() * len(lines) + 4)
@@ -281,7 +303,11 @@ class EdgeItem(QGraphicsPathItem):
         if self.edge.label:
             if self.label is None:
                 self.label = _Label(self)
-            self.label.place(self.edge.label, path.pointAtPercent(0.5))
+            centre = path.pointAtPercent(0.5)
+            if self.label.covered(centre):  # the middle is under another node
+                centre = next((p for p in map(path.pointAtPercent, (0.35, 0.65, 0.2, 0.8))
+                               if not self.label.covered(p)), centre)
+            self.label.place(self.edge.label, centre)
             self.setToolTip(self.edge.label)
         elif self.label is not None:
             self.setToolTip("")
