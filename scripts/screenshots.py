@@ -8,7 +8,10 @@ Renders offscreen (no display needed), with fixed settings and the light
 theme unless a picture says otherwise, so the pictures change only when the
 editor does. The main picture is exactly what ``attackgraph gui
 --screenshot`` makes; the others show the whole model, a node being edited,
-a connection being drawn and the dark theme.
+a connection being drawn and the dark theme. ``imported-flow.png`` shows
+MITRE's public Tesla Kubernetes breach flow imported; it is made only where
+that reference file is (``--flow`` names another, ``--only imported-flow.png``
+makes just it).
 """
 
 from __future__ import annotations
@@ -131,26 +134,66 @@ def trainer(out: Path, folder: Path, theme: str = "light") -> Path:
     return target
 
 
+REFERENCE_FLOW = Path("/work/shared/reference/attack-flow/tesla-kubernetes-breach.afb")
+"""MITRE's public Tesla Kubernetes breach flow (Attack Flow Builder file);
+not part of the project, so its picture is made only where the file is."""
+
+
+def imported_flow(out: Path, folder: Path, flow: Path = REFERENCE_FLOW) -> Path | None:
+    """An imported MITRE Attack Flow Builder file, laid out left to right;
+    None (nothing written) when the file is not there."""
+    from attackgraph.gui.app import make_app, settle
+
+    if not flow.is_file():
+        print(f"skipped imported-flow.png: {flow} is not there")
+        return None
+    app = make_app(offscreen=True)
+    window = _window("light", folder)
+    if not window.open_path(str(flow)):
+        raise SystemExit(f"{flow} cannot be opened")
+    settle(app, window)
+    window.initial_view()
+    settle(app, window)
+    window.minimap.render_now()
+    app.processEvents()
+    target = out / "imported-flow.png"
+    if not window.grab().save(str(target), "PNG"):
+        raise SystemExit(f"cannot write {target}")
+    window.document.undo_stack.setClean()
+    window.close()
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the pictures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--flow", type=Path, default=REFERENCE_FLOW,
+                        help="the .afb file of the imported-flow picture")
+    parser.add_argument("--only", choices=["imported-flow.png"],
+                        help="make only this picture")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         os.environ["ATTACKGRAPH_RECOVERY_DIR"] = str(Path(folder) / "recovery")
-        made = [
-            shoot("editor.png", out, Path(folder), lambda w: None),
-            shoot("editor-overview.png", out, Path(folder), lambda w: w.view.fit_all()),
-            shoot("editor-editing.png", out, Path(folder), _editing),
-            shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
-            shoot("workbench.png", out, Path(folder), _workbench),
-            shoot("editor-composing.png", out, Path(folder), _composing),
-            trainer(out, Path(folder)),
-            trainer(out, Path(folder), theme="dark"),
-        ]
+        if args.only == "imported-flow.png":  # the flow's file is not everywhere
+            made = [imported_flow(out, Path(folder), args.flow)]
+        else:
+            made = [
+                shoot("editor.png", out, Path(folder), lambda w: None),
+                shoot("editor-overview.png", out, Path(folder), lambda w: w.view.fit_all()),
+                shoot("editor-editing.png", out, Path(folder), _editing),
+                shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
+                shoot("workbench.png", out, Path(folder), _workbench),
+                shoot("editor-composing.png", out, Path(folder), _composing),
+                trainer(out, Path(folder)),
+                trainer(out, Path(folder), theme="dark"),
+                imported_flow(out, Path(folder), args.flow),
+            ]
     for path in made:
+        if path is None:
+            continue
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

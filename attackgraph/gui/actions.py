@@ -164,7 +164,8 @@ class WindowActions:
         view.addActions([self.zoom_in, self.zoom_out, self.actual_size, self.fit,
                          self.fit_selection])
         view.addSeparator()
-        view.addActions([self.layout, self.overview])
+        view.addActions([self.layout, self.window.placement.file_positions_action,
+                         self.overview])
         theme = view.addMenu("&Theme")
         theme.addActions(list(self.themes.values()))
         view.addSeparator()

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QIODevice,
-    QMarginsF,
     QObject,
     QRectF,
     QSizeF,
@@ -28,15 +27,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QInputDialog, QProgressDialog
 
 from attackgraph.analysis import analyze
 from attackgraph.errors import AttackGraphError
 from attackgraph.fileio import atomic_write_bytes
 from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot
 from attackgraph.gui.canvas import style
+from attackgraph.gui.pdf_pages import PAGE_CHOICES, paged_pdf
 from attackgraph.gui.workers import LatestRunner
 from attackgraph.render.dot import DiagramOptions
 
@@ -60,6 +60,8 @@ EXPORTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 MAX_PIXELS = 12000
 """Longest side of a canvas PNG."""
 PROGRESS_DELAY_MS = 400
+FOLDER_KEY = "export/last-folder"
+PAGE_KEY = "export/pdf-page"
 
 
 def _format(kind: str, path: str) -> str:
@@ -73,7 +75,8 @@ def _format(kind: str, path: str) -> str:
 
 def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path: str, *,
                  highlight: frozenset[str] | None = None, mitigations: bool = True,
-                 cancel: threading.Event | None = None) -> dict[str, bytes]:
+                 cancel: threading.Event | None = None,
+                 page: str = "drawing") -> dict[str, bytes]:
     """The files of a diagram, report or matrix export (OUT and attachments).
 
     Qt-free: runs on a worker thread. The analysis is made again from the
@@ -96,6 +99,10 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
         Diagrams and reports: draw the in-effect mitigations.
     cancel : threading.Event, optional
         Set it to stop (Graphviz and the report's analyses stop).
+    page : str
+        A PDF diagram's pages, a key of
+        :data:`~attackgraph.gui.pdf_pages.PAGE_CHOICES` (the drawing's own
+        size by default, as ``attackgraph export`` writes it).
 
     Raises
     ------
@@ -151,19 +158,43 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
         return {path: generate_mermaid(model, overlay, mitigations=mitigations).encode("utf-8")}
     from attackgraph.render.diagram import render_diagram
 
-    return {path: render_diagram(model, fmt, overlay=overlay,
-                                 options=DiagramOptions(mitigations=mitigations),
-                                 cancel=cancel)}
+    options = DiagramOptions(mitigations=mitigations)
+    if fmt == "pdf" and page != "drawing":
+        svg = render_diagram(model, "svg", overlay=overlay, options=options, cancel=cancel)
+        return {path: svg_to_pdf(svg, page)}
+    return {path: render_diagram(model, fmt, overlay=overlay, options=options, cancel=cancel)}
 
 
-def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0) -> bytes:
+def svg_to_pdf(svg: bytes, page: str) -> bytes:
+    """A Graphviz SVG as a PDF laid out on ``page`` (fitted or tiled)."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(svg))
+    if not renderer.isValid():
+        raise ValueError("Graphviz returned an SVG drawing that could not be read")
+    box = renderer.viewBoxF()
+    if box.isEmpty():
+        box = QRectF(0, 0, renderer.defaultSize().width(), renderer.defaultSize().height())
+
+    def draw(painter: QPainter, target: QRectF, part: QRectF) -> None:
+        renderer.setViewBox(QRectF(box.left() + part.left() * box.width(),
+                                   box.top() + part.top() * box.height(),
+                                   part.width() * box.width(), part.height() * box.height()))
+        renderer.render(painter, target)
+
+    return paged_pdf(box.size(), draw, page, QColor("#ffffff"), "attackgraph diagram")
+
+
+def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0,
+                 page: str = "drawing") -> bytes:
     """The canvas as it looks (analysis marks, highlight, theme) as PNG, SVG
-    or PDF, cut to the model's items.
+    or PDF, cut to the model's items; a PDF's pages follow ``page`` (a key
+    of :data:`~attackgraph.gui.pdf_pages.PAGE_CHOICES`).
 
     Vector formats get vector drawings: the items' pictures are not cached
     while this draws, and the overview of large models is switched off.
     """
-    rect = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+    rect = scene.flow.content_rect().adjusted(-40, -40, 40, 40)
     if rect.isEmpty():
         rect = QRectF(0, 0, 400, 300)
     background = style.current().background
@@ -176,10 +207,12 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0) -> bytes:
     for item, _ in caches:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     scene.grid_visible = False  # an editing aid, not part of the picture
+    style.set_full_detail(fmt != "png")  # vectors keep every label at any page scale
     try:
-        return _render(scene, rect, fmt, background, scale)
+        return _render(scene, rect, fmt, background, scale, page)
     finally:
         scene.grid_visible = True
+        style.set_full_detail(False)
         for item, mode in caches:
             item.setCacheMode(mode)
         scene.follow_zoom(zoom)
@@ -188,7 +221,7 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0) -> bytes:
 
 
 def _render(scene: CanvasScene, rect: QRectF, fmt: str, background: QColor,
-            scale: float) -> bytes:
+            scale: float, page: str = "drawing") -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -214,17 +247,14 @@ def _render(scene: CanvasScene, rect: QRectF, fmt: str, background: QColor,
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
         painter.end()
     elif fmt == "pdf":
-        writer = QPdfWriter(buffer)
-        writer.setResolution(96)
-        page = QPageSize(QSizeF(rect.width() * 0.75, rect.height() * 0.75),
-                         QPageSize.Unit.Point, "canvas")
-        writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait,
-                                         QMarginsF(0, 0, 0, 0)))
-        painter = QPainter(writer)
-        target = QRectF(0, 0, writer.width(), writer.height())
-        painter.fillRect(target, background)
-        scene.render(painter, target, rect)
-        painter.end()
+        def draw(painter: QPainter, target: QRectF, part: QRectF) -> None:
+            source = QRectF(rect.left() + part.left() * rect.width(),
+                            rect.top() + part.top() * rect.height(),
+                            part.width() * rect.width(), part.height() * rect.height())
+            scene.render(painter, target, source)
+
+        buffer.write(paged_pdf(QSizeF(rect.width() * 0.75, rect.height() * 0.75), draw, page,
+                               background, "attackgraph canvas"))
     else:
         raise ValueError(f"the canvas is exported as png, svg or pdf, not {fmt}")
     buffer.close()
@@ -262,14 +292,19 @@ class Exporter(QObject):
         self.last: dict[str, bytes] = {}
 
     def dialog(self, kind: str) -> bool:
-        """Ask for a file name, then export."""
+        """Ask for a file name (in the folder of the last export), and for a
+        PDF the page size, then export."""
         text, filters, extensions = EXPORTS[kind]
         document = self.window.document
+        settings = self.window.settings
         base = Path(document.path or document.imported_from or "model").name
         for suffix in (".attackgraph.json", ".attackgraph.yaml", ".attackgraph.yml"):
             base = base.removesuffix(suffix)
         base = Path(base).stem if "." in base else base
-        folder = str(Path(document.path).parent) if document.path else ""
+        remembered = settings.value(FOLDER_KEY, "")
+        folder = remembered if isinstance(remembered, str) and remembered \
+            and os.path.isdir(remembered) else \
+            (str(Path(document.path).parent) if document.path else "")
         ending = "layer.json" if kind == "navigator" else extensions[0]  # never the model
         start = os.path.join(folder, f"{base}.{ending}")
         title = text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…")
@@ -281,10 +316,24 @@ class Exporter(QObject):
             chosen_ext = chosen.split("(*.", 1)[-1].split()[0].rstrip(")") if "(*." in chosen \
                 else extensions[0]
             path = f"{path}.{chosen_ext}"
-        return self.export(kind, path)
+        settings.setValue(FOLDER_KEY, str(Path(path).resolve().parent))
+        page = "drawing"
+        if path.lower().endswith(".pdf"):
+            keys = list(PAGE_CHOICES)
+            last = str(settings.value(PAGE_KEY, "a4"))
+            choice, ok = QInputDialog.getItem(
+                self.window, "PDF Pages", "Pages of the PDF:", list(PAGE_CHOICES.values()),
+                keys.index(last) if last in keys else 1, False)
+            if not ok:
+                return False
+            page = keys[list(PAGE_CHOICES.values()).index(choice)]
+            settings.setValue(PAGE_KEY, page)
+        return self.export(kind, path, page=page)
 
-    def export(self, kind: str, path: str, *, mitigations: bool = True) -> bool:
-        """Export to ``path`` (the canvas at once, the rest in the background).
+    def export(self, kind: str, path: str, *, mitigations: bool = True,
+               page: str = "drawing") -> bool:
+        """Export to ``path`` (the canvas at once, the rest in the background);
+        ``page`` lays a PDF out on paper (see :data:`PAGE_CHOICES`).
 
         Returns
         -------
@@ -298,7 +347,7 @@ class Exporter(QObject):
             return False
         if kind == "canvas":
             try:
-                atomic_write_bytes(path, canvas_bytes(self.window.scene, fmt))
+                atomic_write_bytes(path, canvas_bytes(self.window.scene, fmt, page=page))
             except OSError as exc:
                 self._report_failure(f"{path}: {exc.strerror or exc}")
                 return False
@@ -312,7 +361,7 @@ class Exporter(QObject):
 
         def work(cancel: threading.Event) -> dict[str, bytes]:
             files = export_files(snapshot, state, kind, path, highlight=highlight,
-                                 mitigations=mitigations, cancel=cancel)
+                                 mitigations=mitigations, cancel=cancel, page=page)
             if cancel.is_set():
                 return {}
             for target, content in files.items():

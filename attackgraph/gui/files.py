@@ -273,12 +273,16 @@ class FileController(QObject):
         if not formats:
             self.window.statusBar().showMessage("No other model format is available.", 6000)
             return False
-        start = str(Path(self._folder()) / _slug(self.document.model.title))
+        last = self.settings.value("export/last-folder", "")  # shared with File > Export
+        folder = last if isinstance(last, str) and last and os.path.isdir(last) \
+            else self._folder()
+        start = str(Path(folder) / _slug(self.document.model.title))
         path, chosen = QFileDialog.getSaveFileName(self.window, "Export model", start,
                                                    export_filters())
         if not path:
             return False
         path = _suffix_for(chosen, path, formats)
+        self.settings.setValue("export/last-folder", str(Path(path).resolve().parent))
         try:
             self.document.export(path)
         except AttackGraphError as exc:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPointF, QTimer
+from PySide6.QtGui import QAction
 
 from attackgraph.gui.commands import MoveNodesCommand
 from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.render.backend import dot_available
-from attackgraph.render.layout import DOT_LAYOUT_LIMIT, LayoutPlan, compute_layout
+from attackgraph.render.layout import DOT_LAYOUT_LIMIT, LayoutPlan, compute_layout, flow_direction
 
 if TYPE_CHECKING:
     from attackgraph.gui.mainwindow import MainWindow
@@ -29,6 +30,7 @@ READABLE_ZOOM = 0.55
 """The zoom a model opens at when fitting it whole would make labels unreadable."""
 FIT_IS_READABLE = 0.5
 FIT_MARGIN = 72.0
+FILE_POSITIONS_KEY = "canvas/use-file-positions"
 
 
 class Placement(QObject):
@@ -43,6 +45,17 @@ class Placement(QObject):
         self._provisional: dict[str, tuple[float, float]] = {}
         self._by_user = False
         self.view_touched = False
+        self.file_positions: dict[str, tuple[float, float]] = {}
+        """An imported flow's own top-to-bottom or bottom-to-top positions
+        (empty for others)."""
+        self.file_positions_action = QAction("Use the File's &Positions", self)
+        self.file_positions_action.setCheckable(True)
+        self.file_positions_action.setChecked(
+            str(window.settings.value(FILE_POSITIONS_KEY, "false")).lower() == "true")
+        self.file_positions_action.setStatusTip(
+            "Imported flows whose positions run top to bottom (MITRE Attack Flow Builder): "
+            "keep them and draw top to bottom, instead of a new left-to-right layout")
+        self.file_positions_action.toggled.connect(self._use_file_positions)
 
     def graphviz_allowed(self) -> tuple[bool, str]:
         """Whether ``dot`` may be used, and why not."""
@@ -63,8 +76,16 @@ class Placement(QObject):
         window = self.window
         model = window.document.model
         geometry = window.scene.geometry
-        missing = [nid for nid in model.nodes if nid not in model.layout]
         self._provisional = {}
+        self.file_positions = {}
+        if (window.document.imported_from and model.layout
+                and flow_direction((e.key for e in model.edges), model.layout) != "LR"):
+            # Another tool's top-to-bottom (or bottom-to-top) drawing: kept aside
+            # (View > Use the File's Positions), by default laid out anew left to right.
+            self.file_positions = dict(model.layout)
+            if not self.file_positions_action.isChecked():
+                model.set_positions(dict.fromkeys(model.layout))
+        missing = [nid for nid in model.nodes if nid not in model.layout]
         if not missing:
             return
         use_dot, why = self.graphviz_allowed()
@@ -111,6 +132,23 @@ class Placement(QObject):
         if plan.engine != "graphviz" and "not installed" in plan.note:
             window.notices.show_notice("graphviz", "Graphviz is not installed, so the built-in "
                                        "layout is used: sudo apt install graphviz.", "info")
+
+    def _use_file_positions(self, use: bool) -> None:
+        """The View menu's choice: remembered, and applied (one undo entry) to an
+        imported flow that has top-to-bottom positions of its own."""
+        window = self.window
+        window.settings.setValue(FILE_POSITIONS_KEY, "true" if use else "false")
+        model = window.document.model
+        if not self.file_positions:
+            return
+        if not use:
+            self.auto_layout(full=True)
+            return
+        positions = {n: p for n, p in self.file_positions.items() if n in model.nodes}
+        window.scene.execute(MoveNodesCommand(
+            model, window.scene.saved_positions(positions), positions, "Use the file's positions"))
+        window.scene.flow.refresh()
+        window.view.fit_all()
 
     def _failed(self, text: str) -> None:
         self.window.statusBar().showMessage(f"The layout failed: {text}", 15000)

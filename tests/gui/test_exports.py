@@ -99,7 +99,7 @@ def test_a_wrong_extension_is_refused(flagship, tmp_path, modal_dialogs):
 def test_a_slow_export_shows_progress_and_can_be_cancelled(flagship, tmp_path, monkeypatch):
     started = threading.Event()
 
-    def slow(snapshot, state, kind, path, *, highlight, mitigations, cancel):
+    def slow(snapshot, state, kind, path, *, highlight, mitigations, cancel, page="drawing"):
         started.set()
         while not cancel.is_set():
             time.sleep(0.01)

@@ -1,7 +1,8 @@
 """Edge items: "enables" relations as curves with arrow heads.
 
 An edge leaves its source on the right and arrives at its target on the
-left (the flow is left to right); several edges at one side fan out along
+left (the flow is left to right; in a drawing whose positions run top to
+bottom, it leaves at the bottom and arrives at the top); several edges at one side fan out along
 it, ordered by the other end's height, so arrow heads never stack. A
 forward edge is an S-curve with horizontal tangents; an edge that goes back
 (a cycle) loops around below its ends instead of cutting through them.
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPen,
     QPolygonF,
+    QTransform,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -47,19 +49,46 @@ __all__ = ["EdgeItem", "edge_path"]
 ARROW_LENGTH = 10.0
 ARROW_HALF_WIDTH = 5.0
 HIT_WIDTH = 10.0
+ROOM = 340.0
+"""Widest an edge label may be (scene units)."""
 
 
-def edge_path(start: QPointF, end: QPointF, clearance: float) -> QPainterPath:
+_TRANSPOSE = QTransform(0, 1, 1, 0, 0, 0)
+"""Swaps x and y: a top-to-bottom drawing is a left-to-right one transposed."""
+
+
+_TURN = QTransform(0, -1, 1, 0, 0, 0)
+"""(a, b) -> (b, -a): a bottom-to-top drawing is a left-to-right one turned."""
+
+
+def _flip(point: QPointF) -> QPointF:
+    return QPointF(point.y(), point.x())
+
+
+def _unturn(point: QPointF) -> QPointF:
+    return QPointF(-point.y(), point.x())
+
+
+def edge_path(start: QPointF, end: QPointF, clearance: float,
+              direction: str = "LR") -> QPainterPath:
     """The curve from ``start`` (leaving rightwards) to ``end`` (arriving
-    from the left), stopping short of ``end`` by the arrow head.
+    from the left), stopping short of ``end`` by the arrow head; with
+    ``direction="TB"`` it leaves downwards and arrives from above, with
+    ``"BT"`` upwards, arriving from below.
 
     Parameters
     ----------
     start, end : QPointF
         The ends, in scene coordinates.
     clearance : float
-        How far below the lower end a backward edge loops.
+        How far below (``"TB"``: right of) the ends a backward edge loops.
+    direction : {"LR", "TB", "BT"}
+        The flow's direction, which the ports follow.
     """
+    if direction == "TB":
+        return _TRANSPOSE.map(edge_path(_flip(start), _flip(end), clearance))
+    if direction == "BT":
+        return _TURN.map(edge_path(_unturn(start), _unturn(end), clearance))
     tip = QPointF(end.x() - ARROW_LENGTH, end.y())
     path = QPainterPath(start)
     dx = tip.x() - start.x()
@@ -96,25 +125,64 @@ class _Label(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(self.centre.x() - 170, self.centre.y() - 22, 340, 44)
 
+    def covered(self, point: QPointF) -> bool:
+        """Whether a node other than the edge's ends lies under ``point``."""
+        scene = self.scene()
+        if scene is None:
+            return False
+        edge = self.parentItem()
+        ends = (edge.source, edge.target)
+        return any(hasattr(item, "body_rect") and item not in ends
+                   and item.body_rect().translated(item.pos()).contains(point)
+                   for item in scene.items(point))
+
+    def room(self, band: float = 30.0) -> float:
+        """How wide the label may be (scene units): the free space around its
+        centre between the nodes beside it (the edge's ends or any other), so
+        that it never covers node text; 0 when a node is under or right above
+        or below it (within ``band``, the label's height)."""
+        scene = self.scene()
+        if scene is None:
+            return 0.0
+        cx, cy = self.centre.x(), self.centre.y()
+        half = ROOM / 2
+        for item in scene.items(QRectF(cx - half, cy - band / 2, 2 * half, band)):
+            if not hasattr(item, "body_rect"):
+                continue
+            body = item.body_rect().translated(item.pos())
+            if body.right() <= cx:
+                half = min(half, cx - body.right())
+            elif body.left() >= cx:
+                half = min(half, body.left() - cx)
+            else:
+                return 0.0
+        return 2 * half - 8.0
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        from attackgraph.gui.canvas.nodes import wrap_text
+
+        lod = style.paint_lod(painter)
         if lod < 0.4 or not self.text:
             return
-        theme = style.current()
         font = style.label_font(max(10.0, 7.5 / lod))
         metrics = QFontMetricsF(font)
-        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight,
-                                  150 * max(1.0, 0.75 / lod))
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        width = min(self.room(2 * metrics.height() + 6), 150 * max(1.0, 0.75 / lod)) - 10
+        words = self.text.split() or [""]
+        if width < min(metrics.horizontalAdvance(words[0]), 8 * metrics.averageCharWidth()):
+            return  # no room for a word: the edge's tooltip has it
+        lines = wrap_text(self.text, metrics, width, 2)
+        box = QRectF(0, 0, max(metrics.horizontalAdvance(line) for line in lines) + 10,
+                     metrics.height() * len(lines) + 4)
         box.moveCenter(self.centre)
+        theme = style.current()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(theme.edge, 0.8))
         painter.setBrush(QBrush(theme.label_box))
         painter.drawRoundedRect(box, 5, 5)
         painter.setFont(font)
         painter.setPen(theme.muted)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "\n".join(lines))
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -136,6 +204,7 @@ class EdgeItem(QGraphicsPathItem):
         self.arrow.setPen(Qt.PenStyle.NoPen)
         self.arrow.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.label: _Label | None = None
+        self.loops = False
         self._hit: QPainterPath | None = None
         self.refresh_style()
         self.adjust()
@@ -208,21 +277,40 @@ class EdgeItem(QGraphicsPathItem):
         """Recompute the curve after an end moved or the fans changed."""
         start = self.source.out_port(self)
         end = self.target.in_port(self)
-        clearance = self.source.geometry.node_height * 0.5 + 18.0
-        path = edge_path(start, end, clearance)
-        self._hit = None
+        direction = self.source.direction()
+        geometry = self.source.geometry
+        clearance = (geometry.node_height if direction == "LR" else geometry.node_width) * 0.5 \
+            + 18.0
+        path = edge_path(start, end, clearance, direction)
+        # A backward edge loops around its ends; a forward one stays between them.
+        self.loops = path.elementCount() > 4
         self.setPath(path)
-        self.arrow.setPolygon(QPolygonF([
-            end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
-            QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
+        # After setPath: its prepareGeometryChange asked shape() for the old
+        # bounds, which cached the old curve's hit band (stale bounds and hits).
+        self._hit = None
+        if direction in ("TB", "BT"):
+            back = -ARROW_LENGTH if direction == "TB" else ARROW_LENGTH
+            self.arrow.setPolygon(QPolygonF([
+                end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() + back),
+                QPointF(end.x() + ARROW_HALF_WIDTH, end.y() + back)]))
+        else:
+            self.arrow.setPolygon(QPolygonF([
+                end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
+                QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
         batch = getattr(self.scene(), "edge_batch", None)
         if batch is not None:
             batch.changed()
         if self.edge.label:
             if self.label is None:
                 self.label = _Label(self)
-            self.label.place(self.edge.label, path.pointAtPercent(0.5))
+            centre = path.pointAtPercent(0.5)
+            if self.label.covered(centre):  # the middle is under another node
+                centre = next((p for p in map(path.pointAtPercent, (0.35, 0.65, 0.2, 0.8))
+                               if not self.label.covered(p)), centre)
+            self.label.place(self.edge.label, centre)
+            self.setToolTip(self.edge.label)
         elif self.label is not None:
+            self.setToolTip("")
             self.label.setParentItem(None)
             if self.label.scene() is not None:
                 self.label.scene().removeItem(self.label)

@@ -88,7 +88,7 @@ class FrameItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         if not self._rect.isValid():
             return
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        lod = style.paint_lod(painter)
         theme = style.current()
         rect = self._rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.5)  # big fills

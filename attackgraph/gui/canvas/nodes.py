@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from attackgraph.gui.canvas import style
+from attackgraph.gui.canvas.labels import LAYER_LOD
 from attackgraph.gui.canvas.overlay import PLAIN_NODE, NodeMark
 from attackgraph.gui.text import escape_html
 from attackgraph.model import Node
@@ -50,6 +51,9 @@ label grows (and shows fewer words) instead of shrinking."""
 DETAIL_LOD = MIN_SCREEN_PX / LABEL_PX
 """Below this zoom the overview drawing is used (the sizes meet there)."""
 SHAPES_ONLY_LOD = 0.16
+FLOOR_SCREEN_PX = 7.0
+"""Between :data:`LAYER_LOD` and :data:`DETAIL_LOD` a label shrinks down to
+this screen size (rather than being cut) to fit its node."""
 
 
 def _quantised(pixels: float) -> float:
@@ -100,7 +104,8 @@ class NodeItem(QGraphicsItem):
         """A press here would start a connection (the scene lights the handle)."""
         self.drop_hot = False
         """A connection being drawn would land here (a ring in the connect colour)."""
-        self._text_cache: dict[tuple[int, bool], list[str]] = {}
+        self._text_cache: dict[tuple[int, bool, int], list[str]] = {}
+        self._fit_cache: dict[tuple[float, float, bool], tuple[float, list[str], bool]] = {}
         self._paint_key: tuple[bool, int, str] | None = None
         self._paint_cache: tuple[QBrush, QPen] = (QBrush(), QPen())
         self.setFlags(
@@ -145,17 +150,33 @@ class NodeItem(QGraphicsItem):
         w, h = self.geometry.node_width / 2, self.geometry.node_height / 2
         return (x - w, y - h, x + w, y + h)
 
-    def _port_offset(self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool) -> float:
-        """Vertical offset of an edge's end: several edges fan out along the side."""
+    def direction(self) -> str:
+        """The scene's flow direction (``"LR"`` or ``"TB"``), which ports follow."""
+        return getattr(self.scene(), "direction", "LR")
+
+    def _port_offset(self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool,
+                     across: bool = False) -> float:
+        """Offset of an edge's end along its side: several edges fan out
+        (vertically for a left-to-right flow, ``across`` for top to bottom)."""
         count = len(edges)
         if count <= 1:
             return 0.0
-        ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().y())
-        spread = min(12.0, (self.geometry.node_height - 24.0) / (count - 1))
+        if across:
+            ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().x())
+            spread = min(18.0, (self.geometry.node_width - 40.0) / (count - 1))
+        else:
+            ordered = sorted(edges, key=lambda e: (e.source if incoming else e.target).pos().y())
+            spread = min(12.0, (self.geometry.node_height - 24.0) / (count - 1))
         return (ordered.index(edge) - (count - 1) / 2.0) * spread
 
     def out_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` leaves this node."""
+        """Scene point where ``edge`` leaves this node (right side; bottom when
+        the flow runs top to bottom, top when it runs bottom to top)."""
+        direction = self.direction()
+        if direction in ("TB", "BT"):
+            offset = self._port_offset(edge, self.out_edges, incoming=False, across=True)
+            side = 1 if direction == "TB" else -1
+            return self.mapToScene(QPointF(offset, side * self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.out_edges, incoming=False)
         x = self.geometry.node_width / 2
         if self.node.kind == "entry":  # the tag's point: follow its slanted sides
@@ -164,7 +185,13 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(x, offset))
 
     def in_port(self, edge: EdgeItem) -> QPointF:
-        """Scene point where ``edge`` arrives at this node."""
+        """Scene point where ``edge`` arrives at this node (left side; top for
+        a top-to-bottom flow, bottom for a bottom-to-top one)."""
+        direction = self.direction()
+        if direction in ("TB", "BT"):
+            offset = self._port_offset(edge, self.in_edges, incoming=True, across=True)
+            side = -1 if direction == "TB" else 1
+            return self.mapToScene(QPointF(offset, side * self.geometry.node_height / 2))
         offset = self._port_offset(edge, self.in_edges, incoming=True)
         return self.mapToScene(QPointF(-self.geometry.node_width / 2, offset))
 
@@ -179,6 +206,10 @@ class NodeItem(QGraphicsItem):
             self._batch_changed()
         if node.label != self.node.label or bool(node.techniques) != bool(self.node.techniques):
             self._text_cache.clear()
+            self._fit_cache.clear()
+            labels = getattr(self.scene(), "label_layer", None)
+            if labels is not None:
+                labels.changed()
         self.node = node
         self.color = QColor(color) if color is not None else QColor(style.NO_COMPONENT)
         self._update_tooltip()
@@ -208,6 +239,9 @@ class NodeItem(QGraphicsItem):
         self._batch_changed()
 
     def _batch_changed(self) -> None:
+        labels = getattr(self.scene(), "label_layer", None)
+        if labels is not None:
+            labels.changed()
         batch = getattr(self.scene(), "node_batch", None)
         if batch is not None:
             self.update_contents(batch.active)
@@ -260,6 +294,12 @@ class NodeItem(QGraphicsItem):
             self._batch_changed()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._batch_changed()
+        elif change in (QGraphicsItem.GraphicsItemChange.ItemSceneChange,
+                        QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged):
+            # leaving the old scene, then joining the new one: both choose labels anew
+            labels = getattr(self.scene(), "label_layer", None)
+            if labels is not None:
+                labels.changed()
         # Returning the value itself: super().itemChange() hands back None
         # for some changes, which PySide6 6.x over-releases at exit.
         return value
@@ -291,7 +331,7 @@ class NodeItem(QGraphicsItem):
     # --------------------------------------------------------------- paint
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        lod = style.paint_lod(painter)
         theme = style.current()
         rect = self._body
         kind = self.node.kind
@@ -327,7 +367,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.goal, 1.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(shapes.inner)
-        self._paint_text(painter, rect, theme, lod)
+        if lod >= LAYER_LOD:  # else the scene's label layer draws it, readable
+            self._paint_text(painter, rect, theme, lod)
         if self.node.gate == "and":
             self._paint_and(painter, rect, theme, lod)
         if self.mark.badges or self.mark.flags:
@@ -373,27 +414,68 @@ class NodeItem(QGraphicsItem):
 
     def _lines(self, metrics: QFontMetricsF, pixels: int, width: float, count: int,
                detail: bool) -> list[str]:
-        key = (pixels * 100 + count, detail)
+        key = (pixels * 100 + count, detail, round(width))
         lines = self._text_cache.get(key)
         if lines is None:
             lines = wrap_text(self.node.label, metrics, width, count)
-            if len(self._text_cache) > 24:
+            if len(self._text_cache) > 48:
                 self._text_cache.clear()
             self._text_cache[key] = lines
         return lines
+
+    def label_lines(self, metrics: QFontMetricsF, width: float, count: int) -> list[str]:
+        """The label wrapped to ``width`` in at most ``count`` lines (for the
+        zoomed-out label layer, whose font is ``metrics``'; cached)."""
+        return self._lines(metrics, -int(metrics.height() * 10), width, count, False)
+
+    def _whole(self, lines: list[str]) -> bool:
+        return " ".join(lines) == " ".join(self.node.label.split())
+
+    def _fit_label(self, box: QRectF, largest: float, smallest: float, tech: bool,
+                   bold: bool) -> tuple[float, list[str], bool]:
+        """The font size at which the whole label wraps into ``box``: the
+        largest, one between, or the smallest (three tries at most, since a
+        node is wrapped the first time it is painted at a zoom), giving up the
+        technique line first; at ``smallest`` the last line is elided if it
+        must be."""
+        middle = _quantised((largest * smallest) ** 0.5)
+        sizes = [largest] + [p for p in (middle, smallest) if p < largest]
+        options = (True, False) if tech else (False,)
+        for pixels in sizes:
+            metrics = style.label_metrics(pixels, bold=bold)
+            last = pixels == sizes[-1]
+            for with_tech in options:
+                room = box.height() - (TECH_PX + 3 if with_tech else 0.0)
+                count = max(1, int(room // metrics.height()))
+                lines = self._lines(metrics, int(pixels * 10), box.width(), count, with_tech)
+                if self._whole(lines) or (last and not with_tech):
+                    return pixels, lines, with_tech
+        raise AssertionError("unreachable: the last size always returns")
 
     def _paint_text(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
                     lod: float) -> None:
         detail = lod >= DETAIL_LOD
         box = self._text_box(rect, detail)
-        pixels = LABEL_PX if detail else _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
-        font = style.label_font(pixels, bold=self.node.kind == "goal")
-        metrics = style.label_metrics(pixels, bold=self.node.kind == "goal")
+        bold = self.node.kind == "goal"
+        if detail:
+            largest = LABEL_PX
+            smallest = max(9.0, FLOOR_SCREEN_PX / lod)
+        else:
+            largest = _quantised(max(LABEL_PX, MIN_SCREEN_PX / lod))
+            smallest = _quantised(FLOOR_SCREEN_PX / lod)
+        key = (largest, smallest, detail)
+        fitted = self._fit_cache.get(key)
+        if fitted is None:
+            fitted = self._fit_label(box, largest, min(largest, smallest),
+                                     detail and bool(self.node.techniques), bold)
+            if len(self._fit_cache) > 24:
+                self._fit_cache.clear()
+            self._fit_cache[key] = fitted
+        pixels, lines, has_tech = fitted
+        font = style.label_font(pixels, bold=bold)
+        metrics = style.label_metrics(pixels, bold=bold)
         line_height = metrics.height()
-        has_tech = detail and bool(self.node.techniques)
         tech_height = TECH_PX + 3 if has_tech else 0.0
-        count = max(1, int((box.height() - tech_height) // line_height))
-        lines = self._lines(metrics, int(pixels * 10), box.width(), count, detail)
         total = line_height * len(lines) + tech_height
         top = box.center().y() - total / 2
         painter.setFont(font)
@@ -436,11 +518,20 @@ class NodeItem(QGraphicsItem):
         self._pill(painter, "AND", theme.and_badge, QPointF(rect.right() - 14, rect.top()),
                    lod, align_right=True)
         if len(self.in_edges) >= 2:
-            offsets = [self._port_offset(e, self.in_edges, incoming=True) for e in self.in_edges]
-            top, bottom = min(offsets) - 5, max(offsets) + 5
-            x = rect.left() - 12
-            arc = QPainterPath(QPointF(x, top))
-            arc.quadTo(QPointF(x - 9, (top + bottom) / 2), QPointF(x, bottom))
+            direction = self.direction()
+            across = direction in ("TB", "BT")
+            offsets = [self._port_offset(e, self.in_edges, incoming=True, across=across)
+                       for e in self.in_edges]
+            low, high = min(offsets) - 5, max(offsets) + 5
+            if across:  # the arc spans the incoming edges above (or below) the node
+                sign = 1 if direction == "TB" else -1
+                y = rect.top() - 12 if direction == "TB" else rect.bottom() + 12
+                arc = QPainterPath(QPointF(low, y))
+                arc.quadTo(QPointF((low + high) / 2, y - 9 * sign), QPointF(high, y))
+            else:
+                x = rect.left() - 12
+                arc = QPainterPath(QPointF(x, low))
+                arc.quadTo(QPointF(x - 9, (low + high) / 2), QPointF(x, high))
             painter.setPen(QPen(theme.and_badge, 2.0, Qt.PenStyle.SolidLine, style.PEN_CAP))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(arc)

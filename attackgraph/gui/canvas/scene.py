@@ -20,7 +20,9 @@ from attackgraph.gui.canvas import style
 from attackgraph.gui.canvas.batch import EdgeBatch, NodeBatch
 from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.editing import GRID, KIND_LABELS, SceneEditing, removal_order
+from attackgraph.gui.canvas.flow import FlowFollower
 from attackgraph.gui.canvas.frames import FrameItem
+from attackgraph.gui.canvas.labels import LabelLayer
 from attackgraph.gui.canvas.nodes import NodeItem
 from attackgraph.gui.canvas.overlay import Overlay, combine_edge, combine_node, dims_all
 from attackgraph.gui.canvas.tools import ConnectTool, FrameDragTool, MoveTool, PendingConnect
@@ -82,12 +84,19 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._frame_timer.timeout.connect(self.refresh_frames)
         self.edge_batch = EdgeBatch(lambda: self.edges.values())
         self.node_batch = NodeBatch(lambda: self.nodes.values())
+        self.label_layer = LabelLayer(lambda: self.nodes.values(), self.views)
+        self.flow = FlowFollower(self, SCENE_MARGIN)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         document.modelReplaced.connect(self.rebuild)
         document.modelChanged.connect(self.on_model_event)
         self.rebuild()
 
     # ------------------------------------------------------------- building
+    @property
+    def direction(self) -> str:
+        """Which way the drawing's edges run, ``"LR"`` or ``"TB"`` (ports follow it)."""
+        return self.flow.direction
+
     @property
     def model(self) -> AttackModel:
         """The document's current model."""
@@ -128,9 +137,7 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._apply_overlays(None)
         for view in self.views():
             self.follow_zoom(view.transform().m11())
-        bounds = self.itemsBoundingRect()
-        self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
-                                          SCENE_MARGIN))
+        self.flow.refresh()
 
     def _index_components(self) -> None:
         comps = self.model.components
@@ -298,6 +305,7 @@ class CanvasScene(SceneEditing, QGraphicsScene):
             with self.syncing():
                 item.setPos(QPointF(*event.new))
             self._mark_dirty(item.node.component)
+        self.flow.changed()
 
     def _on_component(self, event: ModelEvent) -> None:
         # The frames are made afresh: keep a selected one selected (an edit of

@@ -15,8 +15,8 @@ import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 
 from attackgraph.model import AttackModel
 
@@ -30,7 +30,9 @@ __all__ = [
     "label_metrics",
     "node_path",
     "node_shapes",
+    "paint_lod",
     "set_dark",
+    "set_full_detail",
 ]
 
 
@@ -177,6 +179,22 @@ def component_colors(model: AttackModel) -> dict[str, QColor]:
         for index, cid in enumerate(members):
             colors[cid] = _shade(family, index, len(members))
     return colors
+
+
+_FULL_DETAIL = [False]
+
+
+def set_full_detail(on: bool) -> None:
+    """Draw every item at full detail (while a vector picture is exported)."""
+    _FULL_DETAIL[0] = on
+
+
+def paint_lod(painter: QPainter) -> float:
+    """The zoom an item is painted at, for choosing its level of detail; at
+    least 1 during :func:`set_full_detail`: a vector picture fitted to a page
+    keeps its text, which the reader can zoom into."""
+    lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+    return 1.0 if lod < 1.0 and _FULL_DETAIL[0] else lod
 
 
 @functools.lru_cache(maxsize=256)

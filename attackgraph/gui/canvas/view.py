@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from attackgraph.gui.canvas.labels import LAYER_LOD
 from attackgraph.gui.canvas.scene import CanvasScene
 
 __all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
@@ -25,6 +26,8 @@ __all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
 NODE_KIND_MIME = "application/x-attackgraph-node-kind"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
 FIT_MARGIN = 36.0
+LABEL_ROOM_X, LABEL_ROOM_Y = 80.0, 28.0
+"""Screen pixels left beside a fitted drawing for its zoomed-out labels."""
 
 
 class CanvasView(QGraphicsView):
@@ -95,7 +98,10 @@ class CanvasView(QGraphicsView):
     def content_rect(self) -> QRectF:
         """The scene rectangle that holds every node and frame."""
         scene = self.scene()
-        return scene.itemsBoundingRect() if scene is not None else QRectF()
+        if scene is None:
+            return QRectF()
+        flow = getattr(scene, "flow", None)
+        return flow.content_rect() if flow is not None else scene.itemsBoundingRect()
 
     def fit_rect(self, rect: QRectF, max_zoom: float = 1.0) -> None:
         """Show ``rect`` whole, at most at ``max_zoom``."""
@@ -103,6 +109,11 @@ class CanvasView(QGraphicsView):
             return
         self.fitInView(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
                        Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = self.zoom_level()
+        if zoom < LAYER_LOD:  # labels keep their screen size: leave them room at the sides
+            pad_x, pad_y = LABEL_ROOM_X / zoom, LABEL_ROOM_Y / zoom
+            self.fitInView(rect.adjusted(-pad_x, -pad_y, pad_x, pad_y),
+                           Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom_level() > max_zoom:
             self.set_zoom(max_zoom)
             self.centerOn(rect.center())
@@ -111,13 +122,21 @@ class CanvasView(QGraphicsView):
         self.viewChanged.emit()
 
     def fit_all(self) -> None:
-        """Show the whole model."""
+        """Show the whole model (as it is now: the scene rectangle is fitted
+        to the drawing first, so a layout's new extent counts at once)."""
+        self.canvas.flow.refresh()
         self.fit_rect(self.content_rect())
 
     def fit_selection(self) -> None:
         """Show the selected items (the whole model when nothing is selected)."""
         rect = self.canvas.selection_rect()
         self.fit_rect(rect if rect.isValid() else self.content_rect(), max_zoom=1.5)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        labels = getattr(self.scene(), "label_layer", None)
+        if labels is not None:  # readable labels over a zoomed-out drawing
+            labels.paint(painter, self, rect)
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene on screen."""

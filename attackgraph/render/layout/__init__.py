@@ -12,12 +12,15 @@ and keeps the positions a user placed:
 - :func:`~.lanes.lane_layout`: the fast built-in layered layout whose
   components are nested lanes (large models, no Graphviz);
 - :func:`~.pinning.place_unpinned`: keeps the positions a user placed and fits
-  new nodes in around them.
+  new nodes in around them;
+- :func:`~.direction.flow_direction`: which way saved positions run (another
+  tool's may run top to bottom), so the canvas puts edge ports on that axis.
 
 :mod:`~.geometry` holds the sizes the canvas items and the layouts share, and
 the frame rule (:func:`~.geometry.frame_rects`) both follow.
 """
 
+from attackgraph.render.layout.direction import Direction, flow_direction
 from attackgraph.render.layout.geometry import (
     DEFAULT_GEOMETRY,
     CanvasGeometry,
@@ -33,10 +36,12 @@ __all__ = [
     "DEFAULT_GEOMETRY",
     "DOT_LAYOUT_LIMIT",
     "CanvasGeometry",
+    "Direction",
     "LayoutPlan",
     "Positions",
     "compute_layout",
     "dot_layout",
+    "flow_direction",
     "frame_rects",
     "lane_layout",
     "place_unpinned",
