@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from attackgraph.gui.canvas.edges import EdgeItem
 from attackgraph.gui.canvas.frames import FrameItem
@@ -269,8 +269,18 @@ class CanvasMenu(QObject):
                       lambda k=kind: self.add_node(k, inside))
         self._add(menu, "Select Its Nodes",
                   lambda: scene.select(nodes=scene.nodes_within(comp.id)))
+        self._add(menu, "Save as Fragment…", lambda: self.save_fragment(comp.id))
         menu.addSeparator()
         self._add(menu, "Delete Component (keep its nodes)", self.window.actions.delete.trigger)
+
+    def save_fragment(self, component_id: str) -> None:
+        """Ask where, then save a component with all it holds as a library fragment."""
+        start = f"{component_id}.fragment.json"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save Component as Fragment", start,
+            "Fragments (*.fragment.json *.fragment.yaml)")
+        if path:
+            self.window.library.save_component(component_id, path)
 
     def _canvas_menu(self, menu: QMenu, pos: QPointF) -> None:
         actions = self.window.actions

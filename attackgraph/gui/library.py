@@ -9,11 +9,12 @@ actions and keeps the dock's list of outdated instances current.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from attackgraph.errors import ModelError
+from attackgraph.errors import AttackGraphError, ModelError
 from attackgraph.formats.native import model_to_document
 from attackgraph.fragments import (
     Fragment,
@@ -29,6 +30,7 @@ from attackgraph.gui.commands import ModelCommand
 from attackgraph.gui.docks.library import LibraryDock
 from attackgraph.gui.document import Document
 from attackgraph.model import AttackModel
+from attackgraph.model.schema import is_id
 from attackgraph.model.sync import apply_document
 
 __all__ = ["ApplyDocumentCommand", "LibraryController"]
@@ -98,15 +100,20 @@ class LibraryController(QObject):
         return next((f for f in self.library.fragments if source in (f.source, f.id)), None)
 
     def insert(self, source: str, at: tuple[float, float] | None = None,
-               into: str | None = None) -> bool:
-        """Insert a fragment as one undo step; False (with a message) if refused."""
+               into: str | None = None, *, use_selection: bool = True) -> bool:
+        """Insert a fragment as one undo step; False (with a message) if refused.
+
+        It goes into ``into``, else (with ``use_selection``) into the
+        selected component, else at the top level.
+        """
         fragment = self.fragment(source)
         if fragment is None:
             self._message(f"No fragment {source!r} in the library.")
             return False
         model = self.document.model
         before = model_to_document(model)
-        component = into if into is not None else self._selected_component()
+        component = into if into is not None or not use_selection \
+            else self._selected_component()
         try:
             result = insert_fragment(before, fragment, into=component,
                                      at=at or self._view_center())
@@ -151,6 +158,28 @@ class LibraryController(QObject):
         tail = (f"; {len(conflicts)} conflict(s) kept your value and are listed in Problems"
                 if conflicts else "")
         self._message(f"Updated {match.instance.id} to {match.fragment.version}{tail}.")
+        return True
+
+    def save_component(self, component_id: str, path: str) -> bool:
+        """Save a component with all it holds as a fragment file (ports: the
+        nodes with edges from and to the rest of the model)."""
+        from attackgraph.formats.native import document_to_model, write_model
+        from attackgraph.fragments import extract_fragment, parse_fragment
+
+        stem = Path(path).name.split(".")[0]
+        fragment_id = stem if is_id(stem) else component_id
+        try:
+            doc = extract_fragment(model_to_document(self.document.model), component_id,
+                                   fragment_id=fragment_id)
+            parse_fragment(doc)
+            write_model(document_to_model(doc), path)
+        except AttackGraphError as exc:
+            self._message(f"Not saved: {exc}")
+            return False
+        ports = doc["x-fragment"]["ports"]
+        self._message(f"Saved {component_id} as fragment {fragment_id} in {path} (in-ports: "
+                      f"{', '.join(ports['in']) or 'none'}; out-ports: "
+                      f"{', '.join(ports['out']) or 'none'}).")
         return True
 
     def refresh_outdated(self) -> None:

@@ -35,6 +35,7 @@ from attackgraph.gui.canvas.view import CanvasView
 from attackgraph.gui.canvas_menu import CanvasMenu
 from attackgraph.gui.dialogs import Preferences, PreferencesDialog, ShortcutsDialog
 from attackgraph.gui.docks import MitigationsDock, Palette, ProblemsList
+from attackgraph.gui.docks.library import LibraryDock
 from attackgraph.gui.document import Document
 from attackgraph.gui.editing import WindowEditing
 from attackgraph.gui.files import FileController
@@ -42,6 +43,7 @@ from attackgraph.gui.find import FindBar
 from attackgraph.gui.icons import icon
 from attackgraph.gui.inspector import Inspector
 from attackgraph.gui.layout_worker import LayoutRunner
+from attackgraph.gui.library import LibraryController
 from attackgraph.gui.notify import NoticeArea
 from attackgraph.gui.placement import READABLE_ZOOM, Placement
 from attackgraph.gui.theme import theme_manager
@@ -58,9 +60,10 @@ def open_windows() -> list[MainWindow]:
     return [w for w in _WINDOWS if w.isVisible()]
 
 
-DOCK_STATE_VERSION = 2
+DOCK_STATE_VERSION = 3
 """Version of the saved dock and toolbar arrangement; raise it when the set
-of docks changes (2: the workbench's chains, coverage and mitigations)."""
+of docks changes (2: the workbench's chains, coverage and mitigations; 3: the
+library)."""
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self.palette_widget = Palette()
         self.mitigations = MitigationsDock(self.scene)
         self.problems = ProblemsList(self.document)
+        self.library_dock = LibraryDock()
         self.actions = WindowActions(self)
         self.canvas_menu = CanvasMenu(self)
         self.docks: dict[str, QDockWidget] = {}
@@ -106,6 +110,15 @@ class MainWindow(QMainWindow):
         self._restored = False
         self._connect()
         self.workbench = Workbench(self)
+        self.library = LibraryController(
+            self.document, self.library_dock,
+            selected_component=lambda: next(iter(self.scene.selected_component_ids()), None),
+            view_center=self._view_center,
+            message=lambda text: self.statusBar().showMessage(text, 10000), parent=self)
+        self.view.fragmentDropped.connect(
+            lambda source, point: self.library.insert(
+                source, at=(point.x(), point.y()), into=self.scene.component_at(point),
+                use_selection=False))
         collector.install()  # worker threads never run the cycle collector
         self.setAcceptDrops(True)
         self.resize(1400, 860)
@@ -115,6 +128,11 @@ class MainWindow(QMainWindow):
         self.actions.overview.setChecked(self.preferences.show_overview)
         self.minimap.setVisible(self.preferences.show_overview)
         self._on_model_replaced()
+
+    def _view_center(self) -> tuple[float, float]:
+        """The scene point in the middle of the view."""
+        center = self.view.mapToScene(self.view.viewport().rect().center())
+        return (center.x(), center.y())
 
     # ----------------------------------------------------------- building
     def add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -145,6 +163,8 @@ class MainWindow(QMainWindow):
         problems = self.add_dock("problems", "Problems", self.problems, right)
         self.tabifyDockWidget(mitigations, problems)
         mitigations.raise_()
+        self.add_dock("library", "Library", self.library_dock,
+                      Qt.DockWidgetArea.LeftDockWidgetArea, below=palette)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -110,3 +110,31 @@ def test_drag_carries_the_source(qtbot):
     dock.search.setText("kernel")
     assert dock.current_source() == "library:linux-kernel"
     assert FRAGMENT_MIME.startswith("application/")
+
+
+def test_a_fragment_dropped_into_a_frame_lands_in_that_component(window):
+    from PySide6.QtCore import QMimeData, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from attackgraph.gui.canvas.view import FRAGMENT_MIME as VIEW_MIME
+
+    assert VIEW_MIME == FRAGMENT_MIME
+    scene, view = window.scene, window.view
+    comp = next(iter(window.document.model.components))
+    inside = scene.frames[comp].frame_rect().center()
+    data = QMimeData()
+    data.setData(FRAGMENT_MIME, b"library:linux-kernel")
+    point = view.mapFromScene(inside)
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(view.viewport(), QDropEvent(
+        point.toPointF(), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier))
+    model = window.document.model
+    assert "linux" in model.components, window.statusBar().currentMessage()
+    assert model.components["linux"].parent == comp
+    assert window.document.undo_stack.count() == 1
+    assert "Inserted Linux kernel" in window.statusBar().currentMessage()

@@ -25,7 +25,7 @@ def test_menus_toolbar_docks_and_status_bar(window):
     assert window.actions.menus["analysis"].actions()  # filled further by the workbench
     docks = {d.objectName() for d in window.findChildren(QDockWidget)}
     assert docks == {"dock-palette", "dock-inspector", "dock-mitigations", "dock-problems",
-                     "dock-chains", "dock-coverage"}
+                     "dock-chains", "dock-coverage", "dock-library"}
     assert window.actions.toolbar.actions()
     assert "5 nodes" in window.counts_label.text()
     assert window.zoom_label.text().endswith("%")

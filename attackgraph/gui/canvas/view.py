@@ -21,9 +21,12 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from attackgraph.gui.canvas.labels import LAYER_LOD
 from attackgraph.gui.canvas.scene import CanvasScene
 
-__all__ = ["MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
+__all__ = ["FRAGMENT_MIME", "MAX_ZOOM", "MIN_ZOOM", "NODE_KIND_MIME", "CanvasView"]
 
 NODE_KIND_MIME = "application/x-attackgraph-node-kind"
+FRAGMENT_MIME = "application/x-attackgraph-fragment"
+"""Drag payload of the Library dock: a fragment's source (``library:ID`` or a path)."""
+_ACCEPTED = (NODE_KIND_MIME, FRAGMENT_MIME)
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
 FIT_MARGIN = 36.0
 LABEL_ROOM_X, LABEL_ROOM_Y = 80.0, 28.0
@@ -39,9 +42,12 @@ class CanvasView(QGraphicsView):
         The scale changed (1.0 is 100 %).
     viewChanged()
         The visible part of the scene moved or changed size.
+    fragmentDropped(str, QPointF)
+        A library fragment (its source) was dropped at a scene point.
     """
 
     zoomChanged = Signal(float)
+    fragmentDropped = Signal(str, QPointF)
     viewChanged = Signal()
 
     def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
@@ -252,19 +258,25 @@ class CanvasView(QGraphicsView):
 
     # ----------------------------------------------------------------- drops
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(NODE_KIND_MIME):
+        if any(event.mimeData().hasFormat(kind) for kind in _ACCEPTED):
             event.acceptProposedAction()
         else:
             event.ignore()  # files go to the main window
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasFormat(NODE_KIND_MIME):
+        if any(event.mimeData().hasFormat(kind) for kind in _ACCEPTED):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         data = event.mimeData()
+        if data.hasFormat(FRAGMENT_MIME):
+            source = bytes(data.data(FRAGMENT_MIME).data()).decode("utf-8", "replace")
+            self.fragmentDropped.emit(source, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+            self.setFocus()
+            return
         if not data.hasFormat(NODE_KIND_MIME):
             event.ignore()
             return

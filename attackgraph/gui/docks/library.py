@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from attackgraph.fragments import Fragment, Library, Outdated
+from attackgraph.gui.canvas.view import FRAGMENT_MIME
 from attackgraph.gui.text import plain
 
 __all__ = ["FRAGMENT_MIME", "FragmentList", "LibraryDock"]
 
-FRAGMENT_MIME = "application/x-attackgraph-fragment"
-"""Drag payload: the fragment's source (``library:ID`` or a file path), UTF-8."""
 
 _SOURCE = Qt.ItemDataRole.UserRole
 
