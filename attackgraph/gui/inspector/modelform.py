@@ -38,7 +38,7 @@ __all__ = ["CollectionSection", "ModelForm"]
 _NEW: dict[str, Callable[[AttackModel], Any]] = {
     "profile": lambda m: Profile(new_id("P", m.profiles), "New attacker profile"),
     "release": lambda m: Release(new_id("R", m.releases), "New release"),
-    "component": lambda m: Component(new_id("C", m.components), "New component", "device"),
+    "component": lambda m: Component(new_id("K", m.components), "New component", "device"),
 }
 _STORES = {"profile": "profiles", "release": "releases", "component": "components"}
 _TITLES = {"profile": "Attacker profiles", "release": "Releases (oldest first)",
