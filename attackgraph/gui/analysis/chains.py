@@ -27,6 +27,7 @@ from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.analysis.tables import ChainFilter, ChainTable, GoalTable
 from attackgraph.gui.icons import icon
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 
 __all__ = ["ChainsDock", "result_summary"]
 
@@ -199,10 +200,10 @@ class ChainsDock(QWidget):
     def _show_state(self) -> None:
         session = self.session
         if session.error and not session.busy:
-            text, colour = "⚠ out of date", "#b26a00"
+            text, colour = "⚠ out of date", tone("warning").name()
             tip = plain(session.error)
         elif session.busy:
-            text, colour = "updating…", "#5d6b7c"
+            text, colour = "updating…", tone("muted").name()
             tip = "The analysis runs again after your last change"
         else:
             text, colour, tip = "", "", ""

@@ -37,6 +37,7 @@ from attackgraph.analysis import Analysis
 from attackgraph.gui.analysis.marks import Palette, palette
 from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import contrast_ratio, readable
 from attackgraph.model import AttackModel
 
 __all__ = ["CoverageDock", "CoverageTable"]
@@ -122,8 +123,11 @@ class CoverageTable(QAbstractTableModel):
                     PARTIAL_OFF: _mix(colours.partial, self.base, 0.28)}[kind]
         if role == Qt.ItemDataRole.DisplayRole and kind in (PARTIAL, PARTIAL_OFF):
             return "◐"
-        if role == Qt.ItemDataRole.ForegroundRole and kind == PARTIAL:
-            return QColor("#ffffff")
+        if role == Qt.ItemDataRole.ForegroundRole and kind in (PARTIAL, PARTIAL_OFF):
+            ground = (QColor(self.colours.partial) if kind == PARTIAL
+                      else _mix(self.colours.partial, self.base, 0.28))
+            return QColor("#ffffff") if contrast_ratio("#ffffff", ground) >= 4.5 \
+                else readable("#000000" if ground.lightness() > 110 else "#ffffff", ground)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -149,7 +153,7 @@ class CoverageTable(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return chain.id
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(self.colours.open if chain.open else self.colours.broken)
+                return readable(self.colours.open if chain.open else self.colours.broken)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return plain(f"{chain.id} → {chain.goal} ({'open' if chain.open else 'broken'})")
             return None

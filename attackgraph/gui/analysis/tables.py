@@ -16,11 +16,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from attackgraph.analysis import Analysis, ChainResult
 from attackgraph.gui.analysis.marks import Palette, palette
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import readable, tone
 from attackgraph.model import AttackModel
 from attackgraph.render.text import number as shared_number
 
@@ -152,9 +153,9 @@ class GoalTable(_ResultTable):
                 return number(goal.impact)
             return ", ".join(self.label(n) for n in goal.choke_points) or "–"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not self.pending:
-            return QColor(self.colours.open if goal.reachable else self.colours.safe)
+            return readable(self.colours.open if goal.reachable else self.colours.safe)
         if role == Qt.ItemDataRole.ForegroundRole and self.pending:
-            return QColor("#8a939e")
+            return tone("muted")
         if role == Qt.ItemDataRole.FontRole and column == 1:
             return _bold()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
@@ -252,9 +253,9 @@ class ChainTable(_ResultTable):
             return chain.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if self.pending:
-                return QColor("#8a939e")
+                return tone("muted")
             if column in (0, 5):
-                return QColor(self.colours.open if chain.open else self.colours.broken)
+                return readable(self.colours.open if chain.open else self.colours.broken)
             return None
         if role == Qt.ItemDataRole.FontRole and column in (0, 5) and chain.open:
             return _bold()

@@ -10,6 +10,7 @@ from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.analysis.timeline import TimelineBar
 from attackgraph.gui.icons import icon
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 
 __all__ = ["AnalysisToolbar"]
 
@@ -101,7 +102,7 @@ class AnalysisToolbar(QToolBar):
             off = len(switched) - on
             parts = ([f"{on} on"] if on else []) + ([f"{off} off"] if off else [])
             self.what_if.setText(f"What-if: {', '.join(parts)}")
-            self.what_if.setStyleSheet("color: #1f6feb; font-weight: 600;")
+            self.what_if.setStyleSheet(f"color: {tone('accent').name()}; font-weight: 600;")
             self.what_if.setToolTip(plain("Switched for the what-if: " + ", ".join(
                 f"{m} {'on' if v else 'off'}" for m, v in switched.items())))
         else:

@@ -35,6 +35,7 @@ from attackgraph.gui.icons import icon
 from attackgraph.gui.present.story import Scene, with_scene
 from attackgraph.gui.present.window import PresentationWindow
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 from attackgraph.launch import ViewOptions
 from attackgraph.render.overlay import Overlay as RenderOverlay
 from attackgraph.render.overlay import build_overlay
@@ -211,6 +212,8 @@ class Workbench(QObject):
         self.what_if.dark = dark
         self.toolbar.timeline.dark = dark
         self.toolbar.timeline.update()
+        self.toolbar.refresh()
+        self._show_result()
         for action, name in ((self.act_optimise, "optimise"), (self.act_present, "present")):
             action.setIcon(icon(name))
         self._draw()
@@ -392,7 +395,7 @@ class Workbench(QObject):
             return
         reachable = sum(g.reachable for g in analysis.goals)
         opened = sum(c.open for c in analysis.chains)
-        colour = "#d93025" if reachable else "#2e7d32"
+        colour = tone("danger" if reachable else "success").name()
         self.result_label.setText(f"⚑ {reachable}/{len(analysis.goals)} goals · {opened} open")
         self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.result_label.setToolTip(f"The live analysis: {reachable} of {len(analysis.goals)} "
