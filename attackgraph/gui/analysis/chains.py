@@ -5,6 +5,7 @@ and dims the rest."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from attackgraph.gui.analysis.marks import palette
 from attackgraph.gui.analysis.session import AnalysisSession
-from attackgraph.gui.analysis.tables import ChainFilter, ChainTable, GoalTable
+from attackgraph.gui.analysis.tables import ChainFilter, ChainTable, GoalTable, OnResize
 from attackgraph.gui.icons import icon
 from attackgraph.gui.text import plain
 from attackgraph.gui.theme import tone
@@ -95,8 +96,11 @@ class ChainsDock(QWidget):
         self.goals = _table(self.goal_table)
         self.goals.clicked.connect(self._goal_clicked)
         head = self.goals.horizontalHeader()
+        # The goal takes what the short columns leave; it is elided only when
+        # the pane is really too narrow (its tooltip has the whole label).
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(True)
+        self._goals_resized = OnResize(self.fit_goal_columns, self.goals.viewport())
         self.chain_table = ChainTable()
         self.filter = ChainFilter(self.chain_table)
         self.search = QLineEdit()
@@ -160,6 +164,7 @@ class ChainsDock(QWidget):
         layout.addWidget(self.splitter)
         self._syncing = False
         self._sized = False
+        self._split = False
         session.resultChanged.connect(self.refresh)
         session.highlightChanged.connect(self._show_highlight)
         session.busyChanged.connect(lambda _busy: self._show_state())
@@ -188,14 +193,47 @@ class ChainsDock(QWidget):
             self._syncing = False
         if not self._sized and session.analysis is not None and session.analysis.chains:
             self._sized = True
-            self.goals.resizeColumnsToContents()
-            self.goals.setColumnWidth(0, min(self.goals.columnWidth(0), 190))
-            for column in range(6):
-                self.chains.resizeColumnToContents(column)
-            self.chains.setColumnWidth(1, min(self.chains.columnWidth(1), 240))
+            self.fit_columns()
+        elif self._sized:
+            self.fit_goal_columns()  # a few rows: cheap, and counts may read wider
         self._show_state()
         self._show_highlight()
         self._count()
+
+    def fit_goal_columns(self) -> None:
+        """State, Open and Impact to their contents; the goal takes what they
+        leave (150 px to its contents); choke points get the rest."""
+        goals = self.goals
+        for column in (1, 2, 3):
+            goals.resizeColumnToContents(column)
+        short = sum(goals.columnWidth(c) for c in (1, 2, 3))
+        wanted = max(goals.sizeHintForColumn(0), 150)
+        goals.setColumnWidth(0, max(150, min(wanted, goals.viewport().width() - short - 60)))
+
+    def fit_columns(self) -> None:
+        """Size the chain columns to their contents; the long ones (goal,
+        steps) get at most about a third of the table each, the rest goes to
+        "Broken by"; everything elided has the full text in its tooltip."""
+        self.fit_goal_columns()
+        width = max(self.chains.viewport().width(), 480)
+        head = self.chains.horizontalHeader()
+        head.setResizeContentsPrecision(300)
+        for column in range(6):
+            self.chains.resizeColumnToContents(column)
+        for column in (1, 2):
+            self.chains.setColumnWidth(column, max(120, min(self.chains.columnWidth(column),
+                                                            int(width * 0.3))))
+        if sum(self.splitter.sizes()) > 0 and not self._split:
+            self._split = True
+            total = sum(self.splitter.sizes())
+            left = min(max(int(total * 0.42), 300), total // 2)
+            self.splitter.setSizes([left, total - left])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the columns to the first real size the dock gets."""
+        super().resizeEvent(event)
+        if self._sized and not self._split and self.isVisible():
+            self.fit_columns()
 
     def _show_state(self) -> None:
         session = self.session

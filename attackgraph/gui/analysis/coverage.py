@@ -44,7 +44,7 @@ __all__ = ["CoverageDock", "CoverageTable"]
 
 Index = QModelIndex | QPersistentModelIndex
 CELL = 22
-HEADER_TEXT_MAX = 120
+HEADER_TEXT_MAX = 72
 """Longest mitigation id shown unelided above the matrix, in pixels."""
 BREAKS, BREAKS_OFF, PARTIAL, PARTIAL_OFF = 1, 2, 3, 4
 

@@ -33,15 +33,15 @@ class AnalysisToolbar(QToolBar):
         self.setMovable(False)
         self.session = session
         self.profile = QComboBox()
-        self.profile.setToolTip("Attacker profile: analyse only what this attacker can do "
-                                "(same as --profile)")
+        self.profile.setWhatsThis("Attacker profile: analyse only what this attacker can do "
+                                  "(same as --profile)")
         self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile.setMaximumWidth(260)
         self.profile.currentIndexChanged.connect(
             lambda i: session.set_profile(self.profile.itemData(i)))
         self.release = QComboBox()
-        self.release.setToolTip("Release: the model as it was at this release (same as "
-                                "--at-release)")
+        self.release.setWhatsThis("Release: the model as it was at this release (same as "
+                                  "--at-release)")
         self.release.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.release.setMaximumWidth(200)
         self.release.currentIndexChanged.connect(
@@ -89,6 +89,11 @@ class AnalysisToolbar(QToolBar):
                                   Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.setEnabled(combo.count() > 1)
+            # The list opens as wide as its longest label, even when the
+            # closed combo has to elide it (its tooltip says it whole).
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            tip = combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+            combo.setToolTip(f"{tip}\n{combo.whatsThis()}" if tip else combo.whatsThis())
             combo.blockSignals(False)
         self.timeline.set_releases([(r.id, r.label) for r in model.releases.values()])
         self.timeline_action.setVisible(bool(model.releases))

@@ -194,6 +194,7 @@ class Workbench(QObject):
         session = self.session
         session.resultChanged.connect(self._draw)
         session.highlightChanged.connect(self._draw_highlight)
+        session.highlightChanged.connect(self.bring_chain_into_view)
         session.busyChanged.connect(self._busy_changed)
         session.progress.connect(self._progress)
         session.failed.connect(self._failed)
@@ -243,6 +244,26 @@ class Workbench(QObject):
         if layer is not None or HIGHLIGHT_LAYER in scene.overlays:
             scene.set_overlay(HIGHLIGHT_LAYER, layer)
         self.act_clear.setEnabled(chain is not None)
+
+    def bring_chain_into_view(self) -> None:
+        """Scroll the highlighted chain into view when part of it is off
+        screen; zoom out (never in) when it is larger than the view."""
+        chain = self.session.highlighted_chain()
+        if chain is None:
+            return
+        view, scene = self.window.view, self.window.scene
+        rect = scene.nodes_rect(chain.nodes)
+        if not rect.isValid():
+            return
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        if shown.contains(rect):
+            return
+        margin = 30 / max(view.zoom_level(), 0.01)
+        wanted = rect.adjusted(-margin, -margin, margin, margin)
+        if wanted.width() <= shown.width() and wanted.height() <= shown.height():
+            view.ensureVisible(wanted, 0, 0)
+        else:
+            view.fit_rect(rect, max_zoom=min(1.0, view.zoom_level()))
 
     def zoom_to_chain(self, chain_id: str | None = None) -> None:
         """Show the whole highlighted chain (or ``chain_id``) on the canvas."""
@@ -436,7 +457,10 @@ class Workbench(QObject):
 
     def _first_sizes(self) -> None:
         window = self.window
-        window.resizeDocks([window.docks["chains"]], [250], Qt.Orientation.Vertical)
+        # Room for about eight chains or matrix rows, and still most of the
+        # height for the canvas on a small screen.
+        height = max(220, min(300, int(window.height() * 0.36)))
+        window.resizeDocks([window.docks["chains"]], [height], Qt.Orientation.Vertical)
 
     def close(self) -> None:
         """The window closes: stop the background work and the presentation."""
