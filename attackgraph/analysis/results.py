@@ -81,9 +81,9 @@ class ChainResult:
     def to_json(self) -> dict[str, Any]:
         """The chain as the ``analyze --format json`` contract writes it (plus
         ``key``, an added field)."""
-        return {"id": self.id, "key": self.key, "goal": self.goal, "nodes": list(self.nodes),
-                "cost": self.cost, "probability": self.probability, "open": self.open,
-                "broken_by": list(self.broken_by)}
+        return {"id": self.id, "goal": self.goal, "nodes": list(self.nodes), "cost": self.cost,
+                "probability": self.probability, "open": self.open,
+                "broken_by": list(self.broken_by), "key": self.key}
 
 
 @dataclass(frozen=True, slots=True)
