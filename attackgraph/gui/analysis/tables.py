@@ -220,8 +220,8 @@ class ChainTable(_ResultTable):
         self._by_goal = None
 
     def distinctive(self, chain: ChainResult) -> list[str]:
-        """The steps of ``chain`` (in order) that its nearest neighbour, the
-        listed chain to the same goal sharing most of its nodes, does not
+        """The steps of ``chain`` (in order) that its nearest neighbours, the
+        listed chains to the same goal sharing most of its nodes, do not all
         have: what tells C11 from C10 when they differ in one node."""
         if self._by_goal is None:
             by_goal: dict[str, list[tuple[str, frozenset[str]]]] = {}
@@ -232,11 +232,12 @@ class ChainTable(_ResultTable):
         if known is not None:
             return known
         nodes = frozenset(chain.nodes)
-        nearest = max(((len(nodes & other), -len(nodes ^ other), other)
-                       for other_id, other in self._by_goal.get(chain.goal, ())
-                       if other_id != chain.id), default=None, key=lambda t: t[:2])
-        result = [] if nearest is None else [n for n in chain.nodes
-                                             if n not in nearest[2] and n != chain.goal]
+        others = [other for other_id, other in self._by_goal.get(chain.goal, ())
+                  if other_id != chain.id]
+        best = max(((len(nodes & o), -len(nodes ^ o)) for o in others), default=None)
+        apart = {n for o in others if (len(nodes & o), -len(nodes ^ o)) == best
+                 for n in nodes - o}
+        result = [n for n in chain.nodes if n in apart and n != chain.goal]
         self._distinct[chain.id] = result
         return result
 
