@@ -7,8 +7,8 @@ Usage::
 Renders offscreen (no display needed), with fixed settings and the light
 theme unless a picture says otherwise, so the pictures change only when the
 editor does. The main picture is exactly what ``attackgraph gui
---screenshot`` makes; the others show the whole model, a node being edited
-and the dark theme.
+--screenshot`` makes; the others show the whole model, a node being edited,
+the workbench, the coverage matrix and the dark theme.
 """
 
 from __future__ import annotations
@@ -89,6 +89,16 @@ def _workbench(window) -> None:
     window.workbench.zoom_to_chain()
 
 
+def _coverage(window) -> None:
+    """The coverage matrix docked below the canvas, one chain chosen in it:
+    the canvas dims the rest and scrolls the chain into view."""
+    window.docks["coverage"].raise_()
+    chains = window.workbench.session.analysis.chains
+    chain = next((c for c in chains if c.open), chains[0])
+    window.workbench.coverage.table.setFocus()
+    window.workbench.coverage._row_clicked(chains.index(chain))
+
+
 def trainer(out: Path, folder: Path, theme: str = "light") -> Path:
     """Trainer mode on the story's first chain, at its fourth step."""
     from attackgraph.gui.app import flagship_path, make_app, settle
@@ -129,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             shoot("editor-editing.png", out, Path(folder), _editing),
             shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
             shoot("workbench.png", out, Path(folder), _workbench),
+            shoot("coverage.png", out, Path(folder), _coverage),
+            shoot("workbench-dark.png", out, Path(folder), _coverage, theme="dark"),
             trainer(out, Path(folder)),
             trainer(out, Path(folder), theme="dark"),
         ]
