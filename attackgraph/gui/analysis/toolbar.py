@@ -36,14 +36,14 @@ class AnalysisToolbar(QToolBar):
         self.profile.setWhatsThis("Attacker profile: analyse only what this attacker can do "
                                   "(same as --profile)")
         self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.profile.setMaximumWidth(260)
+        self.profile.setMaximumWidth(220)
         self.profile.currentIndexChanged.connect(
             lambda i: session.set_profile(self.profile.itemData(i)))
         self.release = QComboBox()
         self.release.setWhatsThis("Release: the model as it was at this release (same as "
                                   "--at-release)")
         self.release.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.release.setMaximumWidth(200)
+        self.release.setMaximumWidth(170)
         self.release.currentIndexChanged.connect(
             lambda i: session.set_release(self.release.itemData(i)))
         self.timeline = TimelineBar()

@@ -67,6 +67,8 @@ def test_choosing_a_chain_brings_it_into_view_without_zooming_in(flagship, qtbot
     flagship.workbench.coverage._row_clicked(session.analysis.chains.index(chain))
     qtbot.wait(20)
     assert session.highlighted_chain().id == chain.id
+    selected = flagship.workbench.coverage.table.selectionModel().selectedIndexes()
+    assert {i.row() for i in selected} == {session.analysis.chains.index(chain)}  # its row
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
     assert shown.contains(rect) and view.zoom_level() <= 1.0
     small = min(session.analysis.chains, key=lambda c: scene.nodes_rect(c.nodes).width())
