@@ -23,7 +23,6 @@ from attackgraph.analysis import (
     pareto_frontier,
     release_timeline,
 )
-from attackgraph.analysis.naming import name_by_whole_model
 from attackgraph.errors import AnalysisCancelled
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import RenderCancelled
@@ -163,8 +162,6 @@ def _collect(model: AttackModel, analysis: Analysis | None, profile: str | None,
     if analysis is None:
         analysis = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
                            **state)
-        analysis = name_by_whole_model(model, analysis, max_chains=max_chains, cancel=stop,
-                                       at_release=at_release, **state)
     _check(cancel)
     reachable = [g.id for g in analysis.goals if g.reachable]
     optimization = None
