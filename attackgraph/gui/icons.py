@@ -109,10 +109,13 @@ def recolour_all() -> int:
     for widget in app.allWidgets():  # type: ignore[attr-defined]
         targets = [widget, *QWidget.actions(widget)]
         for target in targets:
-            if id(target) in seen or not hasattr(target, "icon"):
+            if id(target) in seen or not callable(getattr(target, "icon", None)):
                 continue
             seen.add(id(target))
-            name = _NAMES.get(target.icon().cacheKey())
+            current = target.icon()
+            if not isinstance(current, QIcon):  # e.g. QMessageBox.icon(): an enum
+                continue
+            name = _NAMES.get(current.cacheKey())
             if name is not None:
                 target.setIcon(icon(name))
                 done += 1

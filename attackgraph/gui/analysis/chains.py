@@ -257,8 +257,19 @@ class ChainsDock(QWidget):
         self.goal_choice.addItem("All goals", None)
         for goal in analysis.goals if analysis else ():
             self.goal_choice.addItem(plain(goal.label), goal.id)
+            self.goal_choice.setItemData(self.goal_choice.count() - 1,
+                                         plain(f"{goal.label} ({goal.id})"),
+                                         Qt.ItemDataRole.ToolTipRole)
         index = self.goal_choice.findData(wanted) if wanted else 0
         self.goal_choice.setCurrentIndex(max(index, 0))
+        # The list opens wide enough for whole goal names; the closed combo
+        # elides the chosen one and says it whole in its tooltip.
+        view = self.goal_choice.view()
+        view.setMinimumWidth(min(view.sizeHintForColumn(0) + 24, 640))
+        chosen = self.goal_choice.itemData(self.goal_choice.currentIndex(),
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
+                                    else "Only the chains to this goal")
         self.goal_choice.blockSignals(False)
         if wanted and index < 0:
             self.filter.set_filter(goal=None)
@@ -278,6 +289,9 @@ class ChainsDock(QWidget):
 
     def _goal_chosen(self, index: int) -> None:
         self._filter(goal=self.goal_choice.itemData(index))
+        chosen = self.goal_choice.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
+                                    else "Only the chains to this goal")
 
     def _goal_clicked(self, index: QModelIndex) -> None:
         goal = self.goal_table.goal_id(index.row())
