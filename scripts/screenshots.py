@@ -8,10 +8,10 @@ Renders offscreen (no display needed), with fixed settings and the light
 theme unless a picture says otherwise, so the pictures change only when the
 editor does. The main picture is exactly what ``attackgraph gui
 --screenshot`` makes; the others show the whole model, a node being edited,
-a connection being drawn and the dark theme. ``imported-flow.png`` shows
-MITRE's public Tesla Kubernetes breach flow imported; it is made only where
-that reference file is (``--flow`` names another, ``--only imported-flow.png``
-makes just it).
+a connection being drawn, the workbench, the coverage matrix and the dark
+theme. ``imported-flow.png`` shows MITRE's public Tesla Kubernetes breach flow
+imported; it is made only where that reference file is (``--flow`` names
+another, ``--only imported-flow.png`` makes just it).
 """
 
 from __future__ import annotations
@@ -109,6 +109,16 @@ def _workbench(window) -> None:
     window.workbench.zoom_to_chain()
 
 
+def _coverage(window) -> None:
+    """The coverage matrix docked below the canvas, one chain chosen in it:
+    the canvas dims the rest and scrolls the chain into view."""
+    window.docks["coverage"].raise_()
+    chains = window.workbench.session.analysis.chains
+    chain = next((c for c in chains if c.open), chains[0])
+    window.workbench.coverage.table.setFocus()
+    window.workbench.coverage._row_clicked(chains.index(chain))
+
+
 def trainer(out: Path, folder: Path, theme: str = "light") -> Path:
     """Trainer mode on the story's first chain, at its fourth step."""
     from attackgraph.gui.app import flagship_path, make_app, settle
@@ -186,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                 shoot("editor-editing.png", out, Path(folder), _editing),
                 shoot("editor-dark.png", out, Path(folder), _editing, theme="dark"),
                 shoot("workbench.png", out, Path(folder), _workbench),
+                shoot("coverage.png", out, Path(folder), _coverage),
+                shoot("workbench-dark.png", out, Path(folder), _coverage, theme="dark"),
                 shoot("editor-composing.png", out, Path(folder), _composing),
                 trainer(out, Path(folder)),
                 trainer(out, Path(folder), theme="dark"),

@@ -19,7 +19,14 @@ from attackgraph.analysis.optimize import (
     optimal_mitigations,
     pareto_frontier,
 )
-from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
+from attackgraph.analysis.results import (
+    Analysis,
+    ChainResult,
+    GoalResult,
+    MitigationResult,
+    chain_key,
+    unlisted_chain_name,
+)
 from attackgraph.analysis.scenario import Scenario, resolve_scenario
 from attackgraph.analysis.timeline import ReleaseState, release_timeline
 from attackgraph.analysis.whatif import WhatIf, WhatIfChange
@@ -38,10 +45,12 @@ __all__ = [
     "WhatIf",
     "WhatIfChange",
     "analyze",
+    "chain_key",
     "open_chains",
     "optimal_mitigations",
     "pareto_frontier",
     "release_timeline",
     "resolve_scenario",
     "select_goals",
+    "unlisted_chain_name",
 ]

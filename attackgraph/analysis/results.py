@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from attackgraph.analysis.depth import DepthResult
 
-__all__ = ["Analysis", "ChainResult", "GoalResult", "MitigationResult"]
+__all__ = ["Analysis", "ChainResult", "GoalResult", "MitigationResult", "chain_key",
+           "unlisted_chain_name"]
+
+
+def chain_key(nodes: Iterable[str]) -> str:
+    """A chain's stable identity: 12 hex digits of a SHA-256 of its sorted node ids.
+
+    The same node set has the same key in every scenario (profile, release,
+    what-if) and in every run, whatever its rank in the listing.
+
+    Examples
+    --------
+    >>> chain_key(["E1", "S1", "G1"]) == chain_key(["G1", "E1", "S1"])
+    True
+    >>> len(chain_key(["E1", "G1"]))
+    12
+    """
+    text = "\n".join(sorted(nodes))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def unlisted_chain_name(key: str) -> str:
+    """The name of a chain that the whole model's analysis does not list
+    (it was cut by ``--max-chains``): ``C-`` and the key's first 6 digits.
+
+    Examples
+    --------
+    >>> unlisted_chain_name("3fa2b1c0d9e8")
+    'C-3fa2b1'
+    """
+    return f"C-{key[:6]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +64,8 @@ class ChainResult:
         No in-effect mitigation breaks it and no node of it is fixed.
     broken_by : tuple of str
         Every mitigation of effectiveness 1 blocking one of its nodes, sorted.
+    key : str
+        Its stable identity (:func:`chain_key` of its nodes).
     """
 
     id: str
@@ -42,11 +76,17 @@ class ChainResult:
     open: bool
     broken_by: tuple[str, ...]
 
+    @property
+    def key(self) -> str:
+        """Its stable identity, the same in every scenario (:func:`chain_key`)."""
+        return chain_key(self.nodes)
+
     def to_json(self) -> dict[str, Any]:
-        """The chain as the ``analyze --format json`` contract writes it."""
+        """The chain as the ``analyze --format json`` contract writes it (plus
+        ``key``, an added field)."""
         return {"id": self.id, "goal": self.goal, "nodes": list(self.nodes), "cost": self.cost,
                 "probability": self.probability, "open": self.open,
-                "broken_by": list(self.broken_by)}
+                "broken_by": list(self.broken_by), "key": self.key}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +212,28 @@ class Analysis:
             if chain.id == chain_id:
                 return chain
         raise KeyError(chain_id)
+
+    def chain_names(self) -> dict[str, str]:
+        """Each listed chain's id by its :attr:`ChainResult.key`."""
+        return {chain.key: chain.id for chain in self.chains}
+
+    def named_as(self, names: Mapping[str, str]) -> Analysis:
+        """The same analysis with every chain named as ``names`` says.
+
+        ``names`` maps chain keys to ids, normally the whole model's analysis
+        (:meth:`chain_names` of the base scenario: no profile, release or
+        what-if), so that a chain has one name in every view whatever the
+        view's profile, release or switches; a chain missing from ``names``
+        is named by :func:`unlisted_chain_name`. The listing order stays this
+        analysis's order; ``mitigations[].breaks`` follow the new names.
+        """
+        renamed = {c.id: names.get(c.key) or unlisted_chain_name(c.key) for c in self.chains}
+        if all(old == new for old, new in renamed.items()):
+            return self
+        chains = tuple(replace(c, id=renamed[c.id]) for c in self.chains)
+        mitigations = tuple(replace(m, breaks=tuple(renamed.get(c, c) for c in m.breaks))
+                            for m in self.mitigations)
+        return replace(self, chains=chains, mitigations=mitigations)
 
     def mitigation(self, mit_id: str) -> MitigationResult:
         """The result of one mitigation (``KeyError`` if unknown)."""

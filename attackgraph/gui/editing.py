@@ -133,7 +133,7 @@ class WindowEditing(QObject):
         current = {model.nodes[n].component for n in ids}
         parent = current.pop() if len(current) == 1 else None
         kind = default_component_kind(model, parent, ids)
-        comp = Component(new_id("C", model.components), "New component", kind, parent=parent)
+        comp = Component(new_id("K", model.components), "New component", kind, parent=parent)
         commands: list[ModelCommand] = [AddObjectCommand(model, comp)]
         commands += [UpdateCommand(model, "node", n, {"component": comp.id}) for n in ids]
         if window.scene.execute(MacroCommand(model, f"Group {_nodes(len(ids))} into {comp.id}",

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QInputDialog, QProgres
 from attackgraph.analysis import analyze
 from attackgraph.errors import AttackGraphError
 from attackgraph.fileio import atomic_write_bytes
-from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot
+from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot, named_analysis
 from attackgraph.gui.canvas import style
 from attackgraph.gui.pdf_pages import PAGE_CHOICES, paged_pdf
 from attackgraph.gui.workers import LatestRunner
@@ -114,8 +114,8 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
     fmt = _format(kind, path)
     model = snapshot.build()
     stop = cancel.is_set if cancel is not None else None
-    analysis = analyze(model, max_chains=state.max_chains, cancel=stop,
-                       **state.analyze_kwargs())
+    analysis = named_analysis(model, analyze(model, max_chains=state.max_chains, cancel=stop,
+                                             **state.analyze_kwargs()), state, cancel=stop)
     chain = find_chain(analysis, highlight) if highlight else None
     chain_id = chain.id if chain is not None else None
     if kind == "matrix":

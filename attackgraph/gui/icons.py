@@ -12,11 +12,12 @@ from functools import cache
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from attackgraph.gui.canvas import style
+from attackgraph.gui.theme import readable
 
-__all__ = ["icon", "kind_icon"]
+__all__ = ["icon", "kind_icon", "recolour_all"]
 
 _PATHS: dict[str, str] = {
     "new": "M6 3h8l4 4v14H6z M14 3v4h4 M12 11v6 M9 14h6",
@@ -86,7 +87,47 @@ def icon(name: str) -> QIcon:
     text = palette.color(palette.ColorRole.WindowText).name() if palette else "#1c2430"
     grey = palette.color(palette.ColorGroup.Disabled, palette.ColorRole.WindowText).name() \
         if palette else "#9aa3af"
-    return _icon(name, text, grey)
+    made = _icon(name, text, grey)
+    _NAMES[made.cacheKey()] = name
+    return made
+
+
+_NAMES: dict[int, str] = {}
+"""The name of every icon :func:`icon` made, by ``QIcon.cacheKey`` (copies
+share it), so that a theme switch can find and redraw them anywhere."""
+
+
+def recolour_all() -> int:
+    """Draw every icon made by :func:`icon` again in the current theme's
+    colours, on every widget and action of the application; returns how
+    many were redrawn."""
+    app = QApplication.instance()
+    if app is None:
+        return 0
+    done = 0
+    seen: set[int] = set()
+    for widget in app.allWidgets():  # type: ignore[attr-defined]
+        targets = [widget, *QWidget.actions(widget)]
+        for target in targets:
+            if id(target) in seen or not callable(getattr(target, "icon", None)):
+                continue
+            seen.add(id(target))
+            current = target.icon()
+            if not isinstance(current, QIcon):  # e.g. QMessageBox.icon(): an enum
+                continue
+            name = _NAMES.get(current.cacheKey())
+            if name is not None:
+                target.setIcon(icon(name))
+                done += 1
+    return done
+
+
+def _window_colours() -> list[QColor]:
+    app = QApplication.instance()
+    if app is None:
+        return [QColor("#f3f4f6")]
+    palette = app.palette()  # type: ignore[attr-defined]
+    return [palette.color(palette.ColorRole.Window), palette.color(palette.ColorRole.Button)]
 
 
 def kind_icon(kind: str, size: int = 32) -> QIcon:
@@ -99,9 +140,11 @@ def kind_icon(kind: str, size: int = 32) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     colour = {"entry": QColor("#2f6fd6"), "step": QColor("#d9822b")}.get(kind, theme.goal)
+    # The outline is what tells the shape from the tool bar: 3:1 on the window.
+    outline = readable(colour, *_window_colours(), ratio=3.2)
     rect = QRectF(2, size * 0.22, size - 4, size * 0.56)
     path = style.node_path(kind, rect)
-    painter.setPen(QPen(colour if kind != "goal" else theme.goal, 1.6))
+    painter.setPen(QPen(outline, 1.6))
     painter.setBrush(QBrush(theme.goal_fill if kind == "goal" else theme.node_tint(colour, 0.18)))
     painter.drawPath(path)
     painter.setClipPath(path)

@@ -46,7 +46,7 @@ from attackgraph.gui.layout_worker import LayoutRunner
 from attackgraph.gui.library import LibraryController
 from attackgraph.gui.notify import NoticeArea
 from attackgraph.gui.placement import READABLE_ZOOM, Placement
-from attackgraph.gui.theme import theme_manager
+from attackgraph.gui.theme import theme_manager, tone
 from attackgraph.gui.windowplace import cascade_from
 from attackgraph.render.layout.geometry import DEFAULT_GEOMETRY, CanvasGeometry
 
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         if warnings:
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         self.problems_label.setText(", ".join(parts) if parts else "✓ valid")
-        color = "#d93025" if errors else ("#b26a00" if warnings else "#2e7d32")
+        color = tone("danger" if errors else "warning" if warnings else "success").name()
         self.problems_label.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.problems_label.setToolTip("Validation of the model (F8 lists the problems)")
         dock = self.docks.get("problems")
@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
 
     def _theme_changed(self, dark: bool) -> None:
         self.notices.dark = dark
+        self.problems.recount()
         self.actions.refresh_icons()
         self.palette_widget.refresh_icons()
         self.scene.refresh_style()

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from attackgraph.gui.canvas import style
 
-__all__ = ["THEMES", "ThemeManager", "dark_palette", "light_palette", "theme_manager"]
+__all__ = ["THEMES", "ThemeManager", "contrast_ratio", "dark_palette", "is_dark",
+           "light_palette", "readable", "stylesheet", "theme_manager", "tone"]
 
 THEMES = ("system", "light", "dark")
 Role = QPalette.ColorRole
@@ -56,11 +57,96 @@ def dark_palette() -> QPalette:
     }, {Role.WindowText: "#6e7681", Role.Text: "#6e7681", Role.ButtonText: "#6e7681"})
 
 
-STYLESHEET = """
-QDockWidget { font-weight: 600; }
-QDockWidget > QWidget { font-weight: normal; }
-QToolBar { spacing: 2px; padding: 2px 4px; }
-QStatusBar QLabel { padding: 0 6px; }
+def _luminance(colour: QColor) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
+            + 0.0722 * linear(colour.blueF()))
+
+
+def contrast_ratio(first: QColor | str, second: QColor | str) -> float:
+    """The WCAG 2 contrast ratio of two colours (1 to 21; text needs 4.5).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1)
+    21.0
+    """
+    a, b = _luminance(QColor(first)), _luminance(QColor(second))
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def readable(colour: QColor | str, *backgrounds: QColor | str, ratio: float = 4.6) -> QColor:
+    """``colour``, darkened (on light backgrounds) or lightened (on dark ones)
+    just enough to reach ``ratio`` against every one of ``backgrounds``
+    (the application's base colours when none is given)."""
+    result = QColor(colour)
+    grounds = [QColor(b) for b in backgrounds] or _grounds()
+    dark_ground = sum(_luminance(b) for b in grounds) / len(grounds) < 0.18
+    hue, saturation, lightness, alpha = result.getHslF()
+    for _ in range(40):
+        if min(contrast_ratio(result, b) for b in grounds) >= ratio:
+            break
+        lightness = min(1.0, lightness + 0.025) if dark_ground else max(0.0, lightness - 0.025)
+        result = QColor.fromHslF(max(hue, 0.0), saturation, lightness, alpha)
+    return result
+
+
+def _grounds() -> list[QColor]:
+    app = QApplication.instance()
+    palette = app.palette() if app is not None else light_palette()  # type: ignore[union-attr]
+    return [palette.color(Role.Base), palette.color(Role.AlternateBase),
+            palette.color(Role.Window)]
+
+
+def is_dark() -> bool:
+    """Whether the application's palette is dark now."""
+    return _luminance(_grounds()[2]) < 0.18
+
+
+_TONES = {"danger": ("#c5221f", "#ff7b72"), "success": ("#1e7e34", "#3fb950"),
+          "warning": ("#8a5300", "#e3a33b"), "accent": ("#1a5fd0", "#58a6ff"),
+          "muted": ("#5f6b7a", "#9aa4b2")}
+
+
+def tone(name: str) -> QColor:
+    """A meaningful text colour (``danger``, ``success``, ``warning``,
+    ``accent``, ``muted``) in the current theme, readable on its backgrounds."""
+    light, dark = _TONES[name]
+    return readable(dark if is_dark() else light)
+
+
+def stylesheet(palette: QPalette) -> str:
+    """The application's style sheet for ``palette``.
+
+    Colours are spelled out rather than left to the palette because Qt keeps
+    the palette a style sheet resolved when a widget was first polished: a
+    new sheet with every colour makes each widget (dock titles, tool bars,
+    status bar, check boxes, tables) follow a theme switch at once.
+    """
+    c = {role: palette.color(getattr(Role, role)).name()
+         for role in ("Window", "WindowText", "Base", "AlternateBase", "Text", "Button",
+                      "ButtonText", "Mid", "Midlight", "Highlight", "HighlightedText",
+                      "ToolTipBase", "ToolTipText", "PlaceholderText")}
+    return f"""
+QMainWindow, QDialog {{ background: {c["Window"]}; color: {c["WindowText"]}; }}
+QDockWidget {{ font-weight: 600; color: {c["WindowText"]}; }}
+QDockWidget::title {{ background: {c["Midlight"]}; padding: 3px 6px; text-align: left; }}
+QDockWidget > QWidget {{ font-weight: normal; }}
+QToolBar {{ spacing: 2px; padding: 2px 4px; background: {c["Window"]}; border: none; }}
+QToolBar QLabel, QToolBar QCheckBox {{ color: {c["WindowText"]}; }}
+QStatusBar {{ background: {c["Window"]}; color: {c["WindowText"]}; }}
+QStatusBar QLabel {{ padding: 0 6px; color: {c["WindowText"]}; }}
+QCheckBox, QRadioButton, QLabel {{ color: {c["WindowText"]}; }}
+QTabBar::tab {{ color: {c["WindowText"]}; }}
+QHeaderView {{ color: {c["ButtonText"]}; }}
+QAbstractItemView {{ background: {c["Base"]}; alternate-background-color: {c["AlternateBase"]};
+    color: {c["Text"]}; selection-background-color: {c["Highlight"]};
+    selection-color: {c["HighlightedText"]}; }}
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit {{
+    color: {c["Text"]}; }}
+QToolTip {{ color: {c["ToolTipText"]}; background: {c["ToolTipBase"]};
+    border: 1px solid {c["Mid"]}; }}
 """
 
 
@@ -81,7 +167,6 @@ class ThemeManager(QObject):
         self.choice = choice if choice in THEMES else "system"
         self.dark = False
         app.setStyle(QStyleFactory.create("Fusion"))
-        app.setStyleSheet(STYLESHEET)
         app.styleHints().colorSchemeChanged.connect(self._system_changed)
         self.apply()
 
@@ -97,8 +182,13 @@ class ThemeManager(QObject):
     def apply(self) -> None:
         """Set the palette for the current choice."""
         dark = self.system_is_dark() if self.choice == "system" else self.choice == "dark"
-        self.app.setPalette(dark_palette() if dark else light_palette())
+        palette = dark_palette() if dark else light_palette()
+        self.app.setPalette(palette)
+        self.app.setStyleSheet(stylesheet(palette))
         style.set_dark(dark)
+        from attackgraph.gui.icons import recolour_all  # icons use the theme's colours
+
+        recolour_all()
         changed = dark != self.dark
         self.dark = dark
         if changed:

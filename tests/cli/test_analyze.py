@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from attackgraph.analysis import chain_key
 from attackgraph.cli import main
 from tests.cli.analysis_models import write_demo, write_invalid
 
@@ -41,13 +42,15 @@ def test_json_contract(tmp_path, capsys):
                            "open_chains": 0, "choke_points": ["E2"]}
     chains = data["chains"]
     assert [c["id"] for c in chains] == ["C1", "C2", "C3"]
-    assert list(chains[0]) == ["id", "goal", "nodes", "cost", "probability", "open", "broken_by"]
+    assert list(chains[0]) == ["id", "goal", "nodes", "cost", "probability", "open", "broken_by",
+                               "key"]
     assert chains[0] == {"id": "C1", "goal": "G2", "nodes": ["E2", "G2"], "cost": 2.0,
-                         "probability": 1.0, "open": False, "broken_by": ["M2"]}
+                         "probability": 1.0, "open": False, "broken_by": ["M2"],
+                         "key": chain_key(["G2", "E2"])}
     # equal cost: the sorted node ids decide (E1... before E2...)
     assert chains[1] == {"id": "C2", "goal": "G1", "nodes": ["E1", "S1", "S4", "G1"],
                          "cost": 4.0, "probability": 0.25, "open": True,
-                         "broken_by": ["M1", "M3"]}
+                         "broken_by": ["M1", "M3"], "key": chain_key(["E1", "S1", "S4", "G1"])}
     assert chains[2]["nodes"] == ["E2", "S1", "S4", "G1"] and chains[2]["open"] is False
     assert chains[2]["broken_by"] == ["M2", "M3"]
     mits = data["mitigations"]

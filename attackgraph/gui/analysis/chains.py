@@ -5,6 +5,7 @@ and dims the rest."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from attackgraph.gui.analysis.marks import palette
 from attackgraph.gui.analysis.session import AnalysisSession
-from attackgraph.gui.analysis.tables import ChainFilter, ChainTable, GoalTable
+from attackgraph.gui.analysis.tables import ChainFilter, ChainTable, GoalTable, OnResize
 from attackgraph.gui.icons import icon
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 
 __all__ = ["ChainsDock", "result_summary"]
 
@@ -94,8 +96,11 @@ class ChainsDock(QWidget):
         self.goals = _table(self.goal_table)
         self.goals.clicked.connect(self._goal_clicked)
         head = self.goals.horizontalHeader()
+        # The goal takes what the short columns leave; it is elided only when
+        # the pane is really too narrow (its tooltip has the whole label).
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(True)
+        self._goals_resized = OnResize(self.fit_goal_columns, self.goals.viewport())
         self.chain_table = ChainTable()
         self.filter = ChainFilter(self.chain_table)
         self.search = QLineEdit()
@@ -159,6 +164,7 @@ class ChainsDock(QWidget):
         layout.addWidget(self.splitter)
         self._syncing = False
         self._sized = False
+        self._split = False
         session.resultChanged.connect(self.refresh)
         session.highlightChanged.connect(self._show_highlight)
         session.busyChanged.connect(lambda _busy: self._show_state())
@@ -187,22 +193,55 @@ class ChainsDock(QWidget):
             self._syncing = False
         if not self._sized and session.analysis is not None and session.analysis.chains:
             self._sized = True
-            self.goals.resizeColumnsToContents()
-            self.goals.setColumnWidth(0, min(self.goals.columnWidth(0), 190))
-            for column in range(7):
-                self.chains.resizeColumnToContents(column)
-            self.chains.setColumnWidth(1, min(self.chains.columnWidth(1), 240))
+            self.fit_columns()
+        elif self._sized:
+            self.fit_goal_columns()  # a few rows: cheap, and counts may read wider
         self._show_state()
         self._show_highlight()
         self._count()
 
+    def fit_goal_columns(self) -> None:
+        """State, Open, Impact and Depth to their contents; the goal takes what
+        they leave (150 px to its contents); choke points get the rest."""
+        goals = self.goals
+        for column in (1, 2, 3, 4):
+            goals.resizeColumnToContents(column)
+        short = sum(goals.columnWidth(c) for c in (1, 2, 3, 4))
+        wanted = max(goals.sizeHintForColumn(0), 150)
+        goals.setColumnWidth(0, max(150, min(wanted, goals.viewport().width() - short - 60)))
+
+    def fit_columns(self) -> None:
+        """Size the chain columns to their contents; the long ones (goal,
+        steps) get at most about a third of the table each, the rest goes to
+        "Broken by"; everything elided has the full text in its tooltip."""
+        self.fit_goal_columns()
+        width = max(self.chains.viewport().width(), 480)
+        head = self.chains.horizontalHeader()
+        head.setResizeContentsPrecision(300)
+        for column in range(7):  # up to Depth; "Broken by" takes the rest
+            self.chains.resizeColumnToContents(column)
+        for column in (1, 2):
+            self.chains.setColumnWidth(column, max(120, min(self.chains.columnWidth(column),
+                                                            int(width * 0.3))))
+        if sum(self.splitter.sizes()) > 0 and not self._split:
+            self._split = True
+            total = sum(self.splitter.sizes())
+            left = min(max(int(total * 0.42), 300), total // 2)
+            self.splitter.setSizes([left, total - left])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the columns to the first real size the dock gets."""
+        super().resizeEvent(event)
+        if self._sized and not self._split and self.isVisible():
+            self.fit_columns()
+
     def _show_state(self) -> None:
         session = self.session
         if session.error and not session.busy:
-            text, colour = "⚠ out of date", "#b26a00"
+            text, colour = "⚠ out of date", tone("warning").name()
             tip = plain(session.error)
         elif session.busy:
-            text, colour = "updating…", "#5d6b7c"
+            text, colour = "updating…", tone("muted").name()
             tip = "The analysis runs again after your last change"
         else:
             text, colour, tip = "", "", ""
@@ -218,8 +257,19 @@ class ChainsDock(QWidget):
         self.goal_choice.addItem("All goals", None)
         for goal in analysis.goals if analysis else ():
             self.goal_choice.addItem(plain(goal.label), goal.id)
+            self.goal_choice.setItemData(self.goal_choice.count() - 1,
+                                         plain(f"{goal.label} ({goal.id})"),
+                                         Qt.ItemDataRole.ToolTipRole)
         index = self.goal_choice.findData(wanted) if wanted else 0
         self.goal_choice.setCurrentIndex(max(index, 0))
+        # The list opens wide enough for whole goal names; the closed combo
+        # elides the chosen one and says it whole in its tooltip.
+        view = self.goal_choice.view()
+        view.setMinimumWidth(min(view.sizeHintForColumn(0) + 24, 640))
+        chosen = self.goal_choice.itemData(self.goal_choice.currentIndex(),
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
+                                    else "Only the chains to this goal")
         self.goal_choice.blockSignals(False)
         if wanted and index < 0:
             self.filter.set_filter(goal=None)
@@ -239,6 +289,9 @@ class ChainsDock(QWidget):
 
     def _goal_chosen(self, index: int) -> None:
         self._filter(goal=self.goal_choice.itemData(index))
+        chosen = self.goal_choice.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
+                                    else "Only the chains to this goal")
 
     def _goal_clicked(self, index: QModelIndex) -> None:
         goal = self.goal_table.goal_id(index.row())

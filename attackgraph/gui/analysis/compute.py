@@ -20,9 +20,11 @@ from typing import Any
 
 from attackgraph.analysis import Analysis, WhatIf, analyze, resolve_scenario
 from attackgraph.analysis.compiled import CompiledGraph, compile_model
+from attackgraph.analysis.naming import is_base_scenario, name_by_whole_model, whole_model_names
 from attackgraph.model import AttackModel, Component, Edge, Mitigation, Node, Profile, Release
 
-__all__ = ["AnalysisState", "Computed", "ModelSnapshot", "compute", "provisional_analysis"]
+__all__ = ["AnalysisState", "Computed", "ModelSnapshot", "compute",
+           "is_base_state", "named_analysis", "provisional_analysis"]
 
 Progress = Callable[[str], None]
 
@@ -151,6 +153,9 @@ class Computed:
         Each listed chain's probability without partial mitigations.
     seconds : float
         Time the engine took.
+    names : dict
+        Chain ids of the whole model's analysis by chain key (the names
+        every view uses, see :meth:`~attackgraph.analysis.Analysis.named_as`).
     chain_edges : dict
         The edges inside each listed chain, filled in by the first overlay
         drawn from this result and reused by the next ones (a what-if switch
@@ -166,6 +171,7 @@ class Computed:
     partial_touching: tuple[tuple[str, ...], ...]
     base_probability: tuple[float, ...]
     seconds: float
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = field(
         default_factory=dict, compare=False, repr=False)
 
@@ -184,7 +190,8 @@ def _partial_touching(model: AttackModel, analysis: Analysis) -> tuple[tuple[str
 
 def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
             cancel: Callable[[], bool] | None = None,
-            progress: Progress | None = None) -> tuple[Computed, WhatIf]:
+            progress: Progress | None = None,
+            names: Mapping[str, str] | None = None) -> tuple[Computed, WhatIf]:
     """Analyse a snapshot in a state, as the CLI does, and prepare the what-if.
 
     Parameters
@@ -199,6 +206,10 @@ def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
         As for :func:`~attackgraph.analysis.analyze`.
     progress : callable, optional
         Called with a short phrase as each phase starts.
+    names : mapping, optional
+        The whole model's chain names by key, when already known for this
+        revision (otherwise the whole model is analysed too when ``state``
+        is not the base scenario).
 
     Returns
     -------
@@ -222,6 +233,14 @@ def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
     analysis = analyze(model, max_chains=state.max_chains, graph=graph, cancel=cancel,
                        **state.analyze_kwargs())
     seconds = time.perf_counter() - started
+    if is_base_state(state):
+        names = analysis.chain_names()
+    else:
+        if names is None:
+            say("naming the chains as the whole model's analysis does")
+            names = whole_model_names(model, max_chains=state.max_chains, graph=graph,
+                                     cancel=cancel)
+        analysis = analysis.named_as(names)
     say("preparing the what-if")
     base = resolve_scenario(model, profile=state.profile, at_release=state.at_release,
                             graph=graph)
@@ -234,7 +253,23 @@ def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
     probability = tuple(math.prod(graph.probability[graph.index[v]] for v in chain.nodes)
                         for chain in analysis.chains)
     return Computed(revision, state, model, graph, analysis, frozenset(base.in_effect),
-                    _partial_touching(model, analysis), probability, seconds), whatif
+                    _partial_touching(model, analysis), probability, seconds,
+                    names), whatif
+
+
+
+def is_base_state(state: AnalysisState) -> bool:
+    """Whether ``state`` is the whole model's analysis (no profile, release,
+    goal choice or what-if), whose order-based ids name the chains everywhere."""
+    return is_base_scenario(**state.analyze_kwargs())
+
+
+def named_analysis(model: AttackModel, analysis: Analysis, state: AnalysisState, *,
+                   cancel: Callable[[], bool] | None = None) -> Analysis:
+    """``analysis`` of ``model`` in ``state`` with its chains named by the
+    whole model's ids (unchanged for the base scenario)."""
+    return name_by_whole_model(model, analysis, max_chains=state.max_chains, cancel=cancel,
+                               **state.analyze_kwargs())
 
 
 def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:

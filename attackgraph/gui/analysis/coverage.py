@@ -14,20 +14,25 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,13 +42,14 @@ from attackgraph.analysis import Analysis
 from attackgraph.gui.analysis.marks import Palette, palette
 from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import contrast_ratio, readable
 from attackgraph.model import AttackModel
 
 __all__ = ["CoverageDock", "CoverageTable"]
 
 Index = QModelIndex | QPersistentModelIndex
 CELL = 22
-HEADER_TEXT_MAX = 120
+HEADER_TEXT_MAX = 72
 """Longest mitigation id shown unelided above the matrix, in pixels."""
 BREAKS, BREAKS_OFF, PARTIAL, PARTIAL_OFF = 1, 2, 3, 4
 
@@ -122,8 +128,11 @@ class CoverageTable(QAbstractTableModel):
                     PARTIAL_OFF: _mix(colours.partial, self.base, 0.28)}[kind]
         if role == Qt.ItemDataRole.DisplayRole and kind in (PARTIAL, PARTIAL_OFF):
             return "◐"
-        if role == Qt.ItemDataRole.ForegroundRole and kind == PARTIAL:
-            return QColor("#ffffff")
+        if role == Qt.ItemDataRole.ForegroundRole and kind in (PARTIAL, PARTIAL_OFF):
+            ground = (QColor(self.colours.partial) if kind == PARTIAL
+                      else _mix(self.colours.partial, self.base, 0.28))
+            return QColor("#ffffff") if contrast_ratio("#ffffff", ground) >= 4.5 \
+                else readable("#000000" if ground.lightness() > 110 else "#ffffff", ground)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -149,7 +158,7 @@ class CoverageTable(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return chain.id
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(self.colours.open if chain.open else self.colours.broken)
+                return readable(self.colours.open if chain.open else self.colours.broken)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return plain(f"{chain.id} → {chain.goal} ({'open' if chain.open else 'broken'})")
             return None
@@ -213,6 +222,32 @@ class _UpwardHeader(QHeaderView):
         painter.restore()
 
 
+class _SeeThroughSelection(QStyledItemDelegate):
+    """Cells keep their colours when selected: the chosen chain's row gets a
+    tint and a frame in the highlight colour instead of a solid fill."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if not selected:
+            super().paint(painter, option, index)
+            return
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        painter.fillRect(option.rect, option.palette.base())  # the view filled the row
+        super().paint(painter, plain, index)
+        highlight = QColor(option.palette.color(option.palette.ColorRole.Highlight))
+        painter.save()
+        tint = QColor(highlight)
+        tint.setAlpha(32)
+        painter.fillRect(option.rect, tint)
+        painter.setPen(QPen(highlight, 2))
+        rect = option.rect
+        painter.drawLine(rect.topLeft() + QPoint(0, 1), rect.topRight() + QPoint(0, 1))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        painter.restore()
+
+
 class CoverageDock(QWidget):
     """The matrix with a legend.
 
@@ -235,6 +270,8 @@ class CoverageDock(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setShowGrid(True)
         vertical = self.table.verticalHeader()
+        vertical.setHighlightSections(True)  # the chosen chain's row name in bold
+        self.table.setItemDelegate(_SeeThroughSelection(self.table))
         vertical.setDefaultSectionSize(CELL - 2)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.clicked.connect(self._clicked)
@@ -291,8 +328,10 @@ class CoverageDock(QWidget):
             return
         row = next((i for i in range(self.table_model.rowCount())
                     if self.table_model.chain_id(i) == chain.id), -1)
-        if row >= 0:
-            self.table.selectRow(row)
+        if row >= 0:  # the whole row, although a click selects one cell
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.selectionModel().select(self.table_model.index(row, 0), flags)
             self.table.scrollTo(self.table_model.index(row, 0))
 
     def _clicked(self, index: QModelIndex) -> None:

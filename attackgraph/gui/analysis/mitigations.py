@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QHeaderView
 from attackgraph.analysis import MitigationResult
 from attackgraph.gui.analysis.marks import palette
 from attackgraph.gui.analysis.session import AnalysisSession
+from attackgraph.gui.analysis.tables import OnResize
 from attackgraph.gui.docks.mitigations import Column, MitigationsDock
 from attackgraph.gui.icons import icon
+from attackgraph.gui.theme import tone
 from attackgraph.model import Mitigation
 
 __all__ = ["WhatIfColumns"]
@@ -63,12 +65,25 @@ class WhatIfColumns:
         session.resultChanged.connect(self.refresh)
         session.stateChanged.connect(self.refresh)
         session.resultChanged.connect(self._fit)
+        dock.table_model.modelReset.connect(self._fit_name)
+        self._resized = OnResize(self._fit_name, dock.table.viewport())
         self.refresh()
         dock.fit_columns()
+        self._fit_name()
 
     def _fit(self) -> None:
         if not self.session.provisional:  # a full result: the columns may read wider
             self.dock.fit_columns()
+            self._fit_name()
+
+    def _fit_name(self) -> None:
+        """The name column takes what Breaks, Alone and Status leave in the
+        view (at least 150 px, at most its contents); the columns after
+        Status scroll into view. A name cut short has its tooltip."""
+        table = self.dock.table
+        shown = sum(table.columnWidth(c) for c in range(1, 4))
+        wanted = max(table.sizeHintForColumn(0), 150)
+        table.setColumnWidth(0, max(150, min(wanted, table.viewport().width() - shown - 2)))
 
     def refresh(self) -> None:
         """Show the session's state."""
@@ -162,4 +177,4 @@ class WhatIfColumns:
         return status
 
     def _status_colour(self, mit: Mitigation) -> str | None:
-        return SWITCHED_COLOR if mit.id in self.session.overrides else None
+        return tone("accent").name() if mit.id in self.session.overrides else None

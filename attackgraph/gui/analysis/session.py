@@ -98,6 +98,7 @@ class AnalysisSession(QObject):
         self.error: str | None = None
         self.timeline: tuple[ReleaseState, ...] = ()
         self._timeline_key: tuple[Any, ...] | None = None
+        self._names: tuple[int, Any] = (-1, None)
         self._highlight: frozenset[str] | None = None
         self._whatif: WhatIf | None = None
         self._busy = False
@@ -258,9 +259,11 @@ class AnalysisSession(QObject):
         self._ticket += 1
         ticket, relay = self._ticket, self._relay
 
+        names = self._names[1] if self._names[0] == revision else None
+
         def work(cancel: threading.Event) -> tuple[Computed, WhatIf]:
             return compute(snapshot, state, revision, cancel=cancel.is_set,
-                           progress=lambda text: relay.said.emit(ticket, text))
+                           progress=lambda text: relay.said.emit(ticket, text), names=names)
 
         self._clock.start()
         self.runner.start(work)
@@ -336,6 +339,7 @@ class AnalysisSession(QObject):
             computed = replace(computed, state=self.state)
             self.stateChanged.emit()
         self.computed, self._whatif = computed, whatif
+        self._names = (computed.revision, computed.names)
         self.analysis = computed.analysis
         self.provisional = False
         self.error = None

@@ -7,24 +7,29 @@ only format: numbers come from the engine as the CLI prints them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
 
 from attackgraph.analysis import Analysis, ChainResult
 from attackgraph.gui.analysis.marks import Palette, palette
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import readable, tone
 from attackgraph.model import AttackModel
 from attackgraph.render.text import number as shared_number
 
-__all__ = ["SORT_ROLE", "ChainFilter", "ChainTable", "GoalTable", "number"]
+__all__ = ["SORT_ROLE", "ChainFilter", "ChainTable", "GoalTable", "OnResize", "number"]
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,9 +49,24 @@ def _bold() -> QFont:
 
 
 def chain_number(chain_id: str) -> int:
-    """The number of ``C12`` (for sorting chains in listing order)."""
-    match = re.search(r"\d+", chain_id)
-    return int(match.group()) if match else 0
+    """The number of ``C12`` in the whole model's listing (0 for a chain
+    that listing does not have, named ``C-`` and its key)."""
+    match = re.fullmatch(r"C(\d+)", chain_id)
+    return int(match.group(1)) if match else 0
+
+
+class OnResize(QObject):
+    """Calls back when a widget changes size."""
+
+    def __init__(self, callback: Callable[[], None], widget: QWidget) -> None:
+        super().__init__(widget)
+        self.callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.callback()
+        return False
 
 
 class _ResultTable(QAbstractTableModel):
@@ -197,9 +217,9 @@ class GoalTable(_ResultTable):
                 return depth_text(self.analysis, goal.id)
             return ", ".join(self.label(n) for n in goal.choke_points) or "–"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not self.pending:
-            return QColor(self.colours.open if goal.reachable else self.colours.safe)
+            return readable(self.colours.open if goal.reachable else self.colours.safe)
         if role == Qt.ItemDataRole.ForegroundRole and self.pending:
-            return QColor("#8a939e")
+            return tone("muted")
         if role == Qt.ItemDataRole.FontRole and column == 1:
             return _bold()
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3, 4):
@@ -220,7 +240,9 @@ class ChainTable(_ResultTable):
 
     HEADERS = ("Chain", "Goal", "Steps", "Cost", "Probability", "State", "Depth", "Broken by")
     TIPS = ("Chain id, as `attackgraph analyze` numbers it (cheapest first)",
-            "The goal it achieves", "Number of nodes (tooltip: the steps in order)",
+            "The goal it achieves",
+            "Number of nodes, and the steps that set it apart from the other chains to "
+            "its goal (tooltip: every step in order)",
             "Attacker effort: the sum of its nodes' costs",
             "Chance of success, with the partial mitigations in effect",
             "Open: no mitigation in effect breaks it",
@@ -231,6 +253,8 @@ class ChainTable(_ResultTable):
     def __init__(self) -> None:
         super().__init__()
         self._haystacks: dict[str, str] = {}
+        self._by_goal: dict[str, list[tuple[str, frozenset[str]]]] | None = None
+        self._distinct: dict[str, list[str]] = {}
 
     def rows(self) -> int:
         return len(self.analysis.chains) if self.analysis else 0
@@ -242,6 +266,29 @@ class ChainTable(_ResultTable):
 
     def forget(self) -> None:
         self._haystacks = {}
+        self._by_goal = None
+
+    def distinctive(self, chain: ChainResult) -> list[str]:
+        """The steps of ``chain`` (in order) that its nearest neighbours, the
+        listed chains to the same goal sharing most of its nodes, do not all
+        have: what tells C11 from C10 when they differ in one node."""
+        if self._by_goal is None:
+            by_goal: dict[str, list[tuple[str, frozenset[str]]]] = {}
+            for other in self.analysis.chains if self.analysis else ():
+                by_goal.setdefault(other.goal, []).append((other.id, frozenset(other.nodes)))
+            self._by_goal, self._distinct = by_goal, {}
+        known = self._distinct.get(chain.id)
+        if known is not None:
+            return known
+        nodes = frozenset(chain.nodes)
+        others = [other for other_id, other in self._by_goal.get(chain.goal, ())
+                  if other_id != chain.id]
+        best = max(((len(nodes & o), -len(nodes ^ o)) for o in others), default=None)
+        apart = {n for o in others if (len(nodes & o), -len(nodes ^ o)) == best
+                 for n in nodes - o}
+        result = [n for n in chain.nodes if n in apart and n != chain.goal]
+        self._distinct[chain.id] = result
+        return result
 
     def chain(self, row: int) -> ChainResult | None:
         """The chain shown in source ``row``."""
@@ -284,8 +331,8 @@ class ChainTable(_ResultTable):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(chain, column)
         if role == SORT_ROLE:  # asked n log n times per sort: only this column's key
-            if column == 0:
-                return index.row()  # the chains are listed C1, C2, ... in order
+            if column == 0:  # by name: C3 before C12, then the unlisted ones (C-…)
+                return chain_number(chain.id) or 10**9 + index.row()
             if column == 1:
                 return self.label(chain.goal).lower()
             if column == 2:
@@ -304,9 +351,9 @@ class ChainTable(_ResultTable):
             return chain.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if self.pending:
-                return QColor("#8a939e")
+                return tone("muted")
             if column in (0, 5):
-                return QColor(self.colours.open if chain.open else self.colours.broken)
+                return readable(self.colours.open if chain.open else self.colours.broken)
             return None
         if role == Qt.ItemDataRole.FontRole and column in (0, 5) and chain.open:
             return _bold()
@@ -322,7 +369,9 @@ class ChainTable(_ResultTable):
         if column == 1:
             return self.label(chain.goal)
         if column == 2:
-            return str(len(chain.nodes))
+            different = self.distinctive(chain)
+            return f"{len(chain.nodes)} · via " + ", ".join(
+                self.label(n) for n in different) if different else str(len(chain.nodes))
         if column == 3:
             return number(chain.cost)
         if column == 4:

@@ -10,6 +10,7 @@ from attackgraph.gui.analysis.session import AnalysisSession
 from attackgraph.gui.analysis.timeline import TimelineBar
 from attackgraph.gui.icons import icon
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 
 __all__ = ["AnalysisToolbar"]
 
@@ -32,17 +33,17 @@ class AnalysisToolbar(QToolBar):
         self.setMovable(False)
         self.session = session
         self.profile = QComboBox()
-        self.profile.setToolTip("Attacker profile: analyse only what this attacker can do "
-                                "(same as --profile)")
+        self.profile.setWhatsThis("Attacker profile: analyse only what this attacker can do "
+                                  "(same as --profile)")
         self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.profile.setMaximumWidth(260)
+        self.profile.setMaximumWidth(220)
         self.profile.currentIndexChanged.connect(
             lambda i: session.set_profile(self.profile.itemData(i)))
         self.release = QComboBox()
-        self.release.setToolTip("Release: the model as it was at this release (same as "
-                                "--at-release)")
+        self.release.setWhatsThis("Release: the model as it was at this release (same as "
+                                  "--at-release)")
         self.release.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.release.setMaximumWidth(200)
+        self.release.setMaximumWidth(170)
         self.release.currentIndexChanged.connect(
             lambda i: session.set_release(self.release.itemData(i)))
         self.timeline = TimelineBar()
@@ -88,6 +89,11 @@ class AnalysisToolbar(QToolBar):
                                   Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.setEnabled(combo.count() > 1)
+            # The list opens as wide as its longest label, even when the
+            # closed combo has to elide it (its tooltip says it whole).
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            tip = combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+            combo.setToolTip(f"{tip}\n{combo.whatsThis()}" if tip else combo.whatsThis())
             combo.blockSignals(False)
         self.timeline.set_releases([(r.id, r.label) for r in model.releases.values()])
         self.timeline_action.setVisible(bool(model.releases))
@@ -101,7 +107,7 @@ class AnalysisToolbar(QToolBar):
             off = len(switched) - on
             parts = ([f"{on} on"] if on else []) + ([f"{off} off"] if off else [])
             self.what_if.setText(f"What-if: {', '.join(parts)}")
-            self.what_if.setStyleSheet("color: #1f6feb; font-weight: 600;")
+            self.what_if.setStyleSheet(f"color: {tone('accent').name()}; font-weight: 600;")
             self.what_if.setToolTip(plain("Switched for the what-if: " + ", ".join(
                 f"{m} {'on' if v else 'off'}" for m, v in switched.items())))
         else:

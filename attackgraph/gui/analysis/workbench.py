@@ -35,6 +35,7 @@ from attackgraph.gui.icons import icon
 from attackgraph.gui.present.story import Scene, with_scene
 from attackgraph.gui.present.window import PresentationWindow
 from attackgraph.gui.text import plain
+from attackgraph.gui.theme import tone
 from attackgraph.launch import ViewOptions
 from attackgraph.render.overlay import Overlay as RenderOverlay
 from attackgraph.render.overlay import build_overlay
@@ -195,6 +196,7 @@ class Workbench(QObject):
         session = self.session
         session.resultChanged.connect(self._draw)
         session.highlightChanged.connect(self._draw_highlight)
+        session.highlightChanged.connect(self.bring_chain_into_view)
         session.busyChanged.connect(self._busy_changed)
         session.progress.connect(self._progress)
         session.failed.connect(self._failed)
@@ -213,6 +215,8 @@ class Workbench(QObject):
         self.what_if.dark = dark
         self.toolbar.timeline.dark = dark
         self.toolbar.timeline.update()
+        self.toolbar.refresh()
+        self._show_result()
         for action, name in ((self.act_optimise, "optimise"), (self.act_present, "present")):
             action.setIcon(icon(name))
         self._draw()
@@ -242,6 +246,26 @@ class Workbench(QObject):
         if layer is not None or HIGHLIGHT_LAYER in scene.overlays:
             scene.set_overlay(HIGHLIGHT_LAYER, layer)
         self.act_clear.setEnabled(chain is not None)
+
+    def bring_chain_into_view(self) -> None:
+        """Scroll the highlighted chain into view when part of it is off
+        screen; zoom out (never in) when it is larger than the view."""
+        chain = self.session.highlighted_chain()
+        if chain is None:
+            return
+        view, scene = self.window.view, self.window.scene
+        rect = scene.nodes_rect(chain.nodes)
+        if not rect.isValid():
+            return
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        if shown.contains(rect):
+            return
+        margin = 30 / max(view.zoom_level(), 0.01)
+        wanted = rect.adjusted(-margin, -margin, margin, margin)
+        if wanted.width() <= shown.width() and wanted.height() <= shown.height():
+            view.ensureVisible(wanted, 0, 0)
+        else:
+            view.fit_rect(rect, max_zoom=min(1.0, view.zoom_level()))
 
     def zoom_to_chain(self, chain_id: str | None = None) -> None:
         """Show the whole highlighted chain (or ``chain_id``) on the canvas."""
@@ -394,7 +418,7 @@ class Workbench(QObject):
             return
         reachable = sum(g.reachable for g in analysis.goals)
         opened = sum(c.open for c in analysis.chains)
-        colour = "#d93025" if reachable else "#2e7d32"
+        colour = tone("danger" if reachable else "success").name()
         self.result_label.setText(f"⚑ {reachable}/{len(analysis.goals)} goals · {opened} open")
         self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.result_label.setToolTip(f"The live analysis: {reachable} of {len(analysis.goals)} "
@@ -435,7 +459,10 @@ class Workbench(QObject):
 
     def _first_sizes(self) -> None:
         window = self.window
-        window.resizeDocks([window.docks["chains"]], [250], Qt.Orientation.Vertical)
+        # Room for about eight chains or matrix rows, and still most of the
+        # height for the canvas on a small screen.
+        height = max(220, min(300, int(window.height() * 0.36)))
+        window.resizeDocks([window.docks["chains"]], [height], Qt.Orientation.Vertical)
 
     def close(self) -> None:
         """The window closes: stop the background work and the presentation."""

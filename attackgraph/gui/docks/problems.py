@@ -124,6 +124,11 @@ class ProblemsList(QListWidget):
         snapshot = model_to_document(self.document.model)
         self._runner.start(lambda _cancel: validate_document(snapshot))
 
+    def recount(self) -> None:
+        """Say the counts again (``counted``), e.g. to redraw them in a new theme."""
+        errors = sum(1 for p in self.problems if p.is_error)
+        self.counted.emit(errors, len(self.problems) - errors + len(self.file_warnings or ()))
+
     def _checked(self, problems: list[Problem], _seconds: float) -> None:
         self._show(problems)
 

@@ -39,7 +39,7 @@ __all__ = ["CollectionSection", "ModelForm"]
 _NEW: dict[str, Callable[[AttackModel], Any]] = {
     "profile": lambda m: Profile(new_id("P", m.profiles), "New attacker profile"),
     "release": lambda m: Release(new_id("R", m.releases), "New release"),
-    "component": lambda m: Component(new_id("C", m.components), "New component",
+    "component": lambda m: Component(new_id("K", m.components), "New component",
                                      default_component_kind(m)),
 }
 _STORES = {"profile": "profiles", "release": "releases", "component": "components"}

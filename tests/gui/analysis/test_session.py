@@ -31,6 +31,17 @@ def _cli(path: Path, options: list[str]) -> dict:
     return json.loads(proc.stdout)
 
 
+def _named_as_whole_model(result: dict, whole: dict) -> dict:
+    """The CLI's result of a filtered scenario with each chain named as the
+    whole model's analysis names it (matched by key), as every view shows it."""
+    names = {chain["key"]: chain["id"] for chain in whole["chains"]}
+    renamed = {c["id"]: names.get(c["key"], "C-" + c["key"][:6]) for c in result["chains"]}
+    chains = [{**c, "id": renamed[c["id"]]} for c in result["chains"]]
+    mitigations = [{**m, "breaks": [renamed[c] for c in m["breaks"]]}
+                   for m in result["mitigations"]]
+    return {**result, "chains": chains, "mitigations": mitigations}
+
+
 def _other_state(path: Path) -> AnalysisState:
     """A state of the sample that differs from the default: its last profile,
     its first release and its first mitigation switched."""
@@ -52,16 +63,21 @@ def test_gui_results_equal_the_cli_on_every_sample(qtbot, settings, path):
     assert window.open_path(str(path))
     session = window.workbench.session
     assert session.wait()
-    assert session.analysis.to_json() == _cli(path, [])
+    whole = _cli(path, [])
+    assert session.analysis.to_json() == whole
     state = _other_state(path)
     session.set_profile(state.profile)
     session.set_release(state.at_release)
     session.set_switches({**dict.fromkeys(state.switch_on, True),
                           **dict.fromkeys(state.switch_off, False)})
     assert session.wait()
-    # Switches that the release makes redundant are dropped; the result is the same.
-    assert session.analysis.to_json() == _cli(path, state.cli_options())
-    assert session.analysis.to_json() == _cli(path, session.state.cli_options())
+    # Switches that the release makes redundant are dropped; the result is the same,
+    # with every chain named by the whole model's id (one name in every view).
+    shown = session.analysis.to_json()
+    assert shown == _named_as_whole_model(_cli(path, state.cli_options()), whole)
+    assert shown == _named_as_whole_model(_cli(path, session.state.cli_options()), whole)
+    ids = {c["key"]: c["id"] for c in whole["chains"]}
+    assert all(ids.get(c["key"], c["id"]) == c["id"] for c in shown["chains"])
 
 
 def test_an_edit_runs_the_analysis_again_after_a_pause(window, session):
@@ -109,7 +125,7 @@ def test_a_newer_run_cancels_the_older_one_through_the_engine(window, session, m
     asked: list[object] = []
     started = threading.Event()
 
-    def waits_for_cancel(snapshot, state, revision, *, cancel, progress):
+    def waits_for_cancel(snapshot, state, revision, *, cancel, progress, **_):
         asked.append(cancel)
         started.set()
         deadline = time.monotonic() + 5
@@ -133,7 +149,7 @@ def test_the_user_can_cancel_and_the_views_say_they_are_out_of_date(window, sess
                                                                    monkeypatch):
     started = threading.Event()
 
-    def waits_for_cancel(snapshot, state, revision, *, cancel, progress):
+    def waits_for_cancel(snapshot, state, revision, *, cancel, progress, **_):
         progress("finding the cheapest chains")
         started.set()
         while not cancel():

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from attackgraph.analysis import analyze
+from attackgraph.analysis.naming import name_by_whole_model
 from attackgraph.gui.analysis.coverage import BREAKS, BREAKS_OFF, PARTIAL
 from attackgraph.gui.analysis.marks import HIGHLIGHT_LAYER, palette
 from attackgraph.gui.analysis.tables import SORT_ROLE
@@ -82,15 +83,20 @@ def test_choosing_a_chain_highlights_it_and_dims_the_rest(flagship):
     assert not scene.nodes["preprod-account"].mark.dimmed
 
 
-def test_the_highlight_keeps_its_chain_when_ids_change(flagship):
+def test_a_chain_keeps_its_name_and_highlight_in_every_profile(flagship):
     wb = flagship.workbench
     session = wb.session
     session.set_highlight("C12")
     nodes = set(session.highlighted_chain().nodes)
-    session.set_profile("compromised-app")  # fewer chains: other ids
+    whole = {c.key: c.id for c in session.analysis.chains}
+    session.set_profile("compromised-app")  # fewer chains, another order
     assert session.wait()
     chain = session.highlighted_chain()
-    assert chain is not None and set(chain.nodes) == nodes and chain.id != "C12"
+    assert chain is not None and set(chain.nodes) == nodes and chain.id == "C12"
+    assert session.analysis.chains[0].id != "C1"  # not a rank inside the filtered view
+    assert all(whole[c.key] == c.id for c in session.analysis.chains)
+    assert all(b in {c.id for c in session.analysis.chains}
+               for m in session.analysis.mitigations for b in m.breaks)
     selected = wb.chains.chains.currentIndex()
     assert selected.isValid() and selected.siblingAtColumn(0).data() == chain.id
 
@@ -172,8 +178,8 @@ def test_toolbar_selectors_and_the_timeline(flagship):
     bar.release.setCurrentIndex(bar.release.findData("20.07"))
     assert session.at_release == "20.07" and bar.timeline.current == "20.07"
     assert session.wait()
-    assert session.analysis == analyze(flagship.document.model, profile="compromised-app",
-                                       at_release="20.07")
+    model, scenario = flagship.document.model, {"profile": "compromised-app", "at_release": "20.07"}
+    assert session.analysis == name_by_whole_model(model, analyze(model, **scenario), **scenario)
     bar.timeline.step(1)
     assert session.at_release == "20.08" and bar.release.currentData() == "20.08"
     bar.timeline.choose(None)
