@@ -46,7 +46,7 @@ class WhatIfColumns:
                    "arrow", foreground=self._status_colour),
             Column("Holds", self._holds, "⚠: in effect, it alone holds these goals closed: "
                    "defeating it reopens them (a single point of failure)",
-                   foreground=lambda _m: palette(self.dark).open,
+                   foreground=lambda _m: tone("danger").name(),
                    cell_tooltip=self._holds_tip),
             by_header.get("Cost", Column("Cost", lambda m: f"{m.effective_cost:g}")),
             Column("Release", lambda m: m.release or "–", "The release that ships it"),
