@@ -160,7 +160,14 @@ def test_start_ref_with_enablers_becomes_a_step() -> None:
     a3 = obj("attack-action", 3, name="C")
     checked = check_stix(encode(bundle(a1, a2, a3, starts=[a1["id"], a2["id"]])))
     assert checked.model.nodes["b"].kind == "step"
-    assert any("starting point but has 1 incoming" in w for w in _warnings(checked))
+    assert any("start point 'B' has 1 enabler" in w for w in _warnings(checked))
+
+
+def test_start_ref_that_ends_the_flow_is_a_goal() -> None:
+    a1 = obj("attack-action", 1, name="A", effect_refs=[sid("attack-action", 2)])
+    a2 = obj("attack-action", 2, name="B")
+    checked = check_stix(encode(bundle(a1, a2, starts=[a1["id"], a2["id"]])))
+    assert checked.model.nodes["b"].kind == "goal"
 
 
 def test_assets_and_other_objects_are_kept() -> None:
