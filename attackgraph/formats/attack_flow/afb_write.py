@@ -192,25 +192,32 @@ def generate_afb(model: AttackModel) -> str:
     flow_blocks = [o for o in drawn if o["type"] != "course-of-action"]
     positions = _layered(flow_blocks, fixed)
     _mitigation_positions(model, writer, positions)
+    # STIX ids of different types may share a UUID; a Builder instance is unique
+    instances = {flow["id"]: _instance(flow["id"])}
+    for obj in drawn:
+        candidate = _instance(obj["id"])
+        if candidate in instances.values():
+            candidate = str(uuid.uuid5(canvas.seed, obj["id"]))
+        instances[obj["id"]] = candidate
     for obj in drawn:
         kind = obj["type"]
         template = {"attack-action": "action", "attack-condition": "condition",
                     "attack-asset": "asset", "course-of-action": "course_of_action"}.get(
             kind, f"{obj.get('operator', 'OR')}_operator")
-        canvas.block(template, _instance(obj["id"]), _properties(obj), positions[obj["id"]])
+        canvas.block(template, instances[obj["id"]], _properties(obj), positions[obj["id"]])
     lines = []
     for node_id, op_id in writer.gate_ops.items():   # an AND gate's operator block
-        lines.append(canvas.line(_instance(op_id), "270", _instance(writer.ids[node_id]), "90"))
+        lines.append(canvas.line(instances[op_id], "270", instances[writer.ids[node_id]], "90"))
     for edge in model.edges:
         source = writer.ids[edge.source]
         target = writer.gate_ops.get(edge.target, writer.ids[edge.target])
         anchor = _edge_anchor(writer.types[edge.source], edge.label)
-        lines.append(canvas.line(_instance(source), anchor, _instance(target), "90"))
+        lines.append(canvas.line(instances[source], anchor, instances[target], "90"))
     for mit in model.mitigations.values():    # the Builder exports these as relationships
         for node_id in mit.blocks:
-            lines.append(canvas.line(_instance(writer.coa_ids[mit.id]), "180",
-                                     _instance(writer.ids[node_id]), "0"))
-    blocks = [_instance(o["id"]) for o in drawn]
+            lines.append(canvas.line(instances[writer.coa_ids[mit.id]], "180",
+                                     instances[writer.ids[node_id]], "0"))
+    blocks = [instances[o["id"]] for o in drawn]
     flow_block = {"id": "flow", "instance": _instance(flow["id"]), "properties": [
         ["name", flow["name"]], ["description", flow.get("description")],
         ["author", _author(writer)], ["scope", flow["scope"]],
