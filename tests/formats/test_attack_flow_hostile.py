@@ -226,3 +226,17 @@ def test_flow_creator_that_is_not_an_identity() -> None:
     checked = check_stix(encode(data))
     assert any("not an identity" in p.message for p in checked.warnings)
     assert AF in json.dumps(data)
+
+
+def test_huge_strings_are_cut_in_every_message() -> None:
+    huge = "x" * 1_000_000
+    data = bundle(obj("attack-action", 1, name="A", technique_id=huge, confidence=huge,
+                      effect_refs=[sid("note", 1)]),
+                  obj("attack-operator", 1, operator=huge), {"type": huge, "id": huge},
+                  {"type": "note", "id": sid("note", 1), "content": "n"})
+    data["objects"][0]["created_by_ref"] = huge
+    checked = check_stix(encode(data))
+    _sentences(checked)
+    doc = afb_document()
+    doc["schema"] = huge
+    _sentences(check_afb(encode(doc)))

@@ -239,8 +239,8 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     elif role == "operator":
         operator = obj.get("operator")
         if operator not in ("AND", "OR"):
-            builder.warn(f"{pointer}/operator", f"the operator is {operator!r}, not 'AND' or "
-                                                "'OR'; it is imported as OR")
+            builder.warn(f"{pointer}/operator", f"the operator is {str(operator)[:40]!r}, "
+                                                "not 'AND' or 'OR'; it is imported as OR")
             operator = "OR"
         label = operator
         data["gate"] = operator.lower()
@@ -425,7 +425,7 @@ def _relationship(state: _Import, source: str, target: str, label: str | None,
 def _describe_object(state: _Import, stix_id: str) -> str:
     state.explained.add(stix_id)
     obj = state.objects[stix_id][0]
-    kind = obj["type"].replace("-", " ")
+    kind = obj["type"][:60].replace("-", " ")
     text = f"Related {kind}: {_name_of(obj)}"
     detail = _text(obj, "description")
     if detail and first_line(detail, 200) != _name_of(obj):
@@ -452,7 +452,7 @@ def _resolve_links(state: _Import) -> None:
             missing = link.source if source is None else link.target
             if missing in state.objects:
                 builder.warn(link.pointer, f"{missing[:80]!r} is a "
-                             f"{state.objects[missing][0]['type']}, not a flow object; the "
+                             f"{state.objects[missing][0]['type'][:60]}, not a flow object; the "
                              "link is kept as text")
                 node = source or target
                 if node:
@@ -605,7 +605,7 @@ def _model_fields(state: _Import, flow: tuple[dict[str, Any], str] | None,
                 parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
         _model_lists(state, flow_ext, pointer)
     if "description" not in flow_ext:
-        others = [f"{o['type']} {_name_of(o)!r}" for sid, (o, _) in state.objects.items()
+        others = [f"{o['type'][:60]} {_name_of(o)!r}" for sid, (o, _) in state.objects.items()
                   if sid not in state.explained and o["type"] not in FLOW_TYPES
                   and o["type"] not in _SKIPPED_TYPES and o["type"] != "attack-flow"
                   and sid not in state.merged]

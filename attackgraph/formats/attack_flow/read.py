@@ -125,8 +125,8 @@ def check_afb(raw: bytes) -> CheckedModel:
         return CheckedModel(None, builder.problems)
     schema = data.get("schema")
     if schema != "attack_flow_v2":
-        builder.warn("/schema", f"the file's schema is {schema!r}, not 'attack_flow_v2'; it "
-                                "is read as version 2")
+        builder.warn("/schema", f"the file's schema is {str(schema)[:60]!r}, not "
+                                "'attack_flow_v2'; it is read as version 2")
     objects, pointers = _afb_objects(builder, data["objects"])
     positions = _afb_layout(data.get("layout"))
     layout = {}
