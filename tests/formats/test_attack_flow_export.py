@@ -351,3 +351,8 @@ def test_mitigations_come_back_from_stix_and_afb_without_the_analysis() -> None:
         assert by_label["Patch the VPN"].effective_status == "proposed"
         blocked = {m.label: {again.nodes[b].label for b in m.blocks} for m in by_label.values()}
         assert blocked == {"MFA": {"Phish"}, "Patch the VPN": {"Exposed VPN"}}
+
+
+def test_the_placeholder_author_reads_back_as_none() -> None:
+    again = check_afb(generate_afb(rich_model()).encode()).model
+    assert "author" not in again.extras["x-stix"]

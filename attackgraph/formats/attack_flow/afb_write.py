@@ -19,7 +19,7 @@ import uuid
 from collections import deque
 from typing import Any
 
-from attackgraph.formats.attack_flow.common import confidence_term
+from attackgraph.formats.attack_flow.common import UNKNOWN_AUTHOR, confidence_term
 from attackgraph.formats.attack_flow.write import _Writer
 from attackgraph.model import AttackModel
 
@@ -141,7 +141,7 @@ def _instance(stix_id: str) -> str:
 def _author(writer: _Writer) -> list[list[Any]]:
     """The flow's author block; the Builder requires a name, so a model
     without an author gets ``Unknown`` (identity class ``unknown``)."""
-    author = writer.author or {"name": "Unknown", "identity_class": "unknown"}
+    author = writer.author or UNKNOWN_AUTHOR
     return [["name", author["name"]], ["identity_class", author.get("identity_class")],
             ["contact_information", author.get("contact_information")]]
 

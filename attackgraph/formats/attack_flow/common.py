@@ -18,6 +18,7 @@ __all__ = [
     "FLOW_TYPES",
     "IDENTITY_CLASSES",
     "STIX_ID",
+    "UNKNOWN_AUTHOR",
     "author_record",
     "confidence_term",
     "is_stix_id",
@@ -57,6 +58,10 @@ CONFIDENCE_TERMS = {"speculative": 0, "very-doubtful": 10, "doubtful": 30, "even
                     "probable": 70, "very-probable": 90, "certain": 100}
 """The Builder's confidence terms and the STIX ``confidence`` each stands
 for (Attack Flow's confidence scale)."""
+
+UNKNOWN_AUTHOR = {"name": "Unknown", "identity_class": "unknown"}
+"""What a Builder file gets as its (required) author when the model has
+none; read back as no author."""
 
 IDENTITY_CLASSES = ("individual", "group", "system", "organization", "class", "unknown")
 """STIX 2.1 identity classes, as the Builder offers them for the author."""

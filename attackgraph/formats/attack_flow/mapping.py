@@ -34,6 +34,7 @@ from attackgraph.catalogs.techniques import TechniqueId, normalize_technique
 from attackgraph.formats.attack_flow.common import (
     AG_EXTENSION,
     FLOW_TYPES,
+    UNKNOWN_AUTHOR,
     author_record,
     split_analysis,
 )
@@ -640,6 +641,8 @@ def _author(state: _Import, flow: dict[str, Any], pointer: str) -> dict[str, str
                                      and isinstance(p[0], str) for p in raw):
         raw = {p[0]: p[1] for p in raw}
     author = author_record(raw)
+    if author == UNKNOWN_AUTHOR:  # what attackgraph writes for a model without one
+        return None
     if author is None and raw not in (None, {}) and not (
             isinstance(raw, dict) and raw.get("name") is None):
         state.builder.warn(f"{pointer}/author", "the author is not {name, identity_class, "
