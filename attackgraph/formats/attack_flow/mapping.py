@@ -630,7 +630,7 @@ def _author(state: _Import, flow: dict[str, Any], pointer: str) -> dict[str, str
             state.explained.add(ref)
             author = author_record(identity)
             if author is not None:
-                return author
+                return None if author == UNKNOWN_AUTHOR else author
             state.builder.warn(where, "the flow's author has no name; it is ignored")
         else:
             state.builder.warn(f"{pointer}/created_by_ref", f"the flow's creator {ref[:80]!r} "
