@@ -40,7 +40,7 @@ from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
 from attackgraph.formats.native.parse import ParsedText, decode_bytes, parse_text
 from attackgraph.model import AttackModel
-from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value
+from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value, is_id
 
 __all__ = ["check_deciduous", "generate_deciduous", "sniff_deciduous"]
 
@@ -83,6 +83,7 @@ class _Reader:
         self.froms: dict[str, list[tuple[dict[str, Any], str]]] = {}
         self.labels: dict[str, str] = {}
         self.extra: dict[str, dict[str, Any]] = {}
+        self.mit_id_of: dict[str, str] = {}
 
     def warn(self, pointer: str, message: str) -> None:
         self.b.warn(pointer, message)
@@ -110,6 +111,7 @@ class _Reader:
         if self.b.failed:
             return CheckedModel(None, self.b.problems)
         self.nodes()
+        self.mitigation_ids()
         self.edges()
         self.mitigations(kept)
         self.top_extras(data.get("x-attackgraph"), kept)
@@ -210,8 +212,9 @@ class _Reader:
             if section == "mitigations":
                 continue
             pointer = self.pointer_of[name]
-            node_id = self.b.new_id(name)
-            if node_id != name:
+            stored = self.stored_id(name)
+            node_id = self.b.new_id(stored or name)
+            if node_id != (stored or name):
                 self.warn(pointer, f"the name {name[:60]!r} is not a valid attackgraph id; "
                                    f"it becomes {node_id!r}")
             self.id_of[name] = node_id
@@ -223,10 +226,21 @@ class _Reader:
                 data["x-deciduous"] = {"type": "fact"}
             self.b.add_node(data, pointer, explicit_kind=True)
 
+    def stored_id(self, name: str) -> str | None:
+        """The attackgraph id an export kept for ``name`` (Deciduous names
+        are identifier-safe, so ``c2-server`` is written ``c2_server``)."""
+        stored = self.extra.get(name, {}).get("id")
+        return stored if isinstance(stored, str) and is_id(stored) else None
+
     def fields(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
         extra = self.extra.get(name, {})
         out: dict[str, Any] = {}
         for key, value in extra.items():
+            if key == "id":
+                if self.stored_id(name) is None:
+                    self.warn(f"{self.pointer_of[name]}/x-attackgraph/id", "the kept "
+                              "attackgraph id is not a valid id; the Deciduous name is used")
+                continue
             spec = fields.get(key)
             pointer = f"{self.pointer_of[name]}/x-attackgraph/{key}"
             if spec is None:
@@ -324,16 +338,29 @@ class _Reader:
                     record[flag] = entry[flag]
         else:
             item = {k: v for k, v in entry.items() if k not in ("name", "x")}
-            item = {"name": mitigation, **item}
+            item = {"name": self.mit_id_of[mitigation], **item}
             if item not in record.setdefault("via", []):
                 record["via"].append(item)
         if not record:
             edge.pop("x-deciduous")
 
     # ------------------------------------------------------- mitigations
+    def mitigation_ids(self) -> None:
+        """Mitigation ids (the kept attackgraph id, else the name), fixed
+        before the edges so that a way around a mitigation can name it."""
+        taken: set[str] = set()
+        self.mit_id_of = {name: unique_id(self.stored_id(name) or name, taken, "mitigation")
+                          for name, section in self.kind_of.items()
+                          if section == "mitigations"}
+
+    def by_id(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """A ``from`` entry naming the node by its attackgraph id."""
+        name = entry["name"]
+        node_id = self.id_of.get(name) or self.mit_id_of.get(name)
+        return {**entry, "name": node_id} if node_id else dict(entry)
+
     def mitigations(self, kept: dict[str, Any]) -> None:
         unplaced = []
-        taken: set[str] = set()
         for name, section in self.kind_of.items():
             if section != "mitigations":
                 continue
@@ -358,11 +385,11 @@ class _Reader:
                 self.warn(pointer, f"mitigation {name[:60]!r} blocks no step (it only "
                                    "follows 'reality'); it is kept for export but takes no "
                                    "part in the analysis")
-                unplaced.append({"name": name, "label": self.labels[name],
-                                 "from": [e for e, _ in entries]})
+                unplaced.append({"name": self.mit_id_of[name], "label": self.labels[name],
+                                 "from": [self.by_id(e) for e, _ in entries]})
                 continue
             implemented = [e.get("implemented", True) for e, _ in entries]
-            data: dict[str, Any] = {"id": unique_id(name, taken, "mitigation"),
+            data: dict[str, Any] = {"id": self.mit_id_of[name],
                                     "label": self.labels[name], "blocks": blocks}
             if all(implemented):
                 data["status"] = "deployed"
@@ -372,8 +399,8 @@ class _Reader:
             data.update(self.fields(name, _MIT_EXTRA))
             flags = [e for e, _ in entries if set(e) - {"name", "implemented", "x"}]
             if flags or (any(implemented) and not all(implemented)):
-                data["x-deciduous"] = {"from": [{k: v for k, v in e.items() if k != "x"}
-                                                for e, _ in entries]}
+                data["x-deciduous"] = {"from": [{k: v for k, v in self.by_id(e).items()
+                                                 if k != "x"} for e, _ in entries]}
             self.b.add_mitigation(data, pointer)
         if unplaced:
             kept["mitigations"] = unplaced
@@ -410,6 +437,39 @@ def check_deciduous(raw: bytes) -> CheckedModel:
 
 
 # -------------------------------------------------------------------- writing
+_DOT_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+_NOT_WORD = re.compile(r"\W", re.ASCII)
+_SAFE_NAME = re.compile(r"[A-Za-z]\w*", re.ASCII)
+
+
+def safe_name(text: str, taken: set[str]) -> str:
+    """A Deciduous name for ``text`` that Deciduous writes into DOT bare
+    (``^[A-Za-z]\\w*$``, not a DOT keyword) and that no other entry has;
+    added to ``taken``.
+
+    Deciduous quotes any other name, and then writes an invalid DOT
+    subgraph name (``"c2-server"_order``) for an entry followed by several
+    others, so Graphviz cannot render the file.
+
+    Examples
+    --------
+    >>> taken = {"reality"}
+    >>> [safe_name(t, taken) for t in ("c2-server", "c2_server", "2fa", "node", "reality")]
+    ['c2_server', 'c2_server_2', 'n_2fa', 'node_', 'reality_2']
+    """
+    name = _NOT_WORD.sub("_", text) or "n"
+    if not _SAFE_NAME.fullmatch(name):
+        name = "n_" + name
+    if name.lower() in _DOT_KEYWORDS:
+        name += "_"
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
 def _from_entry(name: str, label: str | None, flags: dict[str, Any]) -> Any:
     if not label and not flags:
         return name
@@ -418,11 +478,44 @@ def _from_entry(name: str, label: str | None, flags: dict[str, Any]) -> Any:
     return entry
 
 
+def _names(model: AttackModel, unplaced: list[Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Deciduous names (one namespace in Deciduous) of the nodes, and of
+    the mitigations and kept mitigations that block nothing, by
+    attackgraph id."""
+    taken = {"reality"}
+    names: dict[str, str] = {}
+    for node in model.nodes.values():
+        if node.id == "reality" and node.kind == "entry":
+            names[node.id] = "reality"
+        else:
+            names[node.id] = safe_name(node.id, taken)
+    mitigations = {m: safe_name(m, taken) for m in model.mitigations}
+    for extra in unplaced:
+        if isinstance(extra, dict) and isinstance(extra.get("name"), str) \
+                and extra["name"] not in mitigations:
+            mitigations[extra["name"]] = safe_name(extra["name"], taken)
+    return names, mitigations
+
+
+def _kept_from(entry: dict[str, Any], names: dict[str, str]) -> Any:
+    """A stored ``from`` entry written back with Deciduous names."""
+    name = entry["name"]
+    name = names.get(name) or ("reality" if name == "reality" else safe_name(name, set()))
+    return _from_entry(name, entry.get("label"),
+                       {f: entry[f] for f in _FLAGS if isinstance(entry.get(f), bool)})
+
+
 def generate_deciduous(model: AttackModel) -> str:
-    """The model as Deciduous YAML (readable by deciduous.app)."""
+    """The model as Deciduous YAML (readable by deciduous.app).
+
+    Names are identifier-safe (see :func:`safe_name`); the attackgraph id
+    of an entry whose name had to change is kept as ``x-attackgraph: {id:
+    ...}`` so that reading the file back restores it.
+    """
     kept = model.extras.get("x-deciduous")
     kept = kept if isinstance(kept, dict) else {}
     unplaced = kept.get("mitigations") if isinstance(kept.get("mitigations"), list) else []
+    names, mit_names = _names(model, unplaced)
     mitigation_ids = set(model.mitigations) | {m.get("name") for m in unplaced
                                                if isinstance(m, dict)}
     incoming: dict[str, list[Any]] = {n: [] for n in model.nodes}
@@ -438,26 +531,28 @@ def generate_deciduous(model: AttackModel) -> str:
             others = {k: v for k, v in edge.extras.items() if k != "x-deciduous"}
             if others:
                 flags["x-attackgraph"] = others
-            entry = _from_entry(edge.source, edge.label, flags)
+            entry = _from_entry(names[edge.source], edge.label, flags)
             if entry not in items:
                 items.append(entry)
         for via in vias:
             flags = {f: via[f] for f in _FLAGS if isinstance(via.get(f), bool)}
-            entry = _from_entry(via["name"], via.get("label"), flags)
+            entry = _from_entry(mit_names[via["name"]], via.get("label"), flags)
             if entry not in items:
                 items.append(entry)
     sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     for node in model.nodes.values():
-        if node.id == "reality" and node.kind == "entry":
+        if names[node.id] == "reality":
             continue
         record = node.extras.get("x-deciduous")
         section = "goals" if node.kind == "goal" else (
             "facts" if isinstance(record, dict) and record.get("type") == "fact" else "attacks")
-        item: dict[str, Any] = {node.id: node.label}
+        item: dict[str, Any] = {names[node.id]: node.label}
         if incoming[node.id]:
             item["from"] = incoming[node.id]
         extra = {k: v for k, v in node.to_dict().items()
                  if k not in ("id", "kind", "label", "x-deciduous")}
+        if names[node.id] != node.id:
+            extra = {"id": node.id, **extra}
         if extra:
             item["x-attackgraph"] = extra
         sections[section].append(item)
@@ -467,27 +562,29 @@ def generate_deciduous(model: AttackModel) -> str:
         if isinstance(stored, list) and [e.get("name") for e in stored
                                          if isinstance(e, dict)
                                          and e.get("name") in model.nodes] == list(mit.blocks):
-            froms = [_from_entry(e["name"], e.get("label"),
-                                 {f: e[f] for f in _FLAGS if isinstance(e.get(f), bool)})
-                     for e in stored if isinstance(e, dict) and isinstance(e.get("name"), str)]
+            froms = [_kept_from(e, names) for e in stored
+                     if isinstance(e, dict) and isinstance(e.get("name"), str)]
         else:
             flags = {} if mit.effective_status == "deployed" else {"implemented": False}
-            froms = [_from_entry(b, None, flags) for b in mit.blocks]
-        item = {mit.id: mit.label, "from": froms}
+            froms = [_from_entry(names[b], None, flags) for b in mit.blocks]
+        item = {mit_names[mit.id]: mit.label, "from": froms}
         extra = {k: v for k, v in mit.to_dict().items()
                  if k not in ("id", "label", "blocks", "x-deciduous")
                  and not (k == "status" and v == "deployed")}
+        if mit_names[mit.id] != mit.id:
+            extra = {"id": mit.id, **extra}
         if extra:
             item["x-attackgraph"] = extra
         sections["mitigations"].append(item)
     for extra_mit in unplaced:
         if isinstance(extra_mit, dict) and isinstance(extra_mit.get("name"), str):
-            froms = [_from_entry(e["name"], e.get("label"),
-                                 {f: e[f] for f in _FLAGS if isinstance(e.get(f), bool)})
-                     for e in extra_mit.get("from", []) if isinstance(e, dict)
-                     and isinstance(e.get("name"), str)]
-            sections["mitigations"].append({extra_mit["name"]: extra_mit.get("label"),
-                                            "from": froms})
+            froms = [_kept_from(e, names) for e in extra_mit.get("from", [])
+                     if isinstance(e, dict) and isinstance(e.get("name"), str)]
+            name = mit_names[extra_mit["name"]]
+            item = {name: extra_mit.get("label"), "from": froms}
+            if name != extra_mit["name"] and is_id(extra_mit["name"]):
+                item["x-attackgraph"] = {"id": extra_mit["name"]}
+            sections["mitigations"].append(item)
     doc: dict[str, Any] = {"title": model.title}
     for key in ("theme", "dark", "filter"):
         if key in kept:

@@ -138,3 +138,61 @@ def afb_document() -> dict[str, Any]:
             "objects": list(layout)}
     return {"schema": "attack_flow_v2", "theme": "dark_theme", "objects": [flow, *objects],
             "layout": layout, "camera": {"x": 0, "y": 0, "k": 1}}
+
+
+def builder_v3_document() -> dict[str, Any]:
+    """A current Builder file as the 2024-2026 corpus writes them: the flow's
+    author, actions whose technique is only in the ``ttp`` pair (an ATLAS id
+    and an ATT&CK id), confidence terms, a condition that is the source of a
+    plain line (not a branch: the Builder exports it as a relationship, and
+    FIN13 Case 1 and 2 have such lines) and a course of action drawn to the
+    action it mitigates."""
+    doc = afb_document()
+    objects = doc["objects"]
+    flow = objects[0]
+    flow["properties"] += [
+        ["author", [["name", "Ana Analyst"], ["identity_class", "individual"],
+                    ["contact_information", "ana@example.org"]]],
+        ["external_references", [["0123456789abcdef0123456789abcdef",
+                                  [["source_name", "Report"], ["description", None],
+                                   ["url", "https://example.org/report"]]]]]]
+    by_name = {}
+    for item in objects:
+        props = dict(p for p in item.get("properties", []) if isinstance(p, list))
+        if "name" in props:
+            by_name[props["name"]] = item
+    scan = by_name["Scan the network"]
+    scan["properties"] = [["name", "Scan the network"], ["ttp", [["tactic", "TA0007"],
+                                                                 ["technique", "T1046"]]],
+                          ["confidence", "probable"]]
+    creds = by_name["Steal credentials"]
+    creds["properties"] = [["name", "Steal credentials"],
+                           ["ttp", [["tactic", "AML.TA0003"], ["technique", "AML.T0008"]]],
+                           ["confidence", "certain"], ["execution_start", None]]
+    anchors = {o["instance"]: o for o in objects if o["id"].endswith("_anchor")}
+    cond = next(o for o in objects if o["id"] == "condition")
+    goal = by_name["Own the domain"]
+    coa = {"id": "course_of_action", "instance": "coa-0001",
+           "properties": [["name", "Patch the host"], ["description", "Apply the fix."],
+                          ["action_type", None], ["os_execution_envs", []],
+                          ["action_bin", None]],
+           "anchors": {"180": "anchor-coa-180"}}
+    objects += [coa, {"id": "horizontal_anchor", "instance": "anchor-coa-180", "latches": []}]
+    anchors["anchor-coa-180"] = objects[-1]
+    doc["layout"]["coa-0001"] = [400, 400]
+    cond["anchors"]["330"] = "anchor-cond-330"
+    objects.append({"id": "horizontal_anchor", "instance": "anchor-cond-330", "latches": []})
+    anchors["anchor-cond-330"] = objects[-1]
+    exploit = by_name["Exploit it"]
+
+    def line(number: int, source_anchor: str, target_anchor: str) -> None:
+        latches = [f"latch-x{number}a", f"latch-x{number}b"]
+        anchors[source_anchor]["latches"].append(latches[0])
+        anchors[target_anchor]["latches"].append(latches[1])
+        objects.extend({"id": "generic_latch", "instance": latch} for latch in latches)
+        objects.append({"id": "dynamic_line", "instance": f"line-x{number}",
+                        "source": latches[0], "target": latches[1], "handles": []})
+
+    line(1, "anchor-cond-330", goal["anchors"]["90"])        # condition -> goal, no branch
+    line(2, "anchor-coa-180", exploit["anchors"]["0"])       # course of action -> action
+    return doc

@@ -11,6 +11,7 @@ from attackgraph.formats.attack_flow import check_afb, check_stix
 from tests.formats.flows import (
     afb_document,
     builder_style_condition,
+    builder_v3_document,
     bundle,
     condition_flow,
     encode,
@@ -160,7 +161,14 @@ def test_start_ref_with_enablers_becomes_a_step() -> None:
     a3 = obj("attack-action", 3, name="C")
     checked = check_stix(encode(bundle(a1, a2, a3, starts=[a1["id"], a2["id"]])))
     assert checked.model.nodes["b"].kind == "step"
-    assert any("starting point but has 1 incoming" in w for w in _warnings(checked))
+    assert any("start point 'B' has 1 enabler" in w for w in _warnings(checked))
+
+
+def test_start_ref_that_ends_the_flow_is_a_goal() -> None:
+    a1 = obj("attack-action", 1, name="A", effect_refs=[sid("attack-action", 2)])
+    a2 = obj("attack-action", 2, name="B")
+    checked = check_stix(encode(bundle(a1, a2, starts=[a1["id"], a2["id"]])))
+    assert checked.model.nodes["b"].kind == "goal"
 
 
 def test_assets_and_other_objects_are_kept() -> None:
@@ -257,3 +265,63 @@ def test_json_pointers_of_warnings_name_the_source_objects() -> None:
     checked = check_stix(json.dumps(data, indent=2).encode())
     for problem in checked.problems:
         assert problem.pointer.startswith("/objects/"), problem
+
+
+# ------------------------------------------------ the current Builder's files
+def test_builder_ttp_pair_confidence_terms_and_author_are_read() -> None:
+    checked = check_afb(encode(builder_v3_document()))
+    model = checked.model
+    assert model is not None, checked.problems
+    scan, creds = model.nodes["scan-the-network"], model.nodes["steal-credentials"]
+    assert scan.techniques == ("T1046",) and creds.techniques == ("AML.T0008",)
+    assert scan.extras["x-stix"]["tactic_id"] == "TA0007"
+    assert (scan.extras["x-stix"]["confidence"], creds.extras["x-stix"]["confidence"]) \
+        == (70, 100)
+    assert model.extras["x-stix"]["author"] == {"name": "Ana Analyst",
+                                                "identity_class": "individual",
+                                                "contact_information": "ana@example.org"}
+
+
+def test_condition_line_without_branch_and_course_of_action_are_read() -> None:
+    model = check_afb(encode(builder_v3_document())).model
+    assert ("a-host-answers", "own-the-domain", None) in _edges(model)
+    assert ("a-host-answers", "exploit-it", "true") in _edges(model)
+    mitigation = model.mitigations["patch-the-host"]
+    assert mitigation.blocks == ("exploit-it",)
+    assert mitigation.description == "Apply the fix."
+
+
+def test_ttp_differing_from_technique_id_is_a_warning() -> None:
+    doc = builder_v3_document()
+    scan = next(o for o in doc["objects"] if o.get("instance") == "action-0001")
+    scan["properties"].insert(1, ["technique_id", "T1595"])
+    checked = check_afb(encode(doc))
+    assert checked.model.nodes["scan-the-network"].techniques == ("T1046",)
+    assert any("differs from its TTP's technique" in w for w in _warnings(checked))
+
+
+def test_stix_author_is_the_identity_the_flow_names() -> None:
+    author = obj("identity", 9, name="Ana Analyst", identity_class="individual")
+    action = obj("attack-action", 1, name="A")
+    data = bundle(action, author)
+    data["objects"][0]["created_by_ref"] = author["id"]
+    model = check_stix(encode(data)).model
+    assert model.extras["x-stix"]["author"] == {"name": "Ana Analyst",
+                                                "identity_class": "individual"}
+    assert "identity" not in (model.description or "")
+
+
+def test_older_builder_author_pairs_in_stix_are_read() -> None:
+    data = bundle(obj("attack-action", 1, name="A"))
+    data["objects"][0]["author"] = [["name", "Bo"], ["identity_class", "0" * 32]]
+    assert check_stix(encode(data)).model.extras["x-stix"]["author"] == {"name": "Bo"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("E1204", "E1204"), ("B0030.002", "B0030.002"), ("F0007", "F0007"),
+    ("F3.T1001.001", "F3.T1001.001"), ("D3-MFA", "D3-MFA"), ("T1218/011", "T1218.011"),
+])
+def test_ids_of_other_catalogs_are_kept(raw: str, expected: str) -> None:
+    action = obj("attack-action", 1, name="A", technique_id=raw)
+    model = check_stix(encode(bundle(action))).model
+    assert model.nodes["a"].techniques == (expected,)

@@ -10,10 +10,23 @@ from typing import Any
 import pytest
 
 from attackgraph.errors import FormatError
-from attackgraph.formats.attack_flow import check_stix, generate_stix, model_to_bundle
+from attackgraph.formats.attack_flow import (
+    check_afb,
+    check_stix,
+    generate_afb,
+    generate_stix,
+    model_to_bundle,
+)
 from attackgraph.formats.native import document_to_model, generate_json
 from attackgraph.model import AttackModel, Edge, Mitigation, Node
-from tests.formats.flows import condition_flow, encode, operator_flow
+from tests.formats.flows import (
+    builder_v3_document,
+    bundle,
+    condition_flow,
+    encode,
+    obj,
+    operator_flow,
+)
 from tests.support import rich_model
 
 AF = "extension-definition--fb9c968a-745b-4ade-9b25-c324172197f4"
@@ -216,3 +229,130 @@ def test_tampered_extras_never_make_an_invalid_bundle() -> None:
     assert shape_errors(bundle) == []
     action = next(o for o in bundle["objects"] if o["type"] == "attack-action")
     assert not {"tactic_ref", "confidence", "execution_start"} & set(action)
+
+
+# ------------------------------------------- .afb writer, author, confidence
+def _afb_lines(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Every line as (source block, source anchor, target block, target anchor)."""
+    where: dict[str, tuple[str, str]] = {}
+    anchor_of: dict[str, tuple[str, str]] = {}
+    for o in doc["objects"]:
+        for name, anchor in o.get("anchors", {}).items():
+            anchor_of[anchor] = (o["instance"], name)
+    for o in doc["objects"]:
+        for latch in o.get("latches", []):
+            where[latch] = anchor_of[o["instance"]]
+    return [(*where[o["source"]], *where[o["target"]]) for o in doc["objects"]
+            if o["id"] == "dynamic_line"]
+
+
+def test_condition_as_the_source_of_any_line_is_written() -> None:
+    """FIN13 Case 1 and 2: a condition's plain lines (relationships) to an
+    action and to an asset crashed the writer; they leave from its 330 anchor."""
+    model = check_afb(encode(builder_v3_document())).model
+    doc = json.loads(generate_afb(model))
+    blocks = {o["instance"]: o for o in doc["objects"] if "anchors" in o}
+    named = {dict(o["properties"]).get("name") or dict(o["properties"]).get("description"):
+             i for i, o in blocks.items()}
+    lines = _afb_lines(doc)
+    cond = named["A host answers"]
+    assert (cond, "branch:True", named["Exploit it"], "90") in lines
+    assert (cond, "330", named["Own the domain"], "90") in lines
+    assert (named["Patch the host"], "180", named["Exploit it"], "0") in lines
+    assert all(a in blocks[s]["anchors"] and b in blocks[t]["anchors"]
+               for s, a, t, b in lines)
+    again = check_afb(generate_afb(model).encode()).model
+    assert {(e.source, e.target, e.label) for e in again.edges} == \
+        {(e.source, e.target, e.label) for e in model.edges}
+
+
+def test_author_and_confidence_survive_both_formats() -> None:
+    model = check_afb(encode(builder_v3_document())).model
+    bundle_out = model_to_bundle(model)
+    assert shape_errors(bundle_out) == []
+    flow = next(o for o in bundle_out["objects"] if o["type"] == "attack-flow")
+    author = next(o for o in bundle_out["objects"] if o["id"] == flow["created_by_ref"])
+    assert (author["type"], author["name"], author["identity_class"]) == \
+        ("identity", "Ana Analyst", "individual")
+    confidences = {o["name"]: o.get("confidence") for o in bundle_out["objects"]
+                   if o["type"] == "attack-action"}
+    assert confidences["Scan the network"] == 70 and confidences["Steal credentials"] == 100
+    doc = json.loads(generate_afb(model))
+    flow_props = dict(doc["objects"][0]["properties"])
+    assert dict(flow_props["author"])["name"] == "Ana Analyst"
+    scan = next(o for o in doc["objects"] if o["id"] == "action"
+                and dict(o["properties"])["name"] == "Scan the network")
+    assert dict(scan["properties"])["confidence"] == "probable"
+    assert dict(dict(scan["properties"])["ttp"]) == {"tactic": "TA0007", "technique": "T1046"}
+    for text, reader in ((generate_stix(model), check_stix), (generate_afb(model), check_afb)):
+        again = reader(text.encode()).model
+        assert again.extras["x-stix"]["author"] == model.extras["x-stix"]["author"]
+        assert again.nodes["scan-the-network"].extras["x-stix"]["confidence"] == 70
+
+
+@pytest.mark.parametrize(("value", "term"), [(0, "speculative"), (1, "very-doubtful"),
+                                             (38, "doubtful"), (60, "even-odds"),
+                                             (85, "very-probable"), (100, "certain")])
+def test_stix_confidence_becomes_the_builders_term(value: int, term: str) -> None:
+    action = obj("attack-action", 1, name="A", confidence=value)
+    model = check_stix(encode(bundle(action))).model
+    action_out = next(o for o in model_to_bundle(model)["objects"]
+                      if o["type"] == "attack-action")
+    assert action_out["confidence"] == value
+    block = next(o for o in json.loads(generate_afb(model))["objects"]
+                 if o["id"] == "action")
+    assert dict(block["properties"])["confidence"] == term
+
+
+def test_a_model_without_author_gets_one_the_builder_accepts() -> None:
+    doc = json.loads(generate_afb(rich_model()))
+    author = dict(dict(doc["objects"][0]["properties"])["author"])
+    assert author["name"] == "Unknown" and author["identity_class"] == "unknown"
+    assert "created_by_ref" not in next(o for o in model_to_bundle(rich_model())["objects"]
+                                        if o["type"] == "attack-flow")
+
+
+# ------------------------------------------------------------ mitigations
+def _mitigated_model() -> AttackModel:
+    model = AttackModel("Mitigated")
+    model.add_all(
+        nodes=[Node("phish", "entry", "Phish"), Node("vpn", "entry", "Exposed VPN"),
+               Node("admin", "goal", "Domain admin")],
+        edges=[Edge("phish", "admin"), Edge("vpn", "admin")],
+        mitigations=[Mitigation("mfa", "MFA", ("phish",), status="deployed",
+                                description="Phishing-resistant MFA."),
+                     Mitigation("patch", "Patch the VPN", ("vpn",))])
+    return model
+
+
+def test_mitigations_carry_their_status_and_chain_results() -> None:
+    bundle_out = model_to_bundle(_mitigated_model())
+    coas = {o["name"]: o for o in bundle_out["objects"] if o["type"] == "course-of-action"}
+    assert coas["MFA"]["description"].startswith(
+        "Phishing-resistant MFA.\n\nattackgraph analysis: deployed, in effect. Breaks 1 of "
+        "the 2 attack chains found: Phish > Domain admin.")
+    assert coas["Patch the VPN"]["description"] == (
+        "attackgraph analysis: proposed, not in effect. Breaks 1 of the 2 attack chains "
+        "found (1 of them open): Exposed VPN > Domain admin. On its own it makes "
+        "unreachable: Domain admin.")
+    mitigates = {(r["source_ref"], r["target_ref"]) for r in bundle_out["objects"]
+                 if r["type"] == "relationship" and r["relationship_type"] == "mitigates"}
+    assert len(mitigates) == 2
+
+
+def test_mitigations_come_back_from_stix_and_afb_without_the_analysis() -> None:
+    model = _mitigated_model()
+    for text, reader in ((generate_stix(model), check_stix), (generate_afb(model), check_afb)):
+        again = reader(text.encode()).model
+        by_label = {m.label: m for m in again.mitigations.values()}
+        assert by_label["MFA"].description == "Phishing-resistant MFA."
+        assert by_label["MFA"].effective_status == "deployed"
+        assert by_label["Patch the VPN"].description is None
+        assert by_label["Patch the VPN"].effective_status == "proposed"
+        blocked = {m.label: {again.nodes[b].label for b in m.blocks} for m in by_label.values()}
+        assert blocked == {"MFA": {"Phish"}, "Patch the VPN": {"Exposed VPN"}}
+
+
+def test_the_placeholder_author_reads_back_as_none() -> None:
+    again = check_afb(generate_afb(rich_model()).encode()).model
+    assert "author" not in again.extras["x-stix"]

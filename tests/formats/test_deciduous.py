@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
+import yaml
 
-from attackgraph.formats.deciduous import check_deciduous, generate_deciduous, sniff_deciduous
-from attackgraph.formats.native import generate_json
+from attackgraph.formats.deciduous import (
+    check_deciduous,
+    generate_deciduous,
+    safe_name,
+    sniff_deciduous,
+)
+from attackgraph.formats.native import check_bytes, generate_json
+from attackgraph.formats.registry import check_file
 from tests.support import rich_model
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 TREE = textwrap.dedent("""\
     title: Cloud bucket tree
@@ -195,3 +209,104 @@ def test_way_around_a_blocked_first_step_is_an_entry() -> None:
     model = check_deciduous(text.encode()).model
     assert model.nodes["a"].kind == "entry" and model.nodes["b"].kind == "entry"
     assert model.mitigations["m"].blocks == ("a",)
+
+
+# ----------------------------------------------------- names Deciduous can render
+_BARE = re.compile(r"[A-Za-z]\w*", re.ASCII)
+_DOT_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+
+
+def _declared(doc: dict) -> list[str]:
+    return [next(k for k in item if k not in ("from", "x-attackgraph"))
+            for section in ("facts", "attacks", "mitigations", "goals")
+            for item in doc.get(section, [])]
+
+
+def _awkward_model():
+    doc = {"format": "attackgraph", "version": 1, "title": "Awkward names",
+           "nodes": [{"id": "reality", "kind": "entry", "label": "Reality"},
+                     {"id": "c2-infrastructure", "kind": "step", "label": "C2 infrastructure"},
+                     {"id": "c2_infrastructure", "kind": "step", "label": "Another"},
+                     {"id": "os-credential-dumping:-lsass.memory", "kind": "step",
+                      "label": "OS credential dumping: LSASS memory"},
+                     {"id": "2fa-bypass", "kind": "step", "label": "2FA bypass"},
+                     {"id": "node", "kind": "step", "label": "A node"},
+                     {"id": "Graph", "kind": "goal", "label": "The graph"}],
+           "edges": [{"source": "reality", "target": "c2-infrastructure"},
+                     {"source": "c2-infrastructure", "target": "c2_infrastructure"},
+                     {"source": "c2-infrastructure",
+                      "target": "os-credential-dumping:-lsass.memory"},
+                     {"source": "c2-infrastructure", "target": "2fa-bypass", "label": "then"},
+                     {"source": "2fa-bypass", "target": "node"},
+                     {"source": "node", "target": "Graph"},
+                     {"source": "os-credential-dumping:-lsass.memory", "target": "Graph"},
+                     {"source": "c2_infrastructure", "target": "Graph"}],
+           "mitigations": [{"id": "node", "label": "Same id as a node", "blocks": ["node"],
+                            "status": "deployed"},
+                           {"id": "mfa-everywhere", "label": "MFA", "blocks": ["2fa-bypass"]}]}
+    return check_bytes(json.dumps(doc).encode(), "json").model
+
+
+def test_names_are_bare_dot_identifiers_and_ids_come_back() -> None:
+    model = _awkward_model()
+    text = generate_deciduous(model)
+    names = _declared(yaml.safe_load(text))
+    assert len(names) == len(set(names)) == len(model.nodes) - 1 + len(model.mitigations)
+    for name in names:
+        assert _BARE.fullmatch(name) and name.lower() not in _DOT_KEYWORDS, name
+    assert "c2_infrastructure: C2 infrastructure" in text        # the label is kept
+    again = check_deciduous(text.encode())
+    assert again.model is not None and not again.warnings, again.problems
+    assert generate_json(again.model) == generate_json(model)
+    assert generate_deciduous(again.model) == text
+
+
+def test_safe_name_is_stable_and_unique() -> None:
+    taken = {"reality"}
+    assert safe_name("a.b:c-d", taken) == "a_b_c_d"
+    assert safe_name("a_b_c_d", taken) == "a_b_c_d_2"
+    assert safe_name("Strict", taken) == "Strict_"
+    assert safe_name("é", taken) == "n__"
+
+
+def test_a_bad_kept_id_is_a_warning() -> None:
+    text = "attacks:\n- a_b: A\n  from: [reality]\n  x-attackgraph: {id: '-bad'}\n"
+    checked = check_deciduous(text.encode())
+    assert list(checked.model.nodes) == ["reality", "a_b"]
+    assert any("kept attackgraph id" in p.message for p in checked.warnings)
+
+
+def _deciduous_layout() -> str | None:
+    """Deciduous's own DOT generator, compiled: ``layout.js`` from
+    rpetrich/deciduous (``tsc layout.ts``) with js-yaml beside it, named by
+    ``ATTACKGRAPH_DECIDUOUS_LAYOUT``."""
+    path = os.environ.get("ATTACKGRAPH_DECIDUOUS_LAYOUT")
+    if not path or not os.path.isfile(path) or not shutil.which("node") \
+            or not shutil.which("dot"):
+        return None
+    return path
+
+
+@pytest.mark.skipif(_deciduous_layout() is None,
+                    reason="set ATTACKGRAPH_DECIDUOUS_LAYOUT to Deciduous's compiled layout.js")
+def test_deciduous_itself_renders_the_export(tmp_path) -> None:
+    layout = _deciduous_layout()
+    models = [_awkward_model(), rich_model()]
+    models += [check_file(p).model for p in sorted(SAMPLES.glob("*.attackgraph.json"))]
+    script = tmp_path / "render.mjs"
+    script.write_text(
+        f"import {{ convertToDot }} from {json.dumps(str(layout))};\n"
+        "import yaml from 'js-yaml';\n"
+        "import { readFileSync } from 'node:fs';\n"
+        "process.stdout.write(convertToDot(yaml.load(readFileSync(process.argv[2], "
+        "'utf8'))).dot);\n")
+    os.symlink(os.path.join(os.path.dirname(layout), "node_modules"), tmp_path / "node_modules")
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    for index, model in enumerate(models):
+        source = tmp_path / f"m{index}.deciduous.yaml"
+        source.write_text(generate_deciduous(model), encoding="utf-8")
+        dot = subprocess.run(["node", str(script), str(source)], capture_output=True,
+                             text=True, timeout=60, check=True).stdout
+        rendered = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True,
+                                  text=True, timeout=60)
+        assert rendered.returncode == 0, (model.title, rendered.stderr)

@@ -19,6 +19,7 @@ import uuid
 from collections import deque
 from typing import Any
 
+from attackgraph.formats.attack_flow.common import UNKNOWN_AUTHOR, confidence_term
 from attackgraph.formats.attack_flow.write import _Writer
 from attackgraph.model import AttackModel
 
@@ -29,7 +30,8 @@ _VERTICAL = {"60", "90", "120", "240", "270", "300", "branch:True", "branch:Fals
 _CONDITION_ANCHORS = ("0", "30", "60", "90", "120", "150", "180", "210", "330",
                       "branch:True", "branch:False")
 _ANCHOR_OFFSET = {"90": (0.0, -100.0), "270": (0.0, 100.0), "branch:True": (-85.0, 70.0),
-                  "branch:False": (85.0, 70.0)}
+                  "branch:False": (85.0, 70.0), "0": (150.0, 0.0), "180": (-150.0, 0.0),
+                  "330": (130.0, 60.0)}
 _PROPERTIES = {
     "attack-action": ("name", "tactic_id", "tactic_ref", "technique_id", "technique_ref",
                       "description", "confidence", "execution_start", "execution_end"),
@@ -120,45 +122,106 @@ def _layered(objects: list[dict[str, Any]], fixed: dict[str, tuple[float, float]
 def _properties(obj: dict[str, Any]) -> list[list[Any]]:
     props: list[list[Any]] = [[key, obj.get(key)] for key in _PROPERTIES[obj["type"]]]
     if obj["type"] == "attack-action":
+        confidence = obj.get("confidence")
+        props = [[k, confidence_term(confidence) if k == "confidence" and confidence is not None
+                  else v] for k, v in props]
         props.append(["ttp", [["tactic", obj.get("tactic_id")],
                               ["technique", obj.get("technique_id")]]])
     elif obj["type"] == "attack-condition":
         props.append(["date", None])
+    elif obj["type"] == "course-of-action":
+        props += [["action_type", None], ["os_execution_envs", []], ["action_bin", None]]
     return props
 
 
+def _instance(stix_id: str) -> str:
+    return stix_id.split("--", 1)[1]
+
+
+def _author(writer: _Writer) -> list[list[Any]]:
+    """The flow's author block; the Builder requires a name, so a model
+    without an author gets ``Unknown`` (identity class ``unknown``)."""
+    author = writer.author or UNKNOWN_AUTHOR
+    return [["name", author["name"]], ["identity_class", author.get("identity_class")],
+            ["contact_information", author.get("contact_information")]]
+
+
+def _edge_anchor(source_type: str, label: str | None) -> str:
+    """Where a line leaves its source block: a condition's branch anchors
+    for its true and false branches, its lower right anchor for any other
+    line (the Builder exports that as a relationship), else the bottom."""
+    if source_type == "attack-condition":
+        return {"true": "branch:True", "false": "branch:False"}.get(label or "", "330")
+    return "270"
+
+
+def _mitigation_positions(model: AttackModel, writer: _Writer,
+                          positions: dict[str, tuple[float, float]]) -> None:
+    """Courses of action to the right of the flow, beside the first node
+    each blocks."""
+    right = max((p[0] for p in positions.values()), default=0.0) + 420.0
+    used: set[tuple[float, float]] = set()
+    for mit in model.mitigations.values():
+        coa = writer.coa_ids[mit.id]
+        if coa in positions:
+            continue
+        first = positions.get(writer.ids[mit.blocks[0]], (0.0, 0.0)) if mit.blocks \
+            else (0.0, 0.0)
+        spot = (right, first[1])
+        while spot in used:
+            spot = (spot[0], spot[1] + 140.0)
+        used.add(spot)
+        positions[coa] = spot
+
+
 def generate_afb(model: AttackModel) -> str:
-    """The model as an Attack Flow Builder file (JSON text)."""
+    """The model as an Attack Flow Builder file (JSON text).
+
+    Raises
+    ------
+    FormatError
+        The model has nothing an Attack Flow can start from.
+    """
     writer = _Writer(model)
     bundle = writer.bundle()
     flow = next(o for o in bundle["objects"] if o["type"] == "attack-flow")
-    canvas = _Canvas(uuid.UUID(flow["id"].split("--", 1)[1]))
+    canvas = _Canvas(uuid.UUID(_instance(flow["id"])))
     drawn = [o for o in bundle["objects"] if o["type"] in _PROPERTIES]
     node_of = {writer.ids[n]: n for n in model.nodes}
     fixed = {sid: model.layout[node] for sid, node in node_of.items() if node in model.layout}
-    positions = _layered(drawn, fixed)
+    flow_blocks = [o for o in drawn if o["type"] != "course-of-action"]
+    positions = _layered(flow_blocks, fixed)
+    _mitigation_positions(model, writer, positions)
+    # STIX ids of different types may share a UUID; a Builder instance is unique
+    instances = {flow["id"]: _instance(flow["id"])}
     for obj in drawn:
-        kind, instance = obj["type"], obj["id"].split("--", 1)[1]
+        candidate = _instance(obj["id"])
+        if candidate in instances.values():
+            candidate = str(uuid.uuid5(canvas.seed, obj["id"]))
+        instances[obj["id"]] = candidate
+    for obj in drawn:
+        kind = obj["type"]
         template = {"attack-action": "action", "attack-condition": "condition",
                     "attack-asset": "asset", "course-of-action": "course_of_action"}.get(
             kind, f"{obj.get('operator', 'OR')}_operator")
-        canvas.block(template, instance, _properties(obj), positions[obj["id"]])
+        canvas.block(template, instances[obj["id"]], _properties(obj), positions[obj["id"]])
     lines = []
-    for obj in drawn:
-        source = obj["id"].split("--", 1)[1]
-        for key, anchor in (("effect_refs", "270"), ("asset_refs", "270"),
-                            ("on_true_refs", "branch:True"), ("on_false_refs", "branch:False")):
-            for target in obj.get(key, []):
-                lines.append(canvas.line(source, anchor, target.split("--", 1)[1], "90"))
-    for rel in bundle["objects"]:
-        if rel["type"] == "relationship":
-            lines.append(canvas.line(rel["source_ref"].split("--", 1)[1], "270",
-                                     rel["target_ref"].split("--", 1)[1], "90"))
-    blocks = [o["id"].split("--", 1)[1] for o in drawn]
-    flow_block = {"id": "flow", "instance": flow["id"].split("--", 1)[1], "properties": [
+    for node_id, op_id in writer.gate_ops.items():   # an AND gate's operator block
+        lines.append(canvas.line(instances[op_id], "270", instances[writer.ids[node_id]], "90"))
+    for edge in model.edges:
+        source = writer.ids[edge.source]
+        target = writer.gate_ops.get(edge.target, writer.ids[edge.target])
+        anchor = _edge_anchor(writer.types[edge.source], edge.label)
+        lines.append(canvas.line(instances[source], anchor, instances[target], "90"))
+    for mit in model.mitigations.values():    # the Builder exports these as relationships
+        for node_id in mit.blocks:
+            lines.append(canvas.line(instances[writer.coa_ids[mit.id]], "180",
+                                     instances[writer.ids[node_id]], "0"))
+    blocks = [instances[o["id"]] for o in drawn]
+    flow_block = {"id": "flow", "instance": _instance(flow["id"]), "properties": [
         ["name", flow["name"]], ["description", flow.get("description")],
-        ["author", [["name", None], ["identity_class", None], ["contact_information", None]]],
-        ["scope", flow["scope"]], ["external_references", []], ["created", flow["created"]]],
+        ["author", _author(writer)], ["scope", flow["scope"]],
+        ["external_references", []], ["created", flow["created"]]],
         "objects": blocks + lines}
     xs = [p[0] for p in canvas.layout.values()] or [0.0]
     ys = [p[1] for p in canvas.layout.values()] or [0.0]

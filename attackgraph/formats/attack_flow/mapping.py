@@ -25,12 +25,19 @@ so in warnings:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from attackgraph.catalogs.techniques import normalize_technique
-from attackgraph.formats.attack_flow.common import AG_EXTENSION, FLOW_TYPES
+from attackgraph.catalogs.techniques import TechniqueId, normalize_technique
+from attackgraph.formats.attack_flow.common import (
+    AG_EXTENSION,
+    FLOW_TYPES,
+    UNKNOWN_AUTHOR,
+    author_record,
+    split_analysis,
+)
 from attackgraph.formats.building import ModelBuilder, first_line, join_text, slug, unique_id
 from attackgraph.formats.native import CheckedModel
 from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, Field, check_value, is_id
@@ -42,6 +49,13 @@ _KEPT = ("tactic_id", "tactic_ref", "technique_ref", "confidence", "execution_st
          "object_ref", "created", "modified", "created_by_ref")
 """Scalar properties of flow objects kept in the node's ``x-stix`` extra, so
 that an export writes them back."""
+
+_OTHER_CATALOGS = re.compile(
+    r"F3\.[FT]\d{4}(?:\.\d{3})?"            # MITRE F3 (the Builder offers it)
+    r"|D3-[A-Z][A-Za-z0-9]{0,15}"            # MITRE D3FEND
+    r"|(?:[BCEF]\d{4}|OB\d{4})(?:\.\d{3})?")  # Malware Behavior Catalog
+"""Technique ids of catalogs other than ATT&CK and ATLAS, kept as written."""
+_SLASHED = re.compile(r"(T\d{4})/(\d{3})", re.IGNORECASE)
 
 _NODE_EXT = {f.name: f for f in NODE_FIELDS if f.name not in ("id", "label")}
 _MIT_EXT = {f.name: f for f in MITIGATION_FIELDS if f.name not in ("id", "label", "blocks")}
@@ -226,8 +240,8 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     elif role == "operator":
         operator = obj.get("operator")
         if operator not in ("AND", "OR"):
-            builder.warn(f"{pointer}/operator", f"the operator is {operator!r}, not 'AND' or "
-                                                "'OR'; it is imported as OR")
+            builder.warn(f"{pointer}/operator", f"the operator is {str(operator)[:40]!r}, "
+                                                "not 'AND' or 'OR'; it is imported as OR")
             operator = "OR"
         label = operator
         data["gate"] = operator.lower()
@@ -256,7 +270,7 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     techniques = list(fields.get("techniques", []))
     raw = obj.get("technique_id")
     if raw is not None and role == "action":
-        found = normalize_technique(raw)
+        found = _technique(raw)
         if found.note:
             builder.warn(f"{pointer}/technique_id", f"the technique id {found.note}"
                          + (f"; imported as {found.id}" if found.id else
@@ -264,7 +278,7 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
         if found.id and found.id not in techniques:
             techniques.insert(0, found.id)
         elif found.id is None and isinstance(raw, str) and raw.strip():
-            description = join_text([description, f"Technique: {raw.strip()}"])
+            description = join_text([description, f"Technique: {raw.strip()[:200]}"])
     if techniques:
         data["techniques"] = techniques
     refs = fields["refs"] if "refs" in fields else _external_refs(obj)
@@ -273,10 +287,24 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     if description and "description" not in fields:
         data["description"] = description
     data.update(_ext_extras(ext))
-    data["x-stix"] = _kept(obj)
+    data["x-stix"] = _kept(state, obj, pointer)
     _reorder(data)
     builder.add_node(data, pointer, explicit_kind=explicit)
     state.node_of[stix_id] = node_id
+
+
+def _technique(raw: Any) -> TechniqueId:
+    """An ATT&CK or ATLAS id (normalised), or an id of another catalog the
+    Builder offers (F3, D3FEND) or the 2023 corpus uses (MBC), as written."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if _OTHER_CATALOGS.fullmatch(text):
+            return TechniqueId(text)
+        slashed = _SLASHED.fullmatch(text)
+        if slashed:
+            fixed = f"{slashed.group(1).upper()}.{slashed.group(2)}"
+            return TechniqueId(fixed, f"was written {text!r}")
+    return normalize_technique(raw)
 
 
 def _ext_extras(ext: dict[str, Any]) -> dict[str, Any]:
@@ -398,7 +426,7 @@ def _relationship(state: _Import, source: str, target: str, label: str | None,
 def _describe_object(state: _Import, stix_id: str) -> str:
     state.explained.add(stix_id)
     obj = state.objects[stix_id][0]
-    kind = obj["type"].replace("-", " ")
+    kind = obj["type"][:60].replace("-", " ")
     text = f"Related {kind}: {_name_of(obj)}"
     detail = _text(obj, "description")
     if detail and first_line(detail, 200) != _name_of(obj):
@@ -425,7 +453,7 @@ def _resolve_links(state: _Import) -> None:
             missing = link.source if source is None else link.target
             if missing in state.objects:
                 builder.warn(link.pointer, f"{missing[:80]!r} is a "
-                             f"{state.objects[missing][0]['type']}, not a flow object; the "
+                             f"{state.objects[missing][0]['type'][:60]}, not a flow object; the "
                              "link is kept as text")
                 node = source or target
                 if node:
@@ -439,16 +467,25 @@ def _resolve_links(state: _Import) -> None:
 
 
 def _mark_starts(state: _Import, starts: list[str], pointer: str) -> None:
+    preds = state.builder.predecessors()
     for index, start in enumerate(starts):
         stix_id = _flow_target(state, start)
         if stix_id is None:
             state.builder.warn(f"{pointer}/start_refs/{index}", f"the start point "
                                f"{start[:80]!r} is not a flow object of the bundle")
             continue
-        node = state.builder.nodes[state.node_of[stix_id]]
-        if not node.explicit_kind:
-            node.data["kind"] = "entry"
-            node.explicit_kind = True
+        node_id = state.node_of[stix_id]
+        node = state.builder.nodes[node_id]
+        if node.explicit_kind:
+            continue
+        if preds[node_id]:  # not where an attacker starts: step or goal, as the edges say
+            state.builder.warn(f"{pointer}/start_refs/{index}", f"the start point "
+                               f"{node.data['label'][:60]!r} has {len(preds[node_id])} "
+                               "enabler(s); it is imported as a step or goal, as its edges "
+                               "say")
+            continue
+        node.data["kind"] = "entry"
+        node.explicit_kind = True
 
 
 def _attach_text(state: _Import) -> None:
@@ -464,10 +501,24 @@ def _attach_text(state: _Import) -> None:
         _reorder(data)
 
 
-def _kept(obj: dict[str, Any]) -> dict[str, Any]:
+def _kept(state: _Import, obj: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """The Attack Flow properties an export writes back, each type-checked."""
     kept = {"id": obj["id"], "type": obj["type"]}
-    kept.update({k: obj[k] for k in _KEPT if isinstance(obj.get(k), (str, int, float))
-                 and not isinstance(obj.get(k), bool)})
+    for key in _KEPT:
+        value = obj.get(key)
+        if value is None:
+            continue
+        if key == "confidence":
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+                kept[key] = value
+            else:
+                state.builder.warn(f"{pointer}/{key}", "the confidence is not a whole number "
+                                   "from 0 to 100; it is ignored")
+        elif isinstance(value, str):
+            if len(value) <= 10000:
+                kept[key] = value
+        else:
+            state.builder.warn(f"{pointer}/{key}", f"'{key}' is not text; it is ignored")
     return kept
 
 
@@ -500,9 +551,11 @@ def _add_mitigations(state: _Import) -> None:
         data.update(_ext_extras(ext))
         if refs:
             data["refs"] = list(dict.fromkeys(refs))
-        description = _text(obj, "description")
+        description, status = split_analysis(_text(obj, "description"))
         if description and "description" not in data:
             data["description"] = description
+        if status and "status" not in data and status != "proposed":
+            data["status"] = status  # what attackgraph's export said (an .afb file)
         data["x-stix"] = {"id": coa_id, "type": "course-of-action"}
         order = [f.name for f in MITIGATION_FIELDS]
         ordered = {k: data[k] for k in order if k in data}
@@ -534,18 +587,26 @@ def _model_fields(state: _Import, flow: tuple[dict[str, Any], str] | None,
         for key in ("scope", "created", "modified", "created_by_ref"):
             if isinstance(obj.get(key), str):
                 record[key] = obj[key]
+        author = _author(state, obj, pointer)
+        if author:
+            record["author"] = author
         description = flow_ext.get("description") if isinstance(
             flow_ext.get("description"), str) else _text(obj, "description")
         parts.append(description)
         if "description" not in flow_ext:
-            sources = [_source_line(ref) for ref in obj.get("external_references") or []
+            references = obj.get("external_references")
+            if references is not None and not isinstance(references, list):
+                builder.warn(f"{pointer}/external_references", "'external_references' should "
+                                                              "be a list; it is ignored")
+            sources = [_source_line(ref) for ref in
+                       (references if isinstance(references, list) else [])
                        if isinstance(ref, dict)]
             sources = [s for s in sources if s]
             if sources:
                 parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
         _model_lists(state, flow_ext, pointer)
     if "description" not in flow_ext:
-        others = [f"{o['type']} {_name_of(o)!r}" for sid, (o, _) in state.objects.items()
+        others = [f"{o['type'][:60]} {_name_of(o)!r}" for sid, (o, _) in state.objects.items()
                   if sid not in state.explained and o["type"] not in FLOW_TYPES
                   and o["type"] not in _SKIPPED_TYPES and o["type"] != "attack-flow"
                   and sid not in state.merged]
@@ -556,6 +617,38 @@ def _model_fields(state: _Import, flow: tuple[dict[str, Any], str] | None,
     if isinstance(flow_ext.get("description"), str):
         builder.description = flow_ext["description"]
     builder.extras["x-stix"] = record
+
+
+def _author(state: _Import, flow: dict[str, Any], pointer: str) -> dict[str, str] | None:
+    """The flow's author: the identity its ``created_by_ref`` names (the
+    Builder's STIX export), else the ``author`` an ``.afb`` flow block holds
+    (older Builders also leaked it into their STIX as ``[name, value]`` pairs)."""
+    ref = flow.get("created_by_ref")
+    if isinstance(ref, str) and ref in state.objects:
+        identity, where = state.objects[ref]
+        if identity.get("type") == "identity":
+            state.explained.add(ref)
+            author = author_record(identity)
+            if author is not None:
+                return None if author == UNKNOWN_AUTHOR else author
+            state.builder.warn(where, "the flow's author has no name; it is ignored")
+        else:
+            state.builder.warn(f"{pointer}/created_by_ref", f"the flow's creator {ref[:80]!r} "
+                               f"is a {str(identity.get('type'))[:40]}, not an identity; it is "
+                               "ignored")
+    raw = flow.get("author")
+    if isinstance(raw, list) and all(isinstance(p, list) and len(p) == 2
+                                     and isinstance(p[0], str) for p in raw):
+        raw = {p[0]: p[1] for p in raw}
+    author = author_record(raw)
+    if author == UNKNOWN_AUTHOR:  # what attackgraph writes for a model without one
+        return None
+    if author is None and raw not in (None, {}) and not (
+            isinstance(raw, dict) and raw.get("name") is None):
+        state.builder.warn(f"{pointer}/author", "the author is not {name, identity_class, "
+                                                "contact_information} with a name; it is "
+                                                "ignored")
+    return author
 
 
 def _source_line(ref: dict[str, Any]) -> str | None:
@@ -597,10 +690,21 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
         builder.edges.clear()
         builder.edges.update(ordered)
     layout = flow_ext.get("layout")
+    where = f"{pointer}/extensions/{AG_EXTENSION}/layout"
     if isinstance(layout, list):
-        by_node = {n: n for n in builder.nodes}
-        for item in layout:
-            if (isinstance(item, dict) and item.get("node") in by_node
-                    and all(isinstance(item.get(k), (int, float))
-                            and not isinstance(item.get(k), bool) for k in ("x", "y"))):
-                builder.layout[item["node"]] = [item["x"], item["y"]]
+        for index, item in enumerate(layout):
+            node = item.get("node") if isinstance(item, dict) else None
+            if (isinstance(node, str) and node in builder.nodes
+                    and all(_finite(item.get(k)) for k in ("x", "y"))):
+                builder.layout[node] = [item["x"], item["y"]]
+            else:
+                builder.warn(f"{where}/{index}", "this layout entry is not {\"node\": a node "
+                                                 "id, \"x\": number, \"y\": number}; it is "
+                                                 "ignored")
+    elif layout is not None:
+        builder.warn(where, "the layout should be a list; it is ignored")
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and abs(value) < 1e15

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from attackgraph.errors import FormatError, Problem
-from attackgraph.formats.attack_flow.common import FLOW_TYPES, load_json
+from attackgraph.formats.attack_flow.common import CONFIDENCE_TERMS, FLOW_TYPES, load_json
 from attackgraph.formats.attack_flow.mapping import import_objects
 from attackgraph.formats.building import ModelBuilder
 from attackgraph.formats.native import CheckedModel
@@ -36,6 +36,9 @@ _TEMPLATE_TYPES = {
 _HELPERS = {"dynamic_line", "generic_latch", "generic_handle", "horizontal_anchor",
             "vertical_anchor"}
 _HASH_KEY = re.compile(r"[0-9a-f]{32}")
+_LINK_KEYS = {"effect_refs", "asset_refs", "on_true_refs", "on_false_refs", "object_refs",
+              "start_refs", "object_ref", "command_ref", "source_ref", "target_ref",
+              "extensions", "type", "id", "spec_version"}
 
 
 def _head(raw: bytes) -> bytes:
@@ -122,8 +125,8 @@ def check_afb(raw: bytes) -> CheckedModel:
         return CheckedModel(None, builder.problems)
     schema = data.get("schema")
     if schema != "attack_flow_v2":
-        builder.warn("/schema", f"the file's schema is {schema!r}, not 'attack_flow_v2'; it "
-                                "is read as version 2")
+        builder.warn("/schema", f"the file's schema is {str(schema)[:60]!r}, not "
+                                "'attack_flow_v2'; it is read as version 2")
     objects, pointers = _afb_objects(builder, data["objects"])
     positions = _afb_layout(data.get("layout"))
     layout = {}
@@ -168,15 +171,12 @@ def _afb_objects(builder: ModelBuilder, items: list[Any]) -> tuple[list[Any], li
     for instance, (item, pointer, _) in blocks.items():
         template = item["id"]
         kind = _TEMPLATE_TYPES.get(template, template.replace("_", "-"))
-        props = item.get("properties")
-        obj: dict[str, Any] = {}
-        if isinstance(props, list):
-            value = _pairs_to_value(props)
-            obj.update(value if isinstance(value, dict) else {})
-        obj = {k: v for k, v in obj.items() if v is not None and v != []}
+        obj = _block_properties(builder, item.get("properties"), pointer)
         obj.update({"type": kind, "id": f"{kind}--{instance}"})
         if template in ("AND_operator", "OR_operator"):
             obj["operator"] = template.split("_")[0]
+        elif kind == "attack-action":
+            _action_properties(builder, obj, pointer)
         objects[instance] = obj
         pointers[instance] = pointer
     relationships: list[tuple[dict[str, Any], str]] = []
@@ -196,6 +196,64 @@ def _afb_objects(builder: ModelBuilder, items: list[Any]) -> tuple[list[Any], li
     out = [objects[i] for i in ordered] + [r for r, _ in relationships]
     where = [pointers[i] for i in ordered] + [p for _, p in relationships]
     return out, where
+
+
+def _block_properties(builder: ModelBuilder, props: Any, pointer: str) -> dict[str, Any]:
+    """A block's ``[[key, value], ...]`` properties as a STIX-like object;
+    what a Builder block cannot hold (links, which are lines) is dropped."""
+    if props is None:
+        return {}
+    where = f"{pointer}/properties"
+    if not isinstance(props, list):
+        builder.warn(where, "the block's properties should be a list of [name, value] pairs; "
+                            "they are ignored")
+        return {}
+    obj: dict[str, Any] = {}
+    for index, pair in enumerate(props):
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+            builder.warn(f"{where}/{index}", "this property is not a [name, value] pair; it "
+                                             "is ignored")
+            continue
+        key, value = pair[0], _pairs_to_value(pair[1])
+        if key in _LINK_KEYS:
+            builder.warn(f"{where}/{index}", f"a Builder file draws links as lines, not as "
+                                             f"a {key[:40]!r} property; it is ignored")
+        elif key not in obj and value is not None and value != []:
+            obj[key] = value
+    return obj
+
+
+def _action_properties(builder: ModelBuilder, obj: dict[str, Any], pointer: str) -> None:
+    """The Builder's ``ttp`` pair and confidence term as the STIX properties
+    its publisher writes (``tactic_id``, ``technique_id``, ``confidence``)."""
+    ttp = obj.pop("ttp", None)
+    if isinstance(ttp, dict):
+        for part, key in (("tactic", "tactic_id"), ("technique", "technique_id")):
+            value = ttp.get(part)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                builder.warn(f"{pointer}/properties", f"the TTP's {part} is not text; it is "
+                                                      "ignored")
+            elif value.strip():
+                if key in obj and obj[key] != value:
+                    builder.warn(f"{pointer}/properties", f"the action's {key} "
+                                 f"{str(obj[key])[:40]!r} differs from its TTP's {part} "
+                                 f"{value[:40]!r}; the TTP's is used, as the Builder does")
+                obj[key] = value
+    elif ttp is not None:
+        builder.warn(f"{pointer}/properties", "the action's 'ttp' is not a tactic and "
+                                              "technique pair; it is ignored")
+    confidence = obj.get("confidence")
+    if isinstance(confidence, str) and confidence in CONFIDENCE_TERMS:
+        obj["confidence"] = CONFIDENCE_TERMS[confidence]
+    elif confidence is not None and not (isinstance(confidence, int)
+                                         and not isinstance(confidence, bool)
+                                         and 0 <= confidence <= 100):
+        builder.warn(f"{pointer}/properties", f"the confidence {str(confidence)[:40]!r} is not "
+                     "one of the Builder's terms ("
+                     + ", ".join(CONFIDENCE_TERMS) + "); it is ignored")
+        del obj["confidence"]
 
 
 def _afb_link(source: dict[str, Any], target: dict[str, Any], anchor: str, pointer: str,

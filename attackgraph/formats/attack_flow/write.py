@@ -32,7 +32,10 @@ from attackgraph.formats.attack_flow.common import (
     CTID_IDENTITY,
     FLOW_TYPES,
     STIX_ID,
+    author_record,
+    is_stix_id,
 )
+from attackgraph.formats.attack_flow.notes import mitigation_notes
 from attackgraph.model import AttackModel, Mitigation, Node
 
 __all__ = ["generate_stix", "model_to_bundle"]
@@ -89,8 +92,7 @@ class _Writer:
         self.model = model
         record = _record(model.extras)
         flow_id = record.get("flow_id")
-        if not (isinstance(flow_id, str) and STIX_ID.fullmatch(flow_id)
-                and flow_id.startswith("attack-flow--")):
+        if not is_stix_id(flow_id, "attack-flow"):
             flow_id = f"attack-flow--{uuid.uuid5(_NAMESPACE, model.title)}"
         self.flow_id = flow_id
         self.space = uuid.uuid5(_NAMESPACE, flow_id)  # every other id follows the flow's
@@ -100,10 +102,12 @@ class _Writer:
         self.ids: dict[str, str] = {}
         self.gate_ops: dict[str, str] = {}
         self.objects: dict[str, dict[str, Any]] = {}
+        self.coa_ids: dict[str, str] = {}
+        self.notes = mitigation_notes(model)
+        self.author = author_record(record.get("author"))
 
     def new_id(self, kind: str, key: str, reuse: Any = None) -> str:
-        if (isinstance(reuse, str) and STIX_ID.fullmatch(reuse)
-                and reuse.startswith(kind + "--") and reuse not in self.used):
+        if is_stix_id(reuse, kind) and reuse not in self.used:
             self.used.add(reuse)
             return reuse
         candidate = f"{kind}--{uuid.uuid5(self.space, key)}"
@@ -213,11 +217,13 @@ class _Writer:
     def mitigation_objects(self, mit: Mitigation) -> list[dict[str, Any]]:
         record = _record(mit.extras)
         coa_id = self.new_id("course-of-action", f"mitigation:{mit.id}", record.get("id"))
+        self.coa_ids[mit.id] = coa_id
         coa: dict[str, Any] = {"type": "course-of-action", "spec_version": "2.1", "id": coa_id}
         self.stamp(coa, record)
         coa["name"] = mit.label
-        if mit.description:
-            coa["description"] = mit.description
+        description = "\n\n".join(t for t in (mit.description, self.notes.get(mit.id)) if t)
+        if description:
+            coa["description"] = description
         references = _external_references(mit.refs or ())
         if references:
             coa["external_references"] = references
@@ -277,11 +283,27 @@ class _Writer:
                               for o in self.mitigation_objects(m)]
         flow = self.flow_object(flow_id, record, labels, preds)
         bundle_id = record.get("bundle_id")
-        if not (isinstance(bundle_id, str) and STIX_ID.fullmatch(bundle_id)
-                and bundle_id.startswith("bundle--")):
+        if not is_stix_id(bundle_id, "bundle"):
             bundle_id = f"bundle--{uuid.uuid5(self.space, 'bundle')}"
-        objects = [*_definitions(), flow, *nodes_out, *relationships, *mitigation_objects]
+        objects = [*_definitions(), flow, *self.author_objects(flow, record), *nodes_out,
+                   *relationships, *mitigation_objects]
         return {"type": "bundle", "id": bundle_id, "objects": objects}
+
+    def author_objects(self, flow: dict[str, Any], record: dict[str, Any],
+                       ) -> list[dict[str, Any]]:
+        """The flow's author as the identity its ``created_by_ref`` names."""
+        if self.author is None:
+            return []
+        wanted = record.get("created_by_ref")
+        if wanted in (CTID_IDENTITY, AG_IDENTITY):
+            wanted = None
+        identity_id = self.new_id("identity", "author", wanted)
+        flow["created_by_ref"] = identity_id
+        identity = {"type": "identity", "spec_version": "2.1", "id": identity_id,
+                    "created": flow["created"], "modified": flow["modified"],
+                    "name": self.author["name"]}
+        identity.update({k: v for k, v in self.author.items() if k != "name"})
+        return [identity]
 
     def flow_object(self, flow_id: str, record: dict[str, Any], labels: list[list[Any]],
                     preds: dict[str, int]) -> dict[str, Any]:
