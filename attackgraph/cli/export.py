@@ -130,7 +130,11 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         files.update({os.path.join(folder, name): content
                       for name, content in report.attachments.items()})
         return files
-    result = analyze(model, max_chains=args.max_chains, **kwargs)
+    from attackgraph.analysis.naming import name_by_whole_model
+
+    # every view names a chain by the whole model's id, whatever the scenario
+    result = name_by_whole_model(model, analyze(model, max_chains=args.max_chains, **kwargs),
+                                 max_chains=args.max_chains, **kwargs)
     if fmt == "csv":
         from attackgraph.render.table import chains_csv
 

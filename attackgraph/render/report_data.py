@@ -23,6 +23,7 @@ from attackgraph.analysis import (
     pareto_frontier,
     release_timeline,
 )
+from attackgraph.analysis.naming import name_by_whole_model
 from attackgraph.errors import AnalysisCancelled
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import RenderCancelled
@@ -160,8 +161,10 @@ def _collect(model: AttackModel, analysis: Analysis | None, profile: str | None,
     state = {"profile": profile, "goals": goals, "switch_on": switch_on,
              "switch_off": switch_off}
     if analysis is None:
-        analysis = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
-                           **state)
+        analysis = name_by_whole_model(
+            model, analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
+                           **state),
+            max_chains=max_chains, cancel=stop, at_release=at_release, **state)
     _check(cancel)
     reachable = [g.id for g in analysis.goals if g.reachable]
     optimization = None

@@ -243,3 +243,24 @@ def test_interchange_formats_are_the_registry_writers(tmp_path, capsys, suffix) 
                 [(m.id, m.blocks) for m in model.mitigations.values()])
 
     assert content(exported) == content(converted)
+
+
+def test_exports_name_chains_by_the_whole_models_ids(tmp_path, capsys) -> None:
+    """A profile, a release or a what-if never renumbers a chain: the CSV
+    matrix (and every diagram and report) uses the whole model's ids."""
+    import csv
+
+    from attackgraph.analysis import analyze
+    from attackgraph.formats import read_model
+
+    model = read_model(FLAGSHIP)
+    profile = "compromised-app"  # an attacker inside an app: a subset of the chains
+    base = {frozenset(c.nodes): c.id for c in analyze(model).chains}
+    scenario = analyze(model, profile=profile, at_release="20.06")
+    expected = [base[frozenset(c.nodes)] for c in scenario.chains]
+    assert expected != [c.id for c in scenario.chains]  # its own ranks would differ
+    out = tmp_path / "m.csv"
+    code, _, _ = run(capsys, "export", FLAGSHIP, "-o", str(out), "--profile", profile,
+                     "--at-release", "20.06")
+    assert code == 0
+    assert [row[0] for row in list(csv.reader(out.open()))[1:]] == expected
