@@ -18,18 +18,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     """Register the subcommand."""
     parser = subparsers.add_parser(
         "convert",
-        help="convert a model between formats (native, Attack Flow, Deciduous, GraphML)",
-        description="Read IN in any format attackgraph imports and write it to OUT in the "
-                    "format OUT's name says: .json/.yaml native, .stix.json Attack Flow STIX "
-                    "2.1, .afb Attack Flow Builder, .deciduous.yaml Deciduous, .graphml "
-                    "GraphML. Warnings about IN, and what OUT's format cannot hold, go to "
-                    "standard error; errors exit 1.",
+        help="convert a model between formats (native, Attack Flow, Deciduous, GraphML, "
+             "ADTool, OTM, Threat Dragon; TMT and MulVAL read)",
+        description="Read IN in any format attackgraph imports (also Microsoft Threat Modeling "
+                    "Tool .tm7 and MulVAL AttackGraph.xml or VERTICES.CSV/ARCS.CSV) and write "
+                    "it to OUT in the format OUT's name says: .json/.yaml native, .stix.json "
+                    "Attack Flow STIX 2.1, .afb Attack Flow Builder, .deciduous.yaml "
+                    "Deciduous, .graphml GraphML, .adtree.xml ADTool, .otm.json Open Threat "
+                    "Model, .threat-dragon.json Threat Dragon. Warnings about IN, and what "
+                    "OUT's format cannot hold, go to standard error; errors exit 1.",
     )
     parser.add_argument("input", metavar="IN", help="the model file to read")
     parser.add_argument("output", metavar="OUT", help="the file to write")
     parser.add_argument("--to", metavar="FORMAT", dest="to_format",
                         help="write this format whatever OUT's name (json, yaml, stix, afb, "
-                             "deciduous, graphml)")
+                             "deciduous, graphml, adtool, otm, threat-dragon)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print errors only, not warnings or the summary")
     parser.set_defaults(run=run)
