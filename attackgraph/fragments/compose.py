@@ -29,6 +29,7 @@ __all__ = [
     "insert_fragment",
     "instances",
     "parse_connection",
+    "relative_positions",
     "update_instance",
 ]
 
@@ -277,6 +278,18 @@ def _columns(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, An
         rows[depth[node]] = row + 1
         out[node] = [depth[node] * 240.0, row * 120.0]
     return out
+
+
+def relative_positions(fragment: Fragment) -> dict[str, tuple[float, float]]:
+    """Where a fragment's nodes go relative to its top-left node (node centres),
+    as :func:`insert_fragment` places them."""
+    doc = fragment.document
+    positions = doc.get("layout") or _columns(doc.get("nodes", []), doc.get("edges", []))
+    if not positions:
+        return {}
+    x0 = min(p[0] for p in positions.values())
+    y0 = min(p[1] for p in positions.values())
+    return {k: (p[0] - x0, p[1] - y0) for k, p in positions.items()}
 
 
 def _place(doc: dict[str, Any], positions: Mapping[str, list[float]],

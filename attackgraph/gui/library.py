@@ -26,6 +26,7 @@ from attackgraph.fragments import (
     outdated,
     update_instance,
 )
+from attackgraph.fragments.compose import relative_positions
 from attackgraph.gui.commands import ModelCommand
 from attackgraph.gui.docks.library import LibraryDock
 from attackgraph.gui.document import Document
@@ -114,9 +115,9 @@ class LibraryController(QObject):
         before = model_to_document(model)
         component = into if into is not None or not use_selection \
             else self._selected_component()
+        spot = self.free_spot(fragment, at or self._view_center(), component)
         try:
-            result = insert_fragment(before, fragment, into=component,
-                                     at=at or self._view_center())
+            result = insert_fragment(before, fragment, into=component, at=spot)
         except ModelError as exc:
             reasons = "; ".join(p.message for p in exc.problems) or str(exc)
             self._message(f"Not inserted: {reasons}")
@@ -132,6 +133,39 @@ class LibraryController(QObject):
         self._message(f"Inserted {fragment.title}{where}; connect its ports ({ports}) "
                       f"to your chain.")
         return True
+
+    def free_spot(self, fragment: Fragment, at: tuple[float, float],
+                  into: str | None) -> tuple[float, float]:
+        """``at``, or the first place below it where the fragment (with its
+        frames) overlaps no node and no frame but those it goes into."""
+        from attackgraph.render.layout.geometry import (
+            DEFAULT_GEOMETRY,
+            component_ancestry,
+            frame_rects,
+            grow_frame,
+            rects_overlap,
+            unite,
+        )
+
+        model = self.document.model
+        offsets = relative_positions(fragment)
+        if not offsets:
+            return at
+        keep = component_ancestry(model, into)
+        obstacles = [rect for comp, rect in frame_rects(model, model.layout).items()
+                     if comp not in keep]
+        obstacles += [DEFAULT_GEOMETRY.node_rect(p) for p in model.layout.values()]
+        x, y = at
+        for _ in range(500):
+            box = unite(DEFAULT_GEOMETRY.node_rect((x + dx, y + dy))
+                        for dx, dy in offsets.values())
+            assert box is not None
+            rect = grow_frame(grow_frame(box))  # the fragment's own frames
+            hit = [o for o in obstacles if rects_overlap(rect, o, 24.0)]
+            if not hit:
+                break
+            y += max(o[3] for o in hit) + 24.0 - rect[1]
+        return (x, y)
 
     def update(self, instance_key: str) -> bool:
         """Update an outdated instance (by id or component) as one undo step."""

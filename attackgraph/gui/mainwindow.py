@@ -162,9 +162,9 @@ class MainWindow(QMainWindow):
                                     below=inspector)
         problems = self.add_dock("problems", "Problems", self.problems, right)
         self.tabifyDockWidget(mitigations, problems)
+        library = self.add_dock("library", "Library", self.library_dock, right)
+        self.tabifyDockWidget(problems, library)
         mitigations.raise_()
-        self.add_dock("library", "Library", self.library_dock,
-                      Qt.DockWidgetArea.LeftDockWidgetArea, below=palette)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

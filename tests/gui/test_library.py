@@ -138,3 +138,24 @@ def test_a_fragment_dropped_into_a_frame_lands_in_that_component(window):
     assert model.components["linux"].parent == comp
     assert window.document.undo_stack.count() == 1
     assert "Inserted Linux kernel" in window.statusBar().currentMessage()
+
+
+def test_an_inserted_fragment_overlaps_nothing_it_does_not_go_into(qtbot):
+    from attackgraph.render.layout.geometry import (
+        DEFAULT_GEOMETRY,
+        frame_rects,
+        rects_overlap,
+    )
+
+    document, _, controller, _ = _controller(qtbot)
+    old_nodes = set(document.model.nodes)
+    old_frames = frame_rects(document.model, document.model.layout)
+    # dropped right on top of the host's nodes
+    assert controller.insert("library:debug-ports", at=(200.0, 0.0), use_selection=False)
+    model = document.model
+    new_boxes = [DEFAULT_GEOMETRY.node_rect(model.layout[n]) for n in model.nodes
+                 if n not in old_nodes]
+    for box in new_boxes:
+        assert not any(rects_overlap(box, DEFAULT_GEOMETRY.node_rect(model.layout[n]))
+                       for n in old_nodes)
+        assert not any(rects_overlap(box, frame) for frame in old_frames.values())
