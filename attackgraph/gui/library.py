@@ -69,6 +69,8 @@ class LibraryController(QObject):
         Returns the scene point ``(x, y)`` where an inserted fragment goes.
     message : callable
         Shows a sentence in the status bar.
+    reveal : callable, optional
+        Selects and shows the nodes an insertion added.
     folders : list of str
         Extra library folders (besides the bundled starter library).
     """
@@ -77,6 +79,7 @@ class LibraryController(QObject):
                  selected_component: Callable[[], str | None],
                  view_center: Callable[[], tuple[float, float]],
                  message: Callable[[str], None], folders: list[str] | None = None,
+                 reveal: Callable[[list[str]], None] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -84,6 +87,7 @@ class LibraryController(QObject):
         self._selected_component = selected_component
         self._view_center = view_center
         self._message = message
+        self._reveal = reveal
         self.library: Library = (load_library(folders) if folders else bundled_library())
         dock.set_library(self.library)
         dock.insertRequested.connect(lambda source: self.insert(source))
@@ -128,6 +132,8 @@ class LibraryController(QObject):
         if reason is not None:
             self._message(f"Not inserted: {reason}")
             return False
+        if self._reveal is not None:
+            self._reveal([v for k, v in result.ids.items() if k.startswith("node:")])
         where = f" into {component}" if component else ""
         ports = ", ".join([*fragment.ports_in, *fragment.ports_out])
         self._message(f"Inserted {fragment.title}{where}; connect its ports ({ports}) "

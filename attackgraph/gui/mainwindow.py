@@ -114,7 +114,8 @@ class MainWindow(QMainWindow):
             self.document, self.library_dock,
             selected_component=lambda: next(iter(self.scene.selected_component_ids()), None),
             view_center=self._view_center,
-            message=lambda text: self.statusBar().showMessage(text, 10000), parent=self)
+            message=lambda text: self.statusBar().showMessage(text, 10000),
+            reveal=self._reveal_nodes, parent=self)
         self.view.fragmentDropped.connect(
             lambda source, point: self.library.insert(
                 source, at=(point.x(), point.y()), into=self.scene.component_at(point),
@@ -128,6 +129,11 @@ class MainWindow(QMainWindow):
         self.actions.overview.setChecked(self.preferences.show_overview)
         self.minimap.setVisible(self.preferences.show_overview)
         self._on_model_replaced()
+
+    def _reveal_nodes(self, node_ids: list[str]) -> None:
+        """Select nodes (just added) and scroll them into view."""
+        self.scene.select(nodes=node_ids)
+        self.view.ensureVisible(self.scene.selection_rect(), 40, 40)
 
     def _view_center(self) -> tuple[float, float]:
         """The scene point in the middle of the view."""
