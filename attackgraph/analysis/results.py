@@ -137,6 +137,9 @@ class Analysis:
         Whether more chains exist than are listed.
     mitigations : tuple of MitigationResult
         Every mitigation, file order.
+    warnings : tuple of str
+        Sentences about a result that is not complete, e.g. the chain search
+        reached its memory or time limit (then ``truncated`` is true).
     """
 
     title: str
@@ -147,6 +150,7 @@ class Analysis:
     chains: tuple[ChainResult, ...]
     truncated: bool
     mitigations: tuple[MitigationResult, ...]
+    warnings: tuple[str, ...] = ()
 
     def goal(self, goal_id: str) -> GoalResult:
         """The result of one goal (``KeyError`` if it was not analysed)."""
@@ -180,4 +184,5 @@ class Analysis:
             "chains": [c.to_json() for c in self.chains],
             "truncated": self.truncated,
             "mitigations": [m.to_json() for m in self.mitigations],
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }

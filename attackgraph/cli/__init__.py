@@ -57,10 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    from attackgraph.analysis.limits import restore_limits, set_limits
+    from attackgraph.cli.terminal import safe_streams
+
+    previous = set_limits(getattr(args, "max_memory", None), getattr(args, "max_seconds", None))
     try:
-        return int(args.run(args))
+        with safe_streams():
+            return int(args.run(args))
     except KeyboardInterrupt:
         print("attackgraph: interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    finally:
+        restore_limits(previous)

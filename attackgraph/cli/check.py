@@ -42,23 +42,34 @@ def run(args: argparse.Namespace) -> int:
     if model is None:
         return EXIT_INVALID
     allowed = args.max_open_chains
+    warnings: list[str] = []
     try:
         found, complete = open_chains(model, limit=max(allowed + 1, args.max_chains),
-                                      **state_kwargs(args))
+                                      warnings=warnings, **state_kwargs(args))
     except AnalysisError as exc:
         return usage_error(str(exc))
+    for warning in warnings:
+        print(f"attackgraph: warning: {warning}", file=sys.stderr)
     count = len(found)
-    ok = count <= allowed
+    # a search stopped by its memory or time limit proves nothing: fail closed
+    ok = count <= allowed and not warnings
     shown = found[:args.max_chains]
     if args.format == "json":
         json.dump({"schema": "attackgraph.check/1", "ok": ok, "max_open_chains": allowed,
                    "open_chains": count if complete else None,
-                   "chains": [c.to_json() for c in shown]}, sys.stdout, indent=2)
+                   "chains": [c.to_json() for c in shown],
+                   **({"truncated": True, "warnings": warnings} if warnings else {})},
+                  sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "csv":
         sys.stdout.write(chains_csv(shown, list(model.mitigations)))
     elif ok:
         print(f"{args.file}: ok: {count} open chain(s), at most {allowed} allowed")
+    elif warnings and count <= allowed:
+        print(f"{args.file}: FAILED: {count} open chain(s) found before the search stopped "
+              f"at its limit, at most {allowed} allowed; more may exist")
+        for chain in shown:
+            print("\n".join(chain_lines(chain)))
     else:
         total = f"{count}" if complete else f"more than {count - 1}"
         print(f"{args.file}: FAILED: {total} open chain(s), at most {allowed} allowed")
