@@ -134,7 +134,7 @@ def test_new_files_get_the_umask_mode_and_rewrites_keep_theirs(tmp_path):
 def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "m.json"
     os.mkfifo(fifo)
-    with pytest.raises(FormatError, match="named pipe .* not a regular file"):
+    with pytest.raises(FormatError, match=r"named pipe .* not a regular file"):
         read_limited(fifo, 1000)  # blocks forever if opened for a blocking read
 
 

@@ -110,7 +110,7 @@ def test_bounded_analysis_lists_what_it_found(tmp_path, capsys) -> None:
 
 
 def test_time_limit_stops_the_search(tmp_path, capsys) -> None:
-    code, out, err = run(capsys, "analyze", and_bomb(tmp_path), "--format", "json",
+    code, out, _err = run(capsys, "analyze", and_bomb(tmp_path), "--format", "json",
                          "--max-seconds", "0.3")
     data = json.loads(out)
     assert code == 0 and data["truncated"] is True
