@@ -166,6 +166,12 @@ def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars
     return _Solved(status, chosen, float(result.fun), bound), list(result.x)
 
 
+def _left(time_limit: float, started: float) -> float:
+    """What remains of ``time_limit`` since ``started`` (``perf_counter``), for
+    a solver call: the limit bounds the whole optimisation, not each call."""
+    return max(time_limit - (time.perf_counter() - started), 0.01)
+
+
 def _reachable_after(scenario: Scenario, chosen: Sequence[str], goals: Sequence[int]) -> list[int]:
     achieved = least_fixpoint(scenario.graph, scenario.blocked_with(chosen))
     return [g for g in goals if achieved[g]]
@@ -258,7 +264,7 @@ def optimal_mitigations(
     objective = [*program.candidate_costs, *([0.0] * (program.variables
                                                       - len(program.candidates)))]
     solved, _ = _solve(program, objective=objective, extra_vars=0, extra_rows=(),
-                       goal_upper=True, time_limit=time_limit)
+                       goal_upper=True, time_limit=_left(time_limit, started))
     if solved.status == "none":  # no incumbent in time: every candidate is a valid set
         chosen: tuple[str, ...] = program.candidates
         bound = 0.0
@@ -301,7 +307,8 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
         rows = _budget_rows(program, budget, goal_list)
         objective = [0.0] * n + [-impact[g] for g in goal_list]
         solved, x = _solve(program, objective=objective, extra_vars=len(goal_list),
-                           extra_rows=rows, goal_upper=False, time_limit=time_limit)
+                           extra_rows=rows, goal_upper=False,
+                           time_limit=_left(time_limit, started))
         if solved.status != "none" and x is not None:
             best = -solved.objective
             bound = (-solved.bound if math.isfinite(solved.bound)
@@ -314,7 +321,7 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
             objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
             second, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                                extra_rows=rows, goal_upper=False,
-                               time_limit=max(time_limit - (time.perf_counter() - started), 1))
+                               time_limit=_left(time_limit, started))
             if second.status != "none":
                 chosen = second.chosen
                 if second.status != "optimal":

@@ -169,14 +169,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         if kind == "model":
-            write_model(model, args.output, format_name=fmt)
+            write_model(model, args.output, format_name=fmt, backup=True)
             target = format_for_path(args.output, fmt)
             if target is not None and target.limitations:
                 print(f"note: {target.limitations}", file=sys.stderr)
             return EXIT_OK
         files = _document(model, fmt, args)
         for path, content in files.items():
-            atomic_write_bytes(path, content)
+            atomic_write_bytes(path, content, backup=True)
     except AnalysisError as exc:
         return usage_error(str(exc))
     except RenderError as exc:
