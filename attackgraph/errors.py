@@ -75,9 +75,25 @@ class Problem:
         prefix = shorten(filename, 500)
         if self.line is not None:
             prefix += f":{self.line}:{self.column or 1}"
-        where = f" {shorten(self.pointer, 300)}:" if self.pointer else ""
+        where = f" {_one_line(shorten(self.pointer, 300))}:" if self.pointer else ""
         tag = " warning:" if self.severity == "warning" else ""
-        return f"{prefix}:{where}{tag} {shorten(self.message, MAX_MESSAGE)}"
+        return f"{prefix}:{where}{tag} {_one_line(shorten(self.message, MAX_MESSAGE))}"
+
+
+def _one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped, so that
+    one problem is one line (a key may hold a newline).
+
+    Examples
+    --------
+    >>> print(_one_line("/nodes/0/a\rb\u202e"))
+    /nodes/0/a\x0db\u202e
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                   for c in text)
 
 
 MAX_MESSAGE = 2000

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from tests.formats import flows
-from tests.fuzzing import READERS, Fuzzer, mutated_inputs, seeds
+from tests.fuzzing import READERS, Fuzzer, is_known, mutated_inputs, seeds
 
 PER_READER = 25
 """Inputs per reader in the normal suite (a few seconds each reader; every
@@ -35,7 +35,7 @@ def test_short_fuzz_run(reader: str, tmp_path: Path) -> None:
         fuzzer.run(reader, raw)
 
     one()
-    known = [f for f in fuzzer.findings if _is_known(f.detail)]
+    known = [f for f in fuzzer.findings if is_known(f)]
     new = [f for f in fuzzer.findings if f not in known]
     assert not new, "\n\n".join(f"{f.invariant}: {f.detail}\n{f.data[:300]!r}" for f in new)
     assert fuzzer.runs == PER_READER
@@ -46,7 +46,7 @@ def test_every_seed_passes_every_invariant(reader: str, tmp_path: Path) -> None:
     fuzzer = Fuzzer(tmp_path, graphviz_every=1 if reader == "json" else 0)
     for raw in _SEEDS[reader]:
         finding = fuzzer.run(reader, raw)
-        assert finding is None or _is_known(finding.detail), finding.detail
+        assert finding is None or is_known(finding), finding.detail
     assert fuzzer.valid == len(_SEEDS[reader])
 
 
@@ -69,15 +69,6 @@ KNOWN_ATTACK_FLOW_FINDINGS = [
     pytest.param("stix", flows.encode(flows.condition_flow()), "afb_write.py",
                  id="afb-writer-KeyError-on-condition-false-branch"),
 ]
-_KNOWN_MARKERS = ("attack_flow/afb_write.py", "attack_flow/read.py", "attack_flow/mapping.py",
-                  "attack_flow/write.py")
-
-
-def _is_known(detail: str) -> bool:
-    """Whether a finding is a traceback inside the Attack Flow code (issue 13)."""
-    return any(marker in detail for marker in _KNOWN_MARKERS)
-
-
 @pytest.mark.xfail(strict=False, reason="Attack Flow type checks: issue 13")
 @pytest.mark.parametrize("reader, raw, where", KNOWN_ATTACK_FLOW_FINDINGS)
 def test_known_attack_flow_findings(reader: str, raw: bytes, where: str,
