@@ -135,3 +135,50 @@ def test_a_complete_analysis_has_no_warnings(tmp_path, capsys) -> None:
     data = json.loads(out)
     assert data["truncated"] is False and "warnings" not in data
     assert data["goals"][0]["chains"] == 16
+
+
+def test_convert_and_export_keep_the_overwritten_file_as_backup(tmp_path, capsys) -> None:
+    source = tmp_path / "m.json"
+    source.write_text(json.dumps(base_doc()))
+    for argv, out in ((["convert", str(source)], tmp_path / "o.graphml"),
+                      (["export", str(source), "-o"], tmp_path / "o.csv"),
+                      (["export", str(source), "-o"], tmp_path / "o.yaml")):
+        out.write_text("previous version")
+        assert run(capsys, *argv, str(out))[0] == 0
+        assert (tmp_path / (out.name + "~")).read_text() == "previous version"
+        assert out.read_text() != "previous version"
+
+
+def test_export_timeout_bounds_the_python_work_too(tmp_path, capsys) -> None:
+    doc = base_doc()
+    doc["description"] = "d" * (16 << 20)
+    source = tmp_path / "huge.json"
+    source.write_text(json.dumps(doc))
+    out = tmp_path / "o.yaml"
+    out.write_text("old")
+    code, _out, err = run(capsys, "export", str(source), "-o", str(out), "--timeout", "0.01")
+    assert code == 3
+    assert "longer than --timeout 0.01 s" in err
+    assert out.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_optimize_time_limit_covers_the_whole_command(tmp_path, capsys, monkeypatch) -> None:
+    import scipy.optimize
+
+    import attackgraph.cli.optimize as cli_optimize
+
+    given: list[float] = []
+    real_milp = scipy.optimize.milp
+
+    def spy(*args, **kwargs):
+        given.append(kwargs["options"]["time_limit"])
+        return real_milp(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", spy)
+    ticks = iter([100.0, 101.5, *[101.6] * 50])  # reading the model "took" 1.5 s
+    monkeypatch.setattr(cli_optimize.time, "monotonic", lambda: next(ticks))
+    source = tmp_path / "m.json"
+    source.write_text(json.dumps(base_doc()))
+    assert run(capsys, "optimize", str(source), "--time-limit", "2")[0] == 0
+    assert given and all(limit <= 2 - 1.5 - 0.1 + 1e-9 for limit in given)
