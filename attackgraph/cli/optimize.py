@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from attackgraph.cli.common import EXIT_INVALID, EXIT_OK, load_model, usage_error
     from attackgraph.errors import AnalysisError
 
-    started = time.monotonic()
+    started = getattr(args, "started", None) or time.monotonic()
     import scipy.optimize  # noqa: F401 - loaded now so that the limit covers its import
 
     model = load_model(args.file)
