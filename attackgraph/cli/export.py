@@ -68,6 +68,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
+def _say_limits(warnings: tuple[str, ...]) -> None:
+    """Print the analysis' warnings (a memory or time limit stopped it)."""
+    for warning in warnings:
+        print(f"attackgraph: warning: {warning}", file=sys.stderr)
+
+
 def _left(args: argparse.Namespace) -> float:
     """Seconds left of ``--timeout`` for the next step (Graphviz)."""
     import time
@@ -151,6 +157,7 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         from attackgraph.render.report_data import collect_report
 
         data = collect_report(model, max_chains=args.max_chains, **kwargs)
+        _say_limits(data.analysis.warnings)
         options = DiagramOptions(title=False, mitigations=args.mitigations)
         if fmt == "html":
             from attackgraph.render.report_html import html_report
@@ -170,6 +177,7 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
                       for name, content in report.attachments.items()})
         return files
     result = analyze(model, max_chains=args.max_chains, **kwargs)
+    _say_limits(result.warnings)
     if fmt == "csv":
         from attackgraph.render.table import chains_csv
 

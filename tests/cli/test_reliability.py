@@ -182,3 +182,11 @@ def test_optimize_time_limit_covers_the_whole_command(tmp_path, capsys, monkeypa
     source.write_text(json.dumps(base_doc()))
     assert run(capsys, "optimize", str(source), "--time-limit", "2")[0] == 0
     assert given and all(limit <= 2 - 1.5 - 0.1 + 1e-9 for limit in given)
+
+
+def test_export_says_when_a_limit_stopped_the_analysis(tmp_path, capsys) -> None:
+    out = tmp_path / "m.csv"
+    code, _out, err = run(capsys, "export", and_bomb(tmp_path), "-o", str(out),
+                          "--max-memory", "30")
+    assert code == 0 and out.exists()
+    assert "memory limit of 30 MiB" in err
