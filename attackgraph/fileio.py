@@ -13,7 +13,7 @@ from pathlib import Path
 
 from attackgraph.errors import FormatError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "is_regular_file", "read_limited"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "read_limited"]
 
 
 def _size(count: int) -> str:
@@ -47,17 +47,6 @@ def _special_kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "device"
     return "special file"
-
-
-def is_regular_file(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` names a regular file (following symbolic links).
-
-    Never opens the file, so it cannot block on a FIFO.
-    """
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
 
 
 # mkstemp's names: ".NAME." + 8 characters of [a-z0-9_] + ".tmp"
