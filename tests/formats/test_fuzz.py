@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from tests.formats import flows
 from tests.fuzzing import READERS, Fuzzer, is_known, mutated_inputs, seeds
 
-PER_READER = 25
+PER_READER = int(os.environ.get("ATTACKGRAPH_FUZZ_PER_READER", "25"))
 """Inputs per reader in the normal suite (a few seconds each reader; every
-valid input is also analysed and exported to nine formats)."""
+valid input is also analysed and exported to nine formats); the environment
+variable asks for more, ``benchmarks/fuzz.py`` runs long."""
 
 _SEEDS = seeds()
 
