@@ -527,6 +527,11 @@ _ENTRY_BYTES = 420
 its priority and sums tuples)."""
 
 
+_FALLBACK_WORK = 20_000_000
+"""Largest (derivation size x graph size) made minimal after a limit stopped
+the search; each node dropped costs one pass over the derivation."""
+
+
 def _fallback_chains(graph: CompiledGraph, usable: Sequence[int], bound: list[float],
                      goals: Sequence[int], exhausted: dict[int, bool],
                      have: set[int]) -> list[tuple[int, frozenset[int]]]:
@@ -552,8 +557,8 @@ def _fallback_chains(graph: CompiledGraph, usable: Sequence[int], bound: list[fl
             if graph.is_entry[v]:
                 continue
             stack.extend(graph.preds[v] if graph.is_and[v] else (best[v],))
-        if not derivable_within(graph, nodes, g):
-            continue
+        if len(nodes) * graph.size > _FALLBACK_WORK or not derivable_within(graph, nodes, g):
+            continue  # too large to make minimal quickly: listed as none found
         for v in sorted(nodes, key=lambda u: -graph.level[u]):
             if v != g and v in nodes and derivable_within(graph, nodes - {v}, g):
                 nodes.discard(v)
