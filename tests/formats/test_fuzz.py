@@ -65,7 +65,25 @@ def _stix_with_foreign_extension_key() -> bytes:
     return json.dumps(data).encode("utf-8")
 
 
+def _stix_with_a_layout_node_that_is_an_object() -> bytes:
+    """attackgraph's STIX extension with a layout item whose ``node`` is an
+    object: TypeError (unhashable type: 'dict') in mapping.py (the issue's
+    own example)."""
+    from attackgraph.formats.attack_flow.write import generate_stix
+    from attackgraph.formats.native.codec import document_to_model
+    from tests.support import rich_doc
+
+    data = json.loads(generate_stix(document_to_model(rich_doc())))
+    for item in data["objects"]:
+        for extension in item.get("extensions", {}).values():
+            if isinstance(extension, dict) and isinstance(extension.get("layout"), list):
+                extension["layout"][0]["node"] = {"id": "E1"}
+    return json.dumps(data).encode("utf-8")
+
+
 KNOWN_ATTACK_FLOW_FINDINGS = [
+    pytest.param("stix", _stix_with_a_layout_node_that_is_an_object(), "mapping.py",
+                 id="stix-reader-TypeError-layout-node-object"),
     pytest.param("stix", _stix_with_foreign_extension_key(), "afb_write.py",
                  id="afb-writer-KeyError-270"),
     pytest.param("stix", flows.encode(flows.condition_flow()), "afb_write.py",
