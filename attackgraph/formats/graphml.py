@@ -40,6 +40,27 @@ _MIT_FIELDS = {f.name: f for f in MITIGATION_FIELDS if f.name not in ("id", "blo
 _LISTS = ("techniques", "refs")
 _NUMBERS = ("cost", "probability", "impact", "effectiveness")
 _EXTRAS = "attackgraph_extras"
+_CHAR_REF = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _legal_reference(match: re.Match[str]) -> str:
+    """A character reference, or U+FFFD's where XML 1.0 forbids the character.
+
+    Examples
+    --------
+    >>> _CHAR_REF.sub(_legal_reference, "&#65534; &#x41; &#1; &#10;")
+    '&#65533; &#x41; &#65533; &#10;'
+    """
+    text = match.group(1)
+    try:
+        code = int(text[1:], 16) if text[0] == "x" else int(text)
+    except ValueError:
+        return "&#65533;"
+    legal = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+             or 0x10000 <= code <= 0x10FFFF)
+    return match.group(0) if legal else "&#65533;"
+
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -394,4 +415,5 @@ def generate_graphml(model: AttackModel) -> str:
     # XML 1.0 cannot hold C0 controls (not even as character references) nor
     # lone surrogates: they become U+FFFD so that every XML tool reads the file
     body = _NOT_XML.sub("\ufffd", body)
+    body = _CHAR_REF.sub(_legal_reference, body)  # the writer may use references
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -58,3 +58,19 @@ def test_graphml_with_control_characters_reads_back() -> None:
     assert checked.model is not None, checked.problems
     assert checked.model.nodes["E"].label == "bell\ufffd and esc\ufffd[31m"
     assert checked.model.nodes["G"].label == "tab\tfine"
+
+
+def test_graphml_with_xml_forbidden_characters_in_lists_reads_back() -> None:
+    # a fuzz finding: the writer's character references (&#65534;) were illegal too
+    from xml.dom import minidom
+
+    from attackgraph.formats.native.codec import document_to_model
+    from tests.support import base_doc
+
+    doc = base_doc()
+    doc["components"][0]["label"] = "non\ufffecharacter \x01"
+    doc["nodes"][0]["label"] = "\uffff"
+    text = generate_graphml(document_to_model(doc))
+    minidom.parseString(text.encode("utf-8"))
+    checked = check_graphml(text.encode("utf-8"))
+    assert checked.model is not None, checked.problems
