@@ -18,6 +18,7 @@ __all__ = [
     "ModelError",
     "Problem",
     "RenderError",
+    "shorten",
 ]
 
 Severity = Literal["error", "warning"]
@@ -71,12 +72,51 @@ class Problem:
         >>> Problem("/title", "is missing.", "warning", 4, 2).format("m.yaml")
         'm.yaml:4:2: /title: warning: is missing.'
         """
-        prefix = filename
+        prefix = shorten(filename, 500)
         if self.line is not None:
             prefix += f":{self.line}:{self.column or 1}"
-        where = f" {self.pointer}:" if self.pointer else ""
+        where = f" {_one_line(shorten(self.pointer, 300))}:" if self.pointer else ""
         tag = " warning:" if self.severity == "warning" else ""
-        return f"{prefix}:{where}{tag} {self.message}"
+        return f"{prefix}:{where}{tag} {_one_line(shorten(self.message, MAX_MESSAGE))}"
+
+
+def _one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped, so that
+    one problem is one line (a key may hold a newline).
+
+    Examples
+    --------
+    >>> print(_one_line("/nodes/0/a\rb\u202e"))
+    /nodes/0/a\x0db\u202e
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                   for c in text)
+
+
+MAX_MESSAGE = 2000
+"""Longest message echoed whole; longer ones (a 10 MB id quoted in a
+warning) keep their start and end around a note of what was cut."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut in the middle to about ``limit`` characters.
+
+    Examples
+    --------
+    >>> shorten("a" * 30 + "END", 20)
+    'aaaaaaaa… [20 characters cut] …aaEND'
+    >>> shorten("short", 20)
+    'short'
+    """
+    if len(text) <= limit:
+        return text
+    head = max(limit * 2 // 5, 1)
+    tail = max(limit // 4, 1)
+    cut = len(text) - head - tail
+    return f"{text[:head]}… [{cut} characters cut] …{text[-tail:]}"
 
 
 class AttackGraphError(Exception):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -35,6 +38,63 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _special_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+# mkstemp's names: ".NAME." + 8 characters of [a-z0-9_] + ".tmp"
+_TEMP_TAIL = re.compile(r"\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Remove temporary files of our own naming left for ``name`` by a save
+    that was killed before it could rename or remove them."""
+    prefix = f".{name}"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            entry_name = entry.name
+            if not entry_name.startswith(prefix):
+                continue
+            tail = entry_name[len(prefix):]
+            if tail.startswith("~"):
+                tail = tail[1:]
+            if _TEMP_TAIL.fullmatch(tail) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.remove(entry.path)
+
+
+def _replace_backup(target: Path, folder: Path) -> None:
+    """Make ``NAME~`` a copy of ``target`` in one atomic step: the new backup
+    is linked (or copied) under a temporary name and renamed over the old
+    one, so that some backup exists at every moment."""
+    backup_path = target.with_name(target.name + "~")
+    for _attempt in range(16):
+        temp = folder / f".{target.name}~.{secrets.token_hex(4)}.tmp"
+        try:
+            os.link(target, temp)
+            break
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here: copy instead
+            shutil.copy2(target, temp)
+            break
+    else:  # pragma: no cover - 16 collisions of 32 random bits
+        raise FileExistsError(str(temp))
+    try:
+        os.replace(temp, backup_path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temp)
+        raise
+
+
 def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """Read a whole file, refusing one larger than ``max_bytes``.
 
@@ -55,8 +115,18 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         The file is missing, unreadable, a directory, or too large.
     """
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+        # only a regular file is read at all.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise FormatError(f"this is a {_special_kind(info.st_mode)}, not a regular "
+                                  "file; attackgraph reads models only from regular files.")
+            size = info.st_size
             if size > max_bytes:
                 raise FormatError(
                     f"the file is {_size(size)}, larger than the limit of "
@@ -112,16 +182,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
         with contextlib.suppress(OSError):  # mkstemp makes 0600; keep what the user expects
             mode = target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode()
             os.chmod(temp_name, mode)
-        if backup and target.exists():
-            backup_path = target.with_name(target.name + "~")
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(backup_path)
-            try:
-                os.link(target, backup_path)
-            except OSError:  # no hard links here: copy instead
-                shutil.copy2(target, backup_path)
+        if backup and target.is_file():
+            _replace_backup(target, folder)
         os.replace(temp_name, target)
         temp_name = None
+        _remove_stale_temps(folder, target.name)
         with contextlib.suppress(OSError):
             dir_fd = os.open(folder, os.O_RDONLY)
             try:

@@ -127,3 +127,48 @@ def test_new_files_get_the_umask_mode_and_rewrites_keep_theirs(tmp_path):
         assert fresh.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old)
+
+
+# ------------------------------------------------------------ issue 12 hardening
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "m.json"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match=r"named pipe .* not a regular file"):
+        read_limited(fifo, 1000)  # blocks forever if opened for a blocking read
+
+
+def test_stale_temp_files_are_removed_on_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text("old")
+    stale = [tmp_path / ".m.json.ab_c1234.tmp", tmp_path / ".m.json~.0badf00d.tmp"]
+    kept = [tmp_path / ".m.json.notours.tmp", tmp_path / ".other.json.abcd1234.tmp",
+            tmp_path / "m.json.abcd1234.tmp"]
+    for file in stale + kept:
+        file.write_text("left by a killed save")
+    atomic_write_text(path, "new", backup=True)
+    assert path.read_text() == "new"
+    assert (tmp_path / "m.json~").read_text() == "old"
+    assert [p.exists() for p in stale] == [False, False]
+    assert all(p.exists() for p in kept)
+
+
+def test_backup_is_replaced_without_a_moment_without_one(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         ) -> None:
+    path = tmp_path / "m.json"
+    backup = tmp_path / "m.json~"
+    path.write_text("v1")
+    backup.write_text("v0")
+    removed: list[str] = []
+    real_remove = os.remove
+
+    def watch_remove(name: object, *args: object, **kwargs: object) -> None:
+        removed.append(os.fspath(name))  # type: ignore[arg-type]
+        real_remove(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "remove", watch_remove)
+    atomic_write_text(path, "v2", backup=True)
+    assert os.fspath(backup) not in removed  # the old backup is replaced, never deleted first
+    assert backup.read_text() == "v1" and path.read_text() == "v2"
+    assert _leftovers(tmp_path) == []

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from attackgraph.analysis.compiled import CompiledGraph
 from attackgraph.analysis.depth import DepthResult, chain_depth, goal_depths
+from attackgraph.analysis.limits import current_limits, limit_sentence
 from attackgraph.analysis.necessity import killer_masks
 from attackgraph.analysis.ordering import ChainOrder
 from attackgraph.analysis.results import Analysis, ChainResult, GoalResult, MitigationResult
@@ -189,6 +190,7 @@ def open_chains(
     switch_on: Sequence[str] = (),
     switch_off: Sequence[str] = (),
     at_release: str | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[tuple[ChainResult, ...], bool]:
     """The cheapest open chains only (for ``check``).
 
@@ -204,6 +206,9 @@ def open_chains(
         list, not in the full analysis).
     complete : bool
         Whether these are all the open chains.
+
+    A sentence naming the limit is appended to ``warnings`` (when given) if
+    the search reached its memory or time limit.
     """
     goal_ids = select_goals(model, goals)
     scenario = resolve_scenario(model, profile=profile, switch_on=switch_on,
@@ -218,6 +223,8 @@ def open_chains(
     search = enumerate_chains(graph, usable, [graph.index[g] for g in goal_ids], limit,
                               order=order)
     chains, _ = _chain_results(model, scenario, order, search.chains, limit)
+    if search.stopped_by is not None and warnings is not None:
+        warnings.append(limit_sentence(search.stopped_by, current_limits(), len(chains)))
     return tuple(chains), not search.truncated
 
 
@@ -351,4 +358,6 @@ def analyze(
         depth=DepthResult(goal_depths(scenario, goal_idx, cancel=cancel), {
             c.id: chain_depth(scenario, [graph.index[v] for v in c.nodes]) for c in chains})
         if depth else None,
+        warnings=(limit_sentence(search.stopped_by, current_limits(), len(chains)),)
+        if search.stopped_by is not None else (),
     )

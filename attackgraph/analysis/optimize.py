@@ -206,6 +206,12 @@ def _proof_slack(values: Sequence[float]) -> float:
     return PROOF_TOLERANCE * min(positive) if positive else 0.0
 
 
+def _left(time_limit: float, started: float) -> float:
+    """What remains of ``time_limit`` since ``started`` (``perf_counter``), for
+    a solver call: the limit bounds the whole optimisation, not each call."""
+    return max(time_limit - (time.perf_counter() - started), 0.01)
+
+
 def _reachable_after(scenario: Scenario, chosen: Sequence[str], goals: Sequence[int]) -> list[int]:
     achieved = least_fixpoint(scenario.graph, scenario.blocked_with(chosen))
     return [g for g in goals if achieved[g]]
@@ -298,7 +304,7 @@ def optimal_mitigations(
     objective = [*program.candidate_costs, *([0.0] * (program.variables
                                                       - len(program.candidates)))]
     solved, _ = _solve(program, objective=objective, extra_vars=0, extra_rows=(),
-                       goal_upper=True, time_limit=time_limit)
+                       goal_upper=True, time_limit=_left(time_limit, started))
     if solved.status == "none":  # no incumbent in time: every candidate is a valid set
         chosen: tuple[str, ...] = program.candidates
         bound = 0.0
@@ -363,7 +369,7 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
         where = {m: i for i, m in enumerate(program.candidates)}
         solved = _Solved("none", (), math.nan, math.nan)
         for _ in range(MAX_CUTS):
-            left = max(time_limit - (time.perf_counter() - started), 0.01)
+            left = _left(time_limit, started)
             solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                                extra_rows=rows, goal_upper=False, time_limit=left)
             if solved.status == "none" or _cost_of(program, solved.chosen) <= exact_budget:
@@ -389,7 +395,7 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
             objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
             second, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
                                extra_rows=rows, goal_upper=False,
-                               time_limit=max(time_limit - (time.perf_counter() - started), 1))
+                               time_limit=_left(time_limit, started))
             if (second.status != "none" and _cost_of(program, second.chosen) <= exact_budget
                     and _blocked_impact(scenario, program, second.chosen, impact) >= best):
                 chosen = second.chosen

@@ -186,6 +186,9 @@ class Analysis:
         proven exact (JSON ``order_within_ties``: ``approximate``).
     depth : DepthResult or None
         Defence in depth of each goal and listed chain, when computed.
+    warnings : tuple of str
+        Sentences about a result that is not complete, e.g. the chain search
+        reached its memory or time limit (then ``truncated`` is true).
     """
 
     title: str
@@ -198,6 +201,7 @@ class Analysis:
     mitigations: tuple[MitigationResult, ...]
     ties_approximate: bool = False
     depth: DepthResult | None = None
+    warnings: tuple[str, ...] = ()
 
     def goal(self, goal_id: str) -> GoalResult:
         """The result of one goal (``KeyError`` if it was not analysed)."""
@@ -255,4 +259,5 @@ class Analysis:
             "mitigations": [m.to_json() for m in self.mitigations],
             "order_within_ties": "approximate" if self.ties_approximate else "exact",
             **({} if self.depth is None else {"depth": self.depth.to_json()}),
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }

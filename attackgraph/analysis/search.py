@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
+import time
 from bisect import insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from attackgraph.analysis.compiled import CompiledGraph
+from attackgraph.analysis.limits import SearchLimits, current_limits
 from attackgraph.analysis.ordering import ChainKey, ChainOrder, Head, quantize
 from attackgraph.errors import AnalysisCancelled
 
@@ -157,12 +160,16 @@ class ChainSearchResult:
         agree only to 12 significant digits): then the chains listed at the
         cut are among the tied ones, but maybe not the first of them in the
         exact order.
+    stopped_by : {"memory", "time", "steps"} or None
+        The bound that stopped the search before it could finish (then the
+        chains are those found so far, not necessarily the cheapest).
     """
 
     chains: tuple[tuple[int, frozenset[int]], ...]
     exhausted: dict[int, bool]
     truncated: bool
     ties_approximate: bool = False
+    stopped_by: str | None = None
 
 
 class _Search:
@@ -361,7 +368,8 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
                      bound: list[float] | None = None,
                      order: ChainOrder | None = None,
                      tie_budget: int = TIE_BUDGET,
-                     cancel: Callable[[], bool] | None = None) -> ChainSearchResult:
+                     cancel: Callable[[], bool] | None = None,
+                     limits: SearchLimits | None = None) -> ChainSearchResult:
     """The ``limit`` first chains over all ``goals`` in the listing order (and
     enough more to know whether more exist).
 
@@ -393,6 +401,10 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         Asked every few hundred expansions; when it returns true the search
         stops with :class:`~attackgraph.errors.AnalysisCancelled` (a newer
         analysis replaces this one, or the user cancelled).
+    limits : SearchLimits, optional
+        Memory and time bounds (default: :func:`current_limits`); reaching
+        one stops the search as ``max_expansions`` does and names it in
+        ``stopped_by``.
 
     Returns
     -------
@@ -400,6 +412,11 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         Every chain that precedes the ``limit``-th in the listing order, at
         least one more when it exists, and which goals were exhausted.
     """
+    limits = limits or current_limits()
+    deadline = time.monotonic() + limits.max_seconds
+    budget = limits.max_bytes
+    used = 0  # estimated bytes held by the queue and the visited states
+    stopped_by: str | None = None
     order = order or ChainOrder.of(graph)
     search = _Search(graph, usable, order, bound)
     weight_c, weight_l, _ = search.weights
@@ -449,10 +466,17 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
                     stopped = approximate = True
                     break
         if expansions >= max_expansions:
-            stopped = True
+            stopped, stopped_by = True, "steps"
             break
-        if cancel is not None and not expansions & 255 and cancel():
-            raise AnalysisCancelled("the analysis was cancelled.")
+        if used > budget:
+            stopped, stopped_by = True, "memory"
+            break
+        if not expansions & 255:
+            if cancel is not None and cancel():
+                raise AnalysisCancelled("the analysis was cancelled.")
+            if time.monotonic() > deadline:
+                stopped, stopped_by = True, "time"
+                break
         (key, _, _, g, sums, entry_sums, smallest, parent, added, opens,
          just) = heapq.heappop(heap)
         live[g] -= 1
@@ -461,6 +485,7 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         if state in seen_states:
             continue
         seen_states.add(state)
+        used += _STATE_BYTES + sys.getsizeof(nodes) + 8 * len(opens) + 8 * len(just)
         expansions += 1
         if not opens:
             if (g, nodes) in seen_sets:
@@ -490,11 +515,65 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
                                           child_smallest, child_opens))
             heapq.heappush(heap, (child_key, len(child_opens), -seq, g, child_sums, child_entry,
                                   child_smallest, nodes, new, child_opens, child_just))
+            used += _ENTRY_BYTES + 8 * (len(new) + len(child_opens) + len(child_just))
             live[g] += 1
             seq += 1
     exhausted = {g: not (stopped and live[g] > 0) for g in goals}
     truncated = len(found) > limit or (stopped and any(live[g] > 0 for g in goals))
-    return ChainSearchResult(tuple(found), exhausted, truncated, approximate)
+    if not truncated:
+        stopped_by = None
+    elif stopped_by is not None:
+        del heap, seen_states  # free the queue before the fallback below
+        found.extend(_fallback_chains(graph, usable, search.bound, goals, exhausted,
+                                      {g for g, _ in found}))
+    return ChainSearchResult(tuple(found), exhausted, truncated, approximate, stopped_by)
+
+
+_STATE_BYTES = 260
+"""Estimated bytes of one visited state besides its node set (the state
+tuple, its set slot, the popped queue entry's share)."""
+_ENTRY_BYTES = 420
+"""Estimated bytes of one queue entry besides its tuples' items (the entry,
+its priority and sums tuples)."""
+
+
+_FALLBACK_WORK = 20_000_000
+"""Largest (derivation size x graph size) made minimal after a limit stopped
+the search; each node dropped costs one pass over the derivation."""
+
+
+def _fallback_chains(graph: CompiledGraph, usable: Sequence[int], bound: list[float],
+                     goals: Sequence[int], exhausted: dict[int, bool],
+                     have: set[int]) -> list[tuple[int, frozenset[int]]]:
+    """One minimal chain for each unfinished goal that has none yet.
+
+    After a limit stopped the search: the cheapest derivation of the goal by
+    the per-node bounds (OR nodes through their best predecessor, AND nodes
+    through all), made minimal by dropping nodes one at a time. Linear in
+    the derivation per dropped node, so it is cheap where the search was not.
+    """
+    _bound, best = derivation_bounds(graph, usable)
+    out: list[tuple[int, frozenset[int]]] = []
+    for g in goals:
+        if exhausted[g] or g in have or bound[g] == INF or not usable[g]:
+            continue
+        nodes: set[int] = set()
+        stack = [g]
+        while stack:
+            v = stack.pop()
+            if v in nodes:
+                continue
+            nodes.add(v)
+            if graph.is_entry[v]:
+                continue
+            stack.extend(graph.preds[v] if graph.is_and[v] else (best[v],))
+        if len(nodes) * graph.size > _FALLBACK_WORK or not derivable_within(graph, nodes, g):
+            continue  # too large to make minimal quickly: listed as none found
+        for v in sorted(nodes, key=lambda u: -graph.level[u]):
+            if v != g and v in nodes and derivable_within(graph, nodes - {v}, g):
+                nodes.discard(v)
+        out.append((g, frozenset(nodes)))
+    return out
 
 
 def _after(bound: tuple[float, float, float, int], head: Head, key: ChainKey) -> bool:

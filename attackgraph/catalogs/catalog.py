@@ -166,11 +166,15 @@ def _parse(data: Any, where: str) -> Catalog:
 
 @lru_cache(maxsize=16)
 def _load(path: str, stamp: float) -> Catalog:
+    from attackgraph.fileio import read_limited
+    from attackgraph.formats.native.parse import max_file_bytes
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FormatError(f"{path}: the catalog cannot be read ({exc.strerror or exc}).") \
-            from None
+        raw = read_limited(path, max_file_bytes())
+    except FormatError as exc:
+        raise FormatError(f"{path}: the catalog cannot be read: {exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise FormatError(f"{path}: the catalog is not valid JSON ({exc}).") from None
     return _parse(data, os.path.basename(path))

@@ -37,6 +37,29 @@ def add_state_options(parser: argparse.ArgumentParser, *, what_if: bool = True) 
         parser.add_argument("--without", metavar="M", action="append", dest="switch_off",
                             default=[], help="what-if: switch mitigation M off (repeatable)")
     parser.add_argument("--at-release", metavar="R", help="the state of the model at release R")
+    add_limit_options(parser)
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """``--max-memory`` and ``--max-seconds``: the bounds of the chain search."""
+    parser.add_argument("--max-memory", metavar="MB", type=positive_number, default=None,
+                        help="memory bound of the chain search in MiB (default 384, or "
+                             "ATTACKGRAPH_MAX_MEMORY_MB); reaching it lists the chains found "
+                             "so far and marks the result truncated")
+    parser.add_argument("--max-seconds", metavar="S", type=positive_number, default=None,
+                        help="time bound of the chain search in seconds (default 60, or "
+                             "ATTACKGRAPH_MAX_SECONDS)")
+
+
+def positive_number(text: str) -> float:
+    """An ``argparse`` type: a finite number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a number") from None
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError("must be a finite number above zero")
+    return value
 
 
 def count_argument(text: str) -> int:

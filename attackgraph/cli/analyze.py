@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         result = analyze(model, max_chains=args.max_chains, **kwargs)
     except AnalysisError as exc:
         return usage_error(str(exc))
+    for warning in result.warnings:
+        print(f"attackgraph: warning: {warning}", file=sys.stderr)
     if args.format == "json":
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -83,11 +83,14 @@ def run(args: argparse.Namespace) -> int:
     if model is None:
         return _invalid_sarif(args.file) if args.format == "sarif" else EXIT_INVALID
     allowed = args.max_open_chains
+    warnings: list[str] = []
     try:
         found, complete = open_chains(model, limit=max(allowed + 1, args.max_chains),
-                                      **state_kwargs(args))
+                                      warnings=warnings, **state_kwargs(args))
     except AnalysisError as exc:
         return usage_error(str(exc))
+    for warning in warnings:
+        print(f"attackgraph: warning: {warning}", file=sys.stderr)
     count = len(found)
     shallow: list[tuple[str, int]] = []
     if args.min_depth is not None:
@@ -95,12 +98,14 @@ def run(args: argparse.Namespace) -> int:
             shallow = _shallow_goals(model, args)
         except AnalysisError as exc:
             return usage_error(str(exc))
-    ok = count <= allowed and not shallow
+    # a search stopped by its memory or time limit proves nothing: fail closed
+    ok = count <= allowed and not shallow and not warnings
     shown = found[:args.max_chains]
     if args.format == "json":
         verdict = {"schema": "attackgraph.check/1", "ok": ok, "max_open_chains": allowed,
                    "open_chains": count if complete else None,
-                   "chains": [c.to_json() for c in shown]}
+                   "chains": [c.to_json() for c in shown],
+                   **({"truncated": True, "warnings": warnings} if warnings else {})}
         if args.min_depth is not None:
             verdict["min_depth"] = args.min_depth
             verdict["shallow_goals"] = [{"goal": g, "depth": d} for g, d in shallow]
@@ -110,6 +115,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(chains_csv(shown, list(model.mitigations)))
     elif args.format == "sarif":
         sys.stdout.write(_sarif(model, shown, args.file, allowed, complete))
+    elif warnings and count <= allowed:
+        print(f"{args.file}: FAILED: {count} open chain(s) found before the search stopped "
+              f"at its limit, at most {allowed} allowed; more may exist")
+        for chain in shown:
+            print("\n".join(chain_lines(chain)))
     elif count <= allowed:
         print(f"{args.file}: ok: {count} open chain(s), at most {allowed} allowed")
     else:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print_problems(args.input, checked.warnings)
     try:
-        write_model(checked.model, args.output, format_name=target.name)
+        write_model(checked.model, args.output, format_name=target.name, backup=True)
     except FormatError as exc:
         print(f"{args.output}: {exc}", file=sys.stderr)
         return EXIT_INVALID

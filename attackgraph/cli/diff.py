@@ -5,7 +5,6 @@ differ (as ``diff`` does)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 __all__ = ["add_parser", "run"]
@@ -34,6 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def run(args: argparse.Namespace) -> int:
     """Compare and print; exit 0 if the models are the same, else 1."""
     from attackgraph.cli.common import EXIT_INVALID, EXIT_OK, load_model
+    from attackgraph.cli.terminal import json_text
     from attackgraph.compare import diff_models
     from attackgraph.render.diff_report import diff_html, diff_text
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = result.to_json()
         data = {"schema": data.pop("schema"), "old": args.old, "new": args.new, **data}
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(data))
         sys.stdout.write("\n")
     elif args.format == "html":
         sys.stdout.write(diff_html(result, args.old, args.new))

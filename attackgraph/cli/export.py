@@ -11,8 +11,11 @@ interchange formats) is delegated to it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from attackgraph.cli.analysis_text import add_state_options, count_argument, state_kwargs
@@ -63,8 +66,53 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--no-analysis", dest="analysis", action="store_false",
                         help="diagrams: draw the model only, without the analysis overlay")
     parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=120.0,
-                        help="stop Graphviz after this long (default 120)")
+                        help="stop the export (analysis, layout by Graphviz, rendering) "
+                             "after this long (default 120)")
     parser.set_defaults(run=run)
+
+
+def _say_limits(warnings: tuple[str, ...]) -> None:
+    """Print the analysis' warnings (a memory or time limit stopped it)."""
+    for warning in warnings:
+        print(f"attackgraph: warning: {warning}", file=sys.stderr)
+
+
+def _left(args: argparse.Namespace) -> float:
+    """Seconds left of ``--timeout`` for the next step (Graphviz)."""
+    import time
+
+    deadline = getattr(args, "deadline", None)
+    if deadline is None:
+        return float(args.timeout)
+    return max(deadline - time.monotonic(), 0.05)
+
+
+class _TimedOut(Exception):
+    """Raised by the alarm when ``--timeout`` has passed."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Interrupt the Python work of an export after ``seconds`` (POSIX, main
+    thread only; Graphviz gets what remains as its own timeout anyway)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+
+    def ring(_signum: int, _frame: object) -> None:
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _choose(output: str, name: str | None) -> tuple[str, str] | None:
@@ -112,19 +160,20 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         from attackgraph.render.report_data import collect_report
 
         data = collect_report(model, max_chains=args.max_chains, **kwargs)
+        _say_limits(data.analysis.warnings)
         options = DiagramOptions(title=False, mitigations=args.mitigations)
         if fmt == "html":
             from attackgraph.render.report_html import html_report
 
             text = html_report(model, data, chain=args.chain, options=options,
-                               timeout=args.timeout)
+                               timeout=_left(args))
             return {output: text.encode("utf-8")}
         from attackgraph.render.report_md import markdown_report
 
         stem = os.path.basename(output)
         stem = stem[:-3] if stem.lower().endswith(".md") else stem
         report = markdown_report(model, data, stem=stem, chain=args.chain, options=options,
-                                 timeout=args.timeout)
+                                 timeout=_left(args))
         folder = os.path.dirname(output)
         files = {output: report.text.encode("utf-8")}
         files.update({os.path.join(folder, name): content
@@ -132,9 +181,10 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         return files
     from attackgraph.analysis.naming import name_by_whole_model
 
+    result = analyze(model, max_chains=args.max_chains, **kwargs)
+    _say_limits(result.warnings)
     # every view names a chain by the whole model's id, whatever the scenario
-    result = name_by_whole_model(model, analyze(model, max_chains=args.max_chains, **kwargs),
-                                 max_chains=args.max_chains, **kwargs)
+    result = name_by_whole_model(model, result, max_chains=args.max_chains, **kwargs)
     if fmt == "csv":
         from attackgraph.render.table import chains_csv
 
@@ -156,7 +206,7 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
 
     options = DiagramOptions(mitigations=args.mitigations)
     return {output: render_diagram(model, fmt, overlay=overlay, options=options,
-                                   timeout=args.timeout)}
+                                   timeout=_left(args))}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -182,14 +232,27 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         if kind == "model":
-            write_model(model, args.output, format_name=fmt)
+            try:
+                with _alarm(args.timeout):
+                    write_model(model, args.output, format_name=fmt, backup=True)
+            except _TimedOut:
+                print(f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
+                      "and was stopped; the output file was not changed.", file=sys.stderr)
+                return EXIT_TOOL
             target = format_for_path(args.output, fmt)
             if target is not None and target.limitations:
                 print(f"note: {target.limitations}", file=sys.stderr)
             return EXIT_OK
-        files = _document(model, fmt, args)
+        args.deadline = time.monotonic() + args.timeout
+        try:
+            with _alarm(args.timeout):
+                files = _document(model, fmt, args)
+        except _TimedOut:
+            print(f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
+                  "and was stopped; nothing was written.", file=sys.stderr)
+            return EXIT_TOOL
         for path, content in files.items():
-            atomic_write_bytes(path, content)
+            atomic_write_bytes(path, content, backup=True)
     except AnalysisError as exc:
         return usage_error(str(exc))
     except RenderError as exc:

@@ -7,6 +7,7 @@ import argparse
 import json
 import math
 import sys
+import time
 
 from attackgraph.cli.analysis_text import add_state_options
 
@@ -40,6 +41,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(run=run)
 
 
+_MARGIN = 0.1
+"""Seconds kept from ``--time-limit`` for the work after the solver."""
+
+
 def run(args: argparse.Namespace) -> int:
     """Optimise and print the result."""
     from attackgraph.analysis.optimize import optimal_mitigations
@@ -47,13 +52,19 @@ def run(args: argparse.Namespace) -> int:
     from attackgraph.cli.common import EXIT_INVALID, EXIT_OK, load_model, usage_error
     from attackgraph.errors import AnalysisError
 
+    started = getattr(args, "started", None) or time.monotonic()
+    import scipy.optimize  # noqa: F401 - loaded now so that the limit covers its import
+
     model = load_model(args.file)
     if model is None:
         return EXIT_INVALID
+    # --time-limit bounds the whole command: reading and compiling the model
+    # count, and the margin pays for checking and printing the result
+    left = max(args.time_limit - (time.monotonic() - started) - _MARGIN, 0.01)
     try:
         result = optimal_mitigations(model, goals=args.goals, profile=args.profile,
                                      at_release=args.at_release, budget=args.budget,
-                                     time_limit=args.time_limit)
+                                     time_limit=left)
     except AnalysisError as exc:
         return usage_error(str(exc))
     if args.format == "json":

@@ -4,7 +4,6 @@ technique ids."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 __all__ = ["add_parser", "run"]
@@ -37,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the suggestions."""
     from attackgraph.catalogs import available_catalogs, load_catalog, suggest_all
     from attackgraph.cli.common import EXIT_INVALID, EXIT_OK, load_model, usage_error
+    from attackgraph.cli.terminal import json_text
     from attackgraph.errors import FormatError
 
     model = load_model(args.file)
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                        "suggestions": [s.to_json() for s in r.suggestions]}
                       for r in results],
         }
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(doc))
         sys.stdout.write("\n")
         return EXIT_OK
     out = sys.stdout

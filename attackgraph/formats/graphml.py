@@ -17,14 +17,17 @@ graph where no ``kind`` says, other attributes are kept as ``x-graphml``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
+import warnings
 from typing import Any
 
 from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
+from attackgraph.formats.xmlguard import check_xml_limits
 from attackgraph.model import AttackModel
 from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value
 
@@ -37,6 +40,28 @@ _MIT_FIELDS = {f.name: f for f in MITIGATION_FIELDS if f.name not in ("id", "blo
 _LISTS = ("techniques", "refs")
 _NUMBERS = ("cost", "probability", "impact", "effectiveness")
 _EXTRAS = "attackgraph_extras"
+_CHAR_REF = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _legal_reference(match: re.Match[str]) -> str:
+    """A character reference, or U+FFFD's where XML 1.0 forbids the character.
+
+    Examples
+    --------
+    >>> _CHAR_REF.sub(_legal_reference, "&#65534; &#x41; &#1; &#10;")
+    '&#65533; &#x41; &#65533; &#10;'
+    """
+    text = match.group(1)
+    try:
+        code = int(text[1:], 16) if text[0] == "x" else int(text)
+    except ValueError:
+        return "&#65533;"
+    legal = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+             or 0x10000 <= code <= 0x10FFFF)
+    return match.group(0) if legal else "&#65533;"
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def sniff_graphml(raw: bytes) -> bool:
@@ -67,6 +92,7 @@ def _safe_parse(raw: bytes) -> None:
     import defusedxml.ElementTree as safe_tree
     from defusedxml import DefusedXmlException
 
+    check_xml_limits(raw, "GraphML")
     try:
         root = safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
                                     forbid_external=True)
@@ -80,6 +106,9 @@ def _safe_parse(raw: bytes) -> None:
         reason = str(exc).split(":", 1)[0]
         raise FormatError(f"not well-formed XML: {reason}.", line,
                           None if column is None else column + 1) from None
+    except (LookupError, ValueError) as exc:  # an encoding expat cannot use
+        raise FormatError(f"the GraphML file cannot be decoded: {str(exc)[:200]}.", 1, 1) \
+            from None
     _check_ids(root)
 
 
@@ -304,15 +333,24 @@ def check_graphml(raw: bytes) -> CheckedModel:
         if not raw.strip():
             raise FormatError("the file is empty; a GraphML file holds a <graphml> document.")
         _safe_parse(raw)
-        try:
-            graph = nx.parse_graphml(raw)
-        except (nx.NetworkXError, KeyError, ValueError, TypeError, IndexError) as exc:
-            detail = str(exc).strip().rstrip(".") or type(exc).__name__
-            raise FormatError(f"not a GraphML graph NetworkX can read: {detail[:200]}.") \
-                from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                graph = nx.parse_graphml(raw)
+            except (nx.NetworkXError, KeyError, ValueError, TypeError, IndexError,
+                    AttributeError, LookupError) as exc:
+                detail = str(exc).strip().rstrip(".") or type(exc).__name__
+                raise FormatError(f"not a GraphML graph NetworkX can read: {detail[:200]}.") \
+                    from None
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
-    return _Reader(graph).read()
+    checked = _Reader(graph).read()
+    notes = list(dict.fromkeys(str(w.message).strip().rstrip(".")[:200] for w in caught))
+    if notes:
+        extra = [Problem("/graph", f"NetworkX's GraphML reader: {note}; it is ignored",
+                         "warning") for note in notes]
+        checked = dataclasses.replace(checked, problems=[*checked.problems, *extra])
+    return checked
 
 
 # ------------------------------------------------------------------ writing
@@ -374,4 +412,8 @@ def generate_graphml(model: AttackModel) -> str:
         for target in mit.blocks:
             graph.add_edge(node_id, target, kind="blocks")
     body = "\n".join(nx.generate_graphml(graph, prettyprint=True))
+    # XML 1.0 cannot hold C0 controls (not even as character references) nor
+    # lone surrogates: they become U+FFFD so that every XML tool reads the file
+    body = _NOT_XML.sub("\ufffd", body)
+    body = _CHAR_REF.sub(_legal_reference, body)  # the writer may use references
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -18,6 +18,7 @@ from xml.parsers import expat
 
 from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.native import CheckedModel, check_bytes
+from attackgraph.formats.xmlguard import check_xml_limits
 
 __all__ = ["MODEL_NAMESPACE", "check_svg", "extract_model", "looks_like_svg"]
 
@@ -71,6 +72,7 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
         Not well-formed XML, a refused construct (DTD subset, entities), not
         an SVG, no embedded model, several, or one of a newer version.
     """
+    check_xml_limits(raw, "SVG")
     parser = expat.ParserCreate(namespace_separator=_SEP)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     state: dict[str, object] = {"depth": 0, "in_model": 0, "found": 0, "line": 0, "root": None}
@@ -129,6 +131,8 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
     except expat.ExpatError as exc:
         raise FormatError(f"the SVG is not well-formed XML: {expat.ErrorString(exc.code)}.",
                           exc.lineno, exc.offset + 1) from None
+    except (LookupError, ValueError) as exc:  # an encoding expat cannot use
+        raise FormatError(f"the SVG cannot be decoded: {str(exc)[:200]}.", 1, 1) from None
     if state["root"] != f"{_SVG_NAMESPACE}{_SEP}svg":
         raise FormatError("this is XML but not an SVG image (its root element is not "
                           "<svg> in the SVG namespace).", 1, 1)

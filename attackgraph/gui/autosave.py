@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from attackgraph.errors import FormatError
-from attackgraph.fileio import atomic_write_text
+from attackgraph.fileio import atomic_write_text, read_limited
 from attackgraph.formats.native import generate_json
 from attackgraph.gui.document import Document
 
@@ -83,9 +83,9 @@ def find_recoveries(folder: Path | None = None) -> list[Recovery]:
         return found
     for path in folder.glob("*.attackgraph.json"):
         try:
-            meta = json.loads(_meta_path(path).read_text("utf-8"))
+            meta = json.loads(read_limited(_meta_path(path), 1 << 16).decode("utf-8"))
             pid = int(meta.get("pid", 0))
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError, AttributeError, FormatError):
             meta, pid = {}, 0
         if pid and pid != os.getpid() and _alive(pid):
             continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +62,18 @@ class DiskStamp:
         """The stamp of ``path`` now (None if it cannot be read)."""
         try:
             info = os.stat(path)
-            with open(path, "rb") as handle:
-                digest = hashlib.sha256(handle.read()).hexdigest()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block the GUI thread
+                return cls(info.st_mtime_ns, -1, f"special file {info.st_mode:o}")
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped meanwhile
+                    return cls(info.st_mtime_ns, -1, "special file")
+                digest = hashlib.sha256()
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
         except OSError:
             return None
-        return cls(info.st_mtime_ns, info.st_size, digest)
+        return cls(info.st_mtime_ns, info.st_size, digest.hexdigest())
 
 
 class Document(QObject):

@@ -97,6 +97,12 @@ def wrap(text: object, width: int, max_lines: int | None = None) -> list[str]:
     flat = one_line(text)
     if not flat:
         return [""]
+    if max_lines is not None:
+        # Only the start can show: wrapping a 10 MB label whole takes minutes
+        # (textwrap splits long words quadratically). Each line holds at most
+        # width + 1 characters, so this prefix decides the kept lines and
+        # whether more follow.
+        flat = flat[: (max_lines + 2) * (width + 1)]
     lines = textwrap.wrap(flat, width, break_long_words=True, break_on_hyphens=False)
     if max_lines is not None and len(lines) > max_lines:
         kept = lines[:max_lines]

@@ -120,3 +120,13 @@ def test_wrap_and_one_line() -> None:
     assert len(lines) == 3 and all(len(line) <= 20 for line in lines)
     assert lines[-1].endswith("…")
     assert wrap("", 10) == [""]
+
+
+def test_wrap_of_a_huge_label_reads_only_what_shows() -> None:
+    from attackgraph.render.text import wrap
+
+    small = "word " * 100 + "x" * 50
+    huge = small + "word " * 2_000_000
+    assert wrap(huge, 20, 3) == wrap(small, 20, 3)
+    assert wrap("a" * 5_000_000, 10, 2) == ["a" * 10, "a" * 8 + " …"]
+    assert wrap("ab cd", 2, 2) == ["ab", "cd"]  # exactly the lines kept: no ellipsis

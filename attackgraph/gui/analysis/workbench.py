@@ -200,6 +200,7 @@ class Workbench(QObject):
         session.busyChanged.connect(self._busy_changed)
         session.progress.connect(self._progress)
         session.failed.connect(self._failed)
+        session.resultChanged.connect(self._limit_notice)
         self.window.theme.changed.connect(self.set_dark)
         self.chains.zoomRequested.connect(self.zoom_to_chain)
         self.chains.presentRequested.connect(lambda chain_id: self.present(chain_id))
@@ -442,6 +443,18 @@ class Workbench(QObject):
 
     def _progress(self, text: str) -> None:
         self.busy_label.setText(f"Analysing: {text}…")
+
+    def _limit_notice(self) -> None:
+        """A warning bar while the shown analysis was stopped by a memory or
+        time limit (the chains found so far are listed)."""
+        analysis = self.session.analysis
+        notices = self.window.notices
+        if analysis is not None and analysis.warnings and not self.session.provisional:
+            text = analysis.warnings[0]
+            notices.show_notice("analysis-limit", plain(text[:1].upper() + text[1:]),
+                                "warning")
+        elif not self.session.provisional:
+            notices.dismiss("analysis-limit")
 
     def _failed(self, message: str) -> None:
         self.window.show_message(f"Analysis: {plain(message)}")
