@@ -46,11 +46,15 @@ MAX_SECONDS = 5.0
 CPU rather than wall-clock time, so that a busy machine causes no finding."""
 MAX_RSS_MB = 1024
 """Peak resident memory of the fuzzing process allowed."""
-READERS = ("json", "yaml", "stix", "afb", "deciduous", "graphml", "svg")
+READERS = ("json", "yaml", "stix", "afb", "deciduous", "graphml", "svg", "adtool", "otm",
+           "threat-dragon", "tm7", "mulval")
 SUFFIX = {"json": ".attackgraph.json", "yaml": ".attackgraph.yaml", "stix": ".stix.json",
-          "afb": ".afb", "deciduous": ".deciduous.yaml", "graphml": ".graphml", "svg": ".svg"}
+          "afb": ".afb", "deciduous": ".deciduous.yaml", "graphml": ".graphml", "svg": ".svg",
+          "adtool": ".adtree.xml", "otm": ".otm.json", "threat-dragon": ".threat-dragon.json",
+          "tm7": ".tm7", "mulval": ".AttackGraph.xml"}
+READ_ONLY = ("tm7", "mulval")
 MODEL_OUTPUTS = (".attackgraph.json", ".attackgraph.yaml", ".stix.json", ".afb",
-                 ".deciduous.yaml", ".graphml")
+                 ".deciduous.yaml", ".graphml", ".otm.json", ".threat-dragon.json")
 TEXT_OUTPUTS = (".dot", ".mmd", ".csv")
 GRAPHVIZ_OUTPUTS = (".svg", ".png", ".pdf", ".html", ".md")
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +85,10 @@ def seeds() -> dict[str, list[bytes]]:
     out: dict[str, list[bytes]] = {name: [] for name in READERS}
     for model in models:
         for name in READERS:
+            if name in READ_ONLY:
+                continue
+            if name == "adtool" and model.title.startswith("Mirai"):
+                continue  # a cycle: ADTool writes trees only
             if name == "svg":
                 out[name].append(_svg_with(generate_json(model)))
                 continue
@@ -90,7 +98,40 @@ def seeds() -> dict[str, list[bytes]]:
     out["stix"] += [flows.encode(f()) for f in (flows.operator_flow, flows.condition_flow,
                                                 flows.builder_style_condition)]
     out["afb"].append(flows.encode(flows.afb_document()))
-    return out
+    data = ROOT / "tests" / "formats" / "data"
+    out["tm7"].append((data / "small.tm7").read_bytes())
+    out["otm"].append(_json_of_yaml((data / "small.otm.yaml").read_bytes()))
+    out["threat-dragon"].append((data / "small.threat-dragon.json").read_bytes())
+    out["mulval"].append(_MULVAL.encode("utf-8"))
+    return {name: files for name, files in out.items() if files}
+
+
+def _json_of_yaml(raw: bytes) -> bytes:
+    import yaml
+
+    return json.dumps(yaml.safe_load(raw)).encode("utf-8")
+
+
+_MULVAL = "\n".join([
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    "<attack_graph>",
+    "<arcs>",
+    *(f"<arc><src>{a}</src><dst>{b}</dst></arc>" for a, b in
+      ((1, 2), (2, 3), (2, 4), (3, 5), (5, 6))),
+    "</arcs>",
+    "<vertices>",
+    *(f"<vertex><id>{i}</id><fact>{fact}</fact><metric>{metric}</metric><type>{kind}</type>"
+      "</vertex>" for i, fact, metric, kind in (
+          (1, "execCode(webServer,apache)", 0, "OR"),
+          (2, "RULE 2 (remote exploit of a server program)", 0.8, "AND"),
+          (3, "netAccess(webServer,tcp,80)", 0, "OR"),
+          (4, "vulExists(webServer,'CAN-2002-0392',httpd,remoteExploit,privEscalation)", 1,
+           "LEAF"),
+          (5, "RULE 6 (direct network access)", 1, "AND"),
+          (6, "attackerLocated(internet)", 1, "LEAF"))),
+    "</vertices>",
+    "</attack_graph>",
+]) + "\n"
 
 
 # -------------------------------------------------------------- mutation
@@ -247,13 +288,13 @@ def mutated_inputs(reader: str, seed_files: list[bytes]) -> st.SearchStrategy[by
     def build(draw: Callable[..., Any]) -> bytes:
         data = draw(st.data())
         raw = data.draw(st.sampled_from(seed_files), label="seed")
-        if reader in ("json", "stix", "afb"):
+        if reader in ("json", "stix", "afb", "otm", "threat-dragon"):
             raw = _dump_json(data, _mutate_tree(data, json.loads(raw)))
         elif reader in ("yaml", "deciduous"):
             import yaml
 
             raw = _dump_yaml(_mutate_tree(data, yaml.safe_load(raw)))
-        elif reader == "graphml":
+        elif reader in ("graphml", "adtool", "tm7", "mulval"):
             root = _mutate_xml(data, ElementTree.fromstring(raw))
             raw = ElementTree.tostring(root, encoding="utf-8")
         else:  # svg: the XML, or the model inside it

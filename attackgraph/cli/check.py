@@ -50,11 +50,13 @@ def _locator(path: str) -> tuple[dict[str, int], object]:
 
 def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
     """The SARIF log, located in the model file when it is native JSON/YAML."""
+    from attackgraph.cli.terminal import json_text
     from attackgraph.render.sarif import generate_sarif
 
     index, locate = _locator(path)
-    return generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
-                          complete=complete, node_index=index, locate=locate)
+    log = generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
+                         complete=complete, node_index=index, locate=locate)
+    return json_text(json.loads(log)) + "\n"  # labels exact, control characters escaped
 
 
 def _invalid_sarif(path: str) -> int:
@@ -66,9 +68,10 @@ def _invalid_sarif(path: str) -> int:
 
     checked = check_file(path)
     _, locate = _locator(path)
-    json.dump(problems_log(checked.problems, path=path, locate=locate),  # type: ignore[arg-type]
-              sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    from attackgraph.cli.terminal import json_text
+
+    log = problems_log(checked.problems, path=path, locate=locate)  # type: ignore[arg-type]
+    sys.stdout.write(json_text(log) + "\n")
     return EXIT_INVALID
 
 

@@ -329,7 +329,8 @@ class ThreatGraph:
             if not isinstance(edge, dict):
                 continue
             source, target = edge.get("source"), edge.get("target")
-            if source in b.nodes and target in b.nodes:
+            if isinstance(source, str) and isinstance(target, str) \
+                    and source in b.nodes and target in b.nodes:
                 kept = kept_fields(edge, "edge", ("source", "target", "label"))
                 label = edge.get("label") if isinstance(edge.get("label"), str) else None
                 b.add_edge(source, target, f"/x-attackgraph/edges/{index}", label, kept)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from itertools import chain
 from operator import eq
 from typing import Any
 
@@ -276,13 +275,17 @@ def _check_refs(
         known = targets[spec.ref]
         name = spec.name
         named: set[Any] = set()
-        for _, data in items:
-            value = data.get(name)
-            if type(value) is list:
-                named.update(value)
-            elif value is not None:
-                named.add(value)
-        if all(type(ref) is not str or ref in known for ref in named):
+        unsure = False
+        try:
+            for _, data in items:
+                value = data.get(name)
+                if type(value) is list:
+                    named.update(value)
+                elif value is not None:
+                    named.add(value)
+        except TypeError:  # an unhashable value: the full check below says where
+            unsure = True
+        if not unsure and all(type(ref) is not str or ref in known for ref in named):
             continue
         for index, data in items:
             value = data.get(spec.name)
@@ -331,9 +334,10 @@ def _check_edges(
 ) -> list[tuple[str, str]]:
     """Rules 3 and 4 on edges; returns the valid (source, target) pairs."""
     pairs = [(d.get("source"), d.get("target")) for _, d in edges]
-    ends = set(chain.from_iterable(pairs))
+    ends = {end for pair in pairs for end in pair if type(end) is str}
     entries = {k for k, v in node_kind.items() if v == "entry"}
-    if (all(type(end) is str for end in ends) and len(set(pairs)) == len(pairs)
+    if (all(type(s) is str and type(t) is str for s, t in pairs)
+            and len(set(pairs)) == len(pairs)
             and not (pairs and any(map(eq, *zip(*pairs, strict=True))))
             and not entries.intersection(t for _, t in pairs)):
         if ends <= node_kind.keys():

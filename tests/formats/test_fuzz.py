@@ -81,7 +81,7 @@ def _stix_with_a_layout_node_that_is_an_object() -> bytes:
     return json.dumps(data).encode("utf-8")
 
 
-KNOWN_ATTACK_FLOW_FINDINGS = [
+ATTACK_FLOW_FINDINGS = [
     pytest.param("stix", _stix_with_a_layout_node_that_is_an_object(), "mapping.py",
                  id="stix-reader-TypeError-layout-node-object"),
     pytest.param("stix", _stix_with_foreign_extension_key(), "afb_write.py",
@@ -89,10 +89,10 @@ KNOWN_ATTACK_FLOW_FINDINGS = [
     pytest.param("stix", flows.encode(flows.condition_flow()), "afb_write.py",
                  id="afb-writer-KeyError-on-condition-false-branch"),
 ]
-@pytest.mark.xfail(strict=False, reason="Attack Flow type checks: issue 13")
-@pytest.mark.parametrize("reader, raw, where", KNOWN_ATTACK_FLOW_FINDINGS)
-def test_known_attack_flow_findings(reader: str, raw: bytes, where: str,
-                                    tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader, raw, where", ATTACK_FLOW_FINDINGS)
+def test_former_attack_flow_findings_stay_fixed(reader: str, raw: bytes, where: str,
+                                                tmp_path: Path) -> None:
+    """The fuzz's Attack Flow findings (fixed with issue 13's reader checks)."""
     fuzzer = Fuzzer(tmp_path)
     finding = fuzzer.run(reader, raw)
     assert finding is None, finding.detail
