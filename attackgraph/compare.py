@@ -332,6 +332,7 @@ def diff_models(old: AttackModel, new: AttackModel, *, analysis: bool = True,
     result = None
     if analysis:
         if analyses is None:
-            analyses = (analyze(old, max_chains=max_chains), analyze(new, max_chains=max_chains))
+            analyses = (analyze(old, max_chains=max_chains, depth=False),
+                        analyze(new, max_chains=max_chains, depth=False))
         result = _analysis_diff(old, new, analyses[0], analyses[1], time_limit)
     return ModelDiff(old.title, new.title, tuple(changes), result)

@@ -34,7 +34,8 @@ def whole_model_names(model: AttackModel, *, max_chains: int = 1000,
                       graph: CompiledGraph | None = None,
                       cancel: Callable[[], bool] | None = None) -> dict[str, str]:
     """The whole model's chain ids by chain key."""
-    return analyze(model, max_chains=max_chains, graph=graph, cancel=cancel).chain_names()
+    return analyze(model, max_chains=max_chains, graph=graph, cancel=cancel,
+                   depth=False).chain_names()
 
 
 def name_by_whole_model(model: AttackModel, analysis: Analysis, *, max_chains: int = 1000,

@@ -181,7 +181,7 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         return files
     from attackgraph.analysis.naming import name_by_whole_model
 
-    result = analyze(model, max_chains=args.max_chains, **kwargs)
+    result = analyze(model, max_chains=args.max_chains, depth=False, **kwargs)  # not drawn
     _say_limits(result.warnings)
     # every view names a chain by the whole model's id, whatever the scenario
     result = name_by_whole_model(model, result, max_chains=args.max_chains, **kwargs)

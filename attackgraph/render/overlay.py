@@ -224,5 +224,5 @@ def analysis_overlay(
     graph = compile_model(model)
     result = analyze(model, profile=profile, goals=goals, switch_on=switch_on,
                      switch_off=switch_off, at_release=at_release, max_chains=max_chains,
-                     graph=graph)
+                     graph=graph, depth=False)  # the diagram does not show depth
     return build_overlay(model, result, chain=chain, graph=graph)
