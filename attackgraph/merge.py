@@ -33,30 +33,14 @@ import yaml
 
 from attackgraph.errors import Problem
 from attackgraph.model.conflicts import CONFLICTS_KEY, open_conflicts, resolve_pointer
-from attackgraph.model.schema import (
-    COMPONENT_FIELDS,
-    EDGE_FIELDS,
-    MITIGATION_FIELDS,
-    NODE_FIELDS,
-    PROFILE_FIELDS,
-    RELEASE_FIELDS,
-    Field,
-)
-from attackgraph.model.validate import pointer_escape
+from attackgraph.model.validate import OBJECT_LISTS, pointer_escape
 
 __all__ = ["CONFLICTS_KEY", "Conflict", "MergeResult", "merge_documents", "open_conflicts",
            "resolve_pointer", "write_merged"]
 
 _MISSING: Any = object()
 
-_GROUPS: tuple[tuple[str, str, tuple[Field, ...]], ...] = (
-    ("components", "component", COMPONENT_FIELDS),
-    ("nodes", "node", NODE_FIELDS),
-    ("edges", "edge", EDGE_FIELDS),
-    ("mitigations", "mitigation", MITIGATION_FIELDS),
-    ("profiles", "profile", PROFILE_FIELDS),
-    ("releases", "release", RELEASE_FIELDS),
-)
+_GROUPS = OBJECT_LISTS
 _GROUP_OF_KIND = {kind: group for group, kind, _ in _GROUPS}
 _HEADER_ORDER = ("format", "version", "title", "description")
 
@@ -220,8 +204,9 @@ def _merged_order(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str
     """
     wanted = set(keep)
 
+    shared = set(base) & set(ours) & set(theirs)
+
     def common(seq: Sequence[str]) -> list[str]:
-        shared = set(base) & set(ours) & set(theirs)
         return [k for k in seq if k in shared]
 
     b, o, t = common(base), common(ours), common(theirs)

@@ -51,12 +51,12 @@ def _locator(path: str) -> tuple[dict[str, int], object]:
 def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool) -> str:
     """The SARIF log, located in the model file when it is native JSON/YAML."""
     from attackgraph.cli.terminal import json_text
-    from attackgraph.render.sarif import generate_sarif
+    from attackgraph.render.sarif import sarif_log
 
     index, locate = _locator(path)
-    log = generate_sarif(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
-                         complete=complete, node_index=index, locate=locate)
-    return json_text(json.loads(log)) + "\n"  # labels exact, control characters escaped
+    log = sarif_log(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
+                    complete=complete, node_index=index, locate=locate)
+    return json_text(log) + "\n"  # labels exact, control characters escaped
 
 
 def _invalid_sarif(path: str) -> int:

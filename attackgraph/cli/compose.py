@@ -65,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
     if model is None:
         return EXIT_INVALID
     if args.fragment.startswith("library:"):
-        fragment = bundled_library().get(args.fragment.removeprefix("library:"))
+        library = bundled_library()
+        fragment = library.get(args.fragment.removeprefix("library:"))
         if fragment is None:
-            names = ", ".join(f.id for f in bundled_library().fragments)
+            names = ", ".join(f.id for f in library.fragments)
             print(f"{args.fragment}: no such fragment in the library (it has: {names}).",
                   file=sys.stderr)
             return EXIT_INVALID

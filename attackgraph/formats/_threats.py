@@ -52,6 +52,7 @@ __all__ = [
     "aside",
     "guess_kind",
     "kept_fields",
+    "nest_as_drawn",
     "number_in",
     "prose",
     "restore_nodes",
@@ -490,6 +491,29 @@ class ThreatGraph:
                 data[self.tag] = control.extra
             b.add_mitigation(data, control.pointer)
 
+
+
+def nest_as_drawn(builder: ModelBuilder, graph: ThreatGraph, pointer: str,
+                  members: list[tuple[str, tuple[float, float, float, float] | None]],
+                  boxes: list[tuple[str, tuple[float, float, float, float]]],
+                  lines: int) -> None:
+    """Nest each element (and boundary box) in the smallest box around its
+    centre (boxes are ``(x, y, width, height)``); say that boundary lines
+    become components without members."""
+    if lines:
+        builder.warn(pointer, f"{lines} trust boundary line(s) are imported as components "
+                              "without members (a line does not say which side an element "
+                              "is on)")
+    boxes.sort(key=lambda item: item[1][2] * item[1][3])
+    for key, box in members + boxes:
+        if box is None:
+            continue
+        cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+        for outer, (x, y, w, h) in boxes:
+            if outer != key and x <= cx <= x + w and y <= cy <= y + h \
+                    and w * h > box[2] * box[3]:
+                graph.elements[key].parent = outer
+                break
 
 def number_in(value: Any, low: float, high: float) -> float | None:
     """``value`` if it is a finite number in [low, high], else None.

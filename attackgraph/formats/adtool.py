@@ -56,6 +56,7 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.building import ModelBuilder
 from attackgraph.formats.native import CheckedModel
+from attackgraph.formats.xmlguard import parse_xml
 from attackgraph.model import AttackModel
 
 __all__ = ["check_adtool", "generate_adtool", "sniff_adtool"]
@@ -99,26 +100,9 @@ def sniff_adtool(raw: bytes) -> bool:
 
 
 def _parse(raw: bytes) -> Any:
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as safe_tree
-    from defusedxml import DefusedXmlException
-
     if not raw.strip():
         raise FormatError("the file is empty; an ADTool file holds an <adtree> element.")
-    try:
-        return safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
-    except DefusedXmlException as exc:
-        raise FormatError("the ADTool file declares a document type or entities "
-                          f"({type(exc).__name__}); attackgraph refuses them because they "
-                          "enable entity-expansion bombs and external-entity attacks, and "
-                          "ADTool never writes them.") from None
-    except ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        reason = str(exc).split(":", 1)[0]
-        raise FormatError(f"not well-formed XML: {reason}.", line,
-                          None if column is None else column + 1) from None
+    return parse_xml(raw, "ADTool", max_depth=None)  # _depth below says how deep
 
 
 def _depth(root: Any) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
-from attackgraph.formats.xmlguard import check_xml_limits
+from attackgraph.formats.xmlguard import parse_xml
 from attackgraph.model import AttackModel
 from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, check_value
 
@@ -87,28 +87,9 @@ def _safe_parse(raw: bytes) -> None:
         Not well-formed XML (with line and column), or it declares a DTD
         or entities.
     """
-    from xml.etree.ElementTree import ParseError
 
-    import defusedxml.ElementTree as safe_tree
-    from defusedxml import DefusedXmlException
 
-    check_xml_limits(raw, "GraphML")
-    try:
-        root = safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
-    except DefusedXmlException as exc:
-        raise FormatError("the GraphML file declares a document type or entities "
-                          f"({type(exc).__name__}); attackgraph refuses them because they "
-                          "enable entity-expansion bombs and external-entity attacks, and "
-                          "GraphML never needs them.") from None
-    except ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        reason = str(exc).split(":", 1)[0]
-        raise FormatError(f"not well-formed XML: {reason}.", line,
-                          None if column is None else column + 1) from None
-    except (LookupError, ValueError) as exc:  # an encoding expat cannot use
-        raise FormatError(f"the GraphML file cannot be decoded: {str(exc)[:200]}.", 1, 1) \
-            from None
+    root = parse_xml(raw, "GraphML")
     _check_ids(root)
 
 

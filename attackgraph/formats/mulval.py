@@ -67,6 +67,7 @@ from typing import Any
 from attackgraph.errors import FormatError, Problem
 from attackgraph.formats.building import ModelBuilder, unique_id
 from attackgraph.formats.native import CheckedModel
+from attackgraph.formats.xmlguard import parse_xml
 
 __all__ = [
     "check_mulval_csv",
@@ -444,24 +445,7 @@ def _explain(b: ModelBuilder, count: int, zero: int, or_metric: int, odd: list[s
 
 # ---------------------------------------------------------------------- XML
 def _xml_root(raw: bytes) -> Any:
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as safe_tree
-    from defusedxml import DefusedXmlException
-
-    try:
-        return safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
-    except DefusedXmlException as exc:
-        raise FormatError("the MulVAL XML file declares a document type or entities "
-                          f"({type(exc).__name__}); attackgraph refuses them because they "
-                          "enable entity-expansion bombs and external-entity attacks, and "
-                          "MulVAL never writes them.") from None
-    except ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        reason = str(exc).split(":", 1)[0]
-        raise FormatError(f"not well-formed XML: {reason}.", line,
-                          None if column is None else column + 1) from None
+    return parse_xml(raw, "MulVAL XML", max_depth=None)
 
 
 class _XmlLocator:

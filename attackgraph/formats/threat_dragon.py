@@ -38,6 +38,7 @@ from attackgraph.formats._threats import (
     aside,
     guess_kind,
     kept_fields,
+    nest_as_drawn,
     number_in,
     prose,
     restore_nodes,
@@ -273,22 +274,7 @@ class _Reader:
                 else:
                     members.append((key, box))
                 self.threats(data.get("threats"), where, element=key)
-        if curves:
-            b.warn(pointer, f"{curves} trust boundary line(s) are imported as components "
-                            "without members (a line does not say which side an element "
-                            "is on)")
-        # nesting as drawn: each element (and box) inside the smallest box
-        # around its centre
-        boxes.sort(key=lambda item: item[1][2] * item[1][3])
-        for key, box in members + boxes:
-            if box is None:
-                continue
-            cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-            for outer, (x, y, w, h) in boxes:
-                if outer != key and x <= cx <= x + w and y <= cy <= y + h \
-                        and w * h > box[2] * box[3]:
-                    g.elements[key].parent = outer
-                    break
+        nest_as_drawn(b, g, pointer, members, boxes, curves)
 
     def threats(self, value: Any, where: str, element: str | None = None,
                 flow: str | None = None) -> None:

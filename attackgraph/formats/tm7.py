@@ -29,9 +29,17 @@ import re
 from typing import Any
 
 from attackgraph.errors import FormatError, Problem
-from attackgraph.formats._threats import Element, Flow, Threat, ThreatGraph, guess_kind
+from attackgraph.formats._threats import (
+    Element,
+    Flow,
+    Threat,
+    ThreatGraph,
+    guess_kind,
+    nest_as_drawn,
+)
 from attackgraph.formats.building import ModelBuilder, first_line, join_text
 from attackgraph.formats.native import CheckedModel
+from attackgraph.formats.xmlguard import parse_xml
 
 __all__ = ["check_tm7", "sniff_tm7"]
 
@@ -113,24 +121,7 @@ def _properties(value: Any) -> dict[str, str]:
 
 
 def _safe_parse(raw: bytes) -> Any:
-    from xml.etree.ElementTree import ParseError
-
-    import defusedxml.ElementTree as safe_tree
-    from defusedxml import DefusedXmlException
-
-    try:
-        return safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
-    except DefusedXmlException as exc:
-        raise FormatError("the .tm7 file declares a document type or entities "
-                          f"({type(exc).__name__}); attackgraph refuses them because they "
-                          "enable entity-expansion bombs and external-entity attacks, and "
-                          "the Threat Modeling Tool never writes them.") from None
-    except ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        reason = str(exc).split(":", 1)[0]
-        raise FormatError(f"not well-formed XML: {reason}.", line,
-                          None if column is None else column + 1) from None
+    return parse_xml(raw, ".tm7", max_depth=None)
 
 
 class _Reader:
@@ -216,20 +207,7 @@ class _Reader:
                 lines += 1
                 g.elements[guid] = Element(guid, name, "network", where, diagram,
                                            extra={"guid": guid, "generic": generic})
-        if lines:
-            b.warn(pointer, f"{lines} trust boundary line(s) are imported as components "
-                            "without members (a line does not say which side an element "
-                            "is on)")
-        boxes.sort(key=lambda item: item[1][2] * item[1][3])
-        for key, box in members + boxes:
-            if box is None:
-                continue
-            cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-            for outer, (x, y, w, h) in boxes:
-                if outer != key and x <= cx <= x + w and y <= cy <= y + h \
-                        and w * h > box[2] * box[3]:
-                    g.elements[key].parent = outer
-                    break
+        nest_as_drawn(b, g, pointer, members, boxes, lines)
 
     def threats(self) -> None:
         b, g = self.b, self.g

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attackgraph.errors import ModelError, Problem
-from attackgraph.fragments.fragment import FRAGMENT_KEY, Fragment, subtree
+from attackgraph.fragments.fragment import FRAGMENT_KEY, Fragment, subtree, top_components
 from attackgraph.merge import Conflict, merge_documents
 from attackgraph.model import validate_document
 
@@ -355,7 +355,7 @@ def update_instance(doc: Mapping[str, Any], instance: Instance, fragment: Fragme
     base = _map_document(instance.base, instance.ids)
     theirs = _map_document(fragment.document, ids)
     ours = _instance_part(doc, instance)
-    roots = {instance.ids.get(f"component:{r}") for r in _roots(instance.base)}
+    roots = {instance.ids.get(f"component:{r}") for r in top_components(instance.base)}
     parent = {c["id"]: c.get("parent") for c in ours["components"] if c["id"] in roots}
     for side in (base, theirs):
         for comp in side["components"]:
@@ -393,12 +393,6 @@ def update_instance(doc: Mapping[str, Any], instance: Instance, fragment: Fragme
             entries.append(entry)
         out["x-merge-conflicts"] = [*out.get("x-merge-conflicts", []), *entries]
     return out, merged.conflicts
-
-
-def _roots(fragment_doc: Mapping[str, Any]) -> list[str]:
-    comps = fragment_doc.get("components", [])
-    ids = {c["id"] for c in comps}
-    return [c["id"] for c in comps if c.get("parent") not in ids]
 
 
 def _relocate(doc: Mapping[str, Any], part: Mapping[str, Any], pointer: str) -> str:

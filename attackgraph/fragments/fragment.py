@@ -32,6 +32,7 @@ __all__ = [
     "parse_fragment",
     "read_fragment",
     "subtree",
+    "top_components",
 ]
 
 FRAGMENT_KEY = "x-fragment"
@@ -76,9 +77,7 @@ class Fragment:
     @property
     def roots(self) -> tuple[str, ...]:
         """The top components (those without a parent inside the fragment)."""
-        ids = {c["id"] for c in self.document.get("components", [])}
-        return tuple(c["id"] for c in self.document.get("components", [])
-                     if c.get("parent") not in ids)
+        return top_components(self.document)
 
     def text(self) -> str:
         """Everything a search should match: id, title, description, labels, techniques."""
@@ -89,6 +88,19 @@ class Fragment:
         for mitigation in self.document.get("mitigations", []):
             parts.append(str(mitigation.get("label", "")))
         return "\n".join(parts)
+
+
+def top_components(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """The components of a (fragment) document without a parent inside it.
+
+    Examples
+    --------
+    >>> top_components({"components": [{"id": "a"}, {"id": "b", "parent": "a"}]})
+    ('a',)
+    """
+    comps = doc.get("components", [])
+    ids = {c["id"] for c in comps}
+    return tuple(c["id"] for c in comps if c.get("parent") not in ids)
 
 
 def check_fragment_document(doc: Any) -> list[Problem]:

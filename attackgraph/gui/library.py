@@ -31,6 +31,7 @@ from attackgraph.gui.commands import ModelCommand
 from attackgraph.gui.docks.library import LibraryDock
 from attackgraph.gui.document import Document
 from attackgraph.model import AttackModel
+from attackgraph.model.events import ModelEvent
 from attackgraph.model.schema import is_id
 from attackgraph.model.sync import apply_document
 
@@ -96,9 +97,15 @@ class LibraryController(QObject):
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(300)
         self._refresh.timeout.connect(self.refresh_outdated)
-        document.modelChanged.connect(lambda _event: self._refresh.start())
+        document.modelChanged.connect(self._changed)
         document.modelReplaced.connect(self.refresh_outdated)
         self.refresh_outdated()
+
+    def _changed(self, event: ModelEvent) -> None:
+        """Only the inserted fragments' records (the model's ``x-`` keys) decide
+        what is outdated."""
+        if event.kind == "model" and event.key == "extras":
+            self._refresh.start()
 
     def fragment(self, source: str) -> Fragment | None:
         """The library fragment with this source (or id)."""

@@ -10,7 +10,7 @@ fragment inserted, an instance updated, a merge resolved), and undo is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -85,10 +85,11 @@ def apply_document(model: AttackModel, doc: Mapping[str, Any]) -> None:
                 _move_release(model, release_id, index)
     _components_in(model, components)
     # an AND node whose enablers change is relaxed to OR until its edges are in
-    old_incoming = {n: {e.source for e in model.edges if e.target == n} for n in model.nodes}
+    old_incoming = _enablers(e.key for e in model.edges)
+    new_incoming = _enablers(edges)
     for node_id, node in list(model.nodes.items()):
-        if node.gate == "and" and (node_id not in nodes or old_incoming[node_id] !=
-                                   {s for s, t in edges if t == node_id}):
+        if node.gate == "and" and (node_id not in nodes or old_incoming.get(node_id) !=
+                                   new_incoming.get(node_id)):
             model.update_node(node_id, gate=None)
     for key in [e.key for e in model.edges if e.key not in edges]:
         model.remove_edge(*key)
@@ -136,6 +137,14 @@ def apply_document(model: AttackModel, doc: Mapping[str, Any]) -> None:
         model.set_positions(moves)
     extras = {k: v for k, v in doc.items() if isinstance(k, str) and k.startswith("x-")}
     model.set_extras(extras)
+
+
+def _enablers(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each target's sources."""
+    out: dict[str, set[str]] = {}
+    for source, target in pairs:
+        out.setdefault(target, set()).add(source)
+    return out
 
 
 def _components_in(model: AttackModel, components: Mapping[str, Component]) -> None:

@@ -31,13 +31,13 @@ from attackgraph.model.schema import (
     is_extension_key,
 )
 
-__all__ = ["MAX_PROBLEMS", "pointer_escape", "validate_document"]
+__all__ = ["MAX_PROBLEMS", "OBJECT_LISTS", "pointer_escape", "validate_document"]
 
 MAX_PROBLEMS = 10_000
 """Problems reported at most for one document; one more line says how many
 were left out, so a hostile file cannot flood the terminal or the memory."""
 
-_LISTS: tuple[tuple[str, str, tuple[Field, ...]], ...] = (
+OBJECT_LISTS: tuple[tuple[str, str, tuple[Field, ...]], ...] = (
     ("components", "component", COMPONENT_FIELDS),
     ("nodes", "node", NODE_FIELDS),
     ("edges", "edge", EDGE_FIELDS),
@@ -45,6 +45,8 @@ _LISTS: tuple[tuple[str, str, tuple[Field, ...]], ...] = (
     ("profiles", "profile", PROFILE_FIELDS),
     ("releases", "release", RELEASE_FIELDS),
 )
+"""The document's lists of objects: (key, kind of object, its fields), in file order."""
+_LISTS = OBJECT_LISTS
 
 
 def pointer_escape(token: object) -> str:

@@ -20,7 +20,6 @@ written through :mod:`json`, never interpolated into markup.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from attackgraph._version import __version__
 from attackgraph.analysis.results import ChainResult
 from attackgraph.model import AttackModel
 
-__all__ = ["SARIF_SCHEMA", "generate_sarif", "problems_log", "sarif_log", "source_locator"]
+__all__ = ["SARIF_SCHEMA", "problems_log", "sarif_log", "source_locator"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULE_PREFIX = "attackgraph/open-chain/"
@@ -242,8 +241,3 @@ def problems_log(problems: Sequence[Any], *, path: str,
             "locations": [_location(uri, problem.pointer or None, locate, where=where)],
         })
     return _run(rules, uri, results, {"ok": False})
-
-
-def generate_sarif(model: AttackModel, chains: Sequence[ChainResult], **options: Any) -> str:
-    """The log of :func:`sarif_log` as JSON text."""
-    return json.dumps(sarif_log(model, chains, **options), indent=2, ensure_ascii=False) + "\n"

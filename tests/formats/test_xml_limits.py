@@ -74,3 +74,19 @@ def test_graphml_with_xml_forbidden_characters_in_lists_reads_back() -> None:
     minidom.parseString(text.encode("utf-8"))
     checked = check_graphml(text.encode("utf-8"))
     assert checked.model is not None, checked.problems
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("bad.tm7", b"<ThreatModel></ThreatModel>"),
+    ("bad.adtree.xml", b'<adtree><node refinement="disjunctive"><label>a</label></node></adtree>'),
+    ("AttackGraph.xml", b"<attack_graph></attack_graph>"),
+])
+def test_every_xml_reader_locates_an_unknown_encoding(tmp_path, name, body):
+    from attackgraph.formats import check_file
+
+    path = tmp_path / name
+    path.write_bytes(b'<?xml version="1.0" encoding="x-nope"?>\n' + body)
+    checked = check_file(path)
+    assert checked.model is None
+    [problem] = checked.errors
+    assert "encoding" in problem.message and (problem.line, problem.column) == (1, 1)
