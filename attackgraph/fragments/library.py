@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,10 @@ def load_library(folders: Iterable[str | os.PathLike[str]], *,
     return Library(tuple(found), tuple(problems))
 
 
+@cache
 def bundled_library() -> Library:
-    """The starter library shipped with attackgraph."""
+    """The starter library shipped with attackgraph (read once a process: it
+    is part of the installed package; each new window reuses it)."""
     return load_library(())
 
 
