@@ -10,8 +10,10 @@ and of ten thousand. It never changes the model itself except through
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
@@ -40,6 +42,18 @@ from attackgraph.render.layout.geometry import (
 __all__ = ["KIND_LABELS", "CanvasScene", "removal_order"]
 
 SCENE_MARGIN = 2000.0
+
+
+def _selection_tracker(scene: CanvasScene) -> Callable[[], None]:
+    """A slot that keeps ``scene``'s selection order, and does nothing once the
+    scene is gone or going."""
+    ref = weakref.ref(scene)
+
+    def track() -> None:
+        alive = ref()
+        if alive is not None and shiboken6.isValid(alive):
+            alive._track_selection_order()
+    return track
 
 
 class CanvasScene(SceneEditing, QGraphicsScene):
@@ -76,7 +90,9 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         self._tool: ConnectTool | FrameDragTool | MoveTool | PendingConnect | None = None
         self._hot: NodeItem | None = None
         self._selection_order: list[str] = []
-        self.selectionChanged.connect(self._track_selection_order)
+        # a plain function, not a bound slot: Qt clears the selection while it
+        # destroys the scene, when PySide can no longer find a slot on it
+        self.selectionChanged.connect(_selection_tracker(self))
         self._dirty: set[str] = set()
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
