@@ -19,8 +19,15 @@ from attackgraph.analysis import Analysis, ChainResult, analyze, optimal_mitigat
 from attackgraph.model import AttackModel
 from attackgraph.model.objects import ModelObject
 
-__all__ = ["KINDS", "AnalysisDiff", "ChainChange", "FieldChange", "ModelDiff", "ObjectChange",
-           "diff_models"]
+__all__ = [
+    "KINDS",
+    "AnalysisDiff",
+    "ChainChange",
+    "FieldChange",
+    "ModelDiff",
+    "ObjectChange",
+    "diff_models",
+]
 
 KINDS = ("model", "components", "nodes", "edges", "mitigations", "profiles", "releases")
 """The groups of a diff, in the order reports show them."""
@@ -98,8 +105,13 @@ class ChainChange:
 
     def to_json(self) -> dict[str, Any]:
         """The chain as ``diff --format json`` writes it."""
-        return {"goal": self.goal, "nodes": list(self.nodes), "old_id": self.old_id,
-                "new_id": self.new_id, "reason": self.reason}
+        return {
+            "goal": self.goal,
+            "nodes": list(self.nodes),
+            "old_id": self.old_id,
+            "new_id": self.new_id,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +153,13 @@ class AnalysisDiff:
     @property
     def changed(self) -> bool:
         """Whether any analysis figure differs."""
-        return bool(self.opened or self.closed or self.newly_reachable or self.newly_safe
-                    or self.old_cost != self.new_cost)
+        return bool(
+            self.opened
+            or self.closed
+            or self.newly_reachable
+            or self.newly_safe
+            or self.old_cost != self.new_cost
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The analysis change as ``diff --format json`` writes it."""
@@ -152,8 +169,11 @@ class AnalysisDiff:
             "goals_newly_reachable": list(self.newly_reachable),
             "goals_newly_safe": list(self.newly_safe),
             "open_chains": {"old": self.old_open, "new": self.new_open},
-            "optimal_cost": {"old": self.old_cost, "new": self.new_cost,
-                             "change": self.cost_change},
+            "optimal_cost": {
+                "old": self.old_cost,
+                "new": self.new_cost,
+                "change": self.cost_change,
+            },
             "complete": self.complete,
         }
 
@@ -195,10 +215,14 @@ class ModelDiff:
                 model["model"] = [f.to_json() for c in items for f in c.fields]
             else:
                 model[kind] = [c.to_json() for c in items]
-        return {"schema": "attackgraph.diff/1", "same": self.same,
-                "old_title": self.old_title, "new_title": self.new_title,
-                "model": model,
-                "analysis": None if self.analysis is None else self.analysis.to_json()}
+        return {
+            "schema": "attackgraph.diff/1",
+            "same": self.same,
+            "old_title": self.old_title,
+            "new_title": self.new_title,
+            "model": model,
+            "analysis": None if self.analysis is None else self.analysis.to_json(),
+        }
 
 
 def _fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
@@ -206,8 +230,11 @@ def _fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange
     return tuple(FieldChange(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k))
 
 
-def _objects(kind: str, old: Mapping[str, ModelObject], new: Mapping[str, ModelObject],
-             ) -> list[ObjectChange]:
+def _objects(
+    kind: str,
+    old: Mapping[str, ModelObject],
+    new: Mapping[str, ModelObject],
+) -> list[ObjectChange]:
     out = []
     for key, obj in new.items():
         label = str(getattr(obj, "label", "") or "")
@@ -217,8 +244,11 @@ def _objects(kind: str, old: Mapping[str, ModelObject], new: Mapping[str, ModelO
         fields = _fields(old[key].to_dict(), obj.to_dict())
         if fields:
             out.append(ObjectChange(kind, key, "changed", fields, label))
-    out += [ObjectChange(kind, key, "removed", label=str(getattr(obj, "label", "") or ""))
-            for key, obj in old.items() if key not in new]
+    out += [
+        ObjectChange(kind, key, "removed", label=str(getattr(obj, "label", "") or ""))
+        for key, obj in old.items()
+        if key not in new
+    ]
     return out
 
 
@@ -242,8 +272,9 @@ def _optimal_cost(model: AttackModel, time_limit: float) -> float | None:
     return None if result.cost is None else float(result.cost)
 
 
-def _analysis_diff(old_model: AttackModel, new_model: AttackModel, old: Analysis,
-                   new: Analysis, time_limit: float) -> AnalysisDiff:
+def _analysis_diff(
+    old_model: AttackModel, new_model: AttackModel, old: Analysis, new: Analysis, time_limit: float
+) -> AnalysisDiff:
     old_chains = {_chain_key(c): c for c in old.chains}
     new_chains = {_chain_key(c): c for c in new.chains}
     old_open = {k for k, c in old_chains.items() if c.open}
@@ -258,8 +289,11 @@ def _analysis_diff(old_model: AttackModel, new_model: AttackModel, old: Analysis
             else:
                 gone = sorted(set(old.in_effect) & set(before.broken_by) - new_effect)
                 reason = ("no longer broken by " + ", ".join(gone)) if gone else "reopened"
-            opened.append(ChainChange(chain.goal, chain.nodes, before.id if before else None,
-                                      chain.id, reason))
+            opened.append(
+                ChainChange(
+                    chain.goal, chain.nodes, before.id if before else None, chain.id, reason
+                )
+            )
     for key, chain in old_chains.items():
         if key in old_open and key not in new_open:
             after = new_chains.get(key)
@@ -268,8 +302,9 @@ def _analysis_diff(old_model: AttackModel, new_model: AttackModel, old: Analysis
             else:
                 now = sorted(new_effect & set(after.broken_by))
                 reason = ("now broken by " + ", ".join(now)) if now else "now fixed or blocked"
-            closed.append(ChainChange(chain.goal, chain.nodes, chain.id,
-                                      after.id if after else None, reason))
+            closed.append(
+                ChainChange(chain.goal, chain.nodes, chain.id, after.id if after else None, reason)
+            )
     old_reach = {g.id for g in old.goals if g.reachable}
     new_reach = {g.id for g in new.goals if g.reachable}
     new_goals = {g.id for g in new.goals}
@@ -277,8 +312,9 @@ def _analysis_diff(old_model: AttackModel, new_model: AttackModel, old: Analysis
         opened=tuple(opened),
         closed=tuple(closed),
         newly_reachable=tuple(g.id for g in new.goals if g.id in new_reach - old_reach),
-        newly_safe=tuple(g.id for g in old.goals
-                         if g.id in old_reach - new_reach and g.id in new_goals),
+        newly_safe=tuple(
+            g.id for g in old.goals if g.id in old_reach - new_reach and g.id in new_goals
+        ),
         old_open=len(old_open),
         new_open=len(new_open),
         old_cost=_optimal_cost(old_model, time_limit),
@@ -287,9 +323,15 @@ def _analysis_diff(old_model: AttackModel, new_model: AttackModel, old: Analysis
     )
 
 
-def diff_models(old: AttackModel, new: AttackModel, *, analysis: bool = True,
-                max_chains: int = 1000, time_limit: float = 10.0,
-                analyses: Sequence[Analysis] | None = None) -> ModelDiff:
+def diff_models(
+    old: AttackModel,
+    new: AttackModel,
+    *,
+    analysis: bool = True,
+    max_chains: int = 1000,
+    time_limit: float = 10.0,
+    analyses: Sequence[Analysis] | None = None,
+) -> ModelDiff:
     """Compare two models.
 
     Parameters
@@ -332,7 +374,9 @@ def diff_models(old: AttackModel, new: AttackModel, *, analysis: bool = True,
     result = None
     if analysis:
         if analyses is None:
-            analyses = (analyze(old, max_chains=max_chains, depth=False),
-                        analyze(new, max_chains=max_chains, depth=False))
+            analyses = (
+                analyze(old, max_chains=max_chains, depth=False),
+                analyze(new, max_chains=max_chains, depth=False),
+            )
         result = _analysis_diff(old, new, analyses[0], analyses[1], time_limit)
     return ModelDiff(old.title, new.title, tuple(changes), result)

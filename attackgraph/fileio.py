@@ -62,7 +62,7 @@ def _remove_stale_temps(folder: Path, name: str) -> None:
             entry_name = entry.name
             if not entry_name.startswith(prefix):
                 continue
-            tail = entry_name[len(prefix):]
+            tail = entry_name[len(prefix) :]
             if tail.startswith("~"):
                 tail = tail[1:]
             if _TEMP_TAIL.fullmatch(tail) and entry.is_file(follow_symlinks=False):
@@ -117,15 +117,18 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
         # only a regular file is read at all.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                             | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
         with open(descriptor, "rb") as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISDIR(info.st_mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(info.st_mode):
-                raise FormatError(f"this is a {_special_kind(info.st_mode)}, not a regular "
-                                  "file; attackgraph reads models only from regular files.")
+                raise FormatError(
+                    f"this is a {_special_kind(info.st_mode)}, not a regular "
+                    "file; attackgraph reads models only from regular files."
+                )
             size = info.st_size
             if size > max_bytes:
                 raise FormatError(
@@ -143,8 +146,10 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     except OSError as exc:
         raise FormatError(f"the file cannot be read: {exc.strerror or exc}.") from None
     if len(data) > max_bytes:  # grew while reading, or a special file
-        raise FormatError(f"the file is larger than the limit of {_size(max_bytes)} "
-                          "for model files; set ATTACKGRAPH_MAX_FILE_MB to raise it.")
+        raise FormatError(
+            f"the file is larger than the limit of {_size(max_bytes)} "
+            "for model files; set ATTACKGRAPH_MAX_FILE_MB to raise it."
+        )
     return data
 
 
@@ -173,8 +178,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: boo
     folder = target.parent if str(target.parent) else Path(".")
     temp_name = None
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                             dir=folder)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -210,6 +214,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool =
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate cannot be written as UTF-8
-        raise FormatError(f"cannot write {os.fspath(path)}: the text holds a character "
-                          f"UTF-8 cannot encode at offset {exc.start}.") from None
+        raise FormatError(
+            f"cannot write {os.fspath(path)}: the text holds a character "
+            f"UTF-8 cannot encode at offset {exc.start}."
+        ) from None
     atomic_write_bytes(path, data, backup=backup)

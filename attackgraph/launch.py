@@ -54,26 +54,54 @@ def _step(text: str) -> int:
 
 def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
     """Add FILE, ``--screenshot``, ``--size`` and the view options."""
-    parser.add_argument("file", nargs="?", metavar="FILE",
-                        help="model to open (default: the flagship sample)")
-    parser.add_argument("--screenshot", metavar="PNG",
-                        help="render offscreen, save the window as PNG and exit")
-    parser.add_argument("--size", metavar="WxH", default="1400x860", type=parse_size,
-                        help="window size for --screenshot (default 1400x860)")
-    view = parser.add_argument_group("view options", "what the window (and --screenshot) "
-                                     "shows, as for attackgraph analyze and export")
-    view.add_argument("--chain", metavar="ID", help="highlight this listed chain (e.g. C3); "
-                      "with --present, present it")
-    view.add_argument("--with", metavar="M", action="append", dest="switch_on", default=[],
-                      help="what-if: switch mitigation M on (repeatable)")
-    view.add_argument("--without", metavar="M", action="append", dest="switch_off", default=[],
-                      help="what-if: switch mitigation M off (repeatable)")
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help="model to open (default: the flagship sample)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PNG", help="render offscreen, save the window as PNG and exit"
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        default="1400x860",
+        type=parse_size,
+        help="window size for --screenshot (default 1400x860)",
+    )
+    view = parser.add_argument_group(
+        "view options",
+        "what the window (and --screenshot) shows, as for attackgraph analyze and export",
+    )
+    view.add_argument(
+        "--chain",
+        metavar="ID",
+        help="highlight this listed chain (e.g. C3); with --present, present it",
+    )
+    view.add_argument(
+        "--with",
+        metavar="M",
+        action="append",
+        dest="switch_on",
+        default=[],
+        help="what-if: switch mitigation M on (repeatable)",
+    )
+    view.add_argument(
+        "--without",
+        metavar="M",
+        action="append",
+        dest="switch_off",
+        default=[],
+        help="what-if: switch mitigation M off (repeatable)",
+    )
     view.add_argument("--profile", metavar="P", help="analyse for this attacker profile")
     view.add_argument("--at-release", metavar="R", help="the model at release R")
-    view.add_argument("--present", action="store_true",
-                      help="open in trainer mode: the --chain, or else the model's story")
-    view.add_argument("--step", metavar="N", type=_step,
-                      help="with --present: show step N (from 1)")
+    view.add_argument(
+        "--present",
+        action="store_true",
+        help="open in trainer mode: the --chain, or else the model's story",
+    )
+    view.add_argument(
+        "--step", metavar="N", type=_step, help="with --present: show step N (from 1)"
+    )
 
 
 def view_options(args: argparse.Namespace) -> ViewOptions:
@@ -89,10 +117,15 @@ def view_options(args: argparse.Namespace) -> ViewOptions:
     if step is not None and not present:
         print("attackgraph: error: --step needs --present", file=sys.stderr)
         raise SystemExit(2)
-    return ViewOptions(getattr(args, "chain", None), tuple(getattr(args, "switch_on", ()) or ()),
-                       tuple(getattr(args, "switch_off", ()) or ()),
-                       getattr(args, "profile", None), getattr(args, "at_release", None),
-                       present, step)
+    return ViewOptions(
+        getattr(args, "chain", None),
+        tuple(getattr(args, "switch_on", ()) or ()),
+        tuple(getattr(args, "switch_off", ()) or ()),
+        getattr(args, "profile", None),
+        getattr(args, "at_release", None),
+        present,
+        step,
+    )
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -107,8 +140,9 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         size = (int(width), int(height))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1600x1000, "
-                                         f"not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT, e.g. 1600x1000, not {text!r}"
+        ) from None
     if not all(200 <= v <= 10000 for v in size):
         raise argparse.ArgumentTypeError("width and height must be 200 to 10000 pixels")
     return size

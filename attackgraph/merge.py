@@ -35,8 +35,15 @@ from attackgraph.errors import Problem
 from attackgraph.model.conflicts import CONFLICTS_KEY, open_conflicts, resolve_pointer
 from attackgraph.model.validate import OBJECT_LISTS, pointer_escape
 
-__all__ = ["CONFLICTS_KEY", "Conflict", "MergeResult", "merge_documents", "open_conflicts",
-           "resolve_pointer", "write_merged"]
+__all__ = [
+    "CONFLICTS_KEY",
+    "Conflict",
+    "MergeResult",
+    "merge_documents",
+    "open_conflicts",
+    "resolve_pointer",
+    "write_merged",
+]
 
 _MISSING: Any = object()
 
@@ -74,9 +81,15 @@ class Conflict:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as written under :data:`CONFLICTS_KEY`."""
-        return {"pointer": self.pointer, "kind": self.kind, "message": self.message,
-                "base": self.base, "ours": self.ours, "theirs": self.theirs,
-                "kept": self.kept}
+        return {
+            "pointer": self.pointer,
+            "kind": self.kind,
+            "message": self.message,
+            "base": self.base,
+            "ours": self.ours,
+            "theirs": self.theirs,
+            "kept": self.kept,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +150,15 @@ class _Pending:
     why: str
 
 
-def _merge_value(path: tuple[Any, ...], base: Any, ours: Any, theirs: Any,
-                 pending: list[_Pending], *, quiet: bool = False) -> Any:
+def _merge_value(
+    path: tuple[Any, ...],
+    base: Any,
+    ours: Any,
+    theirs: Any,
+    pending: list[_Pending],
+    *,
+    quiet: bool = False,
+) -> Any:
     """Three-way merge of one value; ``_MISSING`` stands for absent."""
     if ours == theirs:
         return ours
@@ -146,32 +166,57 @@ def _merge_value(path: tuple[Any, ...], base: Any, ours: Any, theirs: Any,
         return theirs
     if theirs == base:
         return ours
-    if (ours is not _MISSING and theirs is not _MISSING
-            and _is_string_list(ours) and _is_string_list(theirs)):
+    if (
+        ours is not _MISSING
+        and theirs is not _MISSING
+        and _is_string_list(ours)
+        and _is_string_list(theirs)
+    ):
         return _merge_set(base, ours, theirs)
     if not quiet:
-        pending.append(_Pending(path, "both-changed", base, ours, theirs, ours,
-                                f"both sides changed it: ours {_short(ours)}, theirs "
-                                f"{_short(theirs)} (base {_short(base)}); ours is kept."))
+        pending.append(
+            _Pending(
+                path,
+                "both-changed",
+                base,
+                ours,
+                theirs,
+                ours,
+                f"both sides changed it: ours {_short(ours)}, theirs "
+                f"{_short(theirs)} (base {_short(base)}); ours is kept.",
+            )
+        )
     return ours
 
 
-def _merge_object(path: tuple[Any, ...], base: Mapping[str, Any] | None,
-                  ours: Mapping[str, Any], theirs: Mapping[str, Any],
-                  pending: list[_Pending], added: bool) -> dict[str, Any]:
+def _merge_object(
+    path: tuple[Any, ...],
+    base: Mapping[str, Any] | None,
+    ours: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    pending: list[_Pending],
+    added: bool,
+) -> dict[str, Any]:
     """Field by field; keys in our order, then theirs' new keys."""
     keys = list(ours) + [k for k in theirs if k not in ours]
     out: dict[str, Any] = {}
     before = base or {}
     for key in keys:
         start = len(pending)
-        value = _merge_value((*path, key), before.get(key, _MISSING), ours.get(key, _MISSING),
-                             theirs.get(key, _MISSING), pending)
+        value = _merge_value(
+            (*path, key),
+            before.get(key, _MISSING),
+            ours.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            pending,
+        )
         if added:
             for item in pending[start:]:
                 item.kind = "both-added"
-                item.why = (f"both sides added it differently: ours {_short(item.ours)}, "
-                            f"theirs {_short(item.theirs)}; ours is kept.")
+                item.why = (
+                    f"both sides added it differently: ours {_short(item.ours)}, "
+                    f"theirs {_short(item.theirs)}; ours is kept."
+                )
         if value is not _MISSING:
             out[key] = value
     return out
@@ -194,8 +239,9 @@ def _index(group: str, doc: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _merged_order(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str],
-                  keep: Iterable[str]) -> tuple[list[str], bool]:
+def _merged_order(
+    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], keep: Iterable[str]
+) -> tuple[list[str], bool]:
     """The order of the merged ids, and whether the two orders disagreed.
 
     The side that kept the base's relative order gives way to the side that
@@ -236,10 +282,15 @@ def _merged_order(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str
     return order, clash
 
 
-def _merge_group(group: str, kind: str, base: Mapping[str, Any], ours: Mapping[str, Any],
-                 theirs: Mapping[str, Any], pending: list[_Pending],
-                 deleted: dict[tuple[str, str], tuple[dict[str, Any], str]],
-                 ) -> list[dict[str, Any]]:
+def _merge_group(
+    group: str,
+    kind: str,
+    base: Mapping[str, Any],
+    ours: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    pending: list[_Pending],
+    deleted: dict[tuple[str, str], tuple[dict[str, Any], str]],
+) -> list[dict[str, Any]]:
     b, o, t = _index(group, base), _index(group, ours), _index(group, theirs)
     merged: dict[str, dict[str, Any]] = {}
     for key in list(o) + [k for k in t if k not in o] + [k for k in b if k not in o and k not in t]:
@@ -255,16 +306,33 @@ def _merge_group(group: str, kind: str, base: Mapping[str, Any], ours: Mapping[s
                 deleted[(kind, key)] = (dict(present), other)  # deleted on the other side
             else:
                 merged[key] = dict(present)
-                pending.append(_Pending(path, "deleted-and-changed", bv, _opt(ov), _opt(tv),
-                                        present, f"{other} deleted this {kind} and {side} "
-                                                 f"changed it; the changed {kind} is kept."))
+                pending.append(
+                    _Pending(
+                        path,
+                        "deleted-and-changed",
+                        bv,
+                        _opt(ov),
+                        _opt(tv),
+                        present,
+                        f"{other} deleted this {kind} and {side} "
+                        f"changed it; the changed {kind} is kept.",
+                    )
+                )
             continue
         merged[key] = _merge_object(path, bv, ov, tv, pending, added=bv is None)
     order, clash = _merged_order(list(b), list(o), list(t), merged)
     if clash and group == "releases":
-        pending.append(_Pending((group,), "order", list(b), list(o), list(t), order,
-                                "both sides reordered the releases differently; our order "
-                                "is kept."))
+        pending.append(
+            _Pending(
+                (group,),
+                "order",
+                list(b),
+                list(o),
+                list(t),
+                order,
+                "both sides reordered the releases differently; our order is kept.",
+            )
+        )
     return [merged[k] for k in order]
 
 
@@ -283,12 +351,18 @@ def _references(doc: Mapping[str, Any]) -> list[tuple[str, str, tuple[Any, ...]]
     return refs
 
 
-def _restore_used(doc: dict[str, Any], deleted: dict[tuple[str, str], tuple[dict[str, Any], str]],
-                  pending: list[_Pending]) -> None:
+def _restore_used(
+    doc: dict[str, Any],
+    deleted: dict[tuple[str, str], tuple[dict[str, Any], str]],
+    pending: list[_Pending],
+) -> None:
     """Bring back deleted objects that the merged document still refers to."""
     while True:
-        present = {(kind, _key(group, item))
-                   for group, kind, _ in _GROUPS for item in doc.get(group, []) or []}
+        present = {
+            (kind, _key(group, item))
+            for group, kind, _ in _GROUPS
+            for item in doc.get(group, []) or []
+        }
         restored = False
         for kind, ident, referrer in _references(doc):
             if (kind, ident) in present or (kind, ident) not in deleted:
@@ -297,10 +371,19 @@ def _restore_used(doc: dict[str, Any], deleted: dict[tuple[str, str], tuple[dict
             group = _GROUP_OF_KIND[kind]
             doc.setdefault(group, []).append(item)
             present.add((kind, ident))
-            pending.append(_Pending((group, ident), "deleted-but-used", item, None, None, item,
-                                    f"{side} deleted this {kind}, but "
-                                    f"{'/'.join(str(p) for p in referrer)} still names it; "
-                                    f"it is kept."))
+            pending.append(
+                _Pending(
+                    (group, ident),
+                    "deleted-but-used",
+                    item,
+                    None,
+                    None,
+                    item,
+                    f"{side} deleted this {kind}, but "
+                    f"{'/'.join(str(p) for p in referrer)} still names it; "
+                    f"it is kept.",
+                )
+            )
             restored = True
         if not restored:
             return
@@ -329,8 +412,14 @@ def _merge_layout(base: Any, ours: Any, theirs: Any, nodes: set[str]) -> dict[st
     for key in list(o) + [k for k in t if k not in o]:
         if key not in nodes:
             continue
-        value = _merge_value(("layout", key), b.get(key, _MISSING), o.get(key, _MISSING),
-                             t.get(key, _MISSING), [], quiet=True)
+        value = _merge_value(
+            ("layout", key),
+            b.get(key, _MISSING),
+            o.get(key, _MISSING),
+            t.get(key, _MISSING),
+            [],
+            quiet=True,
+        )
         if value is _MISSING:
             value = o.get(key, t.get(key, _MISSING))
         if value is not _MISSING:
@@ -338,8 +427,9 @@ def _merge_layout(base: Any, ours: Any, theirs: Any, nodes: set[str]) -> dict[st
     return out
 
 
-def merge_documents(base: Mapping[str, Any], ours: Mapping[str, Any],
-                    theirs: Mapping[str, Any]) -> MergeResult:
+def merge_documents(
+    base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]
+) -> MergeResult:
     """Merge ``ours`` and ``theirs``, two edits of ``base``.
 
     Parameters
@@ -372,8 +462,13 @@ def merge_documents(base: Mapping[str, Any], ours: Mapping[str, Any],
             if key.startswith("x-") and key != CONFLICTS_KEY and key not in extension_keys:
                 extension_keys.append(key)
     for key in scalar_keys:
-        value = _merge_value((key,), base.get(key, _MISSING), ours.get(key, _MISSING),
-                             theirs.get(key, _MISSING), pending)
+        value = _merge_value(
+            (key,),
+            base.get(key, _MISSING),
+            ours.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            pending,
+        )
         if value is not _MISSING:
             out[key] = value
     for group, kind, _ in _GROUPS:
@@ -382,18 +477,29 @@ def merge_documents(base: Mapping[str, Any], ours: Mapping[str, Any],
             out[group] = items
     _restore_used(out, deleted, pending)
     node_ids = {str(n.get("id")) for n in out.get("nodes", [])}
-    layout = _merge_layout(base.get("layout"), ours.get("layout"), theirs.get("layout"),
-                           node_ids)
+    layout = _merge_layout(base.get("layout"), ours.get("layout"), theirs.get("layout"), node_ids)
     if layout:
         out["layout"] = layout
     for key in extension_keys:
-        value = _merge_value((key,), base.get(key, _MISSING), ours.get(key, _MISSING),
-                             theirs.get(key, _MISSING), pending)
+        value = _merge_value(
+            (key,),
+            base.get(key, _MISSING),
+            ours.get(key, _MISSING),
+            theirs.get(key, _MISSING),
+            pending,
+        )
         if value is not _MISSING:
             out[key] = value
     conflicts = tuple(
-        Conflict(_pointer(out, p.path), p.kind, p.why, _opt(p.base), _opt(p.ours),
-                 _opt(p.theirs), _opt(p.kept))
+        Conflict(
+            _pointer(out, p.path),
+            p.kind,
+            p.why,
+            _opt(p.base),
+            _opt(p.ours),
+            _opt(p.theirs),
+            _opt(p.kept),
+        )
         for p in pending
     )
     if conflicts:
@@ -427,8 +533,11 @@ def write_merged(result: MergeResult, path: str, syntax: str = "json") -> list[P
 
     errors = [p for p in validate_document(result.document) if p.is_error]
     if not errors:
-        write_model(document_to_model(result.document, check=False), path,
-                    syntax="yaml" if syntax == "yaml" else "json")
+        write_model(
+            document_to_model(result.document, check=False),
+            path,
+            syntax="yaml" if syntax == "yaml" else "json",
+        )
         return []
     if syntax == "yaml":
         text = yaml.safe_dump(result.document, sort_keys=False, allow_unicode=True)

@@ -47,8 +47,9 @@ def _model(doc: dict) -> AttackModel:
 
 def hardened(nodes: int, and_fraction: float, layers: int, seed: int = 1) -> AttackModel:
     """A layered model with ``layers`` disjoint optimal sets deployed."""
-    doc = layered_model(nodes, and_fraction=and_fraction, mitigations=300, seed=seed,
-                        defended_fraction=0.7)
+    doc = layered_model(
+        nodes, and_fraction=and_fraction, mitigations=300, seed=seed, defended_fraction=0.7
+    )
     for mit in doc["mitigations"]:
         mit.pop("status", None)
     deployed: set[str] = set()
@@ -81,8 +82,9 @@ def depth_only(model: AttackModel, release: str | None = None):  # type: ignore[
 
 def main(argv: list[str] | None = None) -> None:
     """Print the table."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="skip the 10,000-node model")
     args = parser.parse_args(argv)
     print("| model | depths (goals) | depth only | analyze without / with depth |")
@@ -92,8 +94,10 @@ def main(argv: list[str] | None = None) -> None:
         seconds, depths = timed(lambda r=release: depth_only(flagship, r))
         plain, _ = timed(lambda r=release: analyze(flagship, at_release=r, depth=False))
         full, _ = timed(lambda r=release: analyze(flagship, at_release=r))
-        print(f"| flagship at {release} | {[d.depth for d in depths]} | "
-              f"{seconds * 1000:.1f} ms | {plain * 1000:.0f} / {full * 1000:.0f} ms |")
+        print(
+            f"| flagship at {release} | {[d.depth for d in depths]} | "
+            f"{seconds * 1000:.1f} ms | {plain * 1000:.0f} / {full * 1000:.0f} ms |"
+        )
     cases = [(2000, 0.0, 2), (2000, 0.3, 2), (2000, 0.0, 3)]
     if not args.quick:
         cases.append((10000, 0.1, 2))
@@ -104,9 +108,11 @@ def main(argv: list[str] | None = None) -> None:
         proven = all(d.proven for d in depths)
         plain, _ = timed(lambda m=model: analyze(m, max_chains=100, depth=False))
         full, _ = timed(lambda m=model: analyze(m, max_chains=100))
-        print(f"| {nodes:,} nodes, {and_fraction:.0%} AND, {layers} cuts deployed | "
-              f"{values} ({len(depths)}, proven: {proven}) | {seconds * 1000:.0f} ms | "
-              f"{plain * 1000:.0f} / {full * 1000:.0f} ms |")
+        print(
+            f"| {nodes:,} nodes, {and_fraction:.0%} AND, {layers} cuts deployed | "
+            f"{values} ({len(depths)}, proven: {proven}) | {seconds * 1000:.0f} ms | "
+            f"{plain * 1000:.0f} / {full * 1000:.0f} ms |"
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _plain(check):  # type: ignore[no-untyped-def]
     """``check`` as a one-argument function without defaults (as @given wants)."""
+
     def one(raw: bytes) -> None:
         check(raw)
+
     return one
 
 
@@ -58,18 +60,27 @@ def main() -> int:
             fuzzer = Fuzzer(Path(scratch), graphviz_every=args.graphviz_every)
             started = time.monotonic()
 
-            def check(raw: bytes, fuzzer: Fuzzer = fuzzer, reader: str = reader,
-                      started: float = started) -> None:
+            def check(
+                raw: bytes, fuzzer: Fuzzer = fuzzer, reader: str = reader, started: float = started
+            ) -> None:
                 fuzzer.run(reader, raw)
                 if fuzzer.runs % 1000 == 0:
-                    print(f"  {reader}: {fuzzer.runs} inputs, {fuzzer.valid} valid, "
-                          f"{len(fuzzer.findings)} findings, "
-                          f"{time.monotonic() - started:.0f} s", flush=True)
+                    print(
+                        f"  {reader}: {fuzzer.runs} inputs, {fuzzer.valid} valid, "
+                        f"{len(fuzzer.findings)} findings, "
+                        f"{time.monotonic() - started:.0f} s",
+                        flush=True,
+                    )
 
-            one = seed(args.seed)(settings(
-                max_examples=args.per_reader, deadline=None, database=None,
-                phases=[Phase.generate], suppress_health_check=list(HealthCheck))(
-                given(mutated_inputs(reader, corpus[reader]))(_plain(check))))
+            one = seed(args.seed)(
+                settings(
+                    max_examples=args.per_reader,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )(given(mutated_inputs(reader, corpus[reader]))(_plain(check)))
+            )
             one()
             seconds = time.monotonic() - started
             total += fuzzer.runs
@@ -80,16 +91,20 @@ def main() -> int:
                 kinds[kind] = kinds.get(kind, 0) + 1
             if fuzzer.findings:
                 save_findings(all_findings, Path(args.findings))
-            print(f"{reader}: {fuzzer.runs} inputs ({fuzzer.valid} valid) in {seconds:.0f} s, "
-                  f"slowest {fuzzer.slowest:.2f} s CPU ({fuzzer.slowest_wall:.2f} s wall), "
-                  f"findings {len(fuzzer.findings)} {kinds}",
-                  flush=True)
+            print(
+                f"{reader}: {fuzzer.runs} inputs ({fuzzer.valid} valid) in {seconds:.0f} s, "
+                f"slowest {fuzzer.slowest:.2f} s CPU ({fuzzer.slowest_wall:.2f} s wall), "
+                f"findings {len(fuzzer.findings)} {kinds}",
+                flush=True,
+            )
     if all_findings:
         save_findings(all_findings, Path(args.findings))
         print(f"{len(all_findings)} finding(s) written to {args.findings}/")
     new = [f for f in all_findings if not is_known(f)]
-    print(f"total: {total} inputs, {len(new)} new finding(s), "
-          f"{len(all_findings) - len(new)} known (issue 13)")
+    print(
+        f"total: {total} inputs, {len(new)} new finding(s), "
+        f"{len(all_findings) - len(new)} known (issue 13)"
+    )
     return 1 if new else 0
 
 

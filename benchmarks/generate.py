@@ -62,7 +62,7 @@ def layered_model(
     rng = random.Random(seed)
     steps = max(nodes - entries - goals, 1)
     if width is None:
-        width = max(10, int((steps ** 0.5) * 2))
+        width = max(10, int((steps**0.5) * 2))
     doc_nodes: list[dict[str, Any]] = []
     edges: list[dict[str, str]] = []
     previous = [f"E{i}" for i in range(entries)]
@@ -97,8 +97,9 @@ def layered_model(
         layer += 1
     for i in range(goals):
         ident = f"G{i}"
-        doc_nodes.append({"id": ident, "kind": "goal", "label": f"Goal {ident}",
-                          "impact": rng.randint(1, 10)})
+        doc_nodes.append(
+            {"id": ident, "kind": "goal", "label": f"Goal {ident}", "impact": rng.randint(1, 10)}
+        )
         for source in rng.sample(previous, min(len(previous), rng.choice((2, 3)))):
             edges.append({"source": source, "target": ident})
     # Half of the defences sit near the goals, in the steps of the last
@@ -117,8 +118,12 @@ def layered_model(
     for i in range(mitigations):
         pool = near if near and rng.random() < defended_fraction else step_ids
         blocks = rng.sample(pool, min(len(pool), rng.randint(1, 30)))
-        mit: dict[str, Any] = {"id": f"M{i}", "label": f"Mitigation {i}", "blocks": blocks,
-                               "cost": rng.randint(1, 20)}
+        mit: dict[str, Any] = {
+            "id": f"M{i}",
+            "label": f"Mitigation {i}",
+            "blocks": blocks,
+            "cost": rng.randint(1, 20),
+        }
         if rng.random() < 0.1:
             mit["status"] = "deployed"
         mits.append(mit)
@@ -134,8 +139,9 @@ def layered_model(
 
 def main(argv: list[str] | None = None) -> None:
     """Write a layered model to a file."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("nodes", type=int)
     parser.add_argument("out")
     parser.add_argument("--and", dest="and_fraction", type=float, default=0.0)
@@ -145,10 +151,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unit-costs", action="store_true")
     parser.add_argument("--defended-fraction", type=float, default=0.5)
     args = parser.parse_args(argv)
-    doc = layered_model(args.nodes, and_fraction=args.and_fraction,
-                        mitigations=args.mitigations, goals=args.goals, seed=args.seed,
-                        unit_costs=args.unit_costs,
-                        defended_fraction=args.defended_fraction)
+    doc = layered_model(
+        args.nodes,
+        and_fraction=args.and_fraction,
+        mitigations=args.mitigations,
+        goals=args.goals,
+        seed=args.seed,
+        unit_costs=args.unit_costs,
+        defended_fraction=args.defended_fraction,
+    )
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(doc, handle, indent=2)
         handle.write("\n")

@@ -84,13 +84,13 @@ def _localise(doc: dict, seed: int) -> None:
         current = layers[layer]
         for row, ident in enumerate(current):
             centre = round(row * (len(previous) - 1) / max(len(current) - 1, 1))
-            near = previous[max(0, centre - 3):centre + 4]
+            near = previous[max(0, centre - 3) : centre + 4]
             for source in rng.sample(near, min(len(near), rng.choice((1, 2, 3)))):
                 edges.append({"source": source, "target": ident})
         previous = current
     for index, goal in enumerate(goals):
         centre = round(index * (len(previous) - 1) / max(len(goals) - 1, 1))
-        for source in previous[max(0, centre - 2):centre + 3]:
+        for source in previous[max(0, centre - 2) : centre + 3]:
             edges.append({"source": source, "target": goal})
     doc["edges"] = edges
     targets = {e["target"] for e in edges}
@@ -122,8 +122,7 @@ def nested_model(nodes: int, seed: int = 7, local: bool = True) -> dict:
     # Steps are ``S{layer}_{row}``: each component takes a band of rows through
     # every layer, as the parts of a system do along a chain.
     leaves = ["cloud-api", "cloud-auth", "lan", "port", "apps", "services", "kernel", "tee"]
-    rows = max((int(n["id"].split("_")[1]) for n in doc["nodes"] if "_" in n["id"]),
-               default=0) + 1
+    rows = max((int(n["id"].split("_")[1]) for n in doc["nodes"] if "_" in n["id"]), default=0) + 1
     for node in doc["nodes"]:
         if "_" in node["id"]:
             row_index = int(node["id"].split("_")[1])
@@ -139,11 +138,17 @@ def open_seconds(path: Path, out: Path, repeat: int) -> list[float]:
     """Seconds from process start to a laid-out, painted window."""
     times = []
     for _ in range(repeat):
-        proc = subprocess.run([sys.executable, "-c", OPEN_SCRIPT, str(path),
-                               str(out / "bench-settings.ini")],
-                              capture_output=True, text=True, timeout=600,
-                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
-                                   "ATTACKGRAPH_RECOVERY_DIR": str(out / "recovery")})
+        proc = subprocess.run(
+            [sys.executable, "-c", OPEN_SCRIPT, str(path), str(out / "bench-settings.ini")],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={
+                **os.environ,
+                "QT_QPA_PLATFORM": "offscreen",
+                "ATTACKGRAPH_RECOVERY_DIR": str(out / "recovery"),
+            },
+        )
         if proc.returncode != 0:
             raise SystemExit(f"opening {path.name} failed:\n{proc.stderr}")
         times.append(float(proc.stdout.strip().splitlines()[-1]))
@@ -202,8 +207,12 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
     window.scene.select(nodes=[node_id])
     window.inspector.flush()
     app.processEvents()
-    costs: dict[str, list[float]] = {"move a node": [], "rename a label": [],
-                                     "rename an id, back": [], "add a node, then undo": []}
+    costs: dict[str, list[float]] = {
+        "move a node": [],
+        "rename a label": [],
+        "rename an id, back": [],
+        "add a node, then undo": [],
+    }
 
     window.view.set_zoom(1.0)
     window.view.centerOn(scene.nodes[node_id])
@@ -217,13 +226,27 @@ def edit_costs(app, window, count: int) -> dict[str, float]:
 
     for i in range(count):
         x, y = model.layout[node_id]
-        timed("move a node", lambda x=x, y=y, i=i: scene.execute(MoveNodesCommand(
-            model, {node_id: (x, y)}, {node_id: (x + 8.0, y + (4.0 if i % 2 else -4.0))})))
-        timed("rename a label", lambda i=i: scene.execute(UpdateCommand(
-            model, "node", node_id, {"label": f"Renamed step {i}"})))
-        timed("rename an id, back", lambda: (
-            scene.execute(RenameCommand(model, "node", node_id, f"{node_id}-renamed")),
-            scene.execute(RenameCommand(model, "node", f"{node_id}-renamed", node_id))))
+        timed(
+            "move a node",
+            lambda x=x, y=y, i=i: scene.execute(
+                MoveNodesCommand(
+                    model, {node_id: (x, y)}, {node_id: (x + 8.0, y + (4.0 if i % 2 else -4.0))}
+                )
+            ),
+        )
+        timed(
+            "rename a label",
+            lambda i=i: scene.execute(
+                UpdateCommand(model, "node", node_id, {"label": f"Renamed step {i}"})
+            ),
+        )
+        timed(
+            "rename an id, back",
+            lambda: (
+                scene.execute(RenameCommand(model, "node", node_id, f"{node_id}-renamed")),
+                scene.execute(RenameCommand(model, "node", f"{node_id}-renamed", node_id)),
+            ),
+        )
         centre = window.view.mapToScene(window.view.viewport().rect().center())
 
         def add_and_undo(centre: QPointF = centre) -> None:
@@ -246,8 +269,10 @@ def workbench_costs(app, window, count: int) -> dict[str, float]:
     session = window.workbench.session
     session.wait(600)
     mitigations = sorted(session.model.mitigations)
-    costs: dict[str, list[float]] = {"switch a mitigation on: canvas updated": [],
-                                     "full analysis after an edit": []}
+    costs: dict[str, list[float]] = {
+        "switch a mitigation on: canvas updated": [],
+        "full analysis after an edit": [],
+    }
     for index in range(count):
         mit_id = mitigations[index % len(mitigations)]
         on = not session.in_effect(mit_id)
@@ -256,7 +281,8 @@ def workbench_costs(app, window, count: int) -> dict[str, float]:
         app.processEvents()
         window.view.viewport().repaint()
         costs["switch a mitigation on: canvas updated"].append(
-            (time.perf_counter() - started) * 1000)
+            (time.perf_counter() - started) * 1000
+        )
         session.wait(600)
         session.reset_what_if()
         session.wait(600)
@@ -310,16 +336,16 @@ def _paint_rows(what: str, paints: dict[str, list[float]]) -> None:
     for name, values in paints.items():
         median = statistics.median(values)
         p95 = sorted(values)[max(int(len(values) * 0.95) - 1, 0)]
-        row(f"{what}: {name}", f"{median:.1f} / {p95:.1f} ms", "p95 < 33 ms",
-            p95 < 33.4)
+        row(f"{what}: {name}", f"{median:.1f} / {p95:.1f} ms", "p95 < 33 ms", p95 < 33.4)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Generate the models, measure, print the table."""
     parser = argparse.ArgumentParser(description="GUI benchmark of the desktop editor.")
     parser.add_argument("--nodes", type=int, default=2000)
-    parser.add_argument("--out", type=Path,
-                        default=Path(tempfile.gettempdir()) / "attackgraph-bench")
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "attackgraph-bench"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args(argv)
     out: Path = args.out
@@ -332,15 +358,27 @@ def main(argv: list[str] | None = None) -> int:
     stress.write_text(json.dumps(nested_model(args.nodes, local=False)), encoding="utf-8")
     print(f"{'measure':<52} {'value':>18}  {'target':<14} verdict")
     times = open_seconds(flagship, out, repeat)
-    row("flagship: open until laid out and painted", f"{statistics.median(times):.2f} s",
-        "< 1.5 s", statistics.median(times) < 1.5)
+    row(
+        "flagship: open until laid out and painted",
+        f"{statistics.median(times):.2f} s",
+        "< 1.5 s",
+        statistics.median(times) < 1.5,
+    )
     times = open_seconds(large, out, repeat)
-    row(f"{args.nodes} nodes, no saved layout: open", f"{statistics.median(times):.2f} s",
-        "< 5 s", statistics.median(times) < 5)
+    row(
+        f"{args.nodes} nodes, no saved layout: open",
+        f"{statistics.median(times):.2f} s",
+        "< 5 s",
+        statistics.median(times) < 5,
+    )
     placed = _placed(large, out)
     times = open_seconds(placed, out, repeat)
-    row(f"{args.nodes} nodes, saved layout: open", f"{statistics.median(times):.2f} s",
-        "< 5 s", statistics.median(times) < 5)
+    row(
+        f"{args.nodes} nodes, saved layout: open",
+        f"{statistics.median(times):.2f} s",
+        "< 5 s",
+        statistics.median(times) < 5,
+    )
     from attackgraph.formats import read_model
     from attackgraph.render.layout import lane_layout
 
@@ -356,19 +394,31 @@ def main(argv: list[str] | None = None) -> int:
     _, small_edits, small_validation = in_process(flagship, frames // 4, edits, out)
     for name in small_edits:
         if name.startswith("switch"):
-            row(f"{name}: flagship / {args.nodes} nodes",
-                f"{small_edits[name]:.1f} / {large_edits[name]:.1f} ms", "< 100 ms",
-                large_edits[name] < 100)
+            row(
+                f"{name}: flagship / {args.nodes} nodes",
+                f"{small_edits[name]:.1f} / {large_edits[name]:.1f} ms",
+                "< 100 ms",
+                large_edits[name] < 100,
+            )
             continue
         if name.startswith("full analysis"):
-            row(f"{name}: flagship / {args.nodes} nodes",
-                f"{small_edits[name]:.0f} / {large_edits[name]:.0f} ms", "off the GUI thread")
+            row(
+                f"{name}: flagship / {args.nodes} nodes",
+                f"{small_edits[name]:.0f} / {large_edits[name]:.0f} ms",
+                "off the GUI thread",
+            )
             continue
-        row(f"edit '{name}': flagship vs {args.nodes} nodes",
-            f"{small_edits[name]:.1f} / {large_edits[name]:.1f} ms", "same cost",
-            large_edits[name] < max(2.5 * small_edits[name], small_edits[name] + 4))
-    row(f"problems list re-check (debounced): flagship vs {args.nodes}",
-        f"{small_validation:.0f} / {validation:.0f} ms", "")
+        row(
+            f"edit '{name}': flagship vs {args.nodes} nodes",
+            f"{small_edits[name]:.1f} / {large_edits[name]:.1f} ms",
+            "same cost",
+            large_edits[name] < max(2.5 * small_edits[name], small_edits[name] + 4),
+        )
+    row(
+        f"problems list re-check (debounced): flagship vs {args.nodes}",
+        f"{small_validation:.0f} / {validation:.0f} ms",
+        "",
+    )
     return 0
 
 

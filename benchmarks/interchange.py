@@ -43,9 +43,11 @@ TARGET = 0.5
 
 
 def default_reference() -> Path:
-    for candidate in (ROOT.parent / "shared" / "reference" / "attack-flow",
-                      ROOT.parent.parent / "shared" / "reference" / "attack-flow",
-                      Path("/work/shared/reference/attack-flow")):
+    for candidate in (
+        ROOT.parent / "shared" / "reference" / "attack-flow",
+        ROOT.parent.parent / "shared" / "reference" / "attack-flow",
+        Path("/work/shared/reference/attack-flow"),
+    ):
         if candidate.is_dir():
             return candidate
     return ROOT.parent / "shared" / "reference" / "attack-flow"
@@ -81,13 +83,27 @@ def synthetic_afb(folder: Path, actions: int = 120, target_kb: int = 900) -> Pat
         for angle in range(0, 360, 30):
             anchor = new()
             anchors[str(angle)] = anchor
-            objects.append({"id": "horizontal_anchor" if angle % 180 else "vertical_anchor",
-                            "instance": anchor, "latches": []})
+            objects.append(
+                {
+                    "id": "horizontal_anchor" if angle % 180 else "vertical_anchor",
+                    "instance": anchor,
+                    "latches": [],
+                }
+            )
         anchors_of[instance] = anchors
-        objects.append({"id": "action", "instance": instance, "properties": [
-            ["name", f"Action {index}"], ["technique_id", f"T{1000 + index % 600}"],
-            ["description", ("Synthetic step. " * (padding // 16 + 1))[:padding]],
-            ["confidence", None]], "anchors": anchors})
+        objects.append(
+            {
+                "id": "action",
+                "instance": instance,
+                "properties": [
+                    ["name", f"Action {index}"],
+                    ["technique_id", f"T{1000 + index % 600}"],
+                    ["description", ("Synthetic step. " * (padding // 16 + 1))[:padding]],
+                    ["confidence", None],
+                ],
+                "anchors": anchors,
+            }
+        )
         layout[instance] = [index % 12 * 200, index // 12 * 150]
         blocks.append(instance)
     by_id = {o["instance"]: o for o in objects}
@@ -96,23 +112,45 @@ def synthetic_afb(folder: Path, actions: int = 120, target_kb: int = 900) -> Pat
             src_latch, dst_latch, handle, line = new(), new(), new(), new()
             by_id[anchors_of[blocks[source]]["180"]]["latches"].append(src_latch)
             by_id[anchors_of[blocks[index]]["0"]]["latches"].append(dst_latch)
-            objects += [{"id": "generic_latch", "instance": src_latch},
-                        {"id": "generic_latch", "instance": dst_latch},
-                        {"id": "generic_handle", "instance": handle},
-                        {"id": "dynamic_line", "instance": line, "source": src_latch,
-                         "target": dst_latch, "handles": [handle]}]
-    flow = {"id": "flow", "instance": new(), "properties": [["name", "Synthetic flow"]],
-            "objects": blocks}
+            objects += [
+                {"id": "generic_latch", "instance": src_latch},
+                {"id": "generic_latch", "instance": dst_latch},
+                {"id": "generic_handle", "instance": handle},
+                {
+                    "id": "dynamic_line",
+                    "instance": line,
+                    "source": src_latch,
+                    "target": dst_latch,
+                    "handles": [handle],
+                },
+            ]
+    flow = {
+        "id": "flow",
+        "instance": new(),
+        "properties": [["name", "Synthetic flow"]],
+        "objects": blocks,
+    }
     path = folder / "synthetic-120.afb"
-    path.write_text(json.dumps({"schema": "attack_flow_v2", "theme": "dark_theme",
-                                "objects": [flow, *objects], "layout": layout,
-                                "camera": {"x": 0, "y": 0, "k": 1}}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "schema": "attack_flow_v2",
+                "theme": "dark_theme",
+                "objects": [flow, *objects],
+                "layout": layout,
+                "camera": {"x": 0, "y": 0, "k": 1},
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def shape(model: Any) -> tuple[Any, ...]:
-    return ({k: (n.kind, n.label, n.effective_gate) for k, n in model.nodes.items()},
-            sorted((e.source, e.target) for e in model.edges))
+    return (
+        {k: (n.kind, n.label, n.effective_gate) for k, n in model.nodes.items()},
+        sorted((e.source, e.target) for e in model.edges),
+    )
 
 
 def schema_validators(reference: Path, common: Path) -> tuple[Any, Any]:
@@ -120,20 +158,24 @@ def schema_validators(reference: Path, common: Path) -> tuple[Any, Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
-    prefixes = ("http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/"
-                "schemas/", "https://raw.githubusercontent.com/oasis-open/cti-stix2-json-"
-                "schemas/master/schemas/", "http://raw.githubusercontent.com/oasis-open/"
-                "cti-stix2-json-schemas/master/schemas/")
+    prefixes = (
+        "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/",
+        "https://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/master/schemas/",
+        "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/master/schemas/",
+    )
     resources = []
     for path in sorted(common.glob("*.json")):
-        resource = Resource.from_contents(json.loads(path.read_text(encoding="utf-8")),
-                                          default_specification=DRAFT202012)
+        resource = Resource.from_contents(
+            json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012
+        )
         resources += [(f"{prefix}common/{path.name}", resource) for prefix in prefixes]
     registry = Registry().with_resources(resources)
     flow_schema = json.loads((reference / "attack-flow-schema-2.0.0.json").read_text())
     core = {"$ref": prefixes[0] + "common/core.json"}
-    return (jsonschema.Draft202012Validator(flow_schema, registry=registry),
-            jsonschema.Draft202012Validator(core, registry=registry))
+    return (
+        jsonschema.Draft202012Validator(flow_schema, registry=registry),
+        jsonschema.Draft202012Validator(core, registry=registry),
+    )
 
 
 def check_bundle(bundle: dict[str, Any], flow_validator: Any, core_validator: Any) -> list[str]:
@@ -144,10 +186,8 @@ def check_bundle(bundle: dict[str, Any], flow_validator: Any, core_validator: An
     for obj in bundle["objects"]:
         validator = flow_validator if obj["type"].startswith("attack-") else core_validator
         errors += [f"{obj['id']}: {e.message[:160]}" for e in validator.iter_errors(obj)]
-        for key in ("start_refs", "effect_refs", "asset_refs", "on_true_refs",
-                    "on_false_refs"):
-            errors += [f"{obj['id']}: dangling {key} {r}" for r in obj.get(key, [])
-                       if r not in ids]
+        for key in ("start_refs", "effect_refs", "asset_refs", "on_true_refs", "on_false_refs"):
+            errors += [f"{obj['id']}: dangling {key} {r}" for r in obj.get(key, []) if r not in ids]
         for key in ("source_ref", "target_ref", "created_by_ref"):
             if key in obj and obj[key] not in ids:
                 errors.append(f"{obj['id']}: dangling {key}")
@@ -164,34 +204,46 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     files = sorted(args.reference.glob("*.afb")) + sorted(args.reference.glob("*.json"))
-    files = [f for f in files if not f.name.startswith("attack-flow-") or f.name ==
-             "attack-flow-example.json"]
+    files = [
+        f
+        for f in files
+        if not f.name.startswith("attack-flow-") or f.name == "attack-flow-example.json"
+    ]
     files.append(synthetic_afb(args.out))
-    print(f"{'file':<40} {'KB':>6} {'nodes':>5} {'edges':>5} {'warn':>4} {'import s':>9}  "
-          f"target {TARGET} s")
+    print(
+        f"{'file':<40} {'KB':>6} {'nodes':>5} {'edges':>5} {'warn':>4} {'import s':>9}  "
+        f"target {TARGET} s"
+    )
     models = {}
     for path in files:
         seconds, checked = timed(path, args.repeat)
         model = checked.model
         ok = model is not None and seconds < TARGET
         models[path.name] = model
-        print(f"{path.name:<40} {path.stat().st_size / 1024:>6.0f} "
-              f"{len(model.nodes) if model else '-':>5} {len(model.edges) if model else '-':>5} "
-              f"{len(checked.warnings):>4} {seconds:>9.4f}  {'ok' if ok else 'MISSED'}"
-              f"  ({reader_for(path, path.read_bytes()).name})")
+        print(
+            f"{path.name:<40} {path.stat().st_size / 1024:>6.0f} "
+            f"{len(model.nodes) if model else '-':>5} {len(model.edges) if model else '-':>5} "
+            f"{len(checked.warnings):>4} {seconds:>9.4f}  {'ok' if ok else 'MISSED'}"
+            f"  ({reader_for(path, path.read_bytes()).name})"
+        )
     print("\n.afb and .stix.json of the same flow import to the same nodes:")
     for name, model in models.items():
         twin = models.get(name.replace(".afb", ".stix.json"))
         if name.endswith(".afb") and twin is not None and model is not None:
             same_nodes = shape(model)[0] == shape(twin)[0]
-            print(f"  {name:<38} nodes {'same' if same_nodes else 'DIFFER'}, edges "
-                  f"{'same' if shape(model)[1] == shape(twin)[1] else 'differ (see below)'}")
-    print("  (current Builder exports turn condition branches into related-to "
-          "relationships, so their edges lose the true/false labels the .afb keeps)")
+            print(
+                f"  {name:<38} nodes {'same' if same_nodes else 'DIFFER'}, edges "
+                f"{'same' if shape(model)[1] == shape(twin)[1] else 'differ (see below)'}"
+            )
+    print(
+        "  (current Builder exports turn condition branches into related-to "
+        "relationships, so their edges lose the true/false labels the .afb keeps)"
+    )
     print("\nExport -> re-import (nodes, edges, gates):")
     samples = sorted((ROOT / "samples").glob("*.attackgraph.json"))
-    sources = [(p.name, check_file(p).model) for p in samples] + \
-              [(n, m) for n, m in models.items() if m is not None]
+    sources = [(p.name, check_file(p).model) for p in samples] + [
+        (n, m) for n, m in models.items() if m is not None
+    ]
     writers = [f for f in FORMATS if f.generate is not None and f.check is not None]
     for name, model in sources:
         verdicts = []
@@ -202,17 +254,23 @@ def main() -> int:
             elapsed = time.perf_counter() - start
             if fmt.name == "afb":  # no place for ids or gates: compare by label
                 same = again.model is not None and sorted(
-                    n.label for n in model.nodes.values()) == sorted(
-                    n.label for n in again.model.nodes.values() if n.label not in ("AND", "OR")
-                    or n.label in {m.label for m in model.nodes.values()})
+                    n.label for n in model.nodes.values()
+                ) == sorted(
+                    n.label
+                    for n in again.model.nodes.values()
+                    if n.label not in ("AND", "OR")
+                    or n.label in {m.label for m in model.nodes.values()}
+                )
                 mark = "ok*" if same else "DIFF"
             else:
                 same = again.model is not None and shape(again.model) == shape(model)
                 mark = "ok" if same else "DIFF"
             verdicts.append(f"{fmt.name} {mark} {elapsed:.3f}s")
         print(f"  {name:<40} " + ", ".join(verdicts))
-    print("  * .afb by node label: a Builder file has no place for node ids, and an AND gate "
-          "comes back as an operator block")
+    print(
+        "  * .afb by node label: a Builder file has no place for node ids, and an AND gate "
+        "comes back as an operator block"
+    )
     if args.schema_check:
         if args.stix_common is None:
             print("\n--schema-check needs --stix-common DIR (the OASIS common/*.json schemas)")
@@ -223,9 +281,11 @@ def main() -> int:
             bundle = model_to_bundle(model)
             errors = check_bundle(bundle, flow_validator, core_validator)
             again = check_stix(json.dumps(bundle).encode())
-            print(f"  {name:<40} {len(bundle['objects']):>4} objects  "
-                  f"{'valid' if not errors else f'{len(errors)} ERRORS'}"
-                  f"{'' if again.model else '  (does not re-import)'}")
+            print(
+                f"  {name:<40} {len(bundle['objects']):>4} objects  "
+                f"{'valid' if not errors else f'{len(errors)} ERRORS'}"
+                f"{'' if again.model else '  (does not re-import)'}"
+            )
             for error in errors[:5]:
                 print(f"      {error}")
     return 0

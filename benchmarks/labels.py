@@ -59,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(app, window)
         view, layer = window.view, window.scene.label_layer
         image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
-        print(f"{'zoom':<10} {'labels':>6} {'node changed':>13} {'new choice':>11} "
-              f"{'reused':>8}")
+        print(f"{'zoom':<10} {'labels':>6} {'node changed':>13} {'new choice':>11} {'reused':>8}")
         for name, zoom in (("fit", None), ("10 %", 0.1), ("25 %", 0.25)):
             if zoom is None:
                 view.fit_all()
@@ -84,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
                 reused.append((time.perf_counter() - started) * 1000)
                 painter.end()
             label = f"{name} ({view.zoom_level() * 100:.0f} %)" if zoom is None else name
-            print(f"{label:<10} {len(layer.placed()):>6} {statistics.median(ordered):>10.1f} ms"
-                  f" {statistics.median(fresh):>8.1f} ms {statistics.median(reused):>5.1f} ms")
+            print(
+                f"{label:<10} {len(layer.placed()):>6} {statistics.median(ordered):>10.1f} ms"
+                f" {statistics.median(fresh):>8.1f} ms {statistics.median(reused):>5.1f} ms"
+            )
         window.document.undo_stack.setClean()
         window.close()
     return 0

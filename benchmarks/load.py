@@ -73,14 +73,16 @@ def load_and_analyze(path: str) -> object:
 
 def main(argv: list[str] | None = None) -> None:
     """Print one table row per size and syntax."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--syntax", nargs="+", default=["json", "yaml"])
     args = parser.parse_args(argv)
-    print("| nodes | syntax | floor | load + validate | ratio | load + analyze (100 chains) "
-          "| ratio |")
+    print(
+        "| nodes | syntax | floor | load + validate | ratio | load + analyze (100 chains) | ratio |"
+    )
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
@@ -91,14 +93,20 @@ def main(argv: list[str] | None = None) -> None:
                     if syntax == "json":
                         json.dump(doc, handle, indent=2)
                     else:
-                        yaml.dump(doc, handle, Dumper=getattr(yaml, "CSafeDumper",
-                                                              yaml.SafeDumper),
-                                  sort_keys=False)
+                        yaml.dump(
+                            doc,
+                            handle,
+                            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                            sort_keys=False,
+                        )
                 base = best(lambda p=path, s=syntax: floor(p, s), args.repeat)
                 ours = best(lambda p=path: load(p), args.repeat)
                 full = best(lambda p=path: load_and_analyze(p), args.repeat)
-                print(f"| {size:,} | {syntax} | {base:.2f} s | {ours:.2f} s | "
-                      f"{ours / base:.2f} x | {full:.2f} s | {full / base:.2f} x |", flush=True)
+                print(
+                    f"| {size:,} | {syntax} | {base:.2f} s | {ours:.2f} s | "
+                    f"{ours / base:.2f} x | {full:.2f} s | {full / base:.2f} x |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -86,12 +86,21 @@ def generate(vertices: int, seed: int = 1) -> MulvalGraph:
         for service in range(2):
             port = 22 + 1000 * service + host % 7
             net = graph.vertex(f"netAccess({name},tcp,'{port}')", "OR")
-            info = graph.vertex(f"networkServiceInfo({name},svc{service},tcp,'{port}',root)",
-                                "LEAF", 1)
-            vul = graph.vertex(f"vulExists({name},'CVE-2024-{10000 + host * 2 + service}',"
-                               f"svc{service},remoteExploit,privEscalation)", "LEAF", 1)
-            graph.rule("RULE 2 (remote exploit of a server program)", goal,
-                       [net, info, vul], round(rng.uniform(0.3, 0.9), 2))
+            info = graph.vertex(
+                f"networkServiceInfo({name},svc{service},tcp,'{port}',root)", "LEAF", 1
+            )
+            vul = graph.vertex(
+                f"vulExists({name},'CVE-2024-{10000 + host * 2 + service}',"
+                f"svc{service},remoteExploit,privEscalation)",
+                "LEAF",
+                1,
+            )
+            graph.rule(
+                "RULE 2 (remote exploit of a server program)",
+                goal,
+                [net, info, vul],
+                round(rng.uniform(0.3, 0.9), 2),
+            )
             tier = tier_of[host]
             if tier == 0:
                 hacl = graph.vertex(f"hacl(internet,{name},tcp,'{port}')", "LEAF", 1)
@@ -115,8 +124,11 @@ def write(graph: MulvalGraph, folder: Path) -> None:
     parts = ["<attack_graph>\n<arcs>\n"]
     parts += [f"<arc>\n<src>{s}</src>\n<dst>{d}</dst>\n</arc>\n" for s, d in graph.arcs]
     parts.append("</arcs>\n<vertices>\n")
-    parts += [f"<vertex>\n<id>{n}</id>\n<fact>{f}</fact>\n<metric>{m:g}</metric>\n"
-              f"<type>{k}</type>\n</vertex>\n" for n, f, k, m in graph.vertices]
+    parts += [
+        f"<vertex>\n<id>{n}</id>\n<fact>{f}</fact>\n<metric>{m:g}</metric>\n"
+        f"<type>{k}</type>\n</vertex>\n"
+        for n, f, k, m in graph.vertices
+    ]
     parts.append("</vertices>\n</attack_graph>\n")
     (folder / "AttackGraph.xml").write_text("".join(parts))
 
@@ -129,10 +141,13 @@ def floor_xml(path: Path) -> Any:
     root = safe_tree.fromstring(path.read_bytes())
     graph = nx.DiGraph()
     for vertex in root.iterfind("vertices/vertex"):
-        graph.add_node(vertex.findtext("id"), fact=vertex.findtext("fact"),
-                       type=vertex.findtext("type"), metric=float(vertex.findtext("metric")))
-    graph.add_edges_from((a.findtext("dst"), a.findtext("src"))
-                         for a in root.iterfind("arcs/arc"))
+        graph.add_node(
+            vertex.findtext("id"),
+            fact=vertex.findtext("fact"),
+            type=vertex.findtext("type"),
+            metric=float(vertex.findtext("metric")),
+        )
+    graph.add_edges_from((a.findtext("dst"), a.findtext("src")) for a in root.iterfind("arcs/arc"))
     return graph
 
 
@@ -192,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         write(graph, folder)
         kinds = {k: sum(1 for v in graph.vertices if v[2] == k) for k in ("AND", "OR", "LEAF")}
         size = (folder / "AttackGraph.xml").stat().st_size
-        print(f"MulVAL-shaped graph: {len(graph.vertices)} vertices ({kinds}), "
-              f"{len(graph.arcs)} arcs; AttackGraph.xml {size / 1e6:.1f} MB")
+        print(
+            f"MulVAL-shaped graph: {len(graph.vertices)} vertices ({kinds}), "
+            f"{len(graph.arcs)} arcs; AttackGraph.xml {size / 1e6:.1f} MB"
+        )
         for name, floor in (("AttackGraph.xml", floor_xml), ("VERTICES.CSV", floor_csv)):
             path = folder / name
             floor_time, nx_graph = cpu(floor, path, args.repeat)
@@ -205,13 +222,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: NOT READ: {checked.problems[:3]}")
                 continue
             goals = sum(1 for n in model.nodes.values() if n.kind == "goal")
-            same = (len(model.nodes) == nx_graph.number_of_nodes()
-                    and len(model.edges) == nx_graph.number_of_edges())
-            print(f"{name:16} floor {floor_time:6.2f} s   attackgraph read {read_time:6.2f} s "
-                  f"  ratio {read_time / floor_time:4.2f}   ({len(model.nodes)} nodes, "
-                  f"{len(model.edges)} edges, {goals} goals, same counts as the floor: {same})")
-            print(f"{'':16} of the read: native validation and model building (mean) "
-                  f"{finish_time:5.2f} s; parsing and MulVAL mapping the rest")
+            same = (
+                len(model.nodes) == nx_graph.number_of_nodes()
+                and len(model.edges) == nx_graph.number_of_edges()
+            )
+            print(
+                f"{name:16} floor {floor_time:6.2f} s   attackgraph read {read_time:6.2f} s "
+                f"  ratio {read_time / floor_time:4.2f}   ({len(model.nodes)} nodes, "
+                f"{len(model.edges)} edges, {goals} goals, same counts as the floor: {same})"
+            )
+            print(
+                f"{'':16} of the read: native validation and model building (mean) "
+                f"{finish_time:5.2f} s; parsing and MulVAL mapping the rest"
+            )
     return 0
 
 

@@ -84,10 +84,14 @@ def flagship(out: Path, repeat: int) -> None:
     source = generate_dot(model, overlay)
     row("  dot -Tsvg", f"{median(lambda: run_graphviz(source, 'svg'), repeat):.3f} s")
     data = collect_report(model)
-    row("  report data (optimal set, frontier, releases, profiles)",
-        f"{median(lambda: collect_report(model), repeat):.3f} s")
-    row("  HTML report from its data (diagram, plots)",
-        f"{median(lambda: html_report(model, data), repeat):.3f} s")
+    row(
+        "  report data (optimal set, frontier, releases, profiles)",
+        f"{median(lambda: collect_report(model), repeat):.3f} s",
+    )
+    row(
+        "  HTML report from its data (diagram, plots)",
+        f"{median(lambda: html_report(model, data), repeat):.3f} s",
+    )
     row("  sizes: SVG / HTML", f"{svg.stat().st_size // 1024} / {html.stat().st_size // 1024} KiB")
 
 
@@ -105,10 +109,13 @@ def large(out: Path, nodes: int, repeat: int) -> None:
     t_dot_plain = median(lambda: run_graphviz(plain_dot, "svg", timeout=3600), r)
     t_plain = median(lambda: render_diagram(model, "svg", timeout=3600), r)
     limit = t_dot_plain * 1.10
-    row(f"{nodes} nodes, {len(model.edges)} edges: dot -Tsvg alone (plain)",
-        f"{t_dot_plain:.2f} s")
-    row(f"{nodes} nodes -> SVG with the model embedded (plain)", f"{t_plain:.2f} s",
-        f"<= dot + 10% ({limit:.2f} s)", t_plain <= limit)
+    row(f"{nodes} nodes, {len(model.edges)} edges: dot -Tsvg alone (plain)", f"{t_dot_plain:.2f} s")
+    row(
+        f"{nodes} nodes -> SVG with the model embedded (plain)",
+        f"{t_plain:.2f} s",
+        f"<= dot + 10% ({limit:.2f} s)",
+        t_plain <= limit,
+    )
     t_dot_overlay = median(lambda: run_graphviz(overlay_dot, "svg", timeout=3600), r)
 
     def with_overlay() -> bytes:
@@ -117,18 +124,25 @@ def large(out: Path, nodes: int, repeat: int) -> None:
     t_overlay = median(with_overlay, r)
     limit = t_dot_overlay * 1.10
     row(f"{nodes} nodes: dot -Tsvg alone (with the overlay)", f"{t_dot_overlay:.2f} s")
-    row(f"{nodes} nodes -> SVG with analysis overlay + model", f"{t_overlay:.2f} s",
-        f"<= dot + 10% ({limit:.2f} s)", t_overlay <= limit)
-    row(f"  analysis + overlay ({len(result.chains)} chains)",
-        f"{median(lambda: analysis_overlay(model), r):.3f} s")
+    row(
+        f"{nodes} nodes -> SVG with analysis overlay + model",
+        f"{t_overlay:.2f} s",
+        f"<= dot + 10% ({limit:.2f} s)",
+        t_overlay <= limit,
+    )
+    row(
+        f"  analysis + overlay ({len(result.chains)} chains)",
+        f"{median(lambda: analysis_overlay(model), r):.3f} s",
+    )
     row("  DOT generation", f"{median(lambda: generate_dot(model, overlay), r):.3f} s")
 
 
 def main() -> None:
     """Run the benchmarks and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path,
-                        default=Path(tempfile.gettempdir()) / "attackgraph-render-bench")
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "attackgraph-render-bench"
+    )
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

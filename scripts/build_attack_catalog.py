@@ -71,14 +71,18 @@ def clean(text: Any, limit: int = 400) -> str:
 
 
 def _active(obj: dict[str, Any]) -> bool:
-    return not obj.get("revoked") and not obj.get("deprecated") \
-        and not obj.get("x_mitre_deprecated")
+    return (
+        not obj.get("revoked") and not obj.get("deprecated") and not obj.get("x_mitre_deprecated")
+    )
 
 
 def _attack_id(obj: dict[str, Any]) -> tuple[str | None, str | None]:
     for ref in obj.get("external_references") or []:
-        if isinstance(ref, dict) and str(ref.get("source_name", "")).startswith("mitre") \
-                and isinstance(ref.get("external_id"), str):
+        if (
+            isinstance(ref, dict)
+            and str(ref.get("source_name", "")).startswith("mitre")
+            and isinstance(ref.get("external_id"), str)
+        ):
             return ref["external_id"], ref.get("url")
     return None, None
 
@@ -95,16 +99,33 @@ def from_lookup(folder: Path) -> tuple[str, str, list[dict], list[dict], list[di
         data = json.loads(files[f"{kind}-lookup-v{version}.json"].read_text(encoding="utf-8"))
         return data[key]
 
-    mitigations = [{"stix_id": m["stix_id"], "id": m["external_id"], "name": m["name"],
-                    "description": m.get("description"), "url": m.get("url"),
-                    "active": not m.get("revoked") and not m.get("deprecated")}
-                   for m in load("mitigations", "mitigations")]
-    techniques = [{"stix_id": t["stix_id"], "id": t["external_id"], "name": t["name"],
-                   "active": not t.get("revoked") and not t.get("deprecated")}
-                  for t in load("attack-patterns", "attack_patterns")]
-    relationships = [r for r in load("relationships", "relationships")
-                     if r.get("relationship_type") == "mitigates"
-                     and not r.get("revoked") and not r.get("deprecated")]
+    mitigations = [
+        {
+            "stix_id": m["stix_id"],
+            "id": m["external_id"],
+            "name": m["name"],
+            "description": m.get("description"),
+            "url": m.get("url"),
+            "active": not m.get("revoked") and not m.get("deprecated"),
+        }
+        for m in load("mitigations", "mitigations")
+    ]
+    techniques = [
+        {
+            "stix_id": t["stix_id"],
+            "id": t["external_id"],
+            "name": t["name"],
+            "active": not t.get("revoked") and not t.get("deprecated"),
+        }
+        for t in load("attack-patterns", "attack_patterns")
+    ]
+    relationships = [
+        r
+        for r in load("relationships", "relationships")
+        if r.get("relationship_type") == "mitigates"
+        and not r.get("revoked")
+        and not r.get("deprecated")
+    ]
     return "Enterprise", version, mitigations, techniques, relationships
 
 
@@ -125,20 +146,36 @@ def from_stix(path: Path) -> tuple[str, str, list[dict], list[dict], list[dict]]
             ident, url = _attack_id(obj)
             if ident is None:
                 continue
-            record = {"stix_id": obj["id"], "id": ident, "name": obj.get("name", ident),
-                      "description": obj.get("description"), "url": url,
-                      "active": _active(obj)}
+            record = {
+                "stix_id": obj["id"],
+                "id": ident,
+                "name": obj.get("name", ident),
+                "description": obj.get("description"),
+                "url": url,
+                "active": _active(obj),
+            }
             (mitigations if kind == "course-of-action" else techniques).append(record)
-        elif kind == "relationship" and obj.get("relationship_type") == "mitigates" \
-                and _active(obj):
-            relationships.append({"source_ref": obj.get("source_ref"),
-                                  "target_ref": obj.get("target_ref"),
-                                  "description": obj.get("description")})
+        elif (
+            kind == "relationship" and obj.get("relationship_type") == "mitigates" and _active(obj)
+        ):
+            relationships.append(
+                {
+                    "source_ref": obj.get("source_ref"),
+                    "target_ref": obj.get("target_ref"),
+                    "description": obj.get("description"),
+                }
+            )
     return domain, version, mitigations, techniques, relationships
 
 
-def build(domain: str, version: str, mitigations: list[dict], techniques: list[dict],
-          relationships: list[dict], source: str) -> dict[str, Any]:
+def build(
+    domain: str,
+    version: str,
+    mitigations: list[dict],
+    techniques: list[dict],
+    relationships: list[dict],
+    source: str,
+) -> dict[str, Any]:
     """The catalog document."""
     technique_by_stix = {t["stix_id"]: t for t in techniques if t["active"]}
     entries: dict[str, dict[str, Any]] = {}
@@ -146,10 +183,13 @@ def build(domain: str, version: str, mitigations: list[dict], techniques: list[d
     for mit in mitigations:
         if not mit["active"] or not re.fullmatch(r"M\d{4}", mit["id"]):
             continue  # old technique-named courses of action are deprecated
-        entry = {"id": mit["id"], "label": mit["name"],
-                 "description": clean(mit.get("description")),
-                 "url": mit.get("url") or f"https://attack.mitre.org/mitigations/{mit['id']}",
-                 "techniques": {}}
+        entry = {
+            "id": mit["id"],
+            "label": mit["name"],
+            "description": clean(mit.get("description")),
+            "url": mit.get("url") or f"https://attack.mitre.org/mitigations/{mit['id']}",
+            "techniques": {},
+        }
         entries[mit["id"]] = entry
         by_stix[mit["stix_id"]] = entry
     for rel in relationships:
@@ -192,12 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     source = f"{source}, extracted from mitre-attack/attack-stix-data {domain} v{version}"
     catalog = build(*parts, source=source)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     mapped = sum(len(e["techniques"]) for e in catalog["entries"])
-    print(f"{args.out}: ATT&CK {domain} v{version}: {len(catalog['entries'])} mitigations, "
-          f"{mapped} technique mappings, {len(catalog['techniques'])} techniques",
-          file=sys.stderr)
+    print(
+        f"{args.out}: ATT&CK {domain} v{version}: {len(catalog['entries'])} mitigations, "
+        f"{mapped} technique mappings, {len(catalog['techniques'])} techniques",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -34,8 +34,9 @@ def relayout(path: Path) -> str:
     model.set_positions(plan.positions)
     text = generate_json(model)
     after = json.loads(text)
-    if {k: v for k, v in before.items() if k != "layout"} != \
-            {k: v for k, v in after.items() if k != "layout"}:
+    if {k: v for k, v in before.items() if k != "layout"} != {
+        k: v for k, v in after.items() if k != "layout"
+    }:
         return f"{path.name}: skipped (writing it would change more than its layout)"
     path.write_text(text, encoding="utf-8")
     return f"{path.name}: {len(plan.positions)} nodes placed"

@@ -43,8 +43,9 @@ def _window(theme: str, folder: Path):
     return window
 
 
-def shoot(name: str, out: Path, folder: Path, prepare: Callable[[object], None],
-          theme: str = "light") -> Path:
+def shoot(
+    name: str, out: Path, folder: Path, prepare: Callable[[object], None], theme: str = "light"
+) -> Path:
     """Open the flagship, let ``prepare`` set the view, save ``out/name``."""
     from attackgraph.gui.app import flagship_path, make_app, settle
 
@@ -89,8 +90,10 @@ def _composing(window) -> None:
     scene._tool.by_click = False  # as while the mouse button is held
     scene.hover_at(source.connect_point(), Qt.KeyboardModifier.NoModifier)  # the lit handle
     scene._tool.move(target.pos() + QPointF(30, 18))
-    scene.message.emit("Connecting from compromised-app: release over the node it enables "
-                       "(anywhere on it). Esc cancels.")
+    scene.message.emit(
+        "Connecting from compromised-app: release over the node it enables "
+        "(anywhere on it). Esc cancels."
+    )
 
 
 def _workbench(window) -> None:
@@ -98,8 +101,9 @@ def _workbench(window) -> None:
     the rest dimmed; the chains, goals and mitigations docks beside it."""
     from attackgraph.launch import ViewOptions
 
-    problem = window.workbench.apply_view(ViewOptions(profile="physical-access",
-                                                      at_release="20.06"), full_screen=False)
+    problem = window.workbench.apply_view(
+        ViewOptions(profile="physical-access", at_release="20.06"), full_screen=False
+    )
     if problem is not None:
         raise SystemExit(problem)
     from attackgraph.gui.present.story import read_story
@@ -178,10 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     """Write the pictures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
-    parser.add_argument("--flow", type=Path, default=REFERENCE_FLOW,
-                        help="the .afb file of the imported-flow picture")
-    parser.add_argument("--only", choices=["imported-flow.png"],
-                        help="make only this picture")
+    parser.add_argument(
+        "--flow",
+        type=Path,
+        default=REFERENCE_FLOW,
+        help="the .afb file of the imported-flow picture",
+    )
+    parser.add_argument("--only", choices=["imported-flow.png"], help="make only this picture")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)

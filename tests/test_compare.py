@@ -37,8 +37,10 @@ def test_every_kind_of_object_is_compared() -> None:
     assert ("mitigations", "M4", "removed") in summary
     assert ("mitigations", "M9", "added") in summary
     s1 = next(c for c in result.changes if c.key == "S1")
-    assert s1.fields == (FieldChange("label", "Run a macro on the laptop", "Run a VBA macro"),
-                         FieldChange("techniques", ["T1204.002"], ["T1204.002", "T1059.005"]))
+    assert s1.fields == (
+        FieldChange("label", "Run a macro on the laptop", "Run a VBA macro"),
+        FieldChange("techniques", ["T1204.002"], ["T1204.002", "T1059.005"]),
+    )
     assert result.analysis is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.changes = ()  # type: ignore[misc]

@@ -18,8 +18,9 @@ def _modules() -> list[str]:
     names = ["attackgraph.errors", "attackgraph.fileio", "attackgraph.merge"]
     for package in (attackgraph.model, attackgraph.formats, attackgraph.fragments):
         names.append(package.__name__)
-        names += [info.name for info in pkgutil.walk_packages(package.__path__,
-                                                              package.__name__ + ".")]
+        names += [
+            info.name for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+        ]
     return names
 
 

@@ -78,10 +78,19 @@ def _temps(folder: Path) -> list[str]:
 
 
 def _start(script: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "ATTACKGRAPH_RECOVERY_DIR": args[-1] + ".recovery",
-           "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    env = {
+        **os.environ,
+        "ATTACKGRAPH_RECOVERY_DIR": args[-1] + ".recovery",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.strip() == "ready", proc.stderr.read() if proc.stderr else line
@@ -153,8 +162,10 @@ def test_kill_during_gui_save_a_few_times(tmp_path: Path) -> None:
     gui_save_drill(tmp_path, 1)
 
 
-LONG = pytest.mark.skipif(os.environ.get("ATTACKGRAPH_DRILLS") != "1",
-                          reason="50 kills each take minutes: set ATTACKGRAPH_DRILLS=1")
+LONG = pytest.mark.skipif(
+    os.environ.get("ATTACKGRAPH_DRILLS") != "1",
+    reason="50 kills each take minutes: set ATTACKGRAPH_DRILLS=1",
+)
 
 
 @pytest.mark.slow

@@ -27,8 +27,7 @@ def test_write_new_and_replace(tmp_path: Path) -> None:
     assert _leftovers(tmp_path) == []
 
 
-def test_failed_replace_keeps_old_content(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_replace_keeps_old_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "m.json"
     path.write_text("old")
 
@@ -142,8 +141,11 @@ def test_stale_temp_files_are_removed_on_the_next_save(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text("old")
     stale = [tmp_path / ".m.json.ab_c1234.tmp", tmp_path / ".m.json~.0badf00d.tmp"]
-    kept = [tmp_path / ".m.json.notours.tmp", tmp_path / ".other.json.abcd1234.tmp",
-            tmp_path / "m.json.abcd1234.tmp"]
+    kept = [
+        tmp_path / ".m.json.notours.tmp",
+        tmp_path / ".other.json.abcd1234.tmp",
+        tmp_path / "m.json.abcd1234.tmp",
+    ]
     for file in stale + kept:
         file.write_text("left by a killed save")
     atomic_write_text(path, "new", backup=True)
@@ -153,9 +155,10 @@ def test_stale_temp_files_are_removed_on_the_next_save(tmp_path: Path) -> None:
     assert all(p.exists() for p in kept)
 
 
-def test_backup_is_replaced_without_a_moment_without_one(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         ) -> None:
+def test_backup_is_replaced_without_a_moment_without_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     path = tmp_path / "m.json"
     backup = tmp_path / "m.json~"
     path.write_text("v1")

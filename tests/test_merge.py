@@ -25,13 +25,22 @@ BASE = {
     "components": [{"id": "cloud", "label": "Cloud", "kind": "cloud"}],
     "nodes": [
         {"id": "E1", "kind": "entry", "label": "Phish", "access": "local"},
-        {"id": "S1", "kind": "step", "label": "Escalate", "component": "cloud",
-         "techniques": ["T1068"]},
+        {
+            "id": "S1",
+            "kind": "step",
+            "label": "Escalate",
+            "component": "cloud",
+            "techniques": ["T1068"],
+        },
         {"id": "S2", "kind": "step", "label": "Dump creds"},
         {"id": "G1", "kind": "goal", "label": "Admin", "impact": 5},
     ],
-    "edges": [{"source": "E1", "target": "S1"}, {"source": "S1", "target": "G1"},
-              {"source": "E1", "target": "S2"}, {"source": "S2", "target": "G1"}],
+    "edges": [
+        {"source": "E1", "target": "S1"},
+        {"source": "S1", "target": "G1"},
+        {"source": "E1", "target": "S2"},
+        {"source": "S2", "target": "G1"},
+    ],
     "mitigations": [{"id": "M1", "label": "Patch", "blocks": ["S1"], "cost": 2}],
     "releases": [{"id": "R1", "label": "one"}, {"id": "R2", "label": "two"}],
     "layout": {"E1": [0, 0], "S1": [100, 0]},
@@ -69,7 +78,8 @@ def test_both_change_one_field_is_a_located_conflict_keeping_ours():
     assert node(result.document, "S2")["label"] == "ours"
     warnings = [p for p in validate_document(result.document) if not p.is_error]
     assert [(w.pointer, "merge conflict" in w.message) for w in warnings] == [
-        ("/nodes/2/label", True)]
+        ("/nodes/2/label", True)
+    ]
 
 
 def test_the_same_change_on_both_sides_is_no_conflict():
@@ -84,6 +94,7 @@ def test_one_deletes_what_the_other_changed_keeps_the_changed_object():
     def delete_s2(d):
         d["nodes"] = [n for n in d["nodes"] if n["id"] != "S2"]
         d["edges"] = [e for e in d["edges"] if "S2" not in (e["source"], e["target"])]
+
     theirs = edit(delete_s2)
     result = merge_documents(BASE, ours, theirs)
     assert [c.kind for c in result.conflicts] == ["deleted-and-changed"]
@@ -97,9 +108,9 @@ def test_deleted_but_still_used_is_restored():
     def delete_s2(d):
         d["nodes"] = [n for n in d["nodes"] if n["id"] != "S2"]
         d["edges"] = [e for e in d["edges"] if "S2" not in (e["source"], e["target"])]
+
     ours = edit(delete_s2)
-    theirs = edit(lambda d: d["mitigations"].append(
-        {"id": "M2", "label": "MFA", "blocks": ["S2"]}))
+    theirs = edit(lambda d: d["mitigations"].append({"id": "M2", "label": "MFA", "blocks": ["S2"]}))
     result = merge_documents(BASE, ours, theirs)
     assert [c.kind for c in result.conflicts] == ["deleted-but-used"]
     assert any(n["id"] == "S2" for n in result.document["nodes"])
@@ -109,17 +120,24 @@ def test_deleted_but_still_used_is_restored():
 def test_deletion_on_one_side_unchanged_on_the_other_deletes():
     def delete_m1(d):
         del d["mitigations"]
+
     result = merge_documents(BASE, edit(delete_m1), edit())
     assert result.clean and "mitigations" not in result.document
 
 
 def test_both_add_the_same_id():
     added = {"id": "S3", "kind": "step", "label": "Pivot"}
-    same = merge_documents(BASE, edit(lambda d: d["nodes"].append(dict(added))),
-                           edit(lambda d: d["nodes"].append(dict(added))))
+    same = merge_documents(
+        BASE,
+        edit(lambda d: d["nodes"].append(dict(added))),
+        edit(lambda d: d["nodes"].append(dict(added))),
+    )
     assert same.clean and node(same.document, "S3") == added
-    other = merge_documents(BASE, edit(lambda d: d["nodes"].append(dict(added))),
-                            edit(lambda d: d["nodes"].append({**added, "label": "Move"})))
+    other = merge_documents(
+        BASE,
+        edit(lambda d: d["nodes"].append(dict(added))),
+        edit(lambda d: d["nodes"].append({**added, "label": "Move"})),
+    )
     [conflict] = other.conflicts
     assert conflict.kind == "both-added" and conflict.pointer == "/nodes/4/label"
     assert node(other.document, "S3")["label"] == "Pivot"
@@ -191,9 +209,11 @@ def test_any_merge_of_valid_models_is_a_valid_model(a, b, c):
 @pytest.fixture
 def three(tmp_path: Path):
     paths = []
-    for name, doc in (("base", BASE),
-                      ("ours", edit(lambda d: node(d, "S2").update(label="ours"))),
-                      ("theirs", edit(lambda d: node(d, "S2").update(label="theirs")))):
+    for name, doc in (
+        ("base", BASE),
+        ("ours", edit(lambda d: node(d, "S2").update(label="ours"))),
+        ("theirs", edit(lambda d: node(d, "S2").update(label="theirs"))),
+    ):
         path = tmp_path / f"{name}.attackgraph.json"
         path.write_text(json.dumps(doc), encoding="utf-8")
         paths.append(str(path))
@@ -215,6 +235,7 @@ def test_cli_clean_merge_exits_0_and_writes_yaml_for_yaml_ours(tmp_path, capsys)
     ours = tmp_path / "ours.yaml"
     theirs = tmp_path / "theirs.json"
     import yaml
+
     base.write_text(yaml.safe_dump(BASE))
     ours.write_text(yaml.safe_dump(edit(lambda d: d.update(title="new"))))
     theirs.write_text(json.dumps(edit(lambda d: node(d, "G1").update(impact=9))))
@@ -234,17 +255,23 @@ def test_cli_invalid_input_is_located(three, tmp_path, capsys):
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_as_a_git_merge_driver(tmp_path):
     import sys
+
     repo = tmp_path / "repo"
     repo.mkdir()
 
     def git(*args):
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                              check=False)
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+        )
+
     git("init", "-q", "-b", "main")
     git("config", "user.email", "t@example.org")
     git("config", "user.name", "t")
-    git("config", "merge.attackgraph.driver",
-        f"{sys.executable} -m attackgraph merge %O %A %B -o %A")
+    git(
+        "config",
+        "merge.attackgraph.driver",
+        f"{sys.executable} -m attackgraph merge %O %A %B -o %A",
+    )
     (repo / ".gitattributes").write_text("*.attackgraph.json merge=attackgraph\n")
     model = repo / "m.attackgraph.json"
     model.write_text(json.dumps(BASE, indent=2))
@@ -254,8 +281,7 @@ def test_as_a_git_merge_driver(tmp_path):
     model.write_text(json.dumps(edit(lambda d: node(d, "S1").update(cost=7)), indent=2))
     git("commit", "-qam", "theirs")
     git("checkout", "-q", "main")
-    model.write_text(json.dumps(edit(lambda d: node(d, "S1").update(label="Escalate!")),
-                                indent=2))
+    model.write_text(json.dumps(edit(lambda d: node(d, "S1").update(label="Escalate!")), indent=2))
     git("commit", "-qam", "ours")
     merged = git("merge", "-q", "other", "-m", "merge")
     assert merged.returncode == 0, merged.stderr

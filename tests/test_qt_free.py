@@ -12,8 +12,13 @@ import attackgraph
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(attackgraph.__file__).resolve().parent
-CORE_PACKAGES = ["attackgraph.model", "attackgraph.formats", "attackgraph.cli",
-                 "attackgraph.fragments", "attackgraph.merge"]
+CORE_PACKAGES = [
+    "attackgraph.model",
+    "attackgraph.formats",
+    "attackgraph.cli",
+    "attackgraph.fragments",
+    "attackgraph.merge",
+]
 if (PACKAGE / "analysis" / "__init__.py").exists():
     CORE_PACKAGES.append("attackgraph.analysis")
 
@@ -31,8 +36,9 @@ BLOCKER = textwrap.dedent("""
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
 
 
 def test_blocker_really_blocks_qt() -> None:
@@ -104,11 +110,19 @@ def test_help_imports_no_heavy_modules() -> None:
 
 
 def test_python_m_attackgraph_help() -> None:
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "attackgraph", "--help"],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "attackgraph", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0
     assert "usage: attackgraph" in result.stdout
-    imported = {line.split("|")[-1].strip().split(".")[0]
-                for line in result.stderr.splitlines() if line.startswith("import time:")}
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert "attackgraph" in imported  # the import-time report is really there
     assert not imported & {"networkx", "yaml", "PySide6", "shiboken6"}

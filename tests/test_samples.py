@@ -51,8 +51,9 @@ def test_flagship_covers_the_2020_challenge():
     kinds = {c.kind for c in model.components.values()}
     assert {"cloud", "device"} <= kinds
     nested = [c for c in model.components.values() if c.parent is not None]
-    assert any(model.components[c.parent].parent is not None for c in nested), \
+    assert any(model.components[c.parent].parent is not None for c in nested), (
         "components nest at least two levels (device > normal world > kernel)"
+    )
     assert any(n.gate == "and" for n in model.nodes.values())
     assert {"remote-only", "physical-access", "compromised-app"} <= set(model.profiles)
     assert "[INFERENCE]" in (model.description or "")  # reconstructions are marked

@@ -20,8 +20,14 @@ from attackgraph.analysis.search import derivation_bounds, enumerate_chains
 from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel
 
-__all__ = ["analyze", "chain_order", "choke_points", "enabling_order", "open_chains",
-           "select_goals"]
+__all__ = [
+    "analyze",
+    "chain_order",
+    "choke_points",
+    "enabling_order",
+    "open_chains",
+    "select_goals",
+]
 
 
 def select_goals(model: AttackModel, goals: Sequence[str] | None) -> list[str]:
@@ -43,8 +49,9 @@ def select_goals(model: AttackModel, goals: Sequence[str] | None) -> list[str]:
 def enabling_order(graph: CompiledGraph, nodes: frozenset[int]) -> list[int]:
     """The nodes of a chain, each after the nodes of the chain that enable it
     (ties in file order)."""
-    need = {v: (len(graph.preds[v]) if graph.is_and[v] else 1)
-            for v in nodes if not graph.is_entry[v]}
+    need = {
+        v: (len(graph.preds[v]) if graph.is_and[v] else 1) for v in nodes if not graph.is_entry[v]
+    }
     ready = sorted(v for v in nodes if graph.is_entry[v])
     out: list[int] = []
     while ready:
@@ -58,9 +65,13 @@ def enabling_order(graph: CompiledGraph, nodes: frozenset[int]) -> list[int]:
     return out
 
 
-def choke_points(graph: CompiledGraph, usable: Sequence[int], goals: Sequence[int],
-                 best: list[int] | None = None, bound: list[float] | None = None,
-                 ) -> dict[int, list[int]]:
+def choke_points(
+    graph: CompiledGraph,
+    usable: Sequence[int],
+    goals: Sequence[int],
+    best: list[int] | None = None,
+    bound: list[float] | None = None,
+) -> dict[int, list[int]]:
     """Nodes other than the goal in every chain of each goal.
 
     A node is in every chain exactly when blocking it alone makes the goal
@@ -102,8 +113,9 @@ def choke_points(graph: CompiledGraph, usable: Sequence[int], goals: Sequence[in
     return out
 
 
-def _mitigations_alone(scenario: Scenario, model: AttackModel) -> tuple[dict[str, list[int]],
-                                                                         bytearray]:
+def _mitigations_alone(
+    scenario: Scenario, model: AttackModel
+) -> tuple[dict[str, list[int]], bytearray]:
     """Goals each full, not-in-effect mitigation alone makes unachievable."""
     graph = scenario.graph
     in_effect = set(scenario.in_effect)
@@ -123,8 +135,10 @@ def _mitigations_alone(scenario: Scenario, model: AttackModel) -> tuple[dict[str
     return kills, achieved
 
 
-def _partial_factors(model: AttackModel, scenario: Scenario,
-                     ) -> Callable[[Iterable[int]], list[float]]:
+def _partial_factors(
+    model: AttackModel,
+    scenario: Scenario,
+) -> Callable[[Iterable[int]], list[float]]:
     """The effectiveness of the in-effect partial mitigations that touch a
     node set (each counted once, sorted by id)."""
     in_effect = set(scenario.in_effect)
@@ -147,9 +161,13 @@ def chain_order(model: AttackModel, scenario: Scenario) -> ChainOrder:
     return ChainOrder.of(scenario.graph, _partial_factors(model, scenario))
 
 
-def _chain_results(model: AttackModel, scenario: Scenario, order: ChainOrder,
-                   found: Sequence[tuple[int, frozenset[int]]], limit: int,
-                   ) -> tuple[list[ChainResult], list[tuple[int, bool]]]:
+def _chain_results(
+    model: AttackModel,
+    scenario: Scenario,
+    order: ChainOrder,
+    found: Sequence[tuple[int, frozenset[int]]],
+    limit: int,
+) -> tuple[list[ChainResult], list[tuple[int, bool]]]:
     """Sort found chains in the contract's order and describe the first
     ``limit``; also ``(goal, open)`` of every found chain."""
     graph = scenario.graph
@@ -175,9 +193,17 @@ def _chain_results(model: AttackModel, scenario: Scenario, order: ChainOrder,
         for mit_id in sorted({m for v in nodes for m in partial_by_node.get(v, ())}):
             probability *= 1.0 - scenario.effectiveness[mit_id]
         broken_by = tuple(sorted({m for v in nodes for m in full_by_node.get(v, ())}))
-        chains.append(ChainResult(f"C{number}", ids[g], tuple(ids[v] for v in sequence),
-                                  math.fsum(graph.cost[v] for v in nodes), probability,
-                                  not any(dead[v] for v in nodes), broken_by))
+        chains.append(
+            ChainResult(
+                f"C{number}",
+                ids[g],
+                tuple(ids[v] for v in sequence),
+                math.fsum(graph.cost[v] for v in nodes),
+                probability,
+                not any(dead[v] for v in nodes),
+                broken_by,
+            )
+        )
     return chains, [(g, not any(dead[v] for v in nodes)) for _, g, nodes in rows]
 
 
@@ -211,8 +237,9 @@ def open_chains(
     the search reached its memory or time limit.
     """
     goal_ids = select_goals(model, goals)
-    scenario = resolve_scenario(model, profile=profile, switch_on=switch_on,
-                                switch_off=switch_off, at_release=at_release)
+    scenario = resolve_scenario(
+        model, profile=profile, switch_on=switch_on, switch_off=switch_off, at_release=at_release
+    )
     graph = scenario.graph
     usable = bytearray(scenario.allowed)
     dead = scenario.blocked_with(())
@@ -220,8 +247,7 @@ def open_chains(
         if dead[v]:
             usable[v] = 0
     order = chain_order(model, scenario)
-    search = enumerate_chains(graph, usable, [graph.index[g] for g in goal_ids], limit,
-                              order=order)
+    search = enumerate_chains(graph, usable, [graph.index[g] for g in goal_ids], limit, order=order)
     chains, _ = _chain_results(model, scenario, order, search.chains, limit)
     if search.stopped_by is not None and warnings is not None:
         warnings.append(limit_sentence(search.stopped_by, current_limits(), len(chains)))
@@ -293,16 +319,23 @@ def analyze(
     if max_chains < 0:
         raise AnalysisError("--max-chains must be zero or more")
     goal_ids = select_goals(model, goals)
-    scenario = resolve_scenario(model, profile=profile, switch_on=switch_on,
-                                switch_off=switch_off, at_release=at_release, graph=graph)
+    scenario = resolve_scenario(
+        model,
+        profile=profile,
+        switch_on=switch_on,
+        switch_off=switch_off,
+        at_release=at_release,
+        graph=graph,
+    )
     graph = scenario.graph
     ids = graph.ids
     goal_idx = [graph.index[g] for g in goal_ids]
     usable = scenario.allowed
     bound, best = derivation_bounds(graph, usable)
     order = chain_order(model, scenario)
-    search = enumerate_chains(graph, usable, goal_idx, max_chains, bound=bound, order=order,
-                              cancel=cancel)
+    search = enumerate_chains(
+        graph, usable, goal_idx, max_chains, bound=bound, order=order, cancel=cancel
+    )
 
     mitigations = list(model.mitigations.values())
     in_effect = set(scenario.in_effect)
@@ -323,15 +356,17 @@ def analyze(
     for g in goal_idx:
         node = model.nodes[ids[g]]
         exact = search.exhausted[g]
-        goal_results.append(GoalResult(
-            id=node.id,
-            label=node.label,
-            impact=node.effective_impact,
-            reachable=bool(achieved[g] and usable[g]),
-            chains=counts[g][0] if exact else None,
-            open_chains=counts[g][1] if exact else None,
-            choke_points=tuple(sorted(ids[v] for v in chokes[g])),
-        ))
+        goal_results.append(
+            GoalResult(
+                id=node.id,
+                label=node.label,
+                impact=node.effective_impact,
+                reachable=bool(achieved[g] and usable[g]),
+                chains=counts[g][0] if exact else None,
+                open_chains=counts[g][1] if exact else None,
+                choke_points=tuple(sorted(ids[v] for v in chokes[g])),
+            )
+        )
     chosen = set(goal_idx)
     mit_results = tuple(
         MitigationResult(
@@ -355,9 +390,13 @@ def analyze(
         truncated=search.truncated,
         mitigations=mit_results,
         ties_approximate=search.ties_approximate,
-        depth=DepthResult(goal_depths(scenario, goal_idx, cancel=cancel), {
-            c.id: chain_depth(scenario, [graph.index[v] for v in c.nodes]) for c in chains})
-        if depth else None,
+        depth=DepthResult(
+            goal_depths(scenario, goal_idx, cancel=cancel),
+            {c.id: chain_depth(scenario, [graph.index[v] for v in c.nodes]) for c in chains},
+        )
+        if depth
+        else None,
         warnings=(limit_sentence(search.stopped_by, current_limits(), len(chains)),)
-        if search.stopped_by is not None else (),
+        if search.stopped_by is not None
+        else (),
     )

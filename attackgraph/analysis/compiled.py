@@ -166,8 +166,9 @@ def compile_model(model: AttackModel) -> CompiledGraph:
     )
 
 
-def least_fixpoint(graph: CompiledGraph, blocked: Sequence[bool] | bytearray,
-                   order: list[int] | None = None) -> bytearray:
+def least_fixpoint(
+    graph: CompiledGraph, blocked: Sequence[bool] | bytearray, order: list[int] | None = None
+) -> bytearray:
     """The achieved set A(B) of the format's semantics.
 
     Parameters

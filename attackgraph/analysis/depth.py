@@ -77,8 +77,12 @@ class GoalDepth:
 
     def to_json(self) -> dict[str, Any]:
         """The depth as ``analyze --format json`` writes it under ``depth.goals``."""
-        out: dict[str, Any] = {"goal": self.goal, "depth": self.depth, "cut": list(self.cut),
-                               "single_points": list(self.single_points)}
+        out: dict[str, Any] = {
+            "goal": self.goal,
+            "depth": self.depth,
+            "cut": list(self.cut),
+            "single_points": list(self.single_points),
+        }
         if not self.proven:
             out["proven"] = False
         return out
@@ -114,8 +118,11 @@ class DepthResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``depth`` object of ``analyze --format json``."""
-        return {"min_depth": self.minimum, "goals": [g.to_json() for g in self.goals],
-                "chains": [{"id": cid, "depth": d} for cid, d in self.chains.items()]}
+        return {
+            "min_depth": self.minimum,
+            "goals": [g.to_json() for g in self.goals],
+            "chains": [{"id": cid, "depth": d} for cid, d in self.chains.items()],
+        }
 
 
 def _barriers(scenario: Scenario) -> list[str]:
@@ -136,12 +143,18 @@ def chain_depth(scenario: Scenario, nodes: Sequence[int]) -> int | None:
     if any(base[v] for v in nodes):
         return None
     members = set(nodes)
-    return sum(1 for m in _barriers(scenario)
-               if any(v in members for v in scenario.mitigation_blocks[m]))
+    return sum(
+        1 for m in _barriers(scenario) if any(v in members for v in scenario.mitigation_blocks[m])
+    )
 
 
-def goal_depths(scenario: Scenario, goals: Sequence[int], *, time_limit: float = 60.0,
-                cancel: Callable[[], bool] | None = None) -> tuple[GoalDepth, ...]:
+def goal_depths(
+    scenario: Scenario,
+    goals: Sequence[int],
+    *,
+    time_limit: float = 60.0,
+    cancel: Callable[[], bool] | None = None,
+) -> tuple[GoalDepth, ...]:
     """The depth, a cut and the single points of failure of each goal.
 
     Parameters
@@ -201,8 +214,9 @@ def goal_depths(scenario: Scenario, goals: Sequence[int], *, time_limit: float =
     return tuple(item for item in out if isinstance(item, GoalDepth))
 
 
-def _blocked_without(scenario: Scenario, base: bytearray, barriers: Sequence[str],
-                     defeated: set[str]) -> bytearray:
+def _blocked_without(
+    scenario: Scenario, base: bytearray, barriers: Sequence[str], defeated: set[str]
+) -> bytearray:
     blocked = bytearray(base)
     for m in barriers:
         if m not in defeated:
@@ -224,8 +238,9 @@ class _Program:
     constraints: list[Any]
 
 
-def _build_program(scenario: Scenario, potential: bytearray, barriers: Sequence[str],
-                   goals: Sequence[int]) -> _Program:
+def _build_program(
+    scenario: Scenario, potential: bytearray, barriers: Sequence[str], goals: Sequence[int]
+) -> _Program:
     import numpy as np
     from scipy.optimize import LinearConstraint
     from scipy.sparse import coo_matrix
@@ -289,16 +304,14 @@ def _build_program(scenario: Scenario, potential: bytearray, barriers: Sequence[
             for p in ps:
                 row(((a_v, 1.0), (var["a", p], -1.0)), -math.inf, 0.0)
             for p in own:  # t_v - t_p - n a_v >= 1 - n
-                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (a_v, -big)),
-                    1.0 - big, math.inf)
+                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (a_v, -big)), 1.0 - big, math.inf)
         else:
             terms = [(a_v, 1.0)] + [(var["a", p], -1.0) for p in ps if scc[p] != scc[v]]
             for p in own:
                 e = new(("e", (p, v)))
                 terms.append((e, -1.0))
                 row(((e, 1.0), (var["a", p], -1.0)), -math.inf, 0.0)
-                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (e, -big)),
-                    1.0 - big, math.inf)
+                row(((new(("t", v)), 1.0), (new(("t", p)), -1.0), (e, -big)), 1.0 - big, math.inf)
             row(terms, -math.inf, 0.0)
     n = len(var)
     integrality = np.ones(n)
@@ -322,8 +335,14 @@ def _build_program(scenario: Scenario, potential: bytearray, barriers: Sequence[
     return _Program(relevant, var, objective, integrality, upper, constraints)
 
 
-def _solve_depth(scenario: Scenario, base: bytearray, program: _Program,
-                 barriers: Sequence[str], goal: int, time_limit: float) -> GoalDepth:
+def _solve_depth(
+    scenario: Scenario,
+    base: bytearray,
+    program: _Program,
+    barriers: Sequence[str],
+    goal: int,
+    time_limit: float,
+) -> GoalDepth:
     import numpy as np
     from scipy.optimize import Bounds, milp
 
@@ -331,10 +350,13 @@ def _solve_depth(scenario: Scenario, base: bytearray, program: _Program,
     var, relevant = program.var, program.relevant
     lower = np.zeros(len(var))
     lower[var["a", goal]] = 1.0
-    result = milp(program.objective, integrality=program.integrality,
-                  bounds=Bounds(lower, program.upper), constraints=program.constraints,
-                  options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0,
-                           "disp": False})
+    result = milp(
+        program.objective,
+        integrality=program.integrality,
+        bounds=Bounds(lower, program.upper),
+        constraints=program.constraints,
+        options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0, "disp": False},
+    )
     ident = graph.ids[goal]
     if result.x is None:  # no incumbent in time: defeating every relevant barrier works
         cut = tuple(relevant)
@@ -343,8 +365,9 @@ def _solve_depth(scenario: Scenario, base: bytearray, program: _Program,
         cut = tuple(m for m in relevant if result.x[var["d", m]] > 0.5)
         dual = getattr(result, "mip_dual_bound", None)
         # Depths are integers: a bound above depth - 1 proves it least.
-        proven = result.status == 0 or (dual is not None and math.isfinite(dual)
-                                        and dual > len(cut) - 1 + 1e-6)
+        proven = result.status == 0 or (
+            dual is not None and math.isfinite(dual) and dual > len(cut) - 1 + 1e-6
+        )
     check = least_fixpoint(graph, _blocked_without(scenario, base, barriers, set(cut)))
     if not check[goal]:
         raise AnalysisError(f"the depth solver returned a set that does not reopen {ident}")

@@ -23,7 +23,7 @@ __all__ = ["SCALED_MAX", "SCALED_MIN", "exact_product", "exact_sum", "pow2_scale
 SCALED_MIN = 1024.0
 """The smallest positive number of a scaled row lands in [SCALED_MIN, 2 SCALED_MIN)."""
 
-SCALED_MAX = 2.0 ** 45
+SCALED_MAX = 2.0**45
 """Unless that would lift the largest number above this (HiGHS treats huge
 coefficients as infinite); then the largest lands below it."""
 
@@ -55,13 +55,13 @@ def pow2_scale(values: Iterable[float]) -> float:
         return 1.0
     low, high = min(magnitudes), max(magnitudes)
     exponent = math.floor(math.log2(SCALED_MIN / low))
-    while low * 2.0 ** exponent < SCALED_MIN:
+    while low * 2.0**exponent < SCALED_MIN:
         exponent += 1
     while low * 2.0 ** (exponent - 1) >= SCALED_MIN:
         exponent -= 1
-    while exponent > -1074 and high * 2.0 ** exponent > SCALED_MAX:
+    while exponent > -1074 and high * 2.0**exponent > SCALED_MAX:
         exponent -= 1
-    return 2.0 ** exponent
+    return 2.0**exponent
 
 
 def exact_sum(values: Iterable[float]) -> Fraction:

@@ -81,12 +81,16 @@ def current_limits() -> SearchLimits:
     with _lock:
         if _override is not None:
             return _override
-    return SearchLimits(_env_number("ATTACKGRAPH_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB),
-                        _env_number("ATTACKGRAPH_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+    return SearchLimits(
+        _env_number("ATTACKGRAPH_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB),
+        _env_number("ATTACKGRAPH_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+    )
 
 
-def set_limits(max_memory_mb: float | None = None, max_seconds: float | None = None,
-               ) -> SearchLimits | None:
+def set_limits(
+    max_memory_mb: float | None = None,
+    max_seconds: float | None = None,
+) -> SearchLimits | None:
     """Set the limits of every later search in this process (None: keep the
     environment's default); returns the previous override, for restoring.
 
@@ -98,11 +102,14 @@ def set_limits(max_memory_mb: float | None = None, max_seconds: float | None = N
         if max_memory_mb is None and max_seconds is None:
             _override = None
         else:
-            base = SearchLimits(_env_number("ATTACKGRAPH_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB),
-                                _env_number("ATTACKGRAPH_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+            base = SearchLimits(
+                _env_number("ATTACKGRAPH_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB),
+                _env_number("ATTACKGRAPH_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+            )
             _override = SearchLimits(
                 max_memory_mb if max_memory_mb is not None else base.max_memory_mb,
-                max_seconds if max_seconds is not None else base.max_seconds)
+                max_seconds if max_seconds is not None else base.max_seconds,
+            )
     return previous
 
 
@@ -122,13 +129,21 @@ def limit_sentence(reason: str, limits: SearchLimits, found: int) -> str:
     'the chain search reached its memory limit of 100 MiB and'
     """
     if reason == "memory":
-        what = (f"its memory limit of {limits.max_memory_mb:g} MiB", "--max-memory",
-                "ATTACKGRAPH_MAX_MEMORY_MB")
+        what = (
+            f"its memory limit of {limits.max_memory_mb:g} MiB",
+            "--max-memory",
+            "ATTACKGRAPH_MAX_MEMORY_MB",
+        )
     elif reason == "time":
-        what = (f"its time limit of {limits.max_seconds:g} s", "--max-seconds",
-                "ATTACKGRAPH_MAX_SECONDS")
+        what = (
+            f"its time limit of {limits.max_seconds:g} s",
+            "--max-seconds",
+            "ATTACKGRAPH_MAX_SECONDS",
+        )
     else:
         what = ("its limit on search steps", "a smaller model", "")
     raise_it = f"; raise it with {what[1]} or {what[2]}" if what[2] else ""
-    return (f"the chain search reached {what[0]} and stopped: the {found} chain(s) found so "
-            f"far are listed, more exist, and the chain counts are unknown{raise_it}.")
+    return (
+        f"the chain search reached {what[0]} and stopped: the {found} chain(s) found so "
+        f"far are listed, more exist, and the chain counts are unknown{raise_it}."
+    )

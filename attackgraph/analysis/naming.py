@@ -22,25 +22,45 @@ from attackgraph.model import AttackModel
 __all__ = ["is_base_scenario", "name_by_whole_model", "whole_model_names"]
 
 
-def is_base_scenario(*, profile: str | None = None, at_release: str | None = None,
-                     goals: Sequence[str] | None = None, switch_on: Sequence[str] = (),
-                     switch_off: Sequence[str] = ()) -> bool:
+def is_base_scenario(
+    *,
+    profile: str | None = None,
+    at_release: str | None = None,
+    goals: Sequence[str] | None = None,
+    switch_on: Sequence[str] = (),
+    switch_off: Sequence[str] = (),
+) -> bool:
     """Whether these ``analyze`` options are the whole model's analysis."""
-    return (profile is None and at_release is None and goals is None and not switch_on
-            and not switch_off)
+    return (
+        profile is None
+        and at_release is None
+        and goals is None
+        and not switch_on
+        and not switch_off
+    )
 
 
-def whole_model_names(model: AttackModel, *, max_chains: int = 1000,
-                      graph: CompiledGraph | None = None,
-                      cancel: Callable[[], bool] | None = None) -> dict[str, str]:
+def whole_model_names(
+    model: AttackModel,
+    *,
+    max_chains: int = 1000,
+    graph: CompiledGraph | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[str, str]:
     """The whole model's chain ids by chain key."""
-    return analyze(model, max_chains=max_chains, graph=graph, cancel=cancel,
-                   depth=False).chain_names()
+    return analyze(
+        model, max_chains=max_chains, graph=graph, cancel=cancel, depth=False
+    ).chain_names()
 
 
-def name_by_whole_model(model: AttackModel, analysis: Analysis, *, max_chains: int = 1000,
-                        cancel: Callable[[], bool] | None = None,
-                        **scenario: object) -> Analysis:
+def name_by_whole_model(
+    model: AttackModel,
+    analysis: Analysis,
+    *,
+    max_chains: int = 1000,
+    cancel: Callable[[], bool] | None = None,
+    **scenario: object,
+) -> Analysis:
     """``analysis`` (made with the ``analyze`` options ``scenario``) with its
     chains named by the whole model's ids; unchanged for the base scenario."""
     if is_base_scenario(**scenario):  # type: ignore[arg-type]

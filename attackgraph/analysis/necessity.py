@@ -29,8 +29,9 @@ EVERYTHING = -1
 """The mask with every bit set."""
 
 
-def killer_masks(graph: CompiledGraph, blocked: Sequence[int] | bytes | bytearray,
-                 own: Mapping[int, int]) -> tuple[list[int], bytearray]:
+def killer_masks(
+    graph: CompiledGraph, blocked: Sequence[int] | bytes | bytearray, own: Mapping[int, int]
+) -> tuple[list[int], bytearray]:
     """The blockers that alone make each node unachievable.
 
     Parameters

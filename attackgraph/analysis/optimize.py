@@ -84,8 +84,7 @@ class Optimization:
         if self.status == "infeasible":
             out["unblockable"] = list(self.unblockable)
         if self.budget is not None:
-            out["blocked_goals"] = (None if self.blocked_goals is None
-                                    else list(self.blocked_goals))
+            out["blocked_goals"] = None if self.blocked_goals is None else list(self.blocked_goals)
             out["impact_blocked"] = self.impact_blocked
         return out
 
@@ -137,9 +136,15 @@ class _Solved:
     chosen_extra: tuple[int, ...] = ()
 
 
-def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars: int,
-           extra_rows: Sequence[Row], goal_upper: bool, time_limit: float,
-           ) -> tuple[_Solved, list[float] | None]:
+def _solve(
+    program: MitigationProgram,
+    *,
+    objective: Sequence[float],
+    extra_vars: int,
+    extra_rows: Sequence[Row],
+    goal_upper: bool,
+    time_limit: float,
+) -> tuple[_Solved, list[float] | None]:
     """Solve with HiGHS; returns the chosen candidates and the raw solution.
 
     The objective is scaled by a power of two (:func:`pow2_scale`) so that
@@ -165,7 +170,7 @@ def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars
     k = len(program.candidates)
     integrality = np.zeros(n)
     integrality[:k] = 1
-    integrality[program.variables:] = 1
+    integrality[program.variables :] = 1
     lo_bounds = np.zeros(n)
     hi_bounds = np.ones(n)
     if goal_upper:
@@ -176,10 +181,13 @@ def _solve(program: MitigationProgram, *, objective: Sequence[float], extra_vars
         matrix = coo_matrix((vals, (rows, cols)), shape=(len(all_rows), n)).tocsr()
         constraints.append(LinearConstraint(matrix, np.array(lower), np.array(upper)))
     scale = pow2_scale(objective)
-    result = milp(np.asarray(objective, dtype=float) * scale, integrality=integrality,
-                  bounds=Bounds(lo_bounds, hi_bounds), constraints=constraints,
-                  options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0,
-                           "disp": False})
+    result = milp(
+        np.asarray(objective, dtype=float) * scale,
+        integrality=integrality,
+        bounds=Bounds(lo_bounds, hi_bounds),
+        constraints=constraints,
+        options={"time_limit": max(time_limit, 0.01), "mip_rel_gap": 0.0, "disp": False},
+    )
     if result.x is None:
         return _Solved("none", (), math.nan, math.nan), None
     chosen = tuple(m for i, m in enumerate(program.candidates) if result.x[i] > 0.5)
@@ -217,12 +225,18 @@ def _reachable_after(scenario: Scenario, chosen: Sequence[str], goals: Sequence[
     return [g for g in goals if achieved[g]]
 
 
-def _prepare(model: AttackModel, profile: str | None, goals: Sequence[str] | None,
-             at_release: str | None, switch_on: Sequence[str], switch_off: Sequence[str],
-             ) -> tuple[Scenario, list[str], list[int], MitigationProgram]:
+def _prepare(
+    model: AttackModel,
+    profile: str | None,
+    goals: Sequence[str] | None,
+    at_release: str | None,
+    switch_on: Sequence[str],
+    switch_off: Sequence[str],
+) -> tuple[Scenario, list[str], list[int], MitigationProgram]:
     goal_ids = select_goals(model, goals)
-    scenario = resolve_scenario(model, profile=profile, at_release=at_release,
-                                switch_on=switch_on, switch_off=switch_off)
+    scenario = resolve_scenario(
+        model, profile=profile, at_release=at_release, switch_on=switch_on, switch_off=switch_off
+    )
     goal_idx = [scenario.graph.index[g] for g in goal_ids]
     costs = {m.id: m.effective_cost for m in model.mitigations.values()}
     return scenario, goal_ids, goal_idx, build_program(scenario, goal_idx, costs)
@@ -288,23 +302,34 @@ def optimal_mitigations(
     if budget is not None and (budget < 0 or not math.isfinite(budget)):
         raise AnalysisError("the budget must be a finite number >= 0")
     started = time.perf_counter()
-    scenario, goal_ids, goal_idx, program = _prepare(model, profile, goals, at_release,
-                                                     switch_on, switch_off)
+    scenario, goal_ids, goal_idx, program = _prepare(
+        model, profile, goals, at_release, switch_on, switch_off
+    )
     ids = scenario.graph.ids
     unblockable = tuple(ids[g] for g in program.unblockable)
     if budget is not None:
-        return _budgeted(model, scenario, goal_ids, goal_idx, program, budget, time_limit,
-                         started)
+        return _budgeted(model, scenario, goal_ids, goal_idx, program, budget, time_limit, started)
     if unblockable:
-        return Optimization("infeasible", tuple(goal_ids), None, None, None,
-                            time.perf_counter() - started, unblockable)
+        return Optimization(
+            "infeasible",
+            tuple(goal_ids),
+            None,
+            None,
+            None,
+            time.perf_counter() - started,
+            unblockable,
+        )
     if not program.goal_vars:
-        return Optimization("optimal", tuple(goal_ids), 0.0, (), 0.0,
-                            time.perf_counter() - started)
-    objective = [*program.candidate_costs, *([0.0] * (program.variables
-                                                      - len(program.candidates)))]
-    solved, _ = _solve(program, objective=objective, extra_vars=0, extra_rows=(),
-                       goal_upper=True, time_limit=_left(time_limit, started))
+        return Optimization("optimal", tuple(goal_ids), 0.0, (), 0.0, time.perf_counter() - started)
+    objective = [*program.candidate_costs, *([0.0] * (program.variables - len(program.candidates)))]
+    solved, _ = _solve(
+        program,
+        objective=objective,
+        extra_vars=0,
+        extra_rows=(),
+        goal_upper=True,
+        time_limit=_left(time_limit, started),
+    )
     if solved.status == "none":  # no incumbent in time: every candidate is a valid set
         chosen: tuple[str, ...] = program.candidates
         bound = 0.0
@@ -318,36 +343,52 @@ def optimal_mitigations(
     cost = float(exact_cost)
     # The proof: the set's exact cost against the solver's lower bound.
     if status == "optimal" and exact_cost - Fraction(bound) > Fraction(
-            _proof_slack(program.candidate_costs)):
+        _proof_slack(program.candidate_costs)
+    ):
         status = "feasible"
     if status == "optimal":
         bound = cost
-    return Optimization(status, tuple(goal_ids), cost, _file_order(model, chosen),
-                        min(bound, cost), time.perf_counter() - started)
+    return Optimization(
+        status,
+        tuple(goal_ids),
+        cost,
+        _file_order(model, chosen),
+        min(bound, cost),
+        time.perf_counter() - started,
+    )
 
 
-def _budget_rows(program: MitigationProgram, upper: float, scale: float,
-                 goal_list: Sequence[int]) -> list[Row]:
+def _budget_rows(
+    program: MitigationProgram, upper: float, scale: float, goal_list: Sequence[int]
+) -> list[Row]:
     """The budget row (costs times ``scale`` at most ``upper``) and the goal
     indicator rows ``a_g + y_g <= 1``."""
-    rows: list[Row] = [(tuple((i, c * scale) for i, c in enumerate(program.candidate_costs)),
-                        -math.inf, upper)]
+    rows: list[Row] = [
+        (tuple((i, c * scale) for i, c in enumerate(program.candidate_costs)), -math.inf, upper)
+    ]
     for j, g in enumerate(goal_list):
-        rows.append((((program.goal_vars[g], 1.0), (program.variables + j, 1.0)), -math.inf,
-                     1.0))
+        rows.append((((program.goal_vars[g], 1.0), (program.variables + j, 1.0)), -math.inf, 1.0))
     return rows
 
 
-def _blocked_impact(scenario: Scenario, program: MitigationProgram, chosen: Sequence[str],
-                    impact: dict[int, float]) -> Fraction:
+def _blocked_impact(
+    scenario: Scenario, program: MitigationProgram, chosen: Sequence[str], impact: dict[int, float]
+) -> Fraction:
     """Exact impact of the goals to block that ``chosen`` makes unreachable."""
     still = set(_reachable_after(scenario, chosen, list(program.goal_vars)))
     return exact_sum(impact[g] for g in program.goal_vars if g not in still)
 
 
-def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_idx: list[int],
-              program: MitigationProgram, budget: float | Fraction, time_limit: float,
-              started: float) -> Optimization:
+def _budgeted(
+    model: AttackModel,
+    scenario: Scenario,
+    goal_ids: list[str],
+    goal_idx: list[int],
+    program: MitigationProgram,
+    budget: float | Fraction,
+    time_limit: float,
+    started: float,
+) -> Optimization:
     """Most impact blocked within the budget, exactly: the solver works on
     scaled rows, every set it returns is checked with exact arithmetic (its
     cost against the budget, the impact it blocks by the least fixpoint)."""
@@ -370,34 +411,56 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
         solved = _Solved("none", (), math.nan, math.nan)
         for _ in range(MAX_CUTS):
             left = _left(time_limit, started)
-            solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
-                               extra_rows=rows, goal_upper=False, time_limit=left)
+            solved, _ = _solve(
+                program,
+                objective=objective,
+                extra_vars=len(goal_list),
+                extra_rows=rows,
+                goal_upper=False,
+                time_limit=left,
+            )
             if solved.status == "none" or _cost_of(program, solved.chosen) <= exact_budget:
                 break
             # Over the budget within the solver's feasibility tolerance: exclude
             # that set and its supersets (all over the budget too), exactly.
-            rows.append((tuple((where[m], 1.0) for m in solved.chosen), -math.inf,
-                         len(solved.chosen) - 1.0))
+            rows.append(
+                (tuple((where[m], 1.0) for m in solved.chosen), -math.inf, len(solved.chosen) - 1.0)
+            )
         else:
             solved = _Solved("none", (), math.nan, math.nan)
         if solved.status != "none":
             chosen = solved.chosen
             best = _blocked_impact(scenario, program, chosen, impact)
-            bound = (-solved.bound if math.isfinite(solved.bound)
-                     else math.fsum(impact[g] for g in goal_list))
+            bound = (
+                -solved.bound
+                if math.isfinite(solved.bound)
+                else math.fsum(impact[g] for g in goal_list)
+            )
             status = solved.status
             if float(best) < bound - _proof_slack(list(impact.values())):
                 status = "feasible"
             # Among the sets blocking that much impact, the cheapest.
-            rows.append((tuple((n + j, impact[g] * impact_scale)
-                               for j, g in enumerate(goal_list)),
-                         float(best * Fraction(impact_scale)) - MARGIN, math.inf))
+            rows.append(
+                (
+                    tuple((n + j, impact[g] * impact_scale) for j, g in enumerate(goal_list)),
+                    float(best * Fraction(impact_scale)) - MARGIN,
+                    math.inf,
+                )
+            )
             objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
-            second, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
-                               extra_rows=rows, goal_upper=False,
-                               time_limit=_left(time_limit, started))
-            if (second.status != "none" and _cost_of(program, second.chosen) <= exact_budget
-                    and _blocked_impact(scenario, program, second.chosen, impact) >= best):
+            second, _ = _solve(
+                program,
+                objective=objective,
+                extra_vars=len(goal_list),
+                extra_rows=rows,
+                goal_upper=False,
+                time_limit=_left(time_limit, started),
+            )
+            if (
+                second.status != "none"
+                and _cost_of(program, second.chosen) <= exact_budget
+                and _blocked_impact(scenario, program, second.chosen, impact) >= best
+            ):
                 chosen = second.chosen
         else:  # no incumbent in time: nothing chosen, the trivial bound
             status, bound = "feasible", math.fsum(impact[g] for g in goal_list)
@@ -407,10 +470,18 @@ def _budgeted(model: AttackModel, scenario: Scenario, goal_ids: list[str], goal_
     impact_blocked = float(exact_sum(impact[g] for g in blocked))
     base = math.fsum(impact[g] for g in already)
     bound_total = impact_blocked if status == "optimal" else max(base + bound, impact_blocked)
-    return Optimization(status, tuple(goal_ids), cost, _file_order(model, chosen),
-                        bound_total, time.perf_counter() - started,
-                        tuple(ids[g] for g in program.unblockable), float(budget),
-                        tuple(ids[g] for g in blocked), impact_blocked)
+    return Optimization(
+        status,
+        tuple(goal_ids),
+        cost,
+        _file_order(model, chosen),
+        bound_total,
+        time.perf_counter() - started,
+        tuple(ids[g] for g in program.unblockable),
+        float(budget),
+        tuple(ids[g] for g in blocked),
+        impact_blocked,
+    )
 
 
 def pareto_frontier(
@@ -434,8 +505,9 @@ def pareto_frontier(
     tuple of FrontierPoint
         The frontier, cheapest first.
     """
-    scenario, _, goal_idx, program = _prepare(model, profile, goals, at_release,
-                                              switch_on, switch_off)
+    scenario, _, goal_idx, program = _prepare(
+        model, profile, goals, at_release, switch_on, switch_off
+    )
     ids = scenario.graph.ids
     impact = {g: model.nodes[ids[g]].effective_impact for g in goal_idx}
     total = exact_sum(impact[g] for g in program.targets)
@@ -450,21 +522,39 @@ def pareto_frontier(
     step = 1e-3 * min((impact[g] * scale for g in goal_list), default=1.0)
     target = step
     while goal_list and len(points) < max_points:
-        rows: list[Row] = [(((program.goal_vars[g], 1.0), (n + j, 1.0)), -math.inf, 1.0)
-                           for j, g in enumerate(goal_list)]
-        rows.append((tuple((n + j, impact[g] * scale) for j, g in enumerate(goal_list)),
-                     target, math.inf))
+        rows: list[Row] = [
+            (((program.goal_vars[g], 1.0), (n + j, 1.0)), -math.inf, 1.0)
+            for j, g in enumerate(goal_list)
+        ]
+        rows.append(
+            (tuple((n + j, impact[g] * scale) for j, g in enumerate(goal_list)), target, math.inf)
+        )
         objective = [*program.candidate_costs, *([0.0] * (n - k + len(goal_list)))]
-        solved, _ = _solve(program, objective=objective, extra_vars=len(goal_list),
-                           extra_rows=rows, goal_upper=False, time_limit=time_limit)
+        solved, _ = _solve(
+            program,
+            objective=objective,
+            extra_vars=len(goal_list),
+            extra_rows=rows,
+            goal_upper=False,
+            time_limit=time_limit,
+        )
         if solved.status == "none":
             break
         cost = _cost_of(program, solved.chosen)
         # The most impact blocked at that cost (a cheaper point never blocks more).
-        best = _budgeted(model, scenario, [ids[g] for g in goal_idx], goal_idx, program,
-                         cost, time_limit, time.perf_counter())
-        blocked = tuple(g for g in (best.blocked_goals or ()) if scenario.graph.index[g]
-                        in program.targets)
+        best = _budgeted(
+            model,
+            scenario,
+            [ids[g] for g in goal_idx],
+            goal_idx,
+            program,
+            cost,
+            time_limit,
+            time.perf_counter(),
+        )
+        blocked = tuple(
+            g for g in (best.blocked_goals or ()) if scenario.graph.index[g] in program.targets
+        )
         left = total - exact_sum(impact[scenario.graph.index[g]] for g in blocked)
         if left >= last_left:
             break

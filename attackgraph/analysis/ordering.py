@@ -85,7 +85,7 @@ def sums_exactly(values: Sequence[float]) -> bool:
         return False
     unit = max(Fraction(v).denominator for v in finite)
     total = exact_sum(finite) * unit
-    return total.denominator == 1 and total < 2 ** 53
+    return total.denominator == 1 and total < 2**53
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,9 @@ class ChainOrder:
     exact_costs: bool = False
 
     @classmethod
-    def of(cls, graph: CompiledGraph,
-           factors: Callable[[Iterable[int]], list[float]] | None = None) -> ChainOrder:
+    def of(
+        cls, graph: CompiledGraph, factors: Callable[[Iterable[int]], list[float]] | None = None
+    ) -> ChainOrder:
         """The order for ``graph``, with the optional partial-mitigation factors."""
         weights = tuple(min(_log_weight(p), ZERO_PROBABILITY_WEIGHT) for p in graph.probability)
         ranks = [0] * graph.size
@@ -143,8 +144,12 @@ class ChainOrder:
         """The exact sort key of a chain given by its node indices."""
         members = list(nodes)
         cost = exact_sum(self.graph.cost[v] for v in members)
-        return (cost, -self.probability(members), len(members),
-                tuple(sorted(self.id_rank[v] for v in members)))
+        return (
+            cost,
+            -self.probability(members),
+            len(members),
+            tuple(sorted(self.id_rank[v] for v in members)),
+        )
 
     def head(self, key: ChainKey) -> Head:
         """The first three keys on the search's coarse scale (see the module)."""

@@ -65,8 +65,9 @@ class MitigationProgram:
     variables: int
 
 
-def build_program(scenario: Scenario, goals: Sequence[int],
-                  costs: dict[str, float]) -> MitigationProgram:
+def build_program(
+    scenario: Scenario, goals: Sequence[int], costs: dict[str, float]
+) -> MitigationProgram:
     """Build the program for blocking ``goals`` in ``scenario``.
 
     Parameters
@@ -86,8 +87,9 @@ def build_program(scenario: Scenario, goals: Sequence[int],
     graph = scenario.graph
     preds = graph.preds
     in_effect = set(scenario.in_effect)
-    candidates_all = [m for m in scenario.mitigation_blocks
-                      if scenario.full[m] and m not in in_effect]
+    candidates_all = [
+        m for m in scenario.mitigation_blocks if scenario.full[m] and m not in in_effect
+    ]
     achieved = least_fixpoint(graph, scenario.blocked)
     always = least_fixpoint(graph, scenario.blocked_with(candidates_all))
     targets = [g for g in goals if achieved[g]]

@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from attackgraph.analysis.depth import DepthResult
 
-__all__ = ["Analysis", "ChainResult", "GoalResult", "MitigationResult", "chain_key",
-           "unlisted_chain_name"]
+__all__ = [
+    "Analysis",
+    "ChainResult",
+    "GoalResult",
+    "MitigationResult",
+    "chain_key",
+    "unlisted_chain_name",
+]
 
 
 def chain_key(nodes: Iterable[str]) -> str:
@@ -84,9 +90,16 @@ class ChainResult:
     def to_json(self) -> dict[str, Any]:
         """The chain as the ``analyze --format json`` contract writes it (plus
         ``key``, an added field)."""
-        return {"id": self.id, "goal": self.goal, "nodes": list(self.nodes), "cost": self.cost,
-                "probability": self.probability, "open": self.open,
-                "broken_by": list(self.broken_by), "key": self.key}
+        return {
+            "id": self.id,
+            "goal": self.goal,
+            "nodes": list(self.nodes),
+            "cost": self.cost,
+            "probability": self.probability,
+            "open": self.open,
+            "broken_by": list(self.broken_by),
+            "key": self.key,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +131,14 @@ class GoalResult:
 
     def to_json(self) -> dict[str, Any]:
         """The goal as the ``analyze --format json`` contract writes it."""
-        return {"id": self.id, "label": self.label, "reachable": self.reachable,
-                "chains": self.chains, "open_chains": self.open_chains,
-                "choke_points": list(self.choke_points)}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "reachable": self.reachable,
+            "chains": self.chains,
+            "open_chains": self.open_chains,
+            "choke_points": list(self.choke_points),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +172,12 @@ class MitigationResult:
 
     def to_json(self) -> dict[str, Any]:
         """The mitigation as the ``analyze --format json`` contract writes it."""
-        return {"id": self.id, "label": self.label, "in_effect": self.in_effect,
-                "breaks": list(self.breaks)}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "in_effect": self.in_effect,
+            "breaks": list(self.breaks),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +257,9 @@ class Analysis:
         if all(old == new for old, new in renamed.items()):
             return self
         chains = tuple(replace(c, id=renamed[c.id]) for c in self.chains)
-        mitigations = tuple(replace(m, breaks=tuple(renamed.get(c, c) for c in m.breaks))
-                            for m in self.mitigations)
+        mitigations = tuple(
+            replace(m, breaks=tuple(renamed.get(c, c) for c in m.breaks)) for m in self.mitigations
+        )
         return replace(self, chains=chains, mitigations=mitigations)
 
     def mitigation(self, mit_id: str) -> MitigationResult:

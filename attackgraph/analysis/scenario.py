@@ -106,8 +106,10 @@ def _allowed(model: AttackModel, profile_id: str | None) -> bytearray:
     access = set(profile.effective_access)
     top = SKILLS.index(profile.effective_max_skill)
     return bytearray(
-        int((node.access is None or node.access in access)
-            and (node.skill is None or SKILLS.index(node.skill) <= top))
+        int(
+            (node.access is None or node.access in access)
+            and (node.skill is None or SKILLS.index(node.skill) <= top)
+        )
         for node in nodes
     )
 
@@ -167,8 +169,10 @@ def resolve_scenario(
     fixed = bytearray(len(graph.ids))
     if release_index is not None:
         for i, node in enumerate(model.nodes.values()):
-            if (node.release_fixed is not None
-                    and model.release_index(node.release_fixed) <= release_index):
+            if (
+                node.release_fixed is not None
+                and model.release_index(node.release_fixed) <= release_index
+            ):
                 fixed[i] = 1
     blocks = {m.id: tuple(graph.index[v] for v in m.blocks) for m in model.mitigations.values()}
     full = {m.id: m.is_full for m in model.mitigations.values()}

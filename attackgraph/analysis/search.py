@@ -49,8 +49,9 @@ Justification = tuple[tuple[int, tuple[int, ...]], ...]
 Child = tuple[tuple[int, ...], tuple[int, ...], Justification]
 
 
-def derivation_bounds(graph: CompiledGraph, usable: Sequence[int],
-                      weights: Sequence[float] | None = None) -> tuple[list[float], list[int]]:
+def derivation_bounds(
+    graph: CompiledGraph, usable: Sequence[int], weights: Sequence[float] | None = None
+) -> tuple[list[float], list[int]]:
     """Lower bound on the weight of any derivation of each node.
 
     ``bound[v] = weight[v] + (0 | min over OR predecessors | max over AND
@@ -102,8 +103,9 @@ def derivation_bounds(graph: CompiledGraph, usable: Sequence[int],
     return bound, best
 
 
-def derived_within(graph: CompiledGraph, nodes: frozenset[int] | set[int],
-                   seeds: list[int], removed: int = -1) -> set[int]:
+def derived_within(
+    graph: CompiledGraph, nodes: frozenset[int] | set[int], seeds: list[int], removed: int = -1
+) -> set[int]:
     """The nodes of ``nodes`` (less ``removed``) achieved from ``seeds`` using
     only ``nodes``: the least fixpoint restricted to a node set."""
     preds, succs, is_and = graph.preds, graph.succs, graph.is_and
@@ -179,16 +181,26 @@ class _Search:
     probability and node count (the first three keys of the listing order).
     """
 
-    def __init__(self, graph: CompiledGraph, usable: Sequence[int], order: ChainOrder,
-                 bound: list[float] | None = None) -> None:
+    def __init__(
+        self,
+        graph: CompiledGraph,
+        usable: Sequence[int],
+        order: ChainOrder,
+        bound: list[float] | None = None,
+    ) -> None:
         self.graph = graph
         self.order = order
         self.bound = bound if bound is not None else derivation_bounds(graph, usable)[0]
         self.weights = (graph.cost, order.log_weight, (1.0,) * graph.size)
-        bounds = (self.bound, derivation_bounds(graph, usable, order.log_weight)[0],
-                  derivation_bounds(graph, usable, self.weights[2])[0])
-        self.rest = tuple([b - w if b != INF else INF for b, w in zip(bs, ws, strict=True)]
-                          for bs, ws in zip(bounds, self.weights, strict=True))
+        bounds = (
+            self.bound,
+            derivation_bounds(graph, usable, order.log_weight)[0],
+            derivation_bounds(graph, usable, self.weights[2])[0],
+        )
+        self.rest = tuple(
+            [b - w if b != INF else INF for b, w in zip(bs, ws, strict=True)]
+            for bs, ws in zip(bounds, self.weights, strict=True)
+        )
         order_ = sorted(range(graph.size), key=lambda v: (-graph.level[v], v))
         self.by_rank = order_
         self.rank = [0] * graph.size
@@ -217,8 +229,9 @@ class _Search:
                 inclusive[v] = value
         return [min((inclusive[p] for p in graph.preds[v]), default=n) for v in range(n)]
 
-    def heuristic(self, nodes: frozenset[int], opens: Sequence[int],
-                  entry_sums: tuple[float, float, float]) -> tuple[float, float, float]:
+    def heuristic(
+        self, nodes: frozenset[int], opens: Sequence[int], entry_sums: tuple[float, float, float]
+    ) -> tuple[float, float, float]:
         """Admissible lower bounds on the cost, ``-log`` probability and node
         count still to add.
 
@@ -276,8 +289,9 @@ class _Search:
             bn = max(bn, rn[u] - share_n)
         return bc, bl, bn
 
-    def redundant(self, nodes: frozenset[int], opens: Sequence[int], chosen: Sequence[int],
-                  justified: int) -> bool:
+    def redundant(
+        self, nodes: frozenset[int], opens: Sequence[int], chosen: Sequence[int], justified: int
+    ) -> bool:
         """Whether every completion of a state is provably not minimal (no cycles).
 
         Just after ``justified`` was justified by ``chosen``: if a chosen node
@@ -294,13 +308,22 @@ class _Search:
         open_set = {self.by_rank[r] for r in opens}
         for p in chosen:
             for w in succs[p]:
-                if (w == justified or w not in nodes or w in open_set or is_and[w]
-                        or level[w] - level[p] < 2):
+                if (
+                    w == justified
+                    or w not in nodes
+                    or w in open_set
+                    or is_and[w]
+                    or level[w] - level[p] < 2
+                ):
                     continue
                 low, high = level[p], level[w]
                 for x in nodes:
-                    if (low < level[x] < high and x not in open_set and not is_entry[x]
-                            and self._derivable_without(nodes, open_set, x)):
+                    if (
+                        low < level[x] < high
+                        and x not in open_set
+                        and not is_entry[x]
+                        and self._derivable_without(nodes, open_set, x)
+                    ):
                         return True
         return False
 
@@ -328,8 +351,9 @@ class _Search:
                     stack.append(p)
         return False
 
-    def children(self, nodes: frozenset[int], opens: tuple[int, ...],
-                 just: Justification) -> list[Child]:
+    def children(
+        self, nodes: frozenset[int], opens: tuple[int, ...], just: Justification
+    ) -> list[Child]:
         """Justify the first open node every possible way.
 
         Returns ``(added nodes, open, just)`` per child; the child's set is
@@ -347,8 +371,10 @@ class _Search:
             options = [(p,) for p in graph.preds[v] if self.bound[p] != INF]
         out = []
         for chosen in options:
-            if cyclic and any(p in nodes and graph.scc[p] == scc_v
-                              and self.closes_cycle(just, p, v) for p in chosen):
+            if cyclic and any(
+                p in nodes and graph.scc[p] == scc_v and self.closes_cycle(just, p, v)
+                for p in chosen
+            ):
                 continue
             new = tuple(p for p in chosen if p not in nodes)
             opened = list(rest)
@@ -356,20 +382,24 @@ class _Search:
                 if not graph.is_entry[p]:
                     insort(opened, self.rank[p])
             child_just = (*just, (v, chosen)) if cyclic else just
-            if not cyclic and self.redundant(nodes.union(new) if new else nodes, opened,
-                                             chosen, v):
+            if not cyclic and self.redundant(nodes.union(new) if new else nodes, opened, chosen, v):
                 continue
             out.append((new, tuple(opened), child_just))
         return out
 
 
-def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequence[int],
-                     limit: int, max_expansions: int = 1_000_000,
-                     bound: list[float] | None = None,
-                     order: ChainOrder | None = None,
-                     tie_budget: int = TIE_BUDGET,
-                     cancel: Callable[[], bool] | None = None,
-                     limits: SearchLimits | None = None) -> ChainSearchResult:
+def enumerate_chains(
+    graph: CompiledGraph,
+    usable: Sequence[int],
+    goals: Sequence[int],
+    limit: int,
+    max_expansions: int = 1_000_000,
+    bound: list[float] | None = None,
+    order: ChainOrder | None = None,
+    tie_budget: int = TIE_BUDGET,
+    cancel: Callable[[], bool] | None = None,
+    limits: SearchLimits | None = None,
+) -> ChainSearchResult:
     """The ``limit`` first chains over all ``goals`` in the listing order (and
     enough more to know whether more exist).
 
@@ -423,11 +453,19 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
     is_entry, id_rank, ancestor = graph.is_entry, order.id_rank, search.ancestor_rank
     none = graph.size
 
-    def priority(sums: tuple[float, float, float], h: tuple[float, float, float],
-                 smallest: int, opens: Sequence[int]) -> tuple[float, float, float, int]:
+    def priority(
+        sums: tuple[float, float, float],
+        h: tuple[float, float, float],
+        smallest: int,
+        opens: Sequence[int],
+    ) -> tuple[float, float, float, int]:
         future = min((ancestor[search.by_rank[r]] for r in opens), default=none)
-        return (order.cost_head(sums[0] + h[0]), quantize(sums[1] + h[1]),
-                round(sums[2] + h[2]), min(smallest, future))
+        return (
+            order.cost_head(sums[0] + h[0]),
+            quantize(sums[1] + h[1]),
+            round(sums[2] + h[2]),
+            min(smallest, future),
+        )
 
     # (priority, open count, seq, goal, sums, entry sums, smallest rank,
     #  parent set, added, open, just)
@@ -439,10 +477,24 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
             opens = () if is_entry[g] else (search.rank[g],)
             sums = (weight_c[g], weight_l[g], 1.0)
             entry_sums = sums if is_entry[g] else (0.0, 0.0, 0.0)
-            key = priority(sums, search.heuristic(frozenset((g,)), opens, entry_sums),
-                           id_rank[g], opens)
-            heap.append((key, len(opens), -seq, g, sums, entry_sums, id_rank[g],
-                         frozenset(), (g,), opens, ()))
+            key = priority(
+                sums, search.heuristic(frozenset((g,)), opens, entry_sums), id_rank[g], opens
+            )
+            heap.append(
+                (
+                    key,
+                    len(opens),
+                    -seq,
+                    g,
+                    sums,
+                    entry_sums,
+                    id_rank[g],
+                    frozenset(),
+                    (g,),
+                    opens,
+                    (),
+                )
+            )
             live[g] += 1
             seq += 1
     heapq.heapify(heap)
@@ -457,8 +509,9 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
             cut = order.head(first[-1]) if limit else (0.0, 0.0, 0)
             if not limit or _after(heap[0][0], cut, first[-1]):
                 stopped = True
-                approximate = (bool(limit) and heap[0][0][:3] == cut
-                               and not order.head_is_exact(first[-1]))
+                approximate = (
+                    bool(limit) and heap[0][0][:3] == cut and not order.head_is_exact(first[-1])
+                )
                 break
             if heap[0][0][:3] == cut:  # only the ids can still differ
                 tie_expansions += 1
@@ -477,8 +530,7 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
             if time.monotonic() > deadline:
                 stopped, stopped_by = True, "time"
                 break
-        (key, _, _, g, sums, entry_sums, smallest, parent, added, opens,
-         just) = heapq.heappop(heap)
+        (key, _, _, g, sums, entry_sums, smallest, parent, added, opens, just) = heapq.heappop(heap)
         live[g] -= 1
         nodes = parent.union(added) if added else parent
         state = (g, nodes, opens, just)
@@ -501,20 +553,49 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
                     first.pop()
             continue
         for new, child_opens, child_just in search.children(nodes, opens, just):
-            child_sums = (sums[0] + sum(weight_c[p] for p in new),
-                          sums[1] + sum(weight_l[p] for p in new), sums[2] + len(new))
+            child_sums = (
+                sums[0] + sum(weight_c[p] for p in new),
+                sums[1] + sum(weight_l[p] for p in new),
+                sums[2] + len(new),
+            )
             entries = [p for p in new if is_entry[p]]
-            child_entry = (entry_sums[0] + sum(weight_c[p] for p in entries),
-                           entry_sums[1] + sum(weight_l[p] for p in entries),
-                           entry_sums[2] + len(entries)) if entries else entry_sums
+            child_entry = (
+                (
+                    entry_sums[0] + sum(weight_c[p] for p in entries),
+                    entry_sums[1] + sum(weight_l[p] for p in entries),
+                    entry_sums[2] + len(entries),
+                )
+                if entries
+                else entry_sums
+            )
             child_smallest = min((id_rank[p] for p in new), default=smallest)
             child_smallest = min(child_smallest, smallest)
             view = nodes.union(new) if graph.cyclic and new else nodes
-            child_key = max(key, priority(child_sums, search.heuristic(view, child_opens,
-                                                                        child_entry),
-                                          child_smallest, child_opens))
-            heapq.heappush(heap, (child_key, len(child_opens), -seq, g, child_sums, child_entry,
-                                  child_smallest, nodes, new, child_opens, child_just))
+            child_key = max(
+                key,
+                priority(
+                    child_sums,
+                    search.heuristic(view, child_opens, child_entry),
+                    child_smallest,
+                    child_opens,
+                ),
+            )
+            heapq.heappush(
+                heap,
+                (
+                    child_key,
+                    len(child_opens),
+                    -seq,
+                    g,
+                    child_sums,
+                    child_entry,
+                    child_smallest,
+                    nodes,
+                    new,
+                    child_opens,
+                    child_just,
+                ),
+            )
             used += _ENTRY_BYTES + 8 * (len(new) + len(child_opens) + len(child_just))
             live[g] += 1
             seq += 1
@@ -524,8 +605,9 @@ def enumerate_chains(graph: CompiledGraph, usable: Sequence[int], goals: Sequenc
         stopped_by = None
     elif stopped_by is not None:
         del heap, seen_states  # free the queue before the fallback below
-        found.extend(_fallback_chains(graph, usable, search.bound, goals, exhausted,
-                                      {g for g, _ in found}))
+        found.extend(
+            _fallback_chains(graph, usable, search.bound, goals, exhausted, {g for g, _ in found})
+        )
     return ChainSearchResult(tuple(found), exhausted, truncated, approximate, stopped_by)
 
 
@@ -542,9 +624,14 @@ _FALLBACK_WORK = 20_000_000
 the search; each node dropped costs one pass over the derivation."""
 
 
-def _fallback_chains(graph: CompiledGraph, usable: Sequence[int], bound: list[float],
-                     goals: Sequence[int], exhausted: dict[int, bool],
-                     have: set[int]) -> list[tuple[int, frozenset[int]]]:
+def _fallback_chains(
+    graph: CompiledGraph,
+    usable: Sequence[int],
+    bound: list[float],
+    goals: Sequence[int],
+    exhausted: dict[int, bool],
+    have: set[int],
+) -> list[tuple[int, frozenset[int]]]:
     """One minimal chain for each unfinished goal that has none yet.
 
     After a limit stopped the search: the cheapest derivation of the goal by

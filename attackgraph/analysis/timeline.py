@@ -54,9 +54,14 @@ class ReleaseState:
     depths: tuple[tuple[str, int | None], ...] = ()
 
 
-def release_timeline(model: AttackModel, *, profile: str | None = None,
-                     goals: Sequence[str] | None = None, max_chains: int = 1000,
-                     cancel: Callable[[], bool] | None = None) -> tuple[ReleaseState, ...]:
+def release_timeline(
+    model: AttackModel,
+    *,
+    profile: str | None = None,
+    goals: Sequence[str] | None = None,
+    max_chains: int = 1000,
+    cancel: Callable[[], bool] | None = None,
+) -> tuple[ReleaseState, ...]:
     """The state at every release of a model, oldest first.
 
     Parameters
@@ -91,23 +96,33 @@ def release_timeline(model: AttackModel, *, profile: str | None = None,
     states: list[ReleaseState] = []
     previous_open: set[tuple[str, ...]] = set()
     for release in model.releases.values():
-        result = analyze(model, profile=profile, goals=goals, at_release=release.id,
-                         max_chains=max_chains, graph=graph, cancel=cancel)
+        result = analyze(
+            model,
+            profile=profile,
+            goals=goals,
+            at_release=release.id,
+            max_chains=max_chains,
+            graph=graph,
+            cancel=cancel,
+        )
         counts = [g.open_chains for g in result.goals]
         now_open = {tuple(sorted(c.nodes)) for c in result.chains if c.open}
         listed = {tuple(sorted(c.nodes)) for c in result.chains}
-        states.append(ReleaseState(
-            release=release.id,
-            label=release.label,
-            date=release.date,
-            open_chains=None if None in counts else sum(c for c in counts if c is not None),
-            reachable_goals=tuple(g.id for g in result.goals if g.reachable),
-            in_effect=result.in_effect,
-            new_mitigations=tuple(m for m in result.in_effect
-                                  if model.mitigations[m].release == release.id),
-            closed_chains=tuple(sorted(c for c in previous_open - now_open if c in listed)),
-            min_depth=result.depth.minimum if result.depth else None,
-            depths=tuple((d.goal, d.depth) for d in result.depth.goals) if result.depth else (),
-        ))
+        states.append(
+            ReleaseState(
+                release=release.id,
+                label=release.label,
+                date=release.date,
+                open_chains=None if None in counts else sum(c for c in counts if c is not None),
+                reachable_goals=tuple(g.id for g in result.goals if g.reachable),
+                in_effect=result.in_effect,
+                new_mitigations=tuple(
+                    m for m in result.in_effect if model.mitigations[m].release == release.id
+                ),
+                closed_chains=tuple(sorted(c for c in previous_open - now_open if c in listed)),
+                min_depth=result.depth.minimum if result.depth else None,
+                depths=tuple((d.goal, d.depth) for d in result.depth.goals) if result.depth else (),
+            )
+        )
         previous_open = now_open
     return tuple(states)

@@ -88,14 +88,26 @@ class WhatIf:
     (False, ())
     """
 
-    def __init__(self, model: AttackModel, *, profile: str | None = None,
-                 at_release: str | None = None, goals: Sequence[str] | None = None,
-                 max_chains: int = 1000, analysis: Analysis | None = None) -> None:
+    def __init__(
+        self,
+        model: AttackModel,
+        *,
+        profile: str | None = None,
+        at_release: str | None = None,
+        goals: Sequence[str] | None = None,
+        max_chains: int = 1000,
+        analysis: Analysis | None = None,
+    ) -> None:
         graph = compile_model(model)
         self._graph: CompiledGraph = graph
         self.analysis: Analysis = analysis or analyze(
-            model, profile=profile, at_release=at_release, goals=goals,
-            max_chains=max_chains, graph=graph)
+            model,
+            profile=profile,
+            at_release=at_release,
+            goals=goals,
+            max_chains=max_chains,
+            graph=graph,
+        )
         """The analysis the object started from (chains, ids, counts)."""
         scenario = resolve_scenario(model, profile=profile, at_release=at_release, graph=graph)
         self._blocks = scenario.mitigation_blocks
@@ -104,22 +116,24 @@ class WhatIf:
         self._allowed = scenario.allowed
         self._on = set(scenario.in_effect)
         self._order = list(model.mitigations)
-        self._reasons = [int(not a) + f for a, f in zip(scenario.allowed, scenario.fixed,
-                                                         strict=True)]
+        self._reasons = [
+            int(not a) + f for a, f in zip(scenario.allowed, scenario.fixed, strict=True)
+        ]
         for mit in self._on:
             if self._full[mit]:
                 for v in self._blocks[mit]:
                     self._reasons[v] += 1
         self._achieved = least_fixpoint(graph, scenario.blocked)
-        self._support = [sum(self._achieved[p] for p in graph.preds[v])
-                         for v in range(graph.size)]
+        self._support = [sum(self._achieved[p] for p in graph.preds[v]) for v in range(graph.size)]
         self._goals = [graph.index[g.id] for g in self.analysis.goals]
         # Chains: nodes, base probability, count of what breaks them now.
         self._chain_ids = [c.id for c in self.analysis.chains]
-        self._chain_nodes = [frozenset(graph.index[v] for v in c.nodes)
-                             for c in self.analysis.chains]
-        self._chain_base = [math.prod(graph.probability[v] for v in nodes)
-                            for nodes in self._chain_nodes]
+        self._chain_nodes = [
+            frozenset(graph.index[v] for v in c.nodes) for c in self.analysis.chains
+        ]
+        self._chain_base = [
+            math.prod(graph.probability[v] for v in nodes) for nodes in self._chain_nodes
+        ]
         self._touching: dict[str, list[int]] = {m: [] for m in self._order}
         for c, nodes in enumerate(self._chain_nodes):
             for mit in self._order:
@@ -211,10 +225,14 @@ class WhatIf:
         ids = self._graph.ids
         after_goals = {g for g in self._goals if self._achieved[g]}
         return WhatIfChange(
-            mitigation, on,
+            mitigation,
+            on,
             tuple(ids[g] for g in self._goals if g in before_goals - after_goals),
             tuple(ids[g] for g in self._goals if g in after_goals - before_goals),
-            tuple(closed), tuple(opened), tuple(ids[v] for v in sorted(flipped)))
+            tuple(closed),
+            tuple(opened),
+            tuple(ids[v] for v in sorted(flipped)),
+        )
 
     def _ready(self, v: int) -> bool:
         graph = self._graph

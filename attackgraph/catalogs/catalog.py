@@ -127,20 +127,24 @@ def _parse(data: Any, where: str) -> Catalog:
         techniques = item.get("techniques") or {}
         mitigations = item.get("attack_mitigations") or []
         if not isinstance(techniques, dict) or not isinstance(mitigations, list):
-            raise FormatError(f"{at}: 'techniques' must be an object and "
-                              "'attack_mitigations' a list.")
+            raise FormatError(
+                f"{at}: 'techniques' must be an object and 'attack_mitigations' a list."
+            )
         entry_id = _text(item.get("id"), f"{at}/id", True)
-        entries.append(CatalogEntry(
-            id=entry_id, label=_text(item.get("label"), f"{at}/label", True),
-            description=_text(item.get("description"), f"{at}/description"),
-            url=item.get("url") if isinstance(item.get("url"), str) else None,
-            ref=_text(item.get("ref"), f"{at}/ref") or entry_id,
-            techniques=MappingProxyType({str(k): str(v) for k, v in techniques.items()}),
-            attack_mitigations=tuple(str(m) for m in mitigations),
-            property=item.get("property") if isinstance(item.get("property"), str) else None,
-            question=item.get("question") if isinstance(item.get("question"), str) else None,
-            breaks=item.get("breaks") if isinstance(item.get("breaks"), str) else None,
-        ))
+        entries.append(
+            CatalogEntry(
+                id=entry_id,
+                label=_text(item.get("label"), f"{at}/label", True),
+                description=_text(item.get("description"), f"{at}/description"),
+                url=item.get("url") if isinstance(item.get("url"), str) else None,
+                ref=_text(item.get("ref"), f"{at}/ref") or entry_id,
+                techniques=MappingProxyType({str(k): str(v) for k, v in techniques.items()}),
+                attack_mitigations=tuple(str(m) for m in mitigations),
+                property=item.get("property") if isinstance(item.get("property"), str) else None,
+                question=item.get("question") if isinstance(item.get("question"), str) else None,
+                breaks=item.get("breaks") if isinstance(item.get("breaks"), str) else None,
+            )
+        )
     by_technique: dict[str, list[CatalogEntry]] = {}
     by_mitigation: dict[str, list[CatalogEntry]] = {}
     for entry in entries:
@@ -157,8 +161,9 @@ def _parse(data: Any, where: str) -> Catalog:
         source=_text(data.get("source"), f"{where}: /source"),
         licence=_text(data.get("licence"), f"{where}: /licence"),
         entries=tuple(entries),
-        technique_names=MappingProxyType({str(k): str(v) for k, v in names.items()}
-                                         if isinstance(names, dict) else {}),
+        technique_names=MappingProxyType(
+            {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+        ),
         by_technique=MappingProxyType({k: tuple(v) for k, v in by_technique.items()}),
         by_attack_mitigation=MappingProxyType({k: tuple(v) for k, v in by_mitigation.items()}),
     )
@@ -198,8 +203,9 @@ def load_catalog(name: str | os.PathLike[str]) -> Catalog:
     try:
         stamp = path.stat().st_mtime
     except OSError:
-        raise FormatError(f"there is no catalog {text!r}; available: "
-                          f"{', '.join(available_catalogs()) or 'none'}.") from None
+        raise FormatError(
+            f"there is no catalog {text!r}; available: {', '.join(available_catalogs()) or 'none'}."
+        ) from None
     return _load(str(path), stamp)
 
 

@@ -19,8 +19,7 @@ from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel, Mitigation
 from attackgraph.model.schema import ID_PATTERN
 
-__all__ = ["NodeSuggestions", "Suggestion", "build_mitigation", "suggest_all",
-           "suggestions_for"]
+__all__ = ["NodeSuggestions", "Suggestion", "build_mitigation", "suggest_all", "suggestions_for"]
 
 _NOT_PROPOSED = {"M1055"}  # ATT&CK's "Do Not Mitigate": advice, not a defence to add
 
@@ -75,11 +74,19 @@ class Suggestion:
 
     def to_json(self) -> dict[str, object]:
         """The suggestion as plain data (for ``suggest --format json``)."""
-        return {"catalog": self.catalog, "id": self.entry_id, "label": self.label,
-                "url": self.url, "techniques": list(self.techniques),
-                "matched": list(self.matched), "via_parent": self.via_parent,
-                "via": list(self.via), "rationale": self.rationale,
-                "existing": self.existing, "covered": self.covered}
+        return {
+            "catalog": self.catalog,
+            "id": self.entry_id,
+            "label": self.label,
+            "url": self.url,
+            "techniques": list(self.techniques),
+            "matched": list(self.matched),
+            "via_parent": self.via_parent,
+            "via": list(self.via),
+            "rationale": self.rationale,
+            "existing": self.existing,
+            "covered": self.covered,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,10 @@ def _existing(model: AttackModel, entry: CatalogEntry) -> Mitigation | None:
     return None
 
 
-def _direct(catalog: Catalog, techniques: Iterable[str],
-            ) -> dict[str, tuple[CatalogEntry, list[str], list[str], bool]]:
+def _direct(
+    catalog: Catalog,
+    techniques: Iterable[str],
+) -> dict[str, tuple[CatalogEntry, list[str], list[str], bool]]:
     """Entry id -> (entry, node techniques, matched techniques, via parent)."""
     found: dict[str, tuple[CatalogEntry, list[str], list[str], bool]] = {}
     for technique in techniques:
@@ -139,8 +148,9 @@ def _direct(catalog: Catalog, techniques: Iterable[str],
     return found
 
 
-def suggestions_for(model: AttackModel, node_id: str,
-                    catalogs: Sequence[str] | None = None) -> tuple[Suggestion, ...]:
+def suggestions_for(
+    model: AttackModel, node_id: str, catalogs: Sequence[str] | None = None
+) -> tuple[Suggestion, ...]:
     """Catalog mitigations proposed for one node, from its technique ids.
 
     Parameters
@@ -164,8 +174,11 @@ def suggestions_for(model: AttackModel, node_id: str,
     return _for_node(model, node_id, _catalogs(catalogs))[0]
 
 
-def _for_node(model: AttackModel, node_id: str, catalogs: list[Catalog],
-              ) -> tuple[tuple[Suggestion, ...], tuple[str, ...]]:
+def _for_node(
+    model: AttackModel,
+    node_id: str,
+    catalogs: list[Catalog],
+) -> tuple[tuple[Suggestion, ...], tuple[str, ...]]:
     node = model.nodes.get(node_id)
     if node is None:
         raise AnalysisError(f"There is no node {node_id!r}.")
@@ -183,8 +196,19 @@ def _for_node(model: AttackModel, node_id: str, catalogs: list[Catalog],
             if catalog.id.startswith("attack-"):
                 attack_found.update(found)
             for entry, used, matched, via_parent in found.values():
-                out.append(_suggestion(model, node_id, catalog, entry, used, matched,
-                                       via_parent, (), entry.techniques.get(matched[0], "")))
+                out.append(
+                    _suggestion(
+                        model,
+                        node_id,
+                        catalog,
+                        entry,
+                        used,
+                        matched,
+                        via_parent,
+                        (),
+                        entry.techniques.get(matched[0], ""),
+                    )
+                )
     for catalog in catalogs:
         if catalog.by_technique or not catalog.by_attack_mitigation:
             continue
@@ -195,32 +219,68 @@ def _for_node(model: AttackModel, node_id: str, catalogs: list[Catalog],
                 record[1].extend(t for t in used if t not in record[1])
                 record[2].extend(t for t in matched if t not in record[2])
                 record[4].append(mit_id)
-                derived[entry.id] = (entry, record[1], record[2], record[3] or via_parent,
-                                     record[4])
-        for entry in sorted((d[0] for d in derived.values()),
-                            key=lambda e: catalog.entries.index(e)):
+                derived[entry.id] = (
+                    entry,
+                    record[1],
+                    record[2],
+                    record[3] or via_parent,
+                    record[4],
+                )
+        for entry in sorted(
+            (d[0] for d in derived.values()), key=lambda e: catalog.entries.index(e)
+        ):
             _, used, matched, via_parent, via = derived[entry.id]
-            out.append(_suggestion(model, node_id, catalog, entry, used, matched, via_parent,
-                                   tuple(via), entry.breaks or ""))
+            out.append(
+                _suggestion(
+                    model,
+                    node_id,
+                    catalog,
+                    entry,
+                    used,
+                    matched,
+                    via_parent,
+                    tuple(via),
+                    entry.breaks or "",
+                )
+            )
     unknown = tuple(t for t in techniques if t not in known)
     return tuple(out), unknown
 
 
-def _suggestion(model: AttackModel, node_id: str, catalog: Catalog, entry: CatalogEntry,
-                used: list[str], matched: list[str], via_parent: bool, via: tuple[str, ...],
-                rationale: str) -> Suggestion:
+def _suggestion(
+    model: AttackModel,
+    node_id: str,
+    catalog: Catalog,
+    entry: CatalogEntry,
+    used: list[str],
+    matched: list[str],
+    via_parent: bool,
+    via: tuple[str, ...],
+    rationale: str,
+) -> Suggestion:
     existing = _existing(model, entry)
     return Suggestion(
-        node_id=node_id, catalog=catalog.id, catalog_title=catalog.title, entry_id=entry.id,
-        label=entry.label, description=entry.description, url=entry.url,
-        techniques=tuple(dict.fromkeys(used)), matched=tuple(dict.fromkeys(matched)),
-        via_parent=via_parent, via=via, rationale=rationale,
+        node_id=node_id,
+        catalog=catalog.id,
+        catalog_title=catalog.title,
+        entry_id=entry.id,
+        label=entry.label,
+        description=entry.description,
+        url=entry.url,
+        techniques=tuple(dict.fromkeys(used)),
+        matched=tuple(dict.fromkeys(matched)),
+        via_parent=via_parent,
+        via=via,
+        rationale=rationale,
         existing=existing.id if existing else None,
-        covered=bool(existing and node_id in existing.blocks))
+        covered=bool(existing and node_id in existing.blocks),
+    )
 
 
-def suggest_all(model: AttackModel, catalogs: Sequence[str] | None = None,
-                ) -> tuple[NodeSuggestions, ...]:
+def suggest_all(
+    model: AttackModel,
+    catalogs: Sequence[str] | None = None,
+) -> tuple[NodeSuggestions, ...]:
     """Suggestions for every node that has technique ids, in model order."""
     loaded = _catalogs(catalogs)
     out = []
@@ -228,8 +288,9 @@ def suggest_all(model: AttackModel, catalogs: Sequence[str] | None = None,
         if not node.techniques:
             continue
         suggestions, unknown = _for_node(model, node.id, loaded)
-        out.append(NodeSuggestions(node.id, node.label, tuple(node.techniques), suggestions,
-                                   unknown))
+        out.append(
+            NodeSuggestions(node.id, node.label, tuple(node.techniques), suggestions, unknown)
+        )
     return tuple(out)
 
 
@@ -259,8 +320,9 @@ def build_mitigation(model: AttackModel, suggestion: Suggestion) -> Mitigation:
         return mit.replace(blocks=(*mit.blocks, suggestion.node_id))
     entry = load_catalog(suggestion.catalog).entry(suggestion.entry_id)
     if entry is None:
-        raise AnalysisError(f"The catalog {suggestion.catalog!r} has no entry "
-                            f"{suggestion.entry_id!r}.")
+        raise AnalysisError(
+            f"The catalog {suggestion.catalog!r} has no entry {suggestion.entry_id!r}."
+        )
     if entry.property is not None:
         from attackgraph.formats.building import slug
 
@@ -271,6 +333,11 @@ def build_mitigation(model: AttackModel, suggestion: Suggestion) -> Mitigation:
     description = entry.description
     if suggestion.rationale:
         description = f"{description}\n\n{suggestion.rationale}".strip()
-    return Mitigation(id=_free_id(model, wanted), label=entry.label,
-                      blocks=(suggestion.node_id,), property=entry.property,
-                      refs=tuple(refs), description=description or None)
+    return Mitigation(
+        id=_free_id(model, wanted),
+        label=entry.label,
+        blocks=(suggestion.node_id,),
+        property=entry.property,
+        refs=tuple(refs),
+        description=description or None,
+    )

@@ -18,9 +18,20 @@ from attackgraph._version import __version__
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
-SUBCOMMANDS: tuple[str, ...] = ("validate", "analyze", "optimize", "check", "export", "diff",
-                                 "convert", "merge", "compose", "library", "suggest",
-                                 "gui")
+SUBCOMMANDS: tuple[str, ...] = (
+    "validate",
+    "analyze",
+    "optimize",
+    "check",
+    "export",
+    "diff",
+    "convert",
+    "merge",
+    "compose",
+    "library",
+    "suggest",
+    "gui",
+)
 """Subcommand modules, in the order ``--help`` lists them."""
 
 DESCRIPTION = """\
@@ -52,8 +63,10 @@ def _process_start() -> float:
     ``/proc``, so that the interpreter's start counts; elsewhere: now)."""
     now = time.monotonic()
     try:
-        with open("/proc/self/stat", encoding="ascii") as stat, \
-                open("/proc/uptime", encoding="ascii") as uptime:
+        with (
+            open("/proc/self/stat", encoding="ascii") as stat,
+            open("/proc/uptime", encoding="ascii") as uptime,
+        ):
             ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
             up = float(uptime.read().split()[0])
         age = up - ticks / os.sysconf("SC_CLK_TCK")

@@ -18,14 +18,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "analyze",
         help="list the cheapest attack chains and the mitigations that break them",
         description="Analyse a model: which goals are reachable, the cheapest chains "
-                    "(minimal node sets that achieve a goal) with the mitigations that "
-                    "break each, choke points, and the mitigations ranked by chains broken.",
+        "(minimal node sets that achieve a goal) with the mitigations that "
+        "break each, choke points, and the mitigations ranked by chains broken.",
     )
     add_state_options(parser)
-    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
-                        help="list at most N chains in total (default 1000)")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
-                        help="text (default), json, or csv (chain x mitigation matrix)")
+    parser.add_argument(
+        "--max-chains",
+        metavar="N",
+        type=count_argument,
+        default=1000,
+        help="list at most N chains in total (default 1000)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text (default), json, or csv (chain x mitigation matrix)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -58,8 +67,13 @@ def run(args: argparse.Namespace) -> int:
         optimization = None
         if reachable:
             optimization = optimal_mitigations(
-                model, goals=reachable, profile=args.profile, at_release=args.at_release,
-                switch_on=kwargs["switch_on"], switch_off=kwargs["switch_off"],
-                time_limit=10.0)
+                model,
+                goals=reachable,
+                profile=args.profile,
+                at_release=args.at_release,
+                switch_on=kwargs["switch_on"],
+                switch_off=kwargs["switch_off"],
+                time_limit=10.0,
+            )
         sys.stdout.write(analysis_text(result, optimization))
     return EXIT_OK

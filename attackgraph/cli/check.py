@@ -17,22 +17,41 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "check",
         help="fail (exit 1) when more chains to the goals are open than allowed",
         description="For CI: exit 0 when the number of open chains to the chosen goals is at "
-                    "most --max-open-chains (default 0), exit 1 otherwise, printing the open "
-                    "chains.",
+        "most --max-open-chains (default 0), exit 1 otherwise, printing the open "
+        "chains.",
     )
     add_state_options(parser)
-    parser.add_argument("--max-open-chains", metavar="N", type=count_argument, default=0,
-                        help="open chains allowed (default 0)")
-    parser.add_argument("--min-depth", metavar="N", type=count_argument, default=None,
-                        help="also fail when a goal can be reopened by defeating fewer than "
-                             "N in-effect mitigations (defence in depth)")
-    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
-                        help="print at most N open chains (default 1000)")
-    parser.add_argument("--format", choices=("text", "json", "csv", "sarif"), default="text",
-                        help="text (default); json: the verdict and the open chains; csv: "
-                             "the open chains as a chain x mitigation matrix; sarif: a SARIF "
-                             "2.1.0 log, each open chain a result at its goal's line (for "
-                             "GitHub code scanning)")
+    parser.add_argument(
+        "--max-open-chains",
+        metavar="N",
+        type=count_argument,
+        default=0,
+        help="open chains allowed (default 0)",
+    )
+    parser.add_argument(
+        "--min-depth",
+        metavar="N",
+        type=count_argument,
+        default=None,
+        help="also fail when a goal can be reopened by defeating fewer than "
+        "N in-effect mitigations (defence in depth)",
+    )
+    parser.add_argument(
+        "--max-chains",
+        metavar="N",
+        type=count_argument,
+        default=1000,
+        help="print at most N open chains (default 1000)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv", "sarif"),
+        default="text",
+        help="text (default); json: the verdict and the open chains; csv: "
+        "the open chains as a chain x mitigation matrix; sarif: a SARIF "
+        "2.1.0 log, each open chain a result at its goal's line (for "
+        "GitHub code scanning)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -54,8 +73,15 @@ def _sarif(model: object, shown: object, path: str, allowed: int, complete: bool
     from attackgraph.render.sarif import sarif_log
 
     index, locate = _locator(path)
-    log = sarif_log(model, shown, path=path, allowed=allowed,  # type: ignore[arg-type]
-                    complete=complete, node_index=index, locate=locate)
+    log = sarif_log(
+        model,
+        shown,
+        path=path,
+        allowed=allowed,  # type: ignore[arg-type]
+        complete=complete,
+        node_index=index,
+        locate=locate,
+    )
     return json_text(log) + "\n"  # labels exact, control characters escaped
 
 
@@ -88,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     allowed = args.max_open_chains
     warnings: list[str] = []
     try:
-        found, complete = open_chains(model, limit=max(allowed + 1, args.max_chains),
-                                      warnings=warnings, **state_kwargs(args))
+        found, complete = open_chains(
+            model, limit=max(allowed + 1, args.max_chains), warnings=warnings, **state_kwargs(args)
+        )
     except AnalysisError as exc:
         return usage_error(str(exc))
     for warning in warnings:
@@ -103,12 +130,16 @@ def run(args: argparse.Namespace) -> int:
             return usage_error(str(exc))
     # a search stopped by its memory or time limit proves nothing: fail closed
     ok = count <= allowed and not shallow and not warnings
-    shown = found[:args.max_chains]
+    shown = found[: args.max_chains]
     if args.format == "json":
-        verdict = {"schema": "attackgraph.check/1", "ok": ok, "max_open_chains": allowed,
-                   "open_chains": count if complete else None,
-                   "chains": [c.to_json() for c in shown],
-                   **({"truncated": True, "warnings": warnings} if warnings else {})}
+        verdict = {
+            "schema": "attackgraph.check/1",
+            "ok": ok,
+            "max_open_chains": allowed,
+            "open_chains": count if complete else None,
+            "chains": [c.to_json() for c in shown],
+            **({"truncated": True, "warnings": warnings} if warnings else {}),
+        }
         if args.min_depth is not None:
             verdict["min_depth"] = args.min_depth
             verdict["shallow_goals"] = [{"goal": g, "depth": d} for g, d in shallow]
@@ -119,8 +150,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         sys.stdout.write(_sarif(model, shown, args.file, allowed, complete))
     elif warnings and count <= allowed:
-        print(f"{args.file}: FAILED: {count} open chain(s) found before the search stopped "
-              f"at its limit, at most {allowed} allowed; more may exist")
+        print(
+            f"{args.file}: FAILED: {count} open chain(s) found before the search stopped "
+            f"at its limit, at most {allowed} allowed; more may exist"
+        )
         for chain in shown:
             print("\n".join(chain_lines(chain)))
     elif count <= allowed:
@@ -132,11 +165,15 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(chain_lines(chain)))
     if args.format == "text" and args.min_depth is not None:
         if shallow:
-            print(f"{args.file}: FAILED: defence in depth below {args.min_depth}: "
-                  + ", ".join(f"{g} ({d})" for g, d in shallow))
+            print(
+                f"{args.file}: FAILED: defence in depth below {args.min_depth}: "
+                + ", ".join(f"{g} ({d})" for g, d in shallow)
+            )
         else:
-            print(f"{args.file}: ok: every goal needs at least {args.min_depth} defeated "
-                  "mitigation(s) to reopen")
+            print(
+                f"{args.file}: ok: every goal needs at least {args.min_depth} defeated "
+                "mitigation(s) to reopen"
+            )
     return EXIT_OK if ok else EXIT_INVALID
 
 
@@ -150,5 +187,4 @@ def _shallow_goals(model: object, args: argparse.Namespace) -> list[tuple[str, i
     goals = select_goals(model, kwargs.pop("goals", None))  # type: ignore[arg-type]
     scenario = resolve_scenario(model, **kwargs)  # type: ignore[arg-type]
     depths = goal_depths(scenario, [scenario.graph.index[g] for g in goals])
-    return [(d.goal, d.depth) for d in depths
-            if d.depth is not None and d.depth < args.min_depth]
+    return [(d.goal, d.depth) for d in depths if d.depth is not None and d.depth < args.min_depth]

@@ -10,8 +10,15 @@ if TYPE_CHECKING:
     from attackgraph.errors import Problem
     from attackgraph.model import AttackModel
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_TOOL", "EXIT_USAGE", "load_model", "print_problems",
-           "usage_error"]
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_TOOL",
+    "EXIT_USAGE",
+    "load_model",
+    "print_problems",
+    "usage_error",
+]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -19,8 +26,9 @@ EXIT_USAGE = 2
 EXIT_TOOL = 3
 
 
-def print_problems(filename: str, problems: Iterable[Problem],
-                   stream: TextIO | None = None) -> None:
+def print_problems(
+    filename: str, problems: Iterable[Problem], stream: TextIO | None = None
+) -> None:
     """Print problems as ``FILE: /pointer: sentence`` lines on standard error."""
     out = stream or sys.stderr
     for problem in problems:

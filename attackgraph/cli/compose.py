@@ -15,21 +15,34 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "compose",
         help="insert a fragment (a component with its chains) into a model",
         description="Insert FRAGMENT (a fragment file, or library:ID for one of the bundled "
-                    "starter fragments; `attackgraph library` lists them) into MODEL: its ids "
-                    "are made unique, its top components go into --into, and each --connect "
-                    "PORT=NODE adds an edge NODE -> PORT for an in-port or PORT -> NODE for "
-                    "an out-port (in:PORT=NODE or out:PORT=NODE when a port is both). The "
-                    "model records the instance (source, version, ids) so that `attackgraph "
-                    "library MODEL --update` can bring it up to a newer library version.",
+        "starter fragments; `attackgraph library` lists them) into MODEL: its ids "
+        "are made unique, its top components go into --into, and each --connect "
+        "PORT=NODE adds an edge NODE -> PORT for an in-port or PORT -> NODE for "
+        "an out-port (in:PORT=NODE or out:PORT=NODE when a port is both). The "
+        "model records the instance (source, version, ids) so that `attackgraph "
+        "library MODEL --update` can bring it up to a newer library version.",
     )
     parser.add_argument("model", metavar="MODEL", help="the model (any readable format)")
     parser.add_argument("fragment", metavar="FRAGMENT", help="a fragment file, or library:ID")
-    parser.add_argument("--into", metavar="COMPONENT",
-                        help="the component to put the fragment in (default: top level)")
-    parser.add_argument("--connect", metavar="PORT=NODE", action="append", default=[],
-                        help="wire a port to a node of the model (repeat)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="where to write the composed model (native JSON or YAML)")
+    parser.add_argument(
+        "--into",
+        metavar="COMPONENT",
+        help="the component to put the fragment in (default: top level)",
+    )
+    parser.add_argument(
+        "--connect",
+        metavar="PORT=NODE",
+        action="append",
+        default=[],
+        help="wire a port to a node of the model (repeat)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="where to write the composed model (native JSON or YAML)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -54,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
 
     target = format_for_path(args.output)
     if target is None or target.name not in ("json", "yaml"):
-        return usage_error(f"cannot write {args.output!r}: name it .json or .yaml (a composed "
-                           f"model keeps its fragment records, which only the native format "
-                           f"holds).")
+        return usage_error(
+            f"cannot write {args.output!r}: name it .json or .yaml (a composed "
+            f"model keeps its fragment records, which only the native format "
+            f"holds)."
+        )
     try:
         connections = [parse_connection(text) for text in args.connect]
     except ValueError as exc:
@@ -69,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
         fragment = library.get(args.fragment.removeprefix("library:"))
         if fragment is None:
             names = ", ".join(f.id for f in library.fragments)
-            print(f"{args.fragment}: no such fragment in the library (it has: {names}).",
-                  file=sys.stderr)
+            print(
+                f"{args.fragment}: no such fragment in the library (it has: {names}).",
+                file=sys.stderr,
+            )
             return EXIT_INVALID
     else:
         try:
@@ -79,12 +96,15 @@ def run(args: argparse.Namespace) -> int:
             print_problems(args.fragment, exc.problems or [])
             return EXIT_INVALID
     try:
-        result = insert_fragment(model_to_document(model), fragment, into=args.into,
-                                 connect=connections)
+        result = insert_fragment(
+            model_to_document(model), fragment, into=args.into, connect=connections
+        )
         write_model(document_to_model(result.document), args.output, syntax=target.name)
     except ModelError as exc:
-        print_problems(args.output if exc.problems and exc.problems[0].pointer.startswith("/")
-                       else "compose", exc.problems or [])
+        print_problems(
+            args.output if exc.problems and exc.problems[0].pointer.startswith("/") else "compose",
+            exc.problems or [],
+        )
         if not exc.problems:
             print(f"compose: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -93,9 +113,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print_problems(args.output, result.warnings)
     renamed = {k.split(":", 1)[1]: v for k, v in result.ids.items() if k.split(":", 1)[1] != v}
-    print(f"{args.output}: inserted {fragment.id} {fragment.version} "
-          f"({len(fragment.document.get('nodes', []))} node(s), "
-          f"{len(connections)} connection(s))"
-          + (f"; renamed {', '.join(f'{a} -> {b}' for a, b in renamed.items())}"
-             if renamed else ""), file=sys.stderr)
+    print(
+        f"{args.output}: inserted {fragment.id} {fragment.version} "
+        f"({len(fragment.document.get('nodes', []))} node(s), "
+        f"{len(connections)} connection(s))"
+        + (f"; renamed {', '.join(f'{a} -> {b}' for a, b in renamed.items())}" if renamed else ""),
+        file=sys.stderr,
+    )
     return EXIT_OK

@@ -16,17 +16,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "diff",
         help="show what changed between two models and in their analysis",
         description="Compare two models by id: components, nodes, edges, mitigations, "
-                    "profiles and releases added, removed or changed (field by field), then "
-                    "the analysis: chains opened and closed, goals newly reachable or safe, "
-                    "the change in the optimal set's cost. Canvas layout is not compared. "
-                    "Exit 0 when the models are the same, 1 when they differ.",
+        "profiles and releases added, removed or changed (field by field), then "
+        "the analysis: chains opened and closed, goals newly reachable or safe, "
+        "the change in the optimal set's cost. Canvas layout is not compared. "
+        "Exit 0 when the models are the same, 1 when they differ.",
     )
     parser.add_argument("old", metavar="OLD", help="the earlier model (any readable format)")
     parser.add_argument("new", metavar="NEW", help="the later model")
-    parser.add_argument("--format", choices=("text", "json", "html"), default="text",
-                        help="text (default), json or html")
-    parser.add_argument("--no-analysis", dest="analysis", action="store_false",
-                        help="compare the models only, not their analyses")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text (default), json or html",
+    )
+    parser.add_argument(
+        "--no-analysis",
+        dest="analysis",
+        action="store_false",
+        help="compare the models only, not their analyses",
+    )
     parser.set_defaults(run=run)
 
 

@@ -27,8 +27,7 @@ __all__ = ["DOCUMENT_FORMATS", "add_parser", "run"]
 
 DOCUMENT_FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html", "md", "csv", "navigator")
 """What export writes itself; other names go to the model format registry."""
-_ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot",
-            "layer": "navigator"}
+_ALIASES = {"mermaid": "mmd", "markdown": "md", "htm": "html", "gv": "dot", "layer": "navigator"}
 
 
 def _seconds(text: str) -> float:
@@ -43,31 +42,52 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser = subparsers.add_parser(
         "export",
         help="write a diagram (svg, png, pdf, dot, mmd), a report (html, md), the CSV "
-             "matrix or another model format",
+        "matrix or another model format",
         description="Write a diagram, report, matrix or model file. The format follows "
-                    "--format or OUT's extension: svg, png, pdf, dot, mmd (Mermaid), html "
-                    "and md (reports), csv (chain x mitigation matrix), navigator (an ATT&CK "
-                    "Navigator layer of the analysed state, with --format navigator), "
-                    "json/yaml (native "
-                    "model) and every interchange format attackgraph writes. Diagrams and "
-                    "reports show the state chosen with the analyze options; an SVG carries "
-                    "the model, so attackgraph can open it again.",
+        "--format or OUT's extension: svg, png, pdf, dot, mmd (Mermaid), html "
+        "and md (reports), csv (chain x mitigation matrix), navigator (an ATT&CK "
+        "Navigator layer of the analysed state, with --format navigator), "
+        "json/yaml (native "
+        "model) and every interchange format attackgraph writes. Diagrams and "
+        "reports show the state chosen with the analyze options; an SVG carries "
+        "the model, so attackgraph can open it again.",
     )
     add_state_options(parser)
     parser.add_argument("-o", "--output", metavar="OUT", required=True, help="file to write")
-    parser.add_argument("--format", metavar="F",
-                        help="svg, png, pdf, dot, mmd, html, md, csv, navigator, json, yaml or "
-                             "another model format (default: from OUT's extension)")
+    parser.add_argument(
+        "--format",
+        metavar="F",
+        help="svg, png, pdf, dot, mmd, html, md, csv, navigator, json, yaml or "
+        "another model format (default: from OUT's extension)",
+    )
     parser.add_argument("--chain", metavar="ID", help="highlight one listed chain (e.g. C3)")
-    parser.add_argument("--max-chains", metavar="N", type=count_argument, default=1000,
-                        help="analyse at most N chains (default 1000)")
-    parser.add_argument("--no-mitigations", dest="mitigations", action="store_false",
-                        help="diagrams: do not draw the in-effect mitigations")
-    parser.add_argument("--no-analysis", dest="analysis", action="store_false",
-                        help="diagrams: draw the model only, without the analysis overlay")
-    parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=120.0,
-                        help="stop the export (analysis, layout by Graphviz, rendering) "
-                             "after this long (default 120)")
+    parser.add_argument(
+        "--max-chains",
+        metavar="N",
+        type=count_argument,
+        default=1000,
+        help="analyse at most N chains (default 1000)",
+    )
+    parser.add_argument(
+        "--no-mitigations",
+        dest="mitigations",
+        action="store_false",
+        help="diagrams: do not draw the in-effect mitigations",
+    )
+    parser.add_argument(
+        "--no-analysis",
+        dest="analysis",
+        action="store_false",
+        help="diagrams: draw the model only, without the analysis overlay",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=120.0,
+        help="stop the export (analysis, layout by Graphviz, rendering) "
+        "after this long (default 120)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -98,8 +118,10 @@ def _alarm(seconds: float) -> Iterator[None]:
     import signal
     import threading
 
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
-            threading.main_thread():
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
 
@@ -131,10 +153,14 @@ def _choose(output: str, name: str | None) -> tuple[str, str] | None:
     if mine is None:
         ext = lower.rsplit(".", 1)[-1] if "." in os.path.basename(lower) else ""
         mine = _ALIASES.get(ext)
-    longest = max((len(s) for s in registry.suffixes if lower.endswith(s)), default=0) \
-        if registry else 0
-    if registry is not None and registry.generate is not None and (
-            mine is None or longest > len(mine) + 1):
+    longest = (
+        max((len(s) for s in registry.suffixes if lower.endswith(s)), default=0) if registry else 0
+    )
+    if (
+        registry is not None
+        and registry.generate is not None
+        and (mine is None or longest > len(mine) + 1)
+    ):
         return "model", registry.name
     if mine is not None:
         return "document", mine
@@ -165,19 +191,20 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
         if fmt == "html":
             from attackgraph.render.report_html import html_report
 
-            text = html_report(model, data, chain=args.chain, options=options,
-                               timeout=_left(args))
+            text = html_report(model, data, chain=args.chain, options=options, timeout=_left(args))
             return {output: text.encode("utf-8")}
         from attackgraph.render.report_md import markdown_report
 
         stem = os.path.basename(output)
         stem = stem[:-3] if stem.lower().endswith(".md") else stem
-        report = markdown_report(model, data, stem=stem, chain=args.chain, options=options,
-                                 timeout=_left(args))
+        report = markdown_report(
+            model, data, stem=stem, chain=args.chain, options=options, timeout=_left(args)
+        )
         folder = os.path.dirname(output)
         files = {output: report.text.encode("utf-8")}
-        files.update({os.path.join(folder, name): content
-                      for name, content in report.attachments.items()})
+        files.update(
+            {os.path.join(folder, name): content for name, content in report.attachments.items()}
+        )
         return files
     from attackgraph.analysis.naming import name_by_whole_model
 
@@ -188,25 +215,34 @@ def _document(model: AttackModel, fmt: str, args: argparse.Namespace) -> dict[st
     if fmt == "csv":
         from attackgraph.render.table import chains_csv
 
-        return {output: chains_csv(result.chains, [m.id for m in result.mitigations])
-                .encode("utf-8")}
+        return {
+            output: chains_csv(result.chains, [m.id for m in result.mitigations]).encode("utf-8")
+        }
     if fmt == "navigator":
         from attackgraph.render.navigator import generate_navigator
 
-        return {output: generate_navigator(
-            model, result, switch_on=kwargs["switch_on"], switch_off=kwargs["switch_off"],
-            goals=tuple(args.goals) if args.goals else None).encode("utf-8")}
+        return {
+            output: generate_navigator(
+                model,
+                result,
+                switch_on=kwargs["switch_on"],
+                switch_off=kwargs["switch_off"],
+                goals=tuple(args.goals) if args.goals else None,
+            ).encode("utf-8")
+        }
     overlay = build_overlay(model, result, chain=args.chain) if args.analysis else None
     if fmt == "mmd":
         from attackgraph.render.mermaid import generate_mermaid
 
-        return {output: generate_mermaid(model, overlay, mitigations=args.mitigations)
-                .encode("utf-8")}
+        return {
+            output: generate_mermaid(model, overlay, mitigations=args.mitigations).encode("utf-8")
+        }
     from attackgraph.render.diagram import render_diagram
 
     options = DiagramOptions(mitigations=args.mitigations)
-    return {output: render_diagram(model, fmt, overlay=overlay, options=options,
-                                   timeout=_left(args))}
+    return {
+        output: render_diagram(model, fmt, overlay=overlay, options=options, timeout=_left(args))
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,14 +255,16 @@ def run(args: argparse.Namespace) -> int:
     choice = _choose(args.output, args.format)
     if choice is None:
         what = f"format {args.format!r}" if args.format else f"the name {args.output!r}"
-        return usage_error(f"cannot tell what to write from {what}; formats: {_known()} "
-                           "(use --format)")
+        return usage_error(
+            f"cannot tell what to write from {what}; formats: {_known()} (use --format)"
+        )
     kind, fmt = choice
-    state = (args.chain, args.profile, args.goals, args.switch_on, args.switch_off,
-             args.at_release)
+    state = (args.chain, args.profile, args.goals, args.switch_on, args.switch_off, args.at_release)
     if kind == "model" and any(state):
-        return usage_error("--chain and the analyze options apply to diagrams, reports and "
-                           f"the matrix, not to a model file ({fmt})")
+        return usage_error(
+            "--chain and the analyze options apply to diagrams, reports and "
+            f"the matrix, not to a model file ({fmt})"
+        )
     model = load_model(args.file)
     if model is None:
         return EXIT_INVALID
@@ -236,8 +274,11 @@ def run(args: argparse.Namespace) -> int:
                 with _alarm(args.timeout):
                     write_model(model, args.output, format_name=fmt, backup=True)
             except _TimedOut:
-                print(f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
-                      "and was stopped; the output file was not changed.", file=sys.stderr)
+                print(
+                    f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
+                    "and was stopped; the output file was not changed.",
+                    file=sys.stderr,
+                )
                 return EXIT_TOOL
             target = format_for_path(args.output, fmt)
             if target is not None and target.limitations:
@@ -248,8 +289,11 @@ def run(args: argparse.Namespace) -> int:
             with _alarm(args.timeout):
                 files = _document(model, fmt, args)
         except _TimedOut:
-            print(f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
-                  "and was stopped; nothing was written.", file=sys.stderr)
+            print(
+                f"attackgraph: the export took longer than --timeout {args.timeout:g} s "
+                "and was stopped; nothing was written.",
+                file=sys.stderr,
+            )
             return EXIT_TOOL
         for path, content in files.items():
             atomic_write_bytes(path, content, backup=True)

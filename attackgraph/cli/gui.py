@@ -20,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "gui",
         help="open the desktop editor (the flagship sample when FILE is omitted)",
         description="Open the desktop editor. With --screenshot it renders offscreen, "
-                    "saves the window as PNG and exits.",
+        "saves the window as PNG and exits.",
     )
     add_gui_arguments(parser)
     parser.set_defaults(run=run)

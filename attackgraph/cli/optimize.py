@@ -27,17 +27,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "optimize",
         help="find the cheapest mitigation set that makes the goals unreachable",
         description="Find, with an exact method, the cheapest set of proposed or planned "
-                    "mitigations (effectiveness 1) whose deployment makes the chosen goals "
-                    "unreachable; with --budget, the set within budget that blocks the most "
-                    "goal impact. Reports the proof: status, cost and proven bound.",
+        "mitigations (effectiveness 1) whose deployment makes the chosen goals "
+        "unreachable; with --budget, the set within budget that blocks the most "
+        "goal impact. Reports the proof: status, cost and proven bound.",
     )
     add_state_options(parser, what_if=False)
-    parser.add_argument("--budget", metavar="B", type=_non_negative,
-                        help="maximise the impact blocked at a total cost of at most B")
-    parser.add_argument("--time-limit", metavar="SECONDS", type=_non_negative, default=60.0,
-                        help="stop the search after this long (default 60)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text (default) or json")
+    parser.add_argument(
+        "--budget",
+        metavar="B",
+        type=_non_negative,
+        help="maximise the impact blocked at a total cost of at most B",
+    )
+    parser.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=_non_negative,
+        default=60.0,
+        help="stop the search after this long (default 60)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
     parser.set_defaults(run=run)
 
 
@@ -62,9 +72,14 @@ def run(args: argparse.Namespace) -> int:
     # count, and the margin pays for checking and printing the result
     left = max(args.time_limit - (time.monotonic() - started) - _MARGIN, 0.01)
     try:
-        result = optimal_mitigations(model, goals=args.goals, profile=args.profile,
-                                     at_release=args.at_release, budget=args.budget,
-                                     time_limit=left)
+        result = optimal_mitigations(
+            model,
+            goals=args.goals,
+            profile=args.profile,
+            at_release=args.at_release,
+            budget=args.budget,
+            time_limit=left,
+        )
     except AnalysisError as exc:
         return usage_error(str(exc))
     if args.format == "json":

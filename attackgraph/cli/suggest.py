@@ -15,20 +15,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "suggest",
         help="propose catalog mitigations (MITRE ATT&CK, Seven Properties) for each step",
         description="For every node with technique ids (ATT&CK T1190, T1059.001, ...), list "
-                    "the mitigations the bundled catalogs propose: MITRE ATT&CK Enterprise "
-                    "mitigations that mitigate the technique (a sub-technique the catalog "
-                    "does not list falls back to its parent) and the Seven Properties of "
-                    "Highly Secure Devices that realise them. Mitigations the model already "
-                    "has (same ATT&CK id in refs) are marked.",
+        "the mitigations the bundled catalogs propose: MITRE ATT&CK Enterprise "
+        "mitigations that mitigate the technique (a sub-technique the catalog "
+        "does not list falls back to its parent) and the Seven Properties of "
+        "Highly Secure Devices that realise them. Mitigations the model already "
+        "has (same ATT&CK id in refs) are marked.",
     )
     parser.add_argument("file", metavar="FILE", help="the model file")
-    parser.add_argument("--node", metavar="ID", action="append", default=None,
-                        help="only this node (repeatable)")
-    parser.add_argument("--catalog", metavar="NAME", action="append", default=None,
-                        help="only this catalog (repeatable; e.g. attack-enterprise, "
-                             "seven-properties)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text (default) or json")
+    parser.add_argument(
+        "--node", metavar="ID", action="append", default=None, help="only this node (repeatable)"
+    )
+    parser.add_argument(
+        "--catalog",
+        metavar="NAME",
+        action="append",
+        default=None,
+        help="only this catalog (repeatable; e.g. attack-enterprise, seven-properties)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
     parser.set_defaults(run=run)
 
 
@@ -46,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
     if names is not None:
         unknown = [n for n in names if n not in available_catalogs()]
         if unknown:
-            return usage_error(f"unknown catalog {unknown[0]!r}; available: "
-                               f"{', '.join(available_catalogs())}.")
+            return usage_error(
+                f"unknown catalog {unknown[0]!r}; available: {', '.join(available_catalogs())}."
+            )
     if args.node:
         missing = [n for n in args.node if n not in model.nodes]
         if missing:
@@ -64,12 +71,17 @@ def run(args: argparse.Namespace) -> int:
         doc = {
             "schema": "attackgraph.suggestions/1",
             "title": model.title,
-            "catalogs": [{"id": c.id, "title": c.title, "version": c.version}
-                         for c in catalogs],
-            "nodes": [{"id": r.node_id, "label": r.label, "techniques": list(r.techniques),
-                       "unknown_techniques": list(r.unknown),
-                       "suggestions": [s.to_json() for s in r.suggestions]}
-                      for r in results],
+            "catalogs": [{"id": c.id, "title": c.title, "version": c.version} for c in catalogs],
+            "nodes": [
+                {
+                    "id": r.node_id,
+                    "label": r.label,
+                    "techniques": list(r.techniques),
+                    "unknown_techniques": list(r.unknown),
+                    "suggestions": [s.to_json() for s in r.suggestions],
+                }
+                for r in results
+            ],
         }
         sys.stdout.write(json_text(doc))
         sys.stdout.write("\n")
@@ -78,8 +90,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"Mitigation suggestions for {model.title}", file=out)
     print("Catalogs: " + "; ".join(f"{c.title} {c.version}" for c in catalogs), file=out)
     if not results:
-        print("\nNo node has technique ids (ATT&CK T1190, ATLAS AML.T0051, ...); add them to "
-              "steps to get suggestions.", file=out)
+        print(
+            "\nNo node has technique ids (ATT&CK T1190, ATLAS AML.T0051, ...); add them to "
+            "steps to get suggestions.",
+            file=out,
+        )
     short = {c.id: c.short for c in catalogs}
     for result in results:
         print(f"\n{result.node_id}  {result.label}  [{', '.join(result.techniques)}]", file=out)
@@ -90,18 +105,23 @@ def run(args: argparse.Namespace) -> int:
             if s.via:
                 notes.append(f"via {', '.join(s.via)}")
             if s.existing:
-                notes.append(f"already blocks it: {s.existing}" if s.covered
-                             else f"in model as {s.existing}")
+                notes.append(
+                    f"already blocks it: {s.existing}" if s.covered else f"in model as {s.existing}"
+                )
             extra = f"  ({'; '.join(notes)})" if notes else ""
-            print(f"  {s.entry_id:<6} {s.label:<42} {short.get(s.catalog, s.catalog)}{extra}",
-                  file=out)
+            print(
+                f"  {s.entry_id:<6} {s.label:<42} {short.get(s.catalog, s.catalog)}{extra}",
+                file=out,
+            )
         if not result.suggestions:
             print("  no catalog entry mitigates these techniques", file=out)
         if result.unknown:
             print(f"  not in any catalog: {', '.join(result.unknown)}", file=out)
     attack = next((c for c in catalogs if c.id.startswith("attack-")), None)
     if attack is not None:
-        print(f"\n{attack.title} v{attack.version}. © The MITRE Corporation; reproduced and "
-              "distributed with the permission of The MITRE Corporation (ATT&CK Terms of Use).",
-              file=out)
+        print(
+            f"\n{attack.title} v{attack.version}. © The MITRE Corporation; reproduced and "
+            "distributed with the permission of The MITRE Corporation (ATT&CK Terms of Use).",
+            file=out,
+        )
     return EXIT_OK

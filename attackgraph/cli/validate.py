@@ -14,12 +14,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         "validate",
         help="check model files and print every error and warning",
         description="Check model files against the format's rules. Prints every problem as "
-                    "FILE: /pointer: sentence on standard error; exit 1 if any file has an "
-                    "error (warnings alone exit 0).",
+        "FILE: /pointer: sentence on standard error; exit 1 if any file has an "
+        "error (warnings alone exit 0).",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="model files to check")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print errors only, not warnings or the summary")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only, not warnings or the summary"
+    )
     parser.set_defaults(run=run)
 
 

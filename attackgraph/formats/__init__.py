@@ -11,5 +11,12 @@ from attackgraph.formats.registry import (
     write_model,
 )
 
-__all__ = ["FORMATS", "ModelFormat", "check_file", "format_for_path", "read_model",
-           "reader_for", "write_model"]
+__all__ = [
+    "FORMATS",
+    "ModelFormat",
+    "check_file",
+    "format_for_path",
+    "read_model",
+    "reader_for",
+    "write_model",
+]

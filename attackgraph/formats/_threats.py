@@ -91,17 +91,20 @@ def guess_kind(*texts: str | None) -> str:
     return "other"
 
 
-_FIELDS = {"node": {f.name: f for f in NODE_FIELDS},
-           "mitigation": {f.name: f for f in MITIGATION_FIELDS},
-           "component": {f.name: f for f in COMPONENT_FIELDS},
-           "edge": {f.name: f for f in EDGE_FIELDS}}
+_FIELDS = {
+    "node": {f.name: f for f in NODE_FIELDS},
+    "mitigation": {f.name: f for f in MITIGATION_FIELDS},
+    "component": {f.name: f for f in COMPONENT_FIELDS},
+    "edge": {f.name: f for f in EDGE_FIELDS},
+}
 
 
 def aside(node: Any) -> bool:
     """Whether a node is written apart from the threats: an entry, or a
     step an importer added (the attacker's positions)."""
-    return node.kind == "entry" or any(isinstance(v, dict) and v.get("synthetic") is True
-                                       for k, v in node.extras.items())
+    return node.kind == "entry" or any(
+        isinstance(v, dict) and v.get("synthetic") is True for k, v in node.extras.items()
+    )
 
 
 def restore_nodes(builder: ModelBuilder, saved: Any, pointer: str) -> None:
@@ -110,8 +113,11 @@ def restore_nodes(builder: ModelBuilder, saved: Any, pointer: str) -> None:
         return
     for index, item in enumerate(saved):
         data = kept_fields(item, "node")
-        if isinstance(data.get("id"), str) and isinstance(data.get("label"), str) \
-                and data.get("kind") in ("entry", "step", "goal"):
+        if (
+            isinstance(data.get("id"), str)
+            and isinstance(data.get("label"), str)
+            and data.get("kind") in ("entry", "step", "goal")
+        ):
             data["id"] = builder.new_id(data["id"])
             builder.add_node(data, f"{pointer}/{index}", explicit_kind=True)
 
@@ -126,8 +132,7 @@ def kept_fields(saved: Any, what: str, skip: Iterable[str] = ()) -> dict[str, An
     for key, value in saved.items():
         if not isinstance(key, str) or key in skip:
             continue
-        if key.startswith("x-") or (key in fields
-                                    and check_value(fields[key], value)[0] is None):
+        if key.startswith("x-") or (key in fields and check_value(fields[key], value)[0] is None):
             out[key] = value
     return out
 
@@ -224,17 +229,25 @@ class ThreatGraph:
         from attackgraph.formats.building import unique_id
 
         for key, element in self.elements.items():
-            wanted = element.saved.get("id") if isinstance(element.saved.get("id"), str) \
+            wanted = (
+                element.saved.get("id")
+                if isinstance(element.saved.get("id"), str)
                 else slug(element.label, "component")
+            )
             ids[key] = unique_id(wanted, taken, "component")
         for key, element in self.elements.items():
-            data: dict[str, Any] = {"id": ids[key],
-                                    "label": " ".join(element.label.split()) or ids[key],
-                                    "kind": element.kind}
+            data: dict[str, Any] = {
+                "id": ids[key],
+                "label": " ".join(element.label.split()) or ids[key],
+                "kind": element.kind,
+            }
             parent = element.parent
             if parent is not None and parent not in ids:
-                b.warn(element.pointer, f"the parent {parent[:60]!r} is not in the file; "
-                                        f"{element.label[:60]!r} is imported at the top level")
+                b.warn(
+                    element.pointer,
+                    f"the parent {parent[:60]!r} is not in the file; "
+                    f"{element.label[:60]!r} is imported at the top level",
+                )
                 parent = None
             if parent is not None:
                 data["parent"] = ids[parent]
@@ -256,9 +269,12 @@ class ThreatGraph:
             while current is not None:
                 if current in seen:
                     component.pop("parent", None)
-                    self.builder.warn("", f"component {component['id']!r} is nested in itself "
-                                          "through its parents; it is imported at the top "
-                                          "level")
+                    self.builder.warn(
+                        "",
+                        f"component {component['id']!r} is nested in itself "
+                        "through its parents; it is imported at the top "
+                        "level",
+                    )
                     break
                 seen.add(current)
                 current = parents.get(current)
@@ -280,27 +296,35 @@ class ThreatGraph:
         if b.failed:
             return CheckedModel(None, b.problems)
         if not self.threats:
-            b.error("", f"the {b.source} file holds no threats; attackgraph imports threats "
-                        "as attack steps, so there is nothing to analyse")
+            b.error(
+                "",
+                f"the {b.source} file holds no threats; attackgraph imports threats "
+                "as attack steps, so there is nothing to analyse",
+            )
             return CheckedModel(None, b.problems)
         component_ids = self._components()
         for flow in list(self.flows.values()):
             if flow.source not in self.elements or flow.target not in self.elements:
-                b.warn(flow.pointer, f"the data flow {flow.label[:60]!r} is not connected to "
-                                     "an element at both ends; it connects no threats")
+                b.warn(
+                    flow.pointer,
+                    f"the data flow {flow.label[:60]!r} is not connected to "
+                    "an element at both ends; it connects no threats",
+                )
                 del self.flows[flow.key]
-        saved_kinds = any(t.saved.get("kind") in ("entry", "step", "goal")
-                          for t in self.threats)
+        saved_kinds = any(t.saved.get("kind") in ("entry", "step", "goal") for t in self.threats)
         node_of: dict[int, str] = {}
         for index, threat in enumerate(self.threats):
             saved_id = threat.saved.get("id")
-            node_id = b.new_id(saved_id if isinstance(saved_id, str)
-                               else slug(threat.label, "threat"), "threat")
+            node_id = b.new_id(
+                saved_id if isinstance(saved_id, str) else slug(threat.label, "threat"), "threat"
+            )
             node_of[index] = node_id
             _, _, element = self._where(threat)
-            data: dict[str, Any] = {"id": node_id, "kind": "goal",
-                                    "label": first_line(" ".join(threat.label.split())
-                                                        or node_id, 200)}
+            data: dict[str, Any] = {
+                "id": node_id,
+                "kind": "goal",
+                "label": first_line(" ".join(threat.label.split()) or node_id, 200),
+            }
             if element is not None:
                 data["component"] = component_ids[element]
             if threat.description:
@@ -318,8 +342,9 @@ class ThreatGraph:
             self._infer_edges(node_of)
         self._mitigations(node_of)
         if self.saved_order:
-            rank = {node_id: i for i, node_id in enumerate(self.saved_order)
-                    if isinstance(node_id, str)}
+            rank = {
+                node_id: i for i, node_id in enumerate(self.saved_order) if isinstance(node_id, str)
+            }
             ordered = sorted(b.nodes, key=lambda n: rank.get(n, len(rank)))
             b.nodes = {n: b.nodes[n] for n in ordered}
         return b.finish()
@@ -330,8 +355,12 @@ class ThreatGraph:
             if not isinstance(edge, dict):
                 continue
             source, target = edge.get("source"), edge.get("target")
-            if isinstance(source, str) and isinstance(target, str) \
-                    and source in b.nodes and target in b.nodes:
+            if (
+                isinstance(source, str)
+                and isinstance(target, str)
+                and source in b.nodes
+                and target in b.nodes
+            ):
                 kept = kept_fields(edge, "edge", ("source", "target", "label"))
                 label = edge.get("label") if isinstance(edge.get("label"), str) else None
                 b.add_edge(source, target, f"/x-attackgraph/edges/{index}", label, kept)
@@ -373,10 +402,17 @@ class ThreatGraph:
         external = {k for k, e in self.elements.items() if e.external}
         starts = (external & wanted) or {k for k in wanted if k not in incoming}
         attacker = b.new_id(ATTACKER)
-        b.add_node({"id": attacker, "kind": "entry", "label": "Attacker",
-                    "description": f"Where the attacker starts: added by the {b.source} "
-                                   "import.",
-                    self.tag: {"synthetic": True}}, "", explicit_kind=True)
+        b.add_node(
+            {
+                "id": attacker,
+                "kind": "entry",
+                "label": "Attacker",
+                "description": f"Where the attacker starts: added by the {b.source} import.",
+                self.tag: {"synthetic": True},
+            },
+            "",
+            explicit_kind=True,
+        )
         component_ids = {key: comp_id for comp_id, key in self._key_of.items()}
         at: dict[str, str] = {}
         for key in self.elements:
@@ -384,9 +420,13 @@ class ThreatGraph:
                 continue
             label = " ".join(self.elements[key].label.split())
             at[key] = b.new_id(f"at-{component_ids.get(key, slug(label, 'element'))}")
-            data: dict[str, Any] = {"id": at[key], "kind": "step",
-                                    "label": f"Attacker at {label}"[:200], "cost": 0,
-                                    self.tag: {"synthetic": True}}
+            data: dict[str, Any] = {
+                "id": at[key],
+                "kind": "step",
+                "label": f"Attacker at {label}"[:200],
+                "cost": 0,
+                self.tag: {"synthetic": True},
+            }
             if key in component_ids:
                 data["component"] = component_ids[key]
             b.add_node(data, self.elements[key].pointer, explicit_kind=True)
@@ -412,21 +452,33 @@ class ThreatGraph:
                 graph.add_edge(attacker, at[key])
                 reached |= nx.descendants(graph, at[key]) | {at[key]}
         for index, node_id in node_of.items():
-            b.add_edge(at[needs[index]] if index in needs else attacker, node_id,
-                       self.threats[index].pointer)
-        where = "external elements (actors, interactors, the least trusted zone)" \
-            if external & wanted else "elements no data flow leads into"
-        b.warn("", f"{b.source} has no attack paths, so attackgraph made them: each of the "
-                   f"{len(self.threats)} threats is a goal on its element's component; an "
-                   f"entry 'Attacker' stands at the {where}; steps 'Attacker at ...' (cost 0) "
-                   f"follow the data flows ({flows} edges) to every element with threats, and "
-                   "each threat needs the attacker at its element (a threat on a data flow: at "
-                   "the flow's source)"
-                   + (f"; {len(cut_off)} element(s) no data flow reaches are reachable from "
-                      "the attacker directly" if cut_off else ""))
+            b.add_edge(
+                at[needs[index]] if index in needs else attacker,
+                node_id,
+                self.threats[index].pointer,
+            )
+        where = (
+            "external elements (actors, interactors, the least trusted zone)"
+            if external & wanted
+            else "elements no data flow leads into"
+        )
+        b.warn(
+            "",
+            f"{b.source} has no attack paths, so attackgraph made them: each of the "
+            f"{len(self.threats)} threats is a goal on its element's component; an "
+            f"entry 'Attacker' stands at the {where}; steps 'Attacker at ...' (cost 0) "
+            f"follow the data flows ({flows} edges) to every element with threats, and "
+            "each threat needs the attacker at its element (a threat on a data flow: at "
+            "the flow's source)"
+            + (
+                f"; {len(cut_off)} element(s) no data flow reaches are reachable from "
+                "the attacker directly"
+                if cut_off
+                else ""
+            ),
+        )
 
-    def control_for(self, key: str, text_: str, status: str, pointer: str,
-                    threat_key: str) -> None:
+    def control_for(self, key: str, text_: str, status: str, pointer: str, threat_key: str) -> None:
         """Block ``threat_key`` by the mitigation described by ``text_`` and
         ``status``, made on first use (one mitigation per distinct text)."""
         index = self._by_text.get((text_, status))
@@ -434,21 +486,32 @@ class ThreatGraph:
             self.controls[index].blocks.append(threat_key)
             return
         self._by_text[(text_, status)] = len(self.controls)
-        self.controls.append(Control(key, first_line(text_, 120), pointer, [threat_key],
-                                     status, text_))
+        self.controls.append(
+            Control(key, first_line(text_, 120), pointer, [threat_key], status, text_)
+        )
 
     def judged(self, keys: list[str], state: str, tool: str) -> None:
         """One deployed mitigation for the threats the tool's user marked
         ``state`` (not applicable, or mitigated without saying how)."""
         if not keys:
             return
-        self.controls.append(Control(
-            slug(f"marked-{state}"), f"Marked {state} in {tool}", "", list(keys), "deployed",
-            f"Stands for the judgement of {tool}'s user: these threats are marked {state}"
-            " there (a justification, if given, is in each threat's description)."))
-        self.builder.warn("", f"{len(keys)} threat(s) are marked {state} in {tool}; they are "
-                              "imported blocked by one deployed mitigation that stands for "
-                              "that judgement")
+        self.controls.append(
+            Control(
+                slug(f"marked-{state}"),
+                f"Marked {state} in {tool}",
+                "",
+                list(keys),
+                "deployed",
+                f"Stands for the judgement of {tool}'s user: these threats are marked {state}"
+                " there (a justification, if given, is in each threat's description).",
+            )
+        )
+        self.builder.warn(
+            "",
+            f"{len(keys)} threat(s) are marked {state} in {tool}; they are "
+            "imported blocked by one deployed mitigation that stands for "
+            "that judgement",
+        )
 
     def _mitigations(self, node_of: dict[int, str]) -> None:
         b = self.builder
@@ -466,18 +529,32 @@ class ThreatGraph:
                 # nodes written apart from the threats (entries) that
                 # attackgraph's own data says this mitigation blocks
                 threat_ids = set(node_of.values())
-                blocks += [n for n in order if isinstance(n, str) and n in b.nodes
-                           and n not in threat_ids and n not in blocks]
+                blocks += [
+                    n
+                    for n in order
+                    if isinstance(n, str)
+                    and n in b.nodes
+                    and n not in threat_ids
+                    and n not in blocks
+                ]
             if not blocks:
-                b.warn(control.pointer, f"the mitigation {control.label[:60]!r} is attached "
-                                        "to no threat; it is left out")
+                b.warn(
+                    control.pointer,
+                    f"the mitigation {control.label[:60]!r} is attached "
+                    "to no threat; it is left out",
+                )
                 continue
             saved_id = control.saved.get("id")
-            mit_id = unique_id(saved_id if isinstance(saved_id, str)
-                               else slug(control.label, "mitigation"), taken, "mitigation")
-            data: dict[str, Any] = {"id": mit_id,
-                                    "label": first_line(control.label or mit_id, 200),
-                                    "blocks": blocks}
+            mit_id = unique_id(
+                saved_id if isinstance(saved_id, str) else slug(control.label, "mitigation"),
+                taken,
+                "mitigation",
+            )
+            data: dict[str, Any] = {
+                "id": mit_id,
+                "label": first_line(control.label or mit_id, 200),
+                "blocks": blocks,
+            }
             data.update(control.fields)
             if control.status is not None:
                 data["status"] = control.status
@@ -492,28 +569,34 @@ class ThreatGraph:
             b.add_mitigation(data, control.pointer)
 
 
-
-def nest_as_drawn(builder: ModelBuilder, graph: ThreatGraph, pointer: str,
-                  members: list[tuple[str, tuple[float, float, float, float] | None]],
-                  boxes: list[tuple[str, tuple[float, float, float, float]]],
-                  lines: int) -> None:
+def nest_as_drawn(
+    builder: ModelBuilder,
+    graph: ThreatGraph,
+    pointer: str,
+    members: list[tuple[str, tuple[float, float, float, float] | None]],
+    boxes: list[tuple[str, tuple[float, float, float, float]]],
+    lines: int,
+) -> None:
     """Nest each element (and boundary box) in the smallest box around its
     centre (boxes are ``(x, y, width, height)``); say that boundary lines
     become components without members."""
     if lines:
-        builder.warn(pointer, f"{lines} trust boundary line(s) are imported as components "
-                              "without members (a line does not say which side an element "
-                              "is on)")
+        builder.warn(
+            pointer,
+            f"{lines} trust boundary line(s) are imported as components "
+            "without members (a line does not say which side an element "
+            "is on)",
+        )
     boxes.sort(key=lambda item: item[1][2] * item[1][3])
     for key, box in members + boxes:
         if box is None:
             continue
         cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
         for outer, (x, y, w, h) in boxes:
-            if outer != key and x <= cx <= x + w and y <= cy <= y + h \
-                    and w * h > box[2] * box[3]:
+            if outer != key and x <= cx <= x + w and y <= cy <= y + h and w * h > box[2] * box[3]:
                 graph.elements[key].parent = outer
                 break
+
 
 def number_in(value: Any, low: float, high: float) -> float | None:
     """``value`` if it is a finite number in [low, high], else None.

@@ -68,8 +68,19 @@ MAX_WRITTEN = 200_000
 _SNIFF = re.compile(rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(adtree|sandtree)[\s>]", re.S)
 _TAG = re.compile(r"\n?\[attackgraph\] (\{.*\})\s*$", re.S)
 _REFINEMENTS = {"disjunctive": "or", "conjunctive": "and", "sequential": "and"}
-_NODE_KEEP = ("id", "kind", "component", "access", "skill", "cost", "probability", "impact",
-              "techniques", "refs", "release_fixed")
+_NODE_KEEP = (
+    "id",
+    "kind",
+    "component",
+    "access",
+    "skill",
+    "cost",
+    "probability",
+    "impact",
+    "techniques",
+    "refs",
+    "release_fixed",
+)
 _MIT_KEEP = ("id", "cost", "effectiveness", "status", "release", "property", "refs")
 
 
@@ -146,8 +157,13 @@ class _Reader:
                 data[key] = tag[key]
         extras = tag.get("x")
         if isinstance(extras, dict):
-            data.update({k: v for k, v in extras.items()
-                         if isinstance(k, str) and k.startswith("x-") and k != "x-adtool"})
+            data.update(
+                {
+                    k: v
+                    for k, v in extras.items()
+                    if isinstance(k, str) and k.startswith("x-") and k != "x-adtool"
+                }
+            )
         if isinstance(tag.get("order"), int) and not isinstance(tag["order"], bool):
             self.order[data["id"]] = tag["order"]
 
@@ -157,8 +173,9 @@ class _Reader:
         nodes = sorted(self.b.nodes.items(), key=lambda kv: self.order.get(kv[0], last))
         self.b.nodes = dict(nodes)
         last = len(self.b.edges) + len(self.edge_order)
-        self.b.edges = dict(sorted(self.b.edges.items(),
-                                   key=lambda kv: self.edge_order.get(kv[0], last)))
+        self.b.edges = dict(
+            sorted(self.b.edges.items(), key=lambda kv: self.edge_order.get(kv[0], last))
+        )
         self.b.mitigations.sort(key=lambda mp: self.order.get(mp[0]["id"], last))
         for mitigation, _ in self.b.mitigations:
             wanted = self.blocks_order.get(mitigation["id"])
@@ -177,8 +194,11 @@ class _Reader:
     def gate(self, element: Any, pointer: str) -> str:
         refinement = (element.get("refinement") or "disjunctive").strip().lower()
         if refinement not in _REFINEMENTS:
-            self.b.warn(pointer, f"the refinement {refinement[:40]!r} is not 'disjunctive' or "
-                                 "'conjunctive'; it is read as disjunctive")
+            self.b.warn(
+                pointer,
+                f"the refinement {refinement[:40]!r} is not 'disjunctive' or "
+                "'conjunctive'; it is read as disjunctive",
+            )
             return "or"
         if refinement == "sequential":
             self.sand = True
@@ -195,16 +215,20 @@ class _Reader:
                 value = None
             if isinstance(value, dict):
                 tag = value
-                text = text[:match.start()].rstrip()
+                text = text[: match.start()].rstrip()
         return (text or None), tag
 
     def parameters(self, element: Any) -> list[dict[str, str]]:
-        return [{"domainId": p.get("domainId") or "", "category": p.get("category") or "",
-                 "value": "".join(p.itertext()).strip()}
-                for p in element.findall("parameter")]
+        return [
+            {
+                "domainId": p.get("domainId") or "",
+                "category": p.get("category") or "",
+                "value": "".join(p.itertext()).strip(),
+            }
+            for p in element.findall("parameter")
+        ]
 
-    def node(self, element: Any, pointer: str, label: str, gate: str | None,
-             leaf: bool) -> str:
+    def node(self, element: Any, pointer: str, label: str, gate: str | None, leaf: bool) -> str:
         description, tag = self.comment(element)
         wanted = tag.get("id") if isinstance(tag.get("id"), str) else None
         if wanted is not None and wanted in self.by_tag:
@@ -212,8 +236,7 @@ class _Reader:
         node_id = self.b.new_id(wanted or label, "step")
         if wanted is not None:
             self.by_tag[wanted] = node_id
-        data: dict[str, Any] = {"id": node_id, "label": label,
-                                "kind": "entry" if leaf else "step"}
+        data: dict[str, Any] = {"id": node_id, "label": label, "kind": "entry" if leaf else "step"}
         if gate == "and" and not leaf:
             data["gate"] = "and"
         self.restore(data, tag, _NODE_KEEP[2:])
@@ -232,8 +255,9 @@ class _Reader:
         key = tag.get("id") if isinstance(tag.get("id"), str) else f"label:{label}"
         mitigation = self.mitigation_of.get(key)
         if mitigation is None:
-            mit_id = self.b.new_id(tag.get("id") if isinstance(tag.get("id"), str)
-                                   else label, "mitigation")
+            mit_id = self.b.new_id(
+                tag.get("id") if isinstance(tag.get("id"), str) else label, "mitigation"
+            )
             mitigation = {"id": mit_id, "label": label, "blocks": [], "status": "deployed"}
             self.restore(mitigation, tag, _MIT_KEEP[1:])
             if isinstance(tag.get("blocks"), list):
@@ -268,22 +292,37 @@ class _Reader:
             tag = self.comment(child)[1]
             edge_label, place = tag.get("edge_label"), tag.get("edge_order")
             source = self.attack(child, child_pointer)
-            self.b.add_edge(source, core, child_pointer,
-                            edge_label if isinstance(edge_label, str) and edge_label else None)
+            self.b.add_edge(
+                source,
+                core,
+                child_pointer,
+                edge_label if isinstance(edge_label, str) and edge_label else None,
+            )
             if isinstance(place, int) and not isinstance(place, bool):
                 self.edge_order[(source, core)] = place
         target = core
         if refined:
             target = self.b.new_id(f"{core}-countered", "step")
-            self.b.add_node({"id": target, "kind": "step", "gate": "and", "cost": 0,
-                             "label": f"{label} (despite its countermeasures)"}, pointer,
-                            explicit_kind=True)
+            self.b.add_node(
+                {
+                    "id": target,
+                    "kind": "step",
+                    "gate": "and",
+                    "cost": 0,
+                    "label": f"{label} (despite its countermeasures)",
+                },
+                pointer,
+                explicit_kind=True,
+            )
             self.b.add_edge(core, target, pointer)
             for child, child_pointer in refined:
-                self.b.warn(child_pointer, "this countermeasure is refined or has "
-                                           "counter-attacks, so it is not one mitigation: the "
-                                           "attack needs a 'Defeat' node, with its basic "
-                                           "defences as mitigations (the same semantics)")
+                self.b.warn(
+                    child_pointer,
+                    "this countermeasure is refined or has "
+                    "counter-attacks, so it is not one mitigation: the "
+                    "attack needs a 'Defeat' node, with its basic "
+                    "defences as mitigations (the same semantics)",
+                )
                 self.b.add_edge(self.defeat(child, child_pointer), target, child_pointer)
         for child, child_pointer in basic:
             self.mitigate(child, child_pointer, self.label(child, child_pointer), target)
@@ -297,8 +336,11 @@ class _Reader:
         same, counters = self.split(element, pointer)
         if not same:
             absent = self.b.new_id(f"no-{label}", "entry")
-            self.b.add_node({"id": absent, "kind": "entry", "cost": 0,
-                             "label": f"{label} not in place"}, pointer, explicit_kind=True)
+            self.b.add_node(
+                {"id": absent, "kind": "entry", "cost": 0, "label": f"{label} not in place"},
+                pointer,
+                explicit_kind=True,
+            )
             self.mitigate(element, pointer, label, absent)
             parts = [absent]
             dual = "or"
@@ -311,14 +353,26 @@ class _Reader:
         node_id = self.b.new_id(f"defeat-{label}", "step")
         if dual == "and" and attacks:
             inner = self.b.new_id(f"defeat-{label}-parts", "step")
-            self.b.add_node({"id": inner, "kind": "step", "gate": "and", "cost": 0,
-                             "label": f"Defeat every part of: {label}"}, pointer,
-                            explicit_kind=True)
+            self.b.add_node(
+                {
+                    "id": inner,
+                    "kind": "step",
+                    "gate": "and",
+                    "cost": 0,
+                    "label": f"Defeat every part of: {label}",
+                },
+                pointer,
+                explicit_kind=True,
+            )
             for part in parts:
                 self.b.add_edge(part, inner, pointer)
             parts, dual = [inner], "or"
-        data: dict[str, Any] = {"id": node_id, "kind": "step", "cost": 0,
-                                "label": f"Defeat: {label}"}
+        data: dict[str, Any] = {
+            "id": node_id,
+            "kind": "step",
+            "cost": 0,
+            "label": f"Defeat: {label}",
+        }
         if dual == "and":
             data["gate"] = "and"
         self.b.add_node(data, pointer, explicit_kind=True)
@@ -333,15 +387,20 @@ def check_adtool(raw: bytes) -> CheckedModel:
         root = _parse(raw)
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag not in ("adtree", "sandtree"):
-            raise FormatError(f"the root element is <{tag[:40]}>, not <adtree>; this is not "
-                              "an ADTool attack-defence tree.")
+            raise FormatError(
+                f"the root element is <{tag[:40]}>, not <adtree>; this is not "
+                "an ADTool attack-defence tree."
+            )
         if _depth(root) > MAX_DEPTH:
-            raise FormatError(f"the tree is nested more than {MAX_DEPTH} levels deep; "
-                              "attackgraph does not read trees that deep.")
+            raise FormatError(
+                f"the tree is nested more than {MAX_DEPTH} levels deep; "
+                "attackgraph does not read trees that deep."
+            )
         tops = root.findall("node")
         if len(tops) != 1:
-            raise FormatError(f"<{tag}> holds {len(tops)} root <node> elements; an ADTool "
-                              "tree has exactly one.")
+            raise FormatError(
+                f"<{tag}> holds {len(tops)} root <node> elements; an ADTool tree has exactly one."
+            )
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
     builder = ModelBuilder("ADTool")
@@ -359,15 +418,15 @@ def check_adtool(raw: bytes) -> CheckedModel:
             builder.description = model_lists["description"]
         extras = model_lists.get("x")
         if isinstance(extras, dict):
-            builder.extras.update({k: v for k, v in extras.items()
-                                   if isinstance(k, str) and k.startswith("x-")})
+            builder.extras.update(
+                {k: v for k, v in extras.items() if isinstance(k, str) and k.startswith("x-")}
+            )
     if root_tag.get("any_goal") is True and not _switches(top):
         # The root attackgraph writes for a model with several goals.
         for index, child in enumerate(top.findall("node"), 1):
             child_pointer = f"{pointer}/node[{index}]"
             if _switches(child):
-                builder.warn(child_pointer, "a countermeasure of the 'Any goal' root is "
-                                            "ignored")
+                builder.warn(child_pointer, "a countermeasure of the 'Any goal' root is ignored")
                 continue
             builder.nodes[reader.attack(child, child_pointer)].data["kind"] = "goal"
     elif _switches(top):
@@ -376,10 +435,14 @@ def check_adtool(raw: bytes) -> CheckedModel:
     else:
         builder.nodes[reader.attack(top, pointer)].data["kind"] = "goal"
     if reader.sand:
-        builder.warn(f"/{tag}", "sequential refinements (SAND) are read as conjunctive: the "
-                                "order of the steps is lost")
-    domains = [{"id": d.get("id") or "", "class": _text(d, "class") or "",
-                "tool": _text(d, "tool") or ""} for d in root.findall("domain")]
+        builder.warn(
+            f"/{tag}",
+            "sequential refinements (SAND) are read as conjunctive: the order of the steps is lost",
+        )
+    domains = [
+        {"id": d.get("id") or "", "class": _text(d, "class") or "", "tool": _text(d, "tool") or ""}
+        for d in root.findall("domain")
+    ]
     if domains:
         builder.extras["x-adtool"] = {"domains": domains}
     reader.arrange()
@@ -412,10 +475,13 @@ def _parameters(extras: Any, indent: str) -> list[str]:
     lines = []
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict) and item.get("domainId"):
-            category = f" category={quoteattr(str(item['category']))}" \
-                if item.get("category") else ""
-            lines.append(f"{indent}<parameter domainId={quoteattr(str(item['domainId']))}"
-                         f"{category}>{escape(str(item.get('value', '')))}</parameter>")
+            category = (
+                f" category={quoteattr(str(item['category']))}" if item.get("category") else ""
+            )
+            lines.append(
+                f"{indent}<parameter domainId={quoteattr(str(item['domainId']))}"
+                f"{category}>{escape(str(item.get('value', '')))}</parameter>"
+            )
     return lines
 
 
@@ -429,8 +495,10 @@ def _tree_order(model: AttackModel) -> tuple[list[str], dict[str, list[str]]]:
     if not nx.is_directed_acyclic_graph(graph):
         cycle = [u for u, _ in nx.find_cycle(graph)]
         shown = " -> ".join(cycle[:6]) + (" -> ..." if len(cycle) > 6 else "")
-        raise FormatError(f"an ADTool tree cannot hold a cycle ({shown} -> {cycle[0]}); "
-                          "break the cycle or export another format.")
+        raise FormatError(
+            f"an ADTool tree cannot hold a cycle ({shown} -> {cycle[0]}); "
+            "break the cycle or export another format."
+        )
     goals = [n.id for n in model.nodes.values() if n.kind == "goal"]
     if not goals:
         raise FormatError("the model has no goal to be the root of an ADTool tree.")
@@ -463,8 +531,9 @@ def generate_adtool(model: AttackModel) -> str:
             values["blocks"] = list(mitigation.blocks)
             lines.append(f'{indent}<node refinement="disjunctive" switchRole="yes">')
             lines.append(f"{indent}  <label>{escape(mitigation.label)}</label>")
-            lines.append(f"{indent}  <comment>"
-                         f"{escape(_comment(mitigation.description, values))}</comment>")
+            lines.append(
+                f"{indent}  <comment>{escape(_comment(mitigation.description, values))}</comment>"
+            )
             lines.extend(_parameters(dict(mitigation.extras), indent + "  "))
             lines.append(f"{indent}</node>")
 
@@ -498,9 +567,11 @@ def generate_adtool(model: AttackModel) -> str:
                 continue
             count += 1
             if count > MAX_WRITTEN:
-                raise FormatError(f"writing the model as a tree would duplicate its shared "
-                                  f"steps into more than {MAX_WRITTEN} nodes; export another "
-                                  "format.")
+                raise FormatError(
+                    f"writing the model as a tree would duplicate its shared "
+                    f"steps into more than {MAX_WRITTEN} nodes; export another "
+                    "format."
+                )
             if level > MAX_DEPTH:
                 raise FormatError(f"the tree would be more than {MAX_DEPTH} levels deep.")
             node = model.nodes[node_id]
@@ -514,8 +585,9 @@ def generate_adtool(model: AttackModel) -> str:
             refinement = "conjunctive" if node.effective_gate == "and" else "disjunctive"
             lines.append(f'{indent}<node refinement="{refinement}">')
             lines.append(f"{indent}  <label>{escape(node.label)}</label>")
-            lines.append(f"{indent}  <comment>{escape(_comment(node.description, values))}"
-                         "</comment>")
+            lines.append(
+                f"{indent}  <comment>{escape(_comment(node.description, values))}</comment>"
+            )
             lines.extend(_parameters(dict(node.extras), indent + "  "))
             stack.append(("close", node_id, level, parent))
             for source in reversed(preds[node_id]):
@@ -526,8 +598,9 @@ def generate_adtool(model: AttackModel) -> str:
     else:
         lines.append('  <node refinement="disjunctive">')
         lines.append(f"    <label>{escape('Any goal of ' + model.title)}</label>")
-        lines.append(f"    <comment>{escape(_tag({'any_goal': True, 'model': model_lists}))}"
-                     "</comment>")
+        lines.append(
+            f"    <comment>{escape(_tag({'any_goal': True, 'model': model_lists}))}</comment>"
+        )
         for goal in goals:
             write(goal, 2)
         lines.append("  </node>")

@@ -35,8 +35,11 @@ from attackgraph.model.schema import (
 
 __all__ = ["ModelBuilder", "SourceNode", "first_line", "join_text", "slug", "unique_id"]
 
-_LIST_KINDS = {"components": COMPONENT_FIELDS, "profiles": PROFILE_FIELDS,
-               "releases": RELEASE_FIELDS}
+_LIST_KINDS = {
+    "components": COMPONENT_FIELDS,
+    "profiles": PROFILE_FIELDS,
+    "releases": RELEASE_FIELDS,
+}
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.:-]+")
 _NATIVE_POINTER = re.compile(r"^/(nodes|edges|mitigations)/(\d+)(.*)$")
@@ -133,19 +136,22 @@ class ModelBuilder:
     """Line and column of a source pointer, for text formats that know them."""
 
     # ------------------------------------------------------------ reporting
-    def _problem(self, pointer: str, message: str, severity: str, line: int | None,
-                 column: int | None) -> Problem:
+    def _problem(
+        self, pointer: str, message: str, severity: str, line: int | None, column: int | None
+    ) -> Problem:
         if line is None and self.locate is not None:
             line, column = self.locate(pointer) or (None, None)
         return Problem(pointer, _sentence(message), severity, line, column)  # type: ignore[arg-type]
 
-    def warn(self, pointer: str, message: str, line: int | None = None,
-             column: int | None = None) -> None:
+    def warn(
+        self, pointer: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         """Record a warning (the import goes on)."""
         self.problems.append(self._problem(pointer, message, "warning", line, column))
 
-    def error(self, pointer: str, message: str, line: int | None = None,
-              column: int | None = None) -> None:
+    def error(
+        self, pointer: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         """Record an error (the file will not open)."""
         self.problems.append(self._problem(pointer, message, "error", line, column))
 
@@ -164,13 +170,22 @@ class ModelBuilder:
         self.nodes[data["id"]] = SourceNode(data, pointer, explicit_kind)
         return data["id"]
 
-    def add_edge(self, source: str, target: str, pointer: str, label: str | None = None,
-                 extras: dict[str, Any] | None = None) -> bool:
+    def add_edge(
+        self,
+        source: str,
+        target: str,
+        pointer: str,
+        label: str | None = None,
+        extras: dict[str, Any] | None = None,
+    ) -> bool:
         """Add ``source -> target``; self-loops and repeats are reported and
         dropped. Returns whether the edge was added."""
         if source == target:
-            self.warn(pointer, f"{self._name(source)} leads to itself; the self-loop is "
-                               "left out (a step cannot enable itself)")
+            self.warn(
+                pointer,
+                f"{self._name(source)} leads to itself; the self-loop is "
+                "left out (a step cannot enable itself)",
+            )
             return False
         if (source, target) in self.edges:
             old, _ = self.edges[(source, target)]
@@ -205,15 +220,23 @@ class ModelBuilder:
             target = getattr(self, key)
             names = {f.name for f in fields}
             for index, item in enumerate(items):
-                if isinstance(item, dict) and all(check_value(f, item[f.name])[0] is None
-                                                  for f in fields if f.name in item):
+                if isinstance(item, dict) and all(
+                    check_value(f, item[f.name])[0] is None for f in fields if f.name in item
+                ):
                     kept = {f.name: item[f.name] for f in fields if f.name in item}
-                    kept.update({k: v for k, v in item.items() if k not in names
-                                 and isinstance(k, str) and k.startswith("x-")})
+                    kept.update(
+                        {
+                            k: v
+                            for k, v in item.items()
+                            if k not in names and isinstance(k, str) and k.startswith("x-")
+                        }
+                    )
                     target.append(kept)
                 else:
-                    self.warn(f"{pointer}/{key}/{index}", f"this entry of attackgraph's "
-                                                          f"'{key}' is malformed; ignored")
+                    self.warn(
+                        f"{pointer}/{key}/{index}",
+                        f"this entry of attackgraph's '{key}' is malformed; ignored",
+                    )
 
     def _name(self, node_id: str) -> str:
         node = self.nodes.get(node_id)
@@ -245,9 +268,12 @@ class ModelBuilder:
             ordered = [n for n in self.nodes if n in group]
             shown = ", ".join(ordered[:5]) + (", ..." if len(ordered) > 5 else "")
             first = self.nodes[ordered[0]]
-            self.warn(first.pointer, f"the {what} has a cycle through {len(ordered)} nodes "
-                                     f"({shown}); attackgraph allows cycles, but check that "
-                                     "the loop means what you expect")
+            self.warn(
+                first.pointer,
+                f"the {what} has a cycle through {len(ordered)} nodes "
+                f"({shown}); attackgraph allows cycles, but check that "
+                "the loop means what you expect",
+            )
 
     def infer_kinds(self) -> None:
         """Give every node without an explicit kind one, and make explicit
@@ -265,33 +291,47 @@ class ModelBuilder:
                 else:
                     kind = "step"
             if kind == "entry" and preds[node_id]:
-                self.warn(node.pointer, f"{self._name(node_id)} is a starting point but has "
-                                        f"{len(preds[node_id])} incoming edge(s); it is "
-                                        "imported as a step, which needs one of them")
+                self.warn(
+                    node.pointer,
+                    f"{self._name(node_id)} is a starting point but has "
+                    f"{len(preds[node_id])} incoming edge(s); it is "
+                    "imported as a step, which needs one of them",
+                )
                 kind = "step"
             data["kind"] = kind
             if kind == "entry":
                 if data.pop("gate", None) == "and":
-                    self.warn(node.pointer, f"{self._name(node_id)} has an AND gate but no "
-                                            "enabler; it is imported as an entry")
+                    self.warn(
+                        node.pointer,
+                        f"{self._name(node_id)} has an AND gate but no "
+                        "enabler; it is imported as an entry",
+                    )
             elif data.get("gate") == "and" and not preds[node_id]:
                 data.pop("gate")
-                self.warn(node.pointer, f"{self._name(node_id)} has an AND gate but no "
-                                        "enabler; the gate is left out")
+                self.warn(
+                    node.pointer,
+                    f"{self._name(node_id)} has an AND gate but no enabler; the gate is left out",
+                )
 
     # -------------------------------------------------------------- finish
     def document(self) -> tuple[dict[str, Any], dict[str, list[str]]]:
         """The native document and, per list, where each item came from."""
-        doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
-                               "title": self.title}
+        doc: dict[str, Any] = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "title": self.title,
+        }
         if self.description:
             doc["description"] = self.description
         if self.components:
             doc["components"] = self.components
         doc["nodes"] = [node.data for node in self.nodes.values()]
         node_ids = set(self.nodes)
-        edges = [(e, p) for e, p in self.edges.values()
-                 if e["source"] in node_ids and e["target"] in node_ids]
+        edges = [
+            (e, p)
+            for e, p in self.edges.values()
+            if e["source"] in node_ids and e["target"] in node_ids
+        ]
         if edges:
             doc["edges"] = [e for e, _ in edges]
         if self.mitigations:

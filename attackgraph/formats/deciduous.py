@@ -49,8 +49,7 @@ _KNOWN_TOP = {"title", "theme", "dark", "filter", "x-attackgraph", *SECTIONS}
 _FLAGS = ("backwards", "ungrouped", "implemented")
 _SNIFF = re.compile(rb"(?m)^(attacks|facts|goals)\s*:")
 _NATIVE = re.compile(rb"(?m)^format\s*:\s*[\"']?attackgraph")
-_NODE_EXTRA = {f.name: f for f in NODE_FIELDS
-               if f.name not in ("id", "kind", "label")}
+_NODE_EXTRA = {f.name: f for f in NODE_FIELDS if f.name not in ("id", "kind", "label")}
 _MIT_EXTRA = {f.name: f for f in MITIGATION_FIELDS if f.name not in ("id", "label", "blocks")}
 
 
@@ -77,8 +76,8 @@ class _Reader:
     def __init__(self, parsed: ParsedText) -> None:
         self.parsed = parsed
         self.b = ModelBuilder("Deciduous", locate=parsed.locate)
-        self.kind_of: dict[str, str] = {}       # deciduous name -> section
-        self.id_of: dict[str, str] = {}         # deciduous name -> node id
+        self.kind_of: dict[str, str] = {}  # deciduous name -> section
+        self.id_of: dict[str, str] = {}  # deciduous name -> node id
         self.pointer_of: dict[str, str] = {}
         self.froms: dict[str, list[tuple[dict[str, Any], str]]] = {}
         self.labels: dict[str, str] = {}
@@ -95,16 +94,24 @@ class _Reader:
     def read(self) -> CheckedModel:
         data = self.parsed.data
         if not isinstance(data, dict):
-            self.error("", "a Deciduous file is a YAML mapping with 'title', 'facts', "
-                           "'attacks', 'mitigations' and 'goals'")
+            self.error(
+                "",
+                "a Deciduous file is a YAML mapping with 'title', 'facts', "
+                "'attacks', 'mitigations' and 'goals'",
+            )
             return CheckedModel(None, self.b.problems)
         title = data.get("title")
-        self.b.title = str(title) if isinstance(title, (str, int, float)) and str(title) \
+        self.b.title = (
+            str(title)
+            if isinstance(title, (str, int, float)) and str(title)
             else "Deciduous decision tree"
+        )
         for key in data:
             if key not in _KNOWN_TOP:
-                self.warn(f"/{key}", f"the top-level key {str(key)[:60]!r} is not part of "
-                                     "Deciduous; it is ignored")
+                self.warn(
+                    f"/{key}",
+                    f"the top-level key {str(key)[:60]!r} is not part of Deciduous; it is ignored",
+                )
         kept = {k: data[k] for k in ("theme", "dark", "filter") if k in data}
         for section in SECTIONS:
             self.declarations(data.get(section), section)
@@ -131,8 +138,9 @@ class _Reader:
         for index, item in enumerate(items):
             pointer = f"/{section}/{index}"
             if not isinstance(item, dict) or not item:
-                self.error(pointer, "each entry is a mapping 'name: label' (with an optional "
-                                    "'from:' list)")
+                self.error(
+                    pointer, "each entry is a mapping 'name: label' (with an optional 'from:' list)"
+                )
                 continue
             name_key = next((k for k in item if k not in ("from", "x-attackgraph")), None)
             if name_key is None:
@@ -140,12 +148,14 @@ class _Reader:
                 continue
             name = str(name_key)
             if name == "reality":
-                self.warn(pointer, "'reality' is Deciduous' implicit root; this declaration "
-                                   "is ignored")
+                self.warn(
+                    pointer, "'reality' is Deciduous' implicit root; this declaration is ignored"
+                )
                 continue
             if name in self.kind_of:
-                self.warn(pointer, f"{name[:60]!r} is declared twice; the second declaration "
-                                   "is ignored")
+                self.warn(
+                    pointer, f"{name[:60]!r} is declared twice; the second declaration is ignored"
+                )
                 continue
             label = item[name_key]
             if label is not None and not isinstance(label, (str, int, float)):
@@ -153,12 +163,17 @@ class _Reader:
                 label = None
             self.kind_of[name] = section
             self.pointer_of[name] = pointer
-            self.labels[name] = str(label).strip() if label is not None and str(label).strip() \
+            self.labels[name] = (
+                str(label).strip()
+                if label is not None and str(label).strip()
                 else _default_label(name)
+            )
             for key in item:
                 if key not in (name_key, "from", "x-attackgraph"):
-                    self.warn(f"{pointer}/{key}", f"the key {str(key)[:60]!r} is not part of "
-                                                  "Deciduous; it is ignored")
+                    self.warn(
+                        f"{pointer}/{key}",
+                        f"the key {str(key)[:60]!r} is not part of Deciduous; it is ignored",
+                    )
             if isinstance(item.get("x-attackgraph"), dict):
                 self.extra[name] = item["x-attackgraph"]
             self.froms[name] = self.from_list(item.get("from"), f"{pointer}/from")
@@ -176,8 +191,7 @@ class _Reader:
                 out.append(({"name": str(raw)}, where))
                 continue
             if isinstance(raw, dict) and raw:
-                name_key = next((k for k in raw if k not in _FLAGS
-                                 and k != "x-attackgraph"), None)
+                name_key = next((k for k in raw if k not in _FLAGS and k != "x-attackgraph"), None)
                 if name_key is not None:
                     entry: dict[str, Any] = {"name": str(name_key)}
                     label = raw[name_key]
@@ -185,20 +199,26 @@ class _Reader:
                         entry["label"] = str(label)
                     extra = raw.get("x-attackgraph")
                     if isinstance(extra, dict):
-                        entry["x"] = {k: v for k, v in extra.items()
-                                      if isinstance(k, str) and k.startswith("x-")
-                                      and k != "x-deciduous"}
+                        entry["x"] = {
+                            k: v
+                            for k, v in extra.items()
+                            if isinstance(k, str) and k.startswith("x-") and k != "x-deciduous"
+                        }
                     for flag in _FLAGS:
                         if flag in raw:
                             if isinstance(raw[flag], bool):
                                 entry[flag] = raw[flag]
                             else:
-                                self.warn(f"{where}/{flag}", f"'{flag}' should be true or "
-                                                             "false; it is ignored")
+                                self.warn(
+                                    f"{where}/{flag}",
+                                    f"'{flag}' should be true or false; it is ignored",
+                                )
                     out.append((entry, where))
                     continue
-            self.warn(where, "this 'from' entry is neither a name nor a 'name: label' "
-                             "mapping; it is ignored")
+            self.warn(
+                where,
+                "this 'from' entry is neither a name nor a 'name: label' mapping; it is ignored",
+            )
         return out
 
     # ------------------------------------------------------------- nodes
@@ -206,8 +226,11 @@ class _Reader:
         referenced = any(e["name"] == "reality" for fs in self.froms.values() for e, _ in fs)
         if referenced:
             self.id_of["reality"] = self.b.new_id("reality")
-            self.b.add_node({"id": self.id_of["reality"], "kind": "entry",
-                             "label": "Reality"}, "", explicit_kind=True)
+            self.b.add_node(
+                {"id": self.id_of["reality"], "kind": "entry", "label": "Reality"},
+                "",
+                explicit_kind=True,
+            )
         for name, section in self.kind_of.items():
             if section == "mitigations":
                 continue
@@ -215,12 +238,16 @@ class _Reader:
             stored = self.stored_id(name)
             node_id = self.b.new_id(stored or name)
             if node_id != (stored or name):
-                self.warn(pointer, f"the name {name[:60]!r} is not a valid attackgraph id; "
-                                   f"it becomes {node_id!r}")
+                self.warn(
+                    pointer,
+                    f"the name {name[:60]!r} is not a valid attackgraph id; it becomes {node_id!r}",
+                )
             self.id_of[name] = node_id
-            data: dict[str, Any] = {"id": node_id,
-                                    "kind": "goal" if section == "goals" else "step",
-                                    "label": self.labels[name]}
+            data: dict[str, Any] = {
+                "id": node_id,
+                "kind": "goal" if section == "goals" else "step",
+                "label": self.labels[name],
+            }
             data.update(self.fields(name, _NODE_EXTRA))
             if section == "facts":
                 data["x-deciduous"] = {"type": "fact"}
@@ -238,8 +265,10 @@ class _Reader:
         for key, value in extra.items():
             if key == "id":
                 if self.stored_id(name) is None:
-                    self.warn(f"{self.pointer_of[name]}/x-attackgraph/id", "the kept "
-                              "attackgraph id is not a valid id; the Deciduous name is used")
+                    self.warn(
+                        f"{self.pointer_of[name]}/x-attackgraph/id",
+                        "the kept attackgraph id is not a valid id; the Deciduous name is used",
+                    )
                 continue
             spec = fields.get(key)
             pointer = f"{self.pointer_of[name]}/x-attackgraph/{key}"
@@ -247,8 +276,9 @@ class _Reader:
                 if isinstance(key, str) and key.startswith("x-"):
                     out[key] = value
                 else:
-                    self.warn(pointer, f"attackgraph has no field {str(key)[:60]!r} here; "
-                                       "it is ignored")
+                    self.warn(
+                        pointer, f"attackgraph has no field {str(key)[:60]!r} here; it is ignored"
+                    )
                 continue
             message, _ = check_value(spec, value)
             if message is not None:
@@ -271,8 +301,11 @@ class _Reader:
                 elif self.kind_of.get(source) == "mitigations":
                     via.append((source, target, entry, pointer))
                 else:
-                    self.warn(pointer, f"{source[:60]!r} is not declared anywhere in the "
-                                       "file; the edge is left out")
+                    self.warn(
+                        pointer,
+                        f"{source[:60]!r} is not declared anywhere in the "
+                        "file; the edge is left out",
+                    )
         blocked = {m: self.blockable(m) for m, s in self.kind_of.items() if s == "mitigations"}
         direct = self.b.predecessors()
         vias_into: dict[str, list[str]] = {}
@@ -314,16 +347,21 @@ class _Reader:
                     self.add_edge(source, target, entry, pointer, mitigation)
 
     def blockable(self, mitigation: str) -> list[str]:
-        return [self.id_of[e["name"]] for e, _ in self.froms[mitigation]
-                if e["name"] in self.id_of and e["name"] != "reality"]
+        return [
+            self.id_of[e["name"]]
+            for e, _ in self.froms[mitigation]
+            if e["name"] in self.id_of and e["name"] != "reality"
+        ]
 
-    def add_edge(self, source: str, target: str, entry: dict[str, Any], pointer: str,
-                 mitigation: str | None) -> None:
+    def add_edge(
+        self, source: str, target: str, entry: dict[str, Any], pointer: str, mitigation: str | None
+    ) -> None:
         existing = self.b.edges.get((source, target))
         if existing is None:
             record: dict[str, Any] = {} if mitigation is None else {"direct": False}
-            if not self.b.add_edge(source, target, pointer, None,
-                                   {"x-deciduous": record} if record else None):
+            if not self.b.add_edge(
+                source, target, pointer, None, {"x-deciduous": record} if record else None
+            ):
                 return
             existing = self.b.edges[(source, target)]
         edge = existing[0]
@@ -349,9 +387,11 @@ class _Reader:
         """Mitigation ids (the kept attackgraph id, else the name), fixed
         before the edges so that a way around a mitigation can name it."""
         taken: set[str] = set()
-        self.mit_id_of = {name: unique_id(self.stored_id(name) or name, taken, "mitigation")
-                          for name, section in self.kind_of.items()
-                          if section == "mitigations"}
+        self.mit_id_of = {
+            name: unique_id(self.stored_id(name) or name, taken, "mitigation")
+            for name, section in self.kind_of.items()
+            if section == "mitigations"
+        }
 
     def by_id(self, entry: dict[str, Any]) -> dict[str, Any]:
         """A ``from`` entry naming the node by its attackgraph id."""
@@ -375,32 +415,55 @@ class _Reader:
                     if self.id_of[target] not in blocks:
                         blocks.append(self.id_of[target])
                 elif self.kind_of.get(target) == "mitigations":
-                    self.warn(where, f"mitigation {name[:60]!r} follows mitigation "
-                                     f"{target[:60]!r}; a mitigation can only block steps, "
-                                     "so this link is ignored")
+                    self.warn(
+                        where,
+                        f"mitigation {name[:60]!r} follows mitigation "
+                        f"{target[:60]!r}; a mitigation can only block steps, "
+                        "so this link is ignored",
+                    )
                 else:
-                    self.warn(where, f"{target[:60]!r} is not declared anywhere in the file; "
-                                     "the mitigation does not block it")
+                    self.warn(
+                        where,
+                        f"{target[:60]!r} is not declared anywhere in the file; "
+                        "the mitigation does not block it",
+                    )
             if not blocks:
-                self.warn(pointer, f"mitigation {name[:60]!r} blocks no step (it only "
-                                   "follows 'reality'); it is kept for export but takes no "
-                                   "part in the analysis")
-                unplaced.append({"name": self.mit_id_of[name], "label": self.labels[name],
-                                 "from": [self.by_id(e) for e, _ in entries]})
+                self.warn(
+                    pointer,
+                    f"mitigation {name[:60]!r} blocks no step (it only "
+                    "follows 'reality'); it is kept for export but takes no "
+                    "part in the analysis",
+                )
+                unplaced.append(
+                    {
+                        "name": self.mit_id_of[name],
+                        "label": self.labels[name],
+                        "from": [self.by_id(e) for e, _ in entries],
+                    }
+                )
                 continue
             implemented = [e.get("implemented", True) for e, _ in entries]
-            data: dict[str, Any] = {"id": self.mit_id_of[name],
-                                    "label": self.labels[name], "blocks": blocks}
+            data: dict[str, Any] = {
+                "id": self.mit_id_of[name],
+                "label": self.labels[name],
+                "blocks": blocks,
+            }
             if all(implemented):
                 data["status"] = "deployed"
             elif any(implemented):
-                self.warn(pointer, f"mitigation {name[:60]!r} is implemented against some "
-                                   "steps but not others; it is imported as proposed")
+                self.warn(
+                    pointer,
+                    f"mitigation {name[:60]!r} is implemented against some "
+                    "steps but not others; it is imported as proposed",
+                )
             data.update(self.fields(name, _MIT_EXTRA))
             flags = [e for e, _ in entries if set(e) - {"name", "implemented", "x"}]
             if flags or (any(implemented) and not all(implemented)):
-                data["x-deciduous"] = {"from": [{k: v for k, v in self.by_id(e).items()
-                                                 if k != "x"} for e, _ in entries]}
+                data["x-deciduous"] = {
+                    "from": [
+                        {k: v for k, v in self.by_id(e).items() if k != "x"} for e, _ in entries
+                    ]
+                }
             self.b.add_mitigation(data, pointer)
         if unplaced:
             kept["mitigations"] = unplaced
@@ -413,12 +476,17 @@ class _Reader:
             layout = extra.get("layout")
             if isinstance(layout, dict):
                 for node_id, pos in layout.items():
-                    if isinstance(pos, list) and len(pos) == 2 and all(
-                            isinstance(v, (int, float)) and not isinstance(v, bool)
-                            for v in pos):
+                    if (
+                        isinstance(pos, list)
+                        and len(pos) == 2
+                        and all(
+                            isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos
+                        )
+                    ):
                         self.b.layout[str(node_id)] = list(pos)
-            self.b.extras.update({k: v for k, v in extra.items()
-                                  if isinstance(k, str) and k.startswith("x-")})
+            self.b.extras.update(
+                {k: v for k, v in extra.items() if isinstance(k, str) and k.startswith("x-")}
+            )
         if kept:
             self.b.extras["x-deciduous"] = kept
 
@@ -428,8 +496,9 @@ def check_deciduous(raw: bytes) -> CheckedModel:
     try:
         text = decode_bytes(raw)
         if not text.strip():
-            raise FormatError("the file is empty; a Deciduous file lists facts, attacks, "
-                              "mitigations and goals.")
+            raise FormatError(
+                "the file is empty; a Deciduous file lists facts, attacks, mitigations and goals."
+            )
         parsed = parse_text(text, "yaml")
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
@@ -491,8 +560,11 @@ def _names(model: AttackModel, unplaced: list[Any]) -> tuple[dict[str, str], dic
             names[node.id] = safe_name(node.id, taken)
     mitigations = {m: safe_name(m, taken) for m in model.mitigations}
     for extra in unplaced:
-        if isinstance(extra, dict) and isinstance(extra.get("name"), str) \
-                and extra["name"] not in mitigations:
+        if (
+            isinstance(extra, dict)
+            and isinstance(extra.get("name"), str)
+            and extra["name"] not in mitigations
+        ):
             mitigations[extra["name"]] = safe_name(extra["name"], taken)
     return names, mitigations
 
@@ -501,8 +573,9 @@ def _kept_from(entry: dict[str, Any], names: dict[str, str]) -> Any:
     """A stored ``from`` entry written back with Deciduous names."""
     name = entry["name"]
     name = names.get(name) or ("reality" if name == "reality" else safe_name(name, set()))
-    return _from_entry(name, entry.get("label"),
-                       {f: entry[f] for f in _FLAGS if isinstance(entry.get(f), bool)})
+    return _from_entry(
+        name, entry.get("label"), {f: entry[f] for f in _FLAGS if isinstance(entry.get(f), bool)}
+    )
 
 
 def generate_deciduous(model: AttackModel) -> str:
@@ -516,18 +589,23 @@ def generate_deciduous(model: AttackModel) -> str:
     kept = kept if isinstance(kept, dict) else {}
     unplaced = kept.get("mitigations") if isinstance(kept.get("mitigations"), list) else []
     names, mit_names = _names(model, unplaced)
-    mitigation_ids = set(model.mitigations) | {m.get("name") for m in unplaced
-                                               if isinstance(m, dict)}
+    mitigation_ids = set(model.mitigations) | {
+        m.get("name") for m in unplaced if isinstance(m, dict)
+    }
     incoming: dict[str, list[Any]] = {n: [] for n in model.nodes}
     for edge in model.edges:
         record = edge.extras.get("x-deciduous")
         record = record if isinstance(record, dict) else {}
         items = incoming[edge.target]
-        vias = [v for v in record.get("via", []) if isinstance(v, dict)
-                and v.get("name") in mitigation_ids]
+        vias = [
+            v
+            for v in record.get("via", [])
+            if isinstance(v, dict) and v.get("name") in mitigation_ids
+        ]
         if record.get("direct", True) or not vias:
-            flags: dict[str, Any] = {f: record[f] for f in _FLAGS
-                                     if isinstance(record.get(f), bool)}
+            flags: dict[str, Any] = {
+                f: record[f] for f in _FLAGS if isinstance(record.get(f), bool)
+            }
             others = {k: v for k, v in edge.extras.items() if k != "x-deciduous"}
             if others:
                 flags["x-attackgraph"] = others
@@ -544,13 +622,21 @@ def generate_deciduous(model: AttackModel) -> str:
         if names[node.id] == "reality":
             continue
         record = node.extras.get("x-deciduous")
-        section = "goals" if node.kind == "goal" else (
-            "facts" if isinstance(record, dict) and record.get("type") == "fact" else "attacks")
+        section = (
+            "goals"
+            if node.kind == "goal"
+            else (
+                "facts" if isinstance(record, dict) and record.get("type") == "fact" else "attacks"
+            )
+        )
         item: dict[str, Any] = {names[node.id]: node.label}
         if incoming[node.id]:
             item["from"] = incoming[node.id]
-        extra = {k: v for k, v in node.to_dict().items()
-                 if k not in ("id", "kind", "label", "x-deciduous")}
+        extra = {
+            k: v
+            for k, v in node.to_dict().items()
+            if k not in ("id", "kind", "label", "x-deciduous")
+        }
         if names[node.id] != node.id:
             extra = {"id": node.id, **extra}
         if extra:
@@ -559,18 +645,24 @@ def generate_deciduous(model: AttackModel) -> str:
     for mit in model.mitigations.values():
         record = mit.extras.get("x-deciduous")
         stored = record.get("from") if isinstance(record, dict) else None
-        if isinstance(stored, list) and [e.get("name") for e in stored
-                                         if isinstance(e, dict)
-                                         and e.get("name") in model.nodes] == list(mit.blocks):
-            froms = [_kept_from(e, names) for e in stored
-                     if isinstance(e, dict) and isinstance(e.get("name"), str)]
+        if isinstance(stored, list) and [
+            e.get("name") for e in stored if isinstance(e, dict) and e.get("name") in model.nodes
+        ] == list(mit.blocks):
+            froms = [
+                _kept_from(e, names)
+                for e in stored
+                if isinstance(e, dict) and isinstance(e.get("name"), str)
+            ]
         else:
             flags = {} if mit.effective_status == "deployed" else {"implemented": False}
             froms = [_from_entry(names[b], None, flags) for b in mit.blocks]
         item = {mit_names[mit.id]: mit.label, "from": froms}
-        extra = {k: v for k, v in mit.to_dict().items()
-                 if k not in ("id", "label", "blocks", "x-deciduous")
-                 and not (k == "status" and v == "deployed")}
+        extra = {
+            k: v
+            for k, v in mit.to_dict().items()
+            if k not in ("id", "label", "blocks", "x-deciduous")
+            and not (k == "status" and v == "deployed")
+        }
         if mit_names[mit.id] != mit.id:
             extra = {"id": mit.id, **extra}
         if extra:
@@ -578,8 +670,11 @@ def generate_deciduous(model: AttackModel) -> str:
         sections["mitigations"].append(item)
     for extra_mit in unplaced:
         if isinstance(extra_mit, dict) and isinstance(extra_mit.get("name"), str):
-            froms = [_kept_from(e, names) for e in extra_mit.get("from", [])
-                     if isinstance(e, dict) and isinstance(e.get("name"), str)]
+            froms = [
+                _kept_from(e, names)
+                for e in extra_mit.get("from", [])
+                if isinstance(e, dict) and isinstance(e.get("name"), str)
+            ]
             name = mit_names[extra_mit["name"]]
             item = {name: extra_mit.get("label"), "from": froms}
             if name != extra_mit["name"] and is_id(extra_mit["name"]):
@@ -595,9 +690,11 @@ def generate_deciduous(model: AttackModel) -> str:
     top: dict[str, Any] = {}
     if model.description:
         top["description"] = model.description
-    for key, items in (("components", model.components.values()),
-                       ("profiles", model.profiles.values()),
-                       ("releases", model.releases.values())):
+    for key, items in (
+        ("components", model.components.values()),
+        ("profiles", model.profiles.values()),
+        ("releases", model.releases.values()),
+    ):
         dicts = [i.to_dict() for i in items]
         if dicts:
             top[key] = dicts
@@ -608,6 +705,13 @@ def generate_deciduous(model: AttackModel) -> str:
         doc["x-attackgraph"] = top
     parts = []
     for key, value in doc.items():
-        parts.append(yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True,
-                                    default_flow_style=False, width=100))
+        parts.append(
+            yaml.safe_dump(
+                {key: value},
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=False,
+                width=100,
+            )
+        )
     return "\n".join(parts)

@@ -56,8 +56,12 @@ def _legal_reference(match: re.Match[str]) -> str:
         code = int(text[1:], 16) if text[0] == "x" else int(text)
     except ValueError:
         return "&#65533;"
-    legal = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-             or 0x10000 <= code <= 0x10FFFF)
+    legal = (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
     return match.group(0) if legal else "&#65533;"
 
 
@@ -88,7 +92,6 @@ def _safe_parse(raw: bytes) -> None:
         or entities.
     """
 
-
     root = parse_xml(raw, "GraphML")
     _check_ids(root)
 
@@ -107,9 +110,11 @@ def _check_ids(root: Any) -> None:
         seen[tag] = seen.get(tag, 0) + 1
         for attribute in _NEEDED[tag]:
             if not (element.get(attribute) or "").strip():
-                raise FormatError(f"<{tag}> element {seen[tag]} has no '{attribute}' "
-                                  f"attribute; every GraphML {tag} must name "
-                                  f"{'its id' if tag == 'node' else 'its source and target'}.")
+                raise FormatError(
+                    f"<{tag}> element {seen[tag]} has no '{attribute}' "
+                    f"attribute; every GraphML {tag} must name "
+                    f"{'its id' if tag == 'node' else 'its source and target'}."
+                )
 
 
 def _plain(value: Any) -> Any:
@@ -152,8 +157,12 @@ class _Reader:
         base = f"/graph/node[{str(node)[:80]}]"
         return f"{base}/{key}" if key else base
 
-    def fields(self, attrs: dict[str, Any], specs: dict[str, Any], pointer: str,
-               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def fields(
+        self,
+        attrs: dict[str, Any],
+        specs: dict[str, Any],
+        pointer: str,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Known fields, checked, and the other attributes."""
         out: dict[str, Any] = {}
         other: dict[str, Any] = {}
@@ -188,8 +197,11 @@ class _Reader:
         if isinstance(attrs.get("description"), str):
             self.b.description = attrs["description"]
         if not graph.is_directed():
-            self.b.warn("/graph", "the graph is undirected; each edge is read as going from "
-                                  "its 'source' to its 'target' as written")
+            self.b.warn(
+                "/graph",
+                "the graph is undirected; each edge is read as going from "
+                "its 'source' to its 'target' as written",
+            )
         if graph.is_multigraph():
             self.b.warn("/graph", "the graph has parallel edges; they are merged into one")
         self.lists(attrs)
@@ -205,22 +217,35 @@ class _Reader:
         edges = list(graph.edges(data=True))
         order = [d.get("order") for _, _, d in edges]
         if any(isinstance(o, int) for o in order):  # the file order attackgraph wrote
-            edges = [e for _, e in sorted(enumerate(edges), key=lambda item: (
-                0, order[item[0]]) if isinstance(order[item[0]], int) else (1, item[0]))]
+            edges = [
+                e
+                for _, e in sorted(
+                    enumerate(edges),
+                    key=lambda item: (
+                        (0, order[item[0]]) if isinstance(order[item[0]], int) else (1, item[0])
+                    ),
+                )
+            ]
         for source, target, data in edges:
             if source in mitigation_set or target in mitigation_set:
                 if source in mitigation_set and target in self.ids:
                     blocks[source].append(self.ids[target])
                 else:
-                    self.b.warn(f"/graph/edge[{str(source)[:40]}->{str(target)[:40]}]",
-                                "an edge touching a mitigation must go from the mitigation to "
-                                "the node it blocks; it is left out")
+                    self.b.warn(
+                        f"/graph/edge[{str(source)[:40]}->{str(target)[:40]}]",
+                        "an edge touching a mitigation must go from the mitigation to "
+                        "the node it blocks; it is left out",
+                    )
                 continue
             label = data.get("label")
             extras = self.edge_extras(data)
-            self.b.add_edge(self.ids[source], self.ids[target],
-                            f"/graph/edge[{str(source)[:40]}->{str(target)[:40]}]",
-                            str(label) if label not in (None, "") else None, extras)
+            self.b.add_edge(
+                self.ids[source],
+                self.ids[target],
+                f"/graph/edge[{str(source)[:40]}->{str(target)[:40]}]",
+                str(label) if label not in (None, "") else None,
+                extras,
+            )
         taken: set[str] = set()
         for node in mitigations:
             self.mitigation(node, graph.nodes[node], blocks[node], taken)
@@ -230,8 +255,9 @@ class _Reader:
 
     def edge_extras(self, data: dict[str, Any]) -> dict[str, Any] | None:
         out = _x_keys(data.get(_EXTRAS))
-        other = {str(k): v for k, v in data.items()
-                 if k not in ("label", _EXTRAS, "id", "kind", "order")}
+        other = {
+            str(k): v for k, v in data.items() if k not in ("label", _EXTRAS, "id", "kind", "order")
+        }
         if other:
             out["x-graphml"] = other
         return out or None
@@ -241,16 +267,23 @@ class _Reader:
         raw_id = str(node)
         node_id = self.b.new_id(raw_id)
         if node_id != raw_id:
-            self.b.warn(pointer, f"the node id {raw_id[:60]!r} is not a valid attackgraph id; "
-                                 f"it becomes {node_id!r}")
+            self.b.warn(
+                pointer,
+                f"the node id {raw_id[:60]!r} is not a valid attackgraph id; "
+                f"it becomes {node_id!r}",
+            )
         self.ids[node] = node_id
         fields, other = self.fields(data, _NODE_FIELDS, pointer)
-        label = fields.pop("label", None) or (str(other.pop("name")) if other.get("name")
-                                                else raw_id)
+        label = fields.pop("label", None) or (
+            str(other.pop("name")) if other.get("name") else raw_id
+        )
         explicit = kind in ("entry", "step", "goal")
         if kind is not None and not explicit:
-            self.b.warn(f"{pointer}/kind", f"the kind {str(kind)[:40]!r} is not entry, step, "
-                                           "goal or mitigation; it is inferred")
+            self.b.warn(
+                f"{pointer}/kind",
+                f"the kind {str(kind)[:40]!r} is not entry, step, "
+                "goal or mitigation; it is inferred",
+            )
         record: dict[str, Any] = {"id": node_id, "label": label}
         if explicit:
             record["kind"] = kind
@@ -262,24 +295,32 @@ class _Reader:
         ordered.update({k: v for k, v in record.items() if k not in ordered})
         self.b.add_node(ordered, pointer, explicit_kind=explicit)
         x, y = data.get("x"), data.get("y")
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-               for v in (x, y)):
+        if all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in (x, y)
+        ):
             self.b.layout[node_id] = [_plain(x), _plain(y)]
 
-    def mitigation(self, node: Any, data: dict[str, Any], blocks: list[str],
-                   taken: set[str]) -> None:
+    def mitigation(
+        self, node: Any, data: dict[str, Any], blocks: list[str], taken: set[str]
+    ) -> None:
         pointer = self.pointer(node)
         raw_id = str(node)
-        wanted = raw_id[len(_MITIGATION_PREFIX):] if raw_id.startswith(_MITIGATION_PREFIX) \
-            else raw_id
+        wanted = (
+            raw_id[len(_MITIGATION_PREFIX) :] if raw_id.startswith(_MITIGATION_PREFIX) else raw_id
+        )
         if not blocks:
-            self.b.warn(pointer, f"mitigation {wanted[:60]!r} has no 'blocks' edge to a node; "
-                                 "it is left out")
+            self.b.warn(
+                pointer,
+                f"mitigation {wanted[:60]!r} has no 'blocks' edge to a node; it is left out",
+            )
             return
         fields, other = self.fields(data, _MIT_FIELDS, pointer)
-        record: dict[str, Any] = {"id": unique_id(wanted, taken, "mitigation"),
-                                  "label": fields.pop("label", None) or wanted,
-                                  "blocks": list(dict.fromkeys(blocks))}
+        record: dict[str, Any] = {
+            "id": unique_id(wanted, taken, "mitigation"),
+            "label": fields.pop("label", None) or wanted,
+            "blocks": list(dict.fromkeys(blocks)),
+        }
         record.update(fields)
         if other:
             record["x-graphml"] = {k: _plain(v) for k, v in other.items()}
@@ -318,18 +359,28 @@ def check_graphml(raw: bytes) -> CheckedModel:
             warnings.simplefilter("always")
             try:
                 graph = nx.parse_graphml(raw)
-            except (nx.NetworkXError, KeyError, ValueError, TypeError, IndexError,
-                    AttributeError, LookupError) as exc:
+            except (
+                nx.NetworkXError,
+                KeyError,
+                ValueError,
+                TypeError,
+                IndexError,
+                AttributeError,
+                LookupError,
+            ) as exc:
                 detail = str(exc).strip().rstrip(".") or type(exc).__name__
-                raise FormatError(f"not a GraphML graph NetworkX can read: {detail[:200]}.") \
-                    from None
+                raise FormatError(
+                    f"not a GraphML graph NetworkX can read: {detail[:200]}."
+                ) from None
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
     checked = _Reader(graph).read()
     notes = list(dict.fromkeys(str(w.message).strip().rstrip(".")[:200] for w in caught))
     if notes:
-        extra = [Problem("/graph", f"NetworkX's GraphML reader: {note}; it is ignored",
-                         "warning") for note in notes]
+        extra = [
+            Problem("/graph", f"NetworkX's GraphML reader: {note}; it is ignored", "warning")
+            for note in notes
+        ]
         checked = dataclasses.replace(checked, problems=[*checked.problems, *extra])
     return checked
 
@@ -351,9 +402,11 @@ def generate_graphml(model: AttackModel) -> str:
     graph.graph["title"] = model.title
     if model.description:
         graph.graph["description"] = model.description
-    for key, items in (("components", model.components.values()),
-                       ("profiles", model.profiles.values()),
-                       ("releases", model.releases.values())):
+    for key, items in (
+        ("components", model.components.values()),
+        ("profiles", model.profiles.values()),
+        ("releases", model.releases.values()),
+    ):
         dicts = [item.to_dict() for item in items]
         if dicts:
             graph.graph[key] = json.dumps(dicts, ensure_ascii=False)
@@ -365,8 +418,9 @@ def generate_graphml(model: AttackModel) -> str:
         for key, value in node.to_dict().items():
             if key == "id" or key.startswith("x-"):
                 continue
-            data[key] = json.dumps(list(value), ensure_ascii=False) if key in _LISTS \
-                else _attr(value)
+            data[key] = (
+                json.dumps(list(value), ensure_ascii=False) if key in _LISTS else _attr(value)
+            )
         if node.id in layout:
             data["x"], data["y"] = (float(v) for v in layout[node.id])
         if node.extras:
@@ -385,8 +439,9 @@ def generate_graphml(model: AttackModel) -> str:
         for key, value in mit.to_dict().items():
             if key in ("id", "blocks") or key.startswith("x-"):
                 continue
-            data[key] = json.dumps(list(value), ensure_ascii=False) if key in _LISTS \
-                else _attr(value)
+            data[key] = (
+                json.dumps(list(value), ensure_ascii=False) if key in _LISTS else _attr(value)
+            )
         if mit.extras:
             data[_EXTRAS] = json.dumps(dict(mit.extras), ensure_ascii=False)
         graph.add_node(node_id, **data)

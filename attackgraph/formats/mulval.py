@@ -82,8 +82,9 @@ __all__ = [
 ]
 
 _XML_SNIFF = re.compile(rb"^(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<attack_graph[\s>]", re.S)
-_VERTEX_LINE = re.compile(rb'^\s*\d{1,18}\s*,\s*"[^"\r\n]*"\s*,\s*"?(AND|OR|LEAF)"?\s*(,|\r?$)',
-                          re.M)
+_VERTEX_LINE = re.compile(
+    rb'^\s*\d{1,18}\s*,\s*"[^"\r\n]*"\s*,\s*"?(AND|OR|LEAF)"?\s*(,|\r?$)', re.M
+)
 _ARC_LINE = re.compile(rb"^\d{1,18},\d{1,18}(,[^,\r\n]*)?\r?$")
 _MAX_ID_DIGITS = 18
 _TYPES = ("AND", "OR", "LEAF")
@@ -93,12 +94,30 @@ _CVE = re.compile(r"^(CVE|CAN)-\d{4}-\d+$", re.I)
 
 # predicate -> index of its host argument (MulVAL's interaction rules)
 _HOST_ARGUMENT = {
-    "execCode": 0, "netAccess": 0, "vulExists": 0, "networkServiceInfo": 0,
-    "canAccessFile": 0, "accessFile": 0, "localFileProtection": 0, "nfsMounted": 0,
-    "nfsExportInfo": 0, "clientProgram": 0, "setuidProgramInfo": 0, "installed": 0,
-    "isWebServer": 0, "logInService": 0, "canAccessHost": 0, "accessMaliciousInput": 0,
-    "isUserMachine": 0, "hostAllowAccessToAllUsers": 0, "dos": 0, "dataInjection": 0,
-    "principalCompromised": None, "hacl": 1, "hasAccount": 1, "inCompetent": None,
+    "execCode": 0,
+    "netAccess": 0,
+    "vulExists": 0,
+    "networkServiceInfo": 0,
+    "canAccessFile": 0,
+    "accessFile": 0,
+    "localFileProtection": 0,
+    "nfsMounted": 0,
+    "nfsExportInfo": 0,
+    "clientProgram": 0,
+    "setuidProgramInfo": 0,
+    "installed": 0,
+    "isWebServer": 0,
+    "logInService": 0,
+    "canAccessHost": 0,
+    "accessMaliciousInput": 0,
+    "isUserMachine": 0,
+    "hostAllowAccessToAllUsers": 0,
+    "dos": 0,
+    "dataInjection": 0,
+    "principalCompromised": None,
+    "hacl": 1,
+    "hasAccount": 1,
+    "inCompetent": None,
 }
 _ZONE_PREDICATES = ("attackerLocated",)
 
@@ -160,8 +179,11 @@ def split_arguments(text: str) -> list[str]:
     >>> split_arguments("h,'a,b',f(x,y)")
     ['h', "'a,b'", 'f(x,y)']
     """
-    if "(" not in text and "[" not in text and not any(
-            "," in quoted for quoted in _QUOTED.findall(text)):
+    if (
+        "(" not in text
+        and "[" not in text
+        and not any("," in quoted for quoted in _QUOTED.findall(text))
+    ):
         return [part.strip() for part in text.split(",")]  # MulVAL's usual facts: fast
     parts: list[str] = []
     depth = 0
@@ -275,12 +297,18 @@ def _check_id(text: str | None, what: str, b: ModelBuilder, pointer: str) -> str
         b.error(pointer, f"the {what} is missing")
         return None
     if not text.isdigit() or not text.isascii():
-        b.error(pointer, f"the {what} {text[:40]!r} is not a vertex number; MulVAL numbers "
-                         "its vertices 1, 2, 3 ...")
+        b.error(
+            pointer,
+            f"the {what} {text[:40]!r} is not a vertex number; MulVAL numbers "
+            "its vertices 1, 2, 3 ...",
+        )
         return None
     if len(text) > _MAX_ID_DIGITS:
-        b.error(pointer, f"the {what} has {len(text)} digits; a MulVAL vertex number has at "
-                         f"most {_MAX_ID_DIGITS}")
+        b.error(
+            pointer,
+            f"the {what} has {len(text)} digits; a MulVAL vertex number has at "
+            f"most {_MAX_ID_DIGITS}",
+        )
         return None
     return str(int(text))
 
@@ -291,8 +319,10 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
     vertices: dict[str, Vertex] = {}
     for vertex in graph.vertices:
         if vertex.vid in vertices:
-            b.error(vertex.pointer, f"vertex {vertex.vid} is listed twice (first at "
-                                    f"{vertices[vertex.vid].pointer})")
+            b.error(
+                vertex.pointer,
+                f"vertex {vertex.vid} is listed twice (first at {vertices[vertex.vid].pointer})",
+            )
             continue
         vertices[vertex.vid] = vertex
     used_as_premise: set[str] = set()
@@ -300,15 +330,21 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
     for arc in graph.arcs:
         for end in (arc.src, arc.dst):
             if end not in vertices:
-                b.error(arc.pointer, f"the arc {arc.src} -> {arc.dst} names vertex {end}, "
-                                     "which the vertices do not list")
+                b.error(
+                    arc.pointer,
+                    f"the arc {arc.src} -> {arc.dst} names vertex {end}, "
+                    "which the vertices do not list",
+                )
         used_as_premise.add(arc.dst)
         derives.setdefault(arc.dst, arc.src)
     if b.failed:
         return CheckedModel(None, b.problems)
     if not vertices:
-        b.error("", "the MulVAL attack graph has no vertices; run MulVAL with a query that "
-                    "the attacker can reach")
+        b.error(
+            "",
+            "the MulVAL attack graph has no vertices; run MulVAL with a query that "
+            "the attacker can reach",
+        )
         return CheckedModel(None, b.problems)
 
     components: dict[str, str] = {}
@@ -336,8 +372,13 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
             name, device = host
             if name not in components:
                 components[name] = unique_id(name, component_taken, "host")
-                b.components.append({"id": components[name], "label": name,
-                                     "kind": "device" if device else "network"})
+                b.components.append(
+                    {
+                        "id": components[name],
+                        "label": name,
+                        "kind": "device" if device else "network",
+                    }
+                )
             host_of[vid] = components[name]
             data["component"] = components[name]
         if predicate == "vulExists" and len(arguments) > 1 and _CVE.match(_atom(arguments[1])):
@@ -363,15 +404,15 @@ def _map(graph: _Graph, b: ModelBuilder, title: str) -> CheckedModel:
 
     for vid, conclusion in derives.items():
         node = b.nodes[vid].data
-        if "component" not in node and node.get("x-mulval-type") == "AND" \
-                and conclusion in host_of:
+        if "component" not in node and node.get("x-mulval-type") == "AND" and conclusion in host_of:
             node["component"] = host_of[conclusion]
     for arc in graph.arcs:
         extras = None
         value = _number(arc.metric)
         if arc.metric is not None and arc.metric.strip() and value != -1:
-            extras = {"x-mulval-metric": _plain(value) if value is not None
-                      else arc.metric.strip()[:200]}
+            extras = {
+                "x-mulval-metric": _plain(value) if value is not None else arc.metric.strip()[:200]
+            }
         b.add_edge(arc.dst, arc.src, arc.pointer, extras=extras)
 
     _explain(b, len(vertices), zero_metric, or_metric, odd_metric, goals, components)
@@ -415,32 +456,56 @@ def _host(predicate: str, arguments: list[str]) -> tuple[str, bool] | None:
     return name, True
 
 
-def _explain(b: ModelBuilder, count: int, zero: int, or_metric: int, odd: list[str],
-             goals: int, components: dict[str, str]) -> None:
+def _explain(
+    b: ModelBuilder,
+    count: int,
+    zero: int,
+    or_metric: int,
+    odd: list[str],
+    goals: int,
+    components: dict[str, str],
+) -> None:
     """The importer's decisions, each said once."""
     if zero:
-        b.warn("", f"{zero} of {count} MulVAL vertices (rules and primitive facts) have "
-                   "metric 0, MulVAL's 'not computed' value; it is kept as x-mulval-metric "
-                   "and not read as a probability")
+        b.warn(
+            "",
+            f"{zero} of {count} MulVAL vertices (rules and primitive facts) have "
+            "metric 0, MulVAL's 'not computed' value; it is kept as x-mulval-metric "
+            "and not read as a probability",
+        )
     if or_metric:
-        b.warn("", f"{or_metric} derived-fact (OR) vertices carry a metric; it is MulVAL's "
-                   "cumulative value, kept as x-mulval-metric, not as a step probability")
+        b.warn(
+            "",
+            f"{or_metric} derived-fact (OR) vertices carry a metric; it is MulVAL's "
+            "cumulative value, kept as x-mulval-metric, not as a step probability",
+        )
     if odd:
-        b.warn("", f"{len(odd)} MulVAL metrics are not a probability in [0, 1] (vertices "
-                   f"{', '.join(odd[:5])}{', ...' if len(odd) > 5 else ''}); they are kept as "
-                   "x-mulval-metric only")
+        b.warn(
+            "",
+            f"{len(odd)} MulVAL metrics are not a probability in [0, 1] (vertices "
+            f"{', '.join(odd[:5])}{', ...' if len(odd) > 5 else ''}); they are kept as "
+            "x-mulval-metric only",
+        )
     if goals:
-        names = [node.data["label"] for node in b.nodes.values()
-                 if node.data.get("kind") == "goal"]
+        names = [node.data["label"] for node in b.nodes.values() if node.data.get("kind") == "goal"]
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-        b.warn("", f"{goals} derived fact(s) that no rule uses as a premise became goals "
-                   f"(MulVAL's query goals): {shown}")
+        b.warn(
+            "",
+            f"{goals} derived fact(s) that no rule uses as a premise became goals "
+            f"(MulVAL's query goals): {shown}",
+        )
     if goals == 0:
-        b.warn("", "no derived fact is left unused by the rules, so the attack graph names no "
-                   "goal; mark the query's facts as goals to analyse it")
+        b.warn(
+            "",
+            "no derived fact is left unused by the rules, so the attack graph names no "
+            "goal; mark the query's facts as goals to analyse it",
+        )
     if components:
-        b.warn("", f"{len(components)} hosts and zones named in the facts became components "
-                   "(hosts of kind 'device', attackerLocated zones of kind 'network')")
+        b.warn(
+            "",
+            f"{len(components)} hosts and zones named in the facts became components "
+            "(hosts of kind 'device', attackerLocated zones of kind 'network')",
+        )
 
 
 # ---------------------------------------------------------------------- XML
@@ -492,8 +557,11 @@ def check_mulval_xml(raw: bytes) -> CheckedModel:
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
     if root.tag != "attack_graph":
-        b.error("", f"the root element is <{str(root.tag)[:60]}>; MulVAL's AttackGraph.xml "
-                    "starts with <attack_graph>")
+        b.error(
+            "",
+            f"the root element is <{str(root.tag)[:60]}>; MulVAL's AttackGraph.xml "
+            "starts with <attack_graph>",
+        )
         return CheckedModel(None, b.problems)
     graph = _Graph()
     for number, element in enumerate(root.iterfind("vertices/vertex"), 1):
@@ -501,11 +569,11 @@ def check_mulval_xml(raw: bytes) -> CheckedModel:
         vid = _check_id(_text(element, "id"), "vertex <id>", b, pointer)
         kind = (_text(element, "type") or "").strip().upper()
         if kind not in _TYPES:
-            b.error(pointer, f"the vertex <type> is {kind[:40]!r}; MulVAL writes AND, OR or "
-                             "LEAF")
+            b.error(pointer, f"the vertex <type> is {kind[:40]!r}; MulVAL writes AND, OR or LEAF")
         if vid is not None and kind in _TYPES:
-            graph.vertices.append(Vertex(vid, _text(element, "fact") or "", kind,
-                                         _text(element, "metric"), pointer))
+            graph.vertices.append(
+                Vertex(vid, _text(element, "fact") or "", kind, _text(element, "metric"), pointer)
+            )
     for number, element in enumerate(root.iterfind("arcs/arc"), 1):
         pointer = f"/attack_graph/arcs/arc[{number}]"
         src = _check_id(_text(element, "src"), "arc <src>", b, pointer)
@@ -538,21 +606,27 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         raise FormatError(f"not CSV: {exc}.", reader.line_num) from None
 
 
-def _read_vertices(text: str, name: str, here: bool, b: ModelBuilder,
-                   graph: _Graph) -> None:
+def _read_vertices(text: str, name: str, here: bool, b: ModelBuilder, graph: _Graph) -> None:
     for line, row in _rows(text):
         pointer = f"/vertices/{line}"
         at = line if here else None
         where = "" if here else f"{name} line {line}: "
         if len(row) < 3:
-            b.error(pointer, f"{where}a MulVAL vertex line is id,\"fact\",\"type\"[,metric]; "
-                             f"this one has {len(row)} field(s)", at)
+            b.error(
+                pointer,
+                f'{where}a MulVAL vertex line is id,"fact","type"[,metric]; '
+                f"this one has {len(row)} field(s)",
+                at,
+            )
             continue
         vid = _check_id(row[0], f"{where}vertex id", b, pointer)
         kind = row[2].strip().upper()
         if kind not in _TYPES:
-            b.error(pointer, f"{where}the vertex type is {kind[:40]!r}; MulVAL writes AND, "
-                             "OR or LEAF", at)
+            b.error(
+                pointer,
+                f"{where}the vertex type is {kind[:40]!r}; MulVAL writes AND, OR or LEAF",
+                at,
+            )
             continue
         if vid is not None:
             metric = row[3] if len(row) > 3 else None
@@ -564,8 +638,11 @@ def _read_arcs(text: str, name: str, here: bool, b: ModelBuilder, graph: _Graph)
         pointer = f"/arcs/{line}"
         where = "" if here else f"{name} line {line}: "
         if len(row) < 2:
-            b.error(pointer, f"{where}a MulVAL arc line is src,dst[,metric]; this one has "
-                             f"{len(row)} field", line if here else None)
+            b.error(
+                pointer,
+                f"{where}a MulVAL arc line is src,dst[,metric]; this one has {len(row)} field",
+                line if here else None,
+            )
             continue
         src = _check_id(row[0], f"{where}arc source", b, pointer)
         dst = _check_id(row[1], f"{where}arc target", b, pointer)
@@ -573,8 +650,13 @@ def _read_arcs(text: str, name: str, here: bool, b: ModelBuilder, graph: _Graph)
             graph.arcs.append(Arc(src, dst, row[2] if len(row) > 2 else None, pointer))
 
 
-def check_mulval_csv(vertices: bytes, arcs: bytes, *, opened: str = "vertices",
-                     names: tuple[str, str] = ("VERTICES.CSV", "ARCS.CSV")) -> CheckedModel:
+def check_mulval_csv(
+    vertices: bytes,
+    arcs: bytes,
+    *,
+    opened: str = "vertices",
+    names: tuple[str, str] = ("VERTICES.CSV", "ARCS.CSV"),
+) -> CheckedModel:
     """Read MulVAL's ``VERTICES.CSV`` and ``ARCS.CSV`` contents; never raises.
 
     Parameters
@@ -598,8 +680,10 @@ def check_mulval_csv(vertices: bytes, arcs: bytes, *, opened: str = "vertices",
     b.locate = locate
     graph = _Graph()
     try:
-        for part, raw, name, read in (("vertices", vertices, names[0], _read_vertices),
-                                      ("arcs", arcs, names[1], _read_arcs)):
+        for part, raw, name, read in (
+            ("vertices", vertices, names[0], _read_vertices),
+            ("arcs", arcs, names[1], _read_arcs),
+        ):
             here = part == opened
             try:
                 read(_decode(raw, name), name, here, b, graph)
@@ -629,10 +713,13 @@ def sibling_names(name: str) -> tuple[str, str, str] | None:
         index = name.lower().rfind(part)
         if index < 0:
             continue
-        found = name[index:index + len(part)]
-        replacement = other.upper() if found.isupper() else (
-            other.capitalize() if found[0].isupper() else other)
-        return part, name[:index] + replacement + name[index + len(part):], f"{other.upper()}.CSV"
+        found = name[index : index + len(part)]
+        replacement = (
+            other.upper()
+            if found.isupper()
+            else (other.capitalize() if found[0].isupper() else other)
+        )
+        return part, name[:index] + replacement + name[index + len(part) :], f"{other.upper()}.CSV"
     return None
 
 
@@ -653,32 +740,50 @@ def check_mulval_csv_file(path: str | os.PathLike[str], raw: bytes) -> CheckedMo
     path = os.fspath(path)
     folder, name = os.path.split(path)
     known = sibling_names(name)
-    opened = "vertices" if sniff_mulval_vertices(raw) else (
-        known[0] if known else "arcs")
+    opened = "vertices" if sniff_mulval_vertices(raw) else (known[0] if known else "arcs")
     wanted = known[1] if known and known[0] == opened else None
     plain = "ARCS.CSV" if opened == "vertices" else "VERTICES.CSV"
     names = [n for n in (wanted, plain, plain.lower()) if n]
     sibling = next((p for p in _candidates(folder, names) if os.path.isfile(p)), None)
     if sibling is None:
         what = "arc" if opened == "vertices" else "vertex"
-        return CheckedModel(None, [Problem("", f"{name} is half of a MulVAL attack graph: "
-                                               f"its {what} list {names[0]} was not found in "
-                                               f"{folder or '.'}; keep MulVAL's VERTICES.CSV "
-                                               "and ARCS.CSV together in one folder.")])
+        return CheckedModel(
+            None,
+            [
+                Problem(
+                    "",
+                    f"{name} is half of a MulVAL attack graph: "
+                    f"its {what} list {names[0]} was not found in "
+                    f"{folder or '.'}; keep MulVAL's VERTICES.CSV "
+                    "and ARCS.CSV together in one folder.",
+                )
+            ],
+        )
     try:
         other = read_limited(sibling, max_file_bytes())
     except FormatError as exc:
         return CheckedModel(None, [Problem("", f"{os.path.basename(sibling)}: {exc}")])
     pair = (raw, other) if opened == "vertices" else (other, raw)
-    pair_names = (name, os.path.basename(sibling)) if opened == "vertices" else (
-        os.path.basename(sibling), name)
+    pair_names = (
+        (name, os.path.basename(sibling))
+        if opened == "vertices"
+        else (os.path.basename(sibling), name)
+    )
     return check_mulval_csv(*pair, opened=opened, names=pair_names)
 
 
 def check_mulval_csv_bytes(raw: bytes) -> CheckedModel:
     """The CSV pair's reader when only one file's content is known."""
-    return CheckedModel(None, [Problem("", "a MulVAL VERTICES.CSV or ARCS.CSV file is read "
-                                           "with its sibling: open it from its folder.")])
+    return CheckedModel(
+        None,
+        [
+            Problem(
+                "",
+                "a MulVAL VERTICES.CSV or ARCS.CSV file is read "
+                "with its sibling: open it from its folder.",
+            )
+        ],
+    )
 
 
 def sniff_mulval_csv(raw: bytes) -> bool:

@@ -116,13 +116,15 @@ class _Reader:
     def read(self) -> CheckedModel:
         b, data = self.b, self.data
         if not isinstance(data, dict) or "otmVersion" not in data:
-            b.error("", "an Open Threat Model file is an object with 'otmVersion' and "
-                        "'project'")
+            b.error("", "an Open Threat Model file is an object with 'otmVersion' and 'project'")
             return CheckedModel(None, b.problems)
         version = text(data.get("otmVersion")) or ""
         if not version.startswith("0."):
-            b.warn("/otmVersion", f"otmVersion {version[:20]!r} is newer than 0.2 that "
-                                  "attackgraph knows; it is read as 0.2")
+            b.warn(
+                "/otmVersion",
+                f"otmVersion {version[:20]!r} is newer than 0.2 that "
+                "attackgraph knows; it is read as 0.2",
+            )
         project = data.get("project") if isinstance(data.get("project"), dict) else {}
         b.title = text(project.get("name")) or "Open Threat Model"
         b.description = prose(project.get("description"))
@@ -149,8 +151,13 @@ class _Reader:
         if own.get("native") is not True:
             b.extras[TAG] = kept
         if isinstance(own.get("extras"), dict):
-            b.extras.update({k: v for k, v in own["extras"].items()
-                             if isinstance(k, str) and k.startswith("x-")})
+            b.extras.update(
+                {
+                    k: v
+                    for k, v in own["extras"].items()
+                    if isinstance(k, str) and k.startswith("x-")
+                }
+            )
         b.add_model_lists(own, "/project/attributes/x-attackgraph")
         if self.g.threats:
             restore_nodes(b, own.get("nodes"), "/project/attributes/x-attackgraph/nodes")
@@ -160,9 +167,16 @@ class _Reader:
             self.g.saved_order = own["order"]
         layout = own.get("layout")
         if isinstance(layout, dict):
-            b.layout.update({k: v for k, v in layout.items() if isinstance(k, str)
-                             and isinstance(v, list) and len(v) == 2
-                             and all(number_in(x, -1e12, 1e12) is not None for x in v)})
+            b.layout.update(
+                {
+                    k: v
+                    for k, v in layout.items()
+                    if isinstance(k, str)
+                    and isinstance(v, list)
+                    and len(v) == 2
+                    and all(number_in(x, -1e12, 1e12) is not None for x in v)
+                }
+            )
         return self.g.build()
 
     def zones(self, data: dict[str, Any]) -> None:
@@ -173,8 +187,7 @@ class _Reader:
                 self.redirect[key] = None
                 continue
             if key is None or key in self.g.elements:
-                self.b.warn(pointer, "this trust zone has no id or a repeated one; it is "
-                                     "ignored")
+                self.b.warn(pointer, "this trust zone has no id or a repeated one; it is ignored")
                 continue
             name = text(zone.get("name")) or key
             risk = zone.get("risk") if isinstance(zone.get("risk"), dict) else {}
@@ -186,19 +199,30 @@ class _Reader:
                 extra["trustRating"] = rating
             saved = _own(zone)
             self.g.elements[key] = Element(
-                key, name, saved.get("kind") if isinstance(saved.get("kind"), str)
-                else (guess_kind(zone.get("type") if isinstance(zone.get("type"), str)
-                                 else None, name) if guess_kind(name) != "other"
-                      else "network"),
-                pointer, _parent(zone), prose(zone.get("description")), extra, saved)
+                key,
+                name,
+                saved.get("kind")
+                if isinstance(saved.get("kind"), str)
+                else (
+                    guess_kind(
+                        zone.get("type") if isinstance(zone.get("type"), str) else None, name
+                    )
+                    if guess_kind(name) != "other"
+                    else "network"
+                ),
+                pointer,
+                _parent(zone),
+                prose(zone.get("description")),
+                extra,
+                saved,
+            )
 
     def components(self, data: dict[str, Any]) -> None:
         for index, item in _list(self.b, data, "components"):
             key = text(item.get("id"))
             pointer = f"/components/{index}"
             if key is None or key in self.g.elements:
-                self.b.warn(pointer, "this component has no id or a repeated one; it is "
-                                     "ignored")
+                self.b.warn(pointer, "this component has no id or a repeated one; it is ignored")
                 continue
             saved = _own(item)
             if saved.get("synthetic"):
@@ -213,22 +237,32 @@ class _Reader:
                 extra["type"] = kind_type
             if isinstance(item.get("tags"), list):
                 extra["tags"] = [t for t in item["tags"] if isinstance(t, str)]
-            kind = saved.get("kind") if isinstance(saved.get("kind"), str) \
+            kind = (
+                saved.get("kind")
+                if isinstance(saved.get("kind"), str)
                 else guess_kind(kind_type, name)
+            )
             parent = _parent(item)
             if parent in self.redirect:
                 parent = None
-            self.g.elements[key] = Element(key, name, kind, pointer, parent,
-                                           prose(item.get("description")), extra, saved)
+            self.g.elements[key] = Element(
+                key, name, kind, pointer, parent, prose(item.get("description")), extra, saved
+            )
 
     def mark_external(self) -> None:
         """Components in the least trusted zone (or a zone named like the
         internet) are where the attacker stands."""
         zones = {k: e for k, e in self.g.elements.items() if e.extra.get("trustZone")}
         ratings = {k: e.extra["trustRating"] for k, e in zones.items() if "trustRating" in e.extra}
-        outside = {k for k, e in zones.items()
-                   if re.search(r"internet|public|external|untrusted",
-                                f"{e.label} {e.extra.get('type', '')}", re.IGNORECASE)}
+        outside = {
+            k
+            for k, e in zones.items()
+            if re.search(
+                r"internet|public|external|untrusted",
+                f"{e.label} {e.extra.get('type', '')}",
+                re.IGNORECASE,
+            )
+        }
         if len(set(ratings.values())) > 1:
             low = min(ratings.values())
             outside |= {k for k, v in ratings.items() if v == low}
@@ -251,9 +285,14 @@ class _Reader:
                 self.b.warn(f"/dataflows/{index}", "this data flow has no id; it is ignored")
                 continue
             source, target = text(item.get("source")), text(item.get("destination"))
-            self.g.flows[key] = Flow(key, text(item.get("name")) or key, source or "",
-                                     target or "", f"/dataflows/{index}",
-                                     item.get("bidirectional") is True)
+            self.g.flows[key] = Flow(
+                key,
+                text(item.get("name")) or key,
+                source or "",
+                target or "",
+                f"/dataflows/{index}",
+                item.get("bidirectional") is True,
+            )
             flows.append({k: v for k, v in item.items() if k != "threats"})
         if flows:
             kept["dataflows"] = flows
@@ -263,14 +302,16 @@ class _Reader:
         for index, item in _list(self.b, data, "threats"):
             key = text(item.get("id"))
             if key is None or key in found:
-                self.b.warn(f"/threats/{index}", "this threat has no id or a repeated one; "
-                                                 "it is ignored")
+                self.b.warn(
+                    f"/threats/{index}", "this threat has no id or a repeated one; it is ignored"
+                )
                 continue
             found[key] = (index, item)
         return found
 
-    def instances(self, data: dict[str, Any],
-                  definitions: dict[str, tuple[int, dict[str, Any]]]) -> None:
+    def instances(
+        self, data: dict[str, Any], definitions: dict[str, tuple[int, dict[str, Any]]]
+    ) -> None:
         used: set[str] = set()
         self.pending: dict[str, list[tuple[str, str, str]]] = {}
         for section, attr in (("components", "element"), ("dataflows", "flow")):
@@ -287,8 +328,11 @@ class _Reader:
                     pointer = f"/{section}/{index}/threats/{number}"
                     ref = text(instance.get("threat")) if isinstance(instance, dict) else None
                     if ref is None or ref not in definitions:
-                        self.b.warn(pointer, f"this threat instance names no threat of the "
-                                             f"file ({str(ref)[:60]!r}); it is ignored")
+                        self.b.warn(
+                            pointer,
+                            f"this threat instance names no threat of the "
+                            f"file ({str(ref)[:60]!r}); it is ignored",
+                        )
                         continue
                     used.add(ref)
                     threat = self.threat(ref, definitions[ref], pointer)
@@ -303,23 +347,33 @@ class _Reader:
                     self.instance_mitigations(instance.get("mitigations"), pointer, threat.key)
         for ref, definition in definitions.items():
             if ref not in used:
-                self.b.warn(f"/threats/{definition[0]}", f"the threat {ref[:60]!r} is on no "
-                                                         "component or data flow; it is "
-                                                         "imported without a component")
-                self.g.threats.append(self.threat(ref, definition,
-                                                  f"/threats/{definition[0]}"))
+                self.b.warn(
+                    f"/threats/{definition[0]}",
+                    f"the threat {ref[:60]!r} is on no "
+                    "component or data flow; it is "
+                    "imported without a component",
+                )
+                self.g.threats.append(self.threat(ref, definition, f"/threats/{definition[0]}"))
 
     def threat(self, ref: str, definition: tuple[int, dict[str, Any]], pointer: str) -> Threat:
         _, item = definition
         key = f"{pointer}#{ref}"
-        threat = Threat(key, text(item.get("name")) or ref, pointer,
-                        description=prose(item.get("description")), saved=_own(item))
+        threat = Threat(
+            key,
+            text(item.get("name")) or ref,
+            pointer,
+            description=prose(item.get("description")),
+            saved=_own(item),
+        )
         threat.extra = {"threat": ref}
         for name in ("categories", "tags"):
             if isinstance(item.get(name), list):
                 threat.extra[name] = [t for t in item[name] if isinstance(t, str)]
-        cwes = [c for c in item.get("cwes") or [] if isinstance(c, str)] \
-            if isinstance(item.get("cwes"), list) else []
+        cwes = (
+            [c for c in item.get("cwes") or [] if isinstance(c, str)]
+            if isinstance(item.get("cwes"), list)
+            else []
+        )
         if cwes:
             threat.fields["refs"] = cwes
         risk = item.get("risk") if isinstance(item.get("risk"), dict) else {}
@@ -339,12 +393,15 @@ class _Reader:
         for number, item in enumerate(value):
             ref = text(item.get("mitigation")) if isinstance(item, dict) else None
             if ref is None:
-                self.b.warn(f"{pointer}/mitigations/{number}", "this mitigation instance "
-                                                               "names no mitigation; ignored")
+                self.b.warn(
+                    f"{pointer}/mitigations/{number}",
+                    "this mitigation instance names no mitigation; ignored",
+                )
                 continue
             state = (text(item.get("state")) or "required").lower()
-            self.pending.setdefault(ref, []).append((threat_key, state,
-                                                     f"{pointer}/mitigations/{number}"))
+            self.pending.setdefault(ref, []).append(
+                (threat_key, state, f"{pointer}/mitigations/{number}")
+            )
 
     def mitigations(self, data: dict[str, Any]) -> None:
         defined = set()
@@ -357,36 +414,51 @@ class _Reader:
             defined.add(ref)
             uses = self.pending.get(ref, [])
             if not uses:
-                self.b.warn(pointer, f"the mitigation {ref[:60]!r} is applied to no threat; "
-                                     "it is left out")
+                self.b.warn(
+                    pointer, f"the mitigation {ref[:60]!r} is applied to no threat; it is left out"
+                )
                 continue
             by_status: dict[str, list[str]] = {}
             saved = _own(item)
-            other = saved.get("status") if saved.get("status") in ("proposed", "planned") \
+            other = (
+                saved.get("status")
+                if saved.get("status") in ("proposed", "planned")
                 else "proposed"
+            )
             for threat_key, state, _ in uses:
                 status = "deployed" if state == "implemented" else other
                 by_status.setdefault(status, []).append(threat_key)
             if len(by_status) > 1:
-                self.b.warn(pointer, f"the mitigation {ref[:60]!r} is implemented on some "
-                                     "threats and not on others; attackgraph keeps one "
-                                     "mitigation per status")
+                self.b.warn(
+                    pointer,
+                    f"the mitigation {ref[:60]!r} is implemented on some "
+                    "threats and not on others; attackgraph keeps one "
+                    "mitigation per status",
+                )
             for status, blocks in by_status.items():
-                control = Control(ref if len(by_status) == 1 else f"{ref}-{status}",
-                                  text(item.get("name")) or ref, pointer, blocks, status,
-                                  prose(item.get("description")),
-                                  extra={"mitigation": ref,
-                                         "states": sorted({s for k, s, _ in uses
-                                                           if k in blocks})},
-                                  saved=saved if len(by_status) == 1 else {})
+                control = Control(
+                    ref if len(by_status) == 1 else f"{ref}-{status}",
+                    text(item.get("name")) or ref,
+                    pointer,
+                    blocks,
+                    status,
+                    prose(item.get("description")),
+                    extra={
+                        "mitigation": ref,
+                        "states": sorted({s for k, s, _ in uses if k in blocks}),
+                    },
+                    saved=saved if len(by_status) == 1 else {},
+                )
                 reduction = number_in(item.get("riskReduction"), 0, 100)
                 if reduction is not None and reduction > 0:
                     control.fields["effectiveness"] = round(reduction / 100, 6)
                 elif reduction == 0:
-                    self.b.warn(pointer, f"the mitigation {ref[:60]!r} has riskReduction 0; "
-                                         "it is imported as fully effective, check it")
-                if saved and control.fields.get("effectiveness") == saved.get("effectiveness",
-                                                                               1):
+                    self.b.warn(
+                        pointer,
+                        f"the mitigation {ref[:60]!r} has riskReduction 0; "
+                        "it is imported as fully effective, check it",
+                    )
+                if saved and control.fields.get("effectiveness") == saved.get("effectiveness", 1):
                     control.fields.pop("effectiveness")
                 if saved and "status" not in saved and status == "proposed":
                     control.status = None
@@ -394,8 +466,10 @@ class _Reader:
                 self.g.controls.append(control)
         for ref, uses in self.pending.items():
             if ref not in defined:
-                self.b.warn(uses[0][2], f"the mitigation {ref[:60]!r} is not defined in "
-                                        "'mitigations'; it is ignored")
+                self.b.warn(
+                    uses[0][2],
+                    f"the mitigation {ref[:60]!r} is not defined in 'mitigations'; it is ignored",
+                )
 
 
 def check_otm(raw: bytes) -> CheckedModel:
@@ -403,8 +477,9 @@ def check_otm(raw: bytes) -> CheckedModel:
     try:
         decoded = decode_bytes(raw)
         if not decoded.strip():
-            raise FormatError("the file is empty; an OTM file is an object with "
-                              "'otmVersion' and 'project'.")
+            raise FormatError(
+                "the file is empty; an OTM file is an object with 'otmVersion' and 'project'."
+            )
         parsed = parse_text(decoded)
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
@@ -420,16 +495,20 @@ def generate_otm(model: AttackModel) -> str:
     """The model as an OTM 0.2 JSON document."""
     kept = model.extras.get(TAG) if isinstance(model.extras.get(TAG), dict) else {}
     project_kept = kept.get("project") if isinstance(kept.get("project"), dict) else {}
-    project: dict[str, Any] = {"name": model.title,
-                               "id": text(project_kept.get("id")) or slug(model.title,
-                                                                          "model")}
+    project: dict[str, Any] = {
+        "name": model.title,
+        "id": text(project_kept.get("id")) or slug(model.title, "model"),
+    }
     if model.description:
         project["description"] = model.description
     for key in ("owner", "ownerContact", "tags"):
         if key in project_kept:
             project[key] = project_kept[key]
-    attributes = dict(project_kept.get("attributes") or {}) \
-        if isinstance(project_kept.get("attributes"), dict) else {}
+    attributes = (
+        dict(project_kept.get("attributes") or {})
+        if isinstance(project_kept.get("attributes"), dict)
+        else {}
+    )
     own: dict[str, Any] = {}
     apart = [n.to_dict() for n in model.nodes.values() if aside(n)]
     if apart:
@@ -438,8 +517,10 @@ def generate_otm(model: AttackModel) -> str:
         own["native"] = True
     own["order"] = list(model.nodes)
     own["edges"] = [e.to_dict() for e in model.edges]
-    for key, items in (("profiles", model.profiles.values()),
-                       ("releases", model.releases.values())):
+    for key, items in (
+        ("profiles", model.profiles.values()),
+        ("releases", model.releases.values()),
+    ):
         dicts = [i.to_dict() for i in items]
         if dicts:
             own[key] = dicts
@@ -478,31 +559,44 @@ def generate_otm(model: AttackModel) -> str:
         if comp.description:
             item["description"] = comp.description
         if comp.parent is not None:
-            item["parent"] = {"trustZone" if comp.parent in zone_ids else "component":
-                              otm_id[comp.parent]}
+            item["parent"] = {
+                "trustZone" if comp.parent in zone_ids else "component": otm_id[comp.parent]
+            }
         elif comp.id not in zone_ids:
             item["parent"] = {"trustZone": _DEFAULT_ZONE}
             need_default = True
         if comp.id in zone_ids:
             rating = saved.get("trustRating")
-            item["risk"] = {"trustRating": rating if number_in(rating, -1e12, 1e12)
-                            is not None else 50}
+            item["risk"] = {
+                "trustRating": rating if number_in(rating, -1e12, 1e12) is not None else 50
+            }
         elif isinstance(saved.get("tags"), list):
             item["tags"] = saved["tags"]
-        item["attributes"] = {OWN: {k: v for k, v in comp.to_dict().items()
-                                    if k not in ("label", "parent", "description")}}
+        item["attributes"] = {
+            OWN: {
+                k: v
+                for k, v in comp.to_dict().items()
+                if k not in ("label", "parent", "description")
+            }
+        }
         (zones if comp.id in zone_ids else components).append(item)
 
     mit_ref: dict[str, str] = {}
     for mit in model.mitigations.values():
         saved = mit.extras.get(TAG) if isinstance(mit.extras.get(TAG), dict) else {}
         ref = text(saved.get("mitigation"))
-        mit_ref[mit.id] = ref if ref and ref not in mit_ref.values() \
-            and ref not in model.mitigations else mit.id
+        mit_ref[mit.id] = (
+            ref if ref and ref not in mit_ref.values() and ref not in model.mitigations else mit.id
+        )
     written = {c["id"] for c in components} | {z["id"] for z in zones}
-    flows = [dict(f) for f in kept.get("dataflows") or [] if isinstance(f, dict)
-             and f.get("source") in written and f.get("destination") in written
-             and isinstance(f.get("id"), str)]
+    flows = [
+        dict(f)
+        for f in kept.get("dataflows") or []
+        if isinstance(f, dict)
+        and f.get("source") in written
+        and f.get("destination") in written
+        and isinstance(f.get("id"), str)
+    ]
     flow_ids = {f["id"] for f in flows}
     threats: list[dict[str, Any]] = []
     instances: dict[str, list[dict[str, Any]]] = {}
@@ -529,20 +623,28 @@ def generate_otm(model: AttackModel) -> str:
         if cwes:
             threat["cwes"] = cwes
         impact = saved.get("impact")
-        threat["risk"] = {"likelihood": round(node.effective_probability * 100, 6),
-                          "impact": impact if number_in(impact, 0, 1e12) is not None
-                          else 100}
+        threat["risk"] = {
+            "likelihood": round(node.effective_probability * 100, 6),
+            "impact": impact if number_in(impact, 0, 1e12) is not None else 100,
+        }
         threat["attributes"] = {OWN: _native(node, ("label", "description", "component"))}
         threats.append(threat)
         mits = blocked_by.get(node.id, [])
         instance: dict[str, Any] = {
             "threat": otm_ref,
-            "state": text(saved.get("state")) or (
-                "mitigated" if any(m.status == "deployed" and m.effective_effectiveness >= 1
-                                   for m in mits) else "exposed"),
-            "mitigations": [{"mitigation": mit_ref[m.id],
-                             "state": "implemented" if m.status == "deployed"
-                             else "required"} for m in mits],
+            "state": text(saved.get("state"))
+            or (
+                "mitigated"
+                if any(m.status == "deployed" and m.effective_effectiveness >= 1 for m in mits)
+                else "exposed"
+            ),
+            "mitigations": [
+                {
+                    "mitigation": mit_ref[m.id],
+                    "state": "implemented" if m.status == "deployed" else "required",
+                }
+                for m in mits
+            ],
         }
         owner = node.component if node.component is not None else _UNPLACED
         if saved.get("dataflow") in flow_ids:
@@ -550,9 +652,15 @@ def generate_otm(model: AttackModel) -> str:
         instances.setdefault(owner, []).append(instance)
     if _UNPLACED in instances:
         need_default = True
-        components.append({"id": _UNPLACED, "name": "Not placed on a component",
-                           "type": "other", "parent": {"trustZone": _DEFAULT_ZONE},
-                           "attributes": {OWN: {"synthetic": True}}})
+        components.append(
+            {
+                "id": _UNPLACED,
+                "name": "Not placed on a component",
+                "type": "other",
+                "parent": {"trustZone": _DEFAULT_ZONE},
+                "attributes": {OWN: {"synthetic": True}},
+            }
+        )
     for item in components:
         comp_id = item["attributes"][OWN].get("id", item["id"])
         if comp_id in instances:
@@ -562,15 +670,27 @@ def generate_otm(model: AttackModel) -> str:
         if comp_id in instances:
             # OTM puts threats on components only: a zone's threats move
             # onto a component standing for the zone
-            components.append({"id": f"{zone['id']}-threats", "name": zone["name"],
-                               "type": "trust-zone", "parent": {"trustZone": zone["id"]},
-                               "threats": instances[comp_id],
-                               "attributes": {OWN: {"synthetic": True,
-                                                    "zone": comp_id}}})
+            components.append(
+                {
+                    "id": f"{zone['id']}-threats",
+                    "name": zone["name"],
+                    "type": "trust-zone",
+                    "parent": {"trustZone": zone["id"]},
+                    "threats": instances[comp_id],
+                    "attributes": {OWN: {"synthetic": True, "zone": comp_id}},
+                }
+            )
     if need_default:
-        zones.insert(0, {"id": _DEFAULT_ZONE, "name": "System", "type": "system",
-                         "risk": {"trustRating": 50},
-                         "attributes": {OWN: {"synthetic": True}}})
+        zones.insert(
+            0,
+            {
+                "id": _DEFAULT_ZONE,
+                "name": "System",
+                "type": "system",
+                "risk": {"trustRating": 50},
+                "attributes": {OWN: {"synthetic": True}},
+            },
+        )
     doc["trustZones"] = zones
     doc["components"] = components
     for flow in flows:
@@ -579,9 +699,13 @@ def generate_otm(model: AttackModel) -> str:
     doc["dataflows"] = flows
     doc["threats"] = threats
     doc["mitigations"] = [
-        {"id": mit_ref[m.id], "name": m.label,
-         **({"description": m.description} if m.description else {}),
-         "riskReduction": round(m.effective_effectiveness * 100, 6),
-         "attributes": {OWN: _native(m, ("label", "description"))}}
-        for m in model.mitigations.values()]
+        {
+            "id": mit_ref[m.id],
+            "name": m.label,
+            **({"description": m.description} if m.description else {}),
+            "riskReduction": round(m.effective_effectiveness * 100, 6),
+            "attributes": {OWN: _native(m, ("label", "description"))},
+        }
+        for m in model.mitigations.values()
+    ]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

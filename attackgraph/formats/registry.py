@@ -132,8 +132,8 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.attack_flow.write", "generate_stix"),
         sniff=_lazy("attackgraph.formats.attack_flow.read", "sniff_stix"),
         limitations="Attack Flow keeps nodes, edges, gates (as operators) and mitigations "
-                    "(as course-of-action objects); the other attackgraph fields travel in "
-                    "attackgraph's STIX extension, which other Attack Flow tools ignore.",
+        "(as course-of-action objects); the other attackgraph fields travel in "
+        "attackgraph's STIX extension, which other Attack Flow tools ignore.",
     ),
     ModelFormat(
         "afb",
@@ -143,9 +143,9 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.attack_flow.afb_write", "generate_afb"),
         sniff=_lazy("attackgraph.formats.attack_flow.read", "sniff_afb"),
         limitations="a Builder file holds what the Builder draws (actions, conditions, "
-                    "operators, assets, courses of action, lines and positions): node ids, "
-                    "kinds, costs, components and edge labels are lost and an AND gate "
-                    "becomes an operator block; write .stix.json for a lossless copy.",
+        "operators, assets, courses of action, lines and positions): node ids, "
+        "kinds, costs, components and edge labels are lost and an AND gate "
+        "becomes an operator block; write .stix.json for a lossless copy.",
     ),
     ModelFormat(
         "deciduous",
@@ -155,8 +155,8 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.deciduous", "generate_deciduous"),
         sniff=_lazy("attackgraph.formats.deciduous", "sniff_deciduous"),
         limitations="Deciduous has no gates, costs or components: deciduous.app shows the "
-                    "nodes, edges and mitigations; the rest is kept under 'x-attackgraph' "
-                    "keys, which it ignores.",
+        "nodes, edges and mitigations; the rest is kept under 'x-attackgraph' "
+        "keys, which it ignores.",
     ),
     ModelFormat(
         "graphml",
@@ -166,7 +166,7 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.graphml", "generate_graphml"),
         sniff=_lazy("attackgraph.formats.graphml", "sniff_graphml"),
         limitations="GraphML has no mitigations: they are written as nodes of kind "
-                    "'mitigation' with 'blocks' edges.",
+        "'mitigation' with 'blocks' edges.",
     ),
     ModelFormat(
         "adtool",
@@ -176,11 +176,11 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.adtool", "generate_adtool"),
         sniff=_lazy("attackgraph.formats.adtool", "sniff_adtool"),
         limitations="an ADTool tree has one root and no cycles: several goals get an 'Any "
-                    "goal' root, a step shared by several nodes is written under each (ADTool "
-                    "takes one label as one action), nodes that reach no goal are left out, "
-                    "mitigations become countermeasures of the nodes they block; components, "
-                    "profiles, releases and layout are lost; ids, costs and techniques travel "
-                    "in a '[attackgraph]' comment line.",
+        "goal' root, a step shared by several nodes is written under each (ADTool "
+        "takes one label as one action), nodes that reach no goal are left out, "
+        "mitigations become countermeasures of the nodes they block; components, "
+        "profiles, releases and layout are lost; ids, costs and techniques travel "
+        "in a '[attackgraph]' comment line.",
     ),
     ModelFormat(
         "otm",
@@ -190,9 +190,9 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.otm", "generate_otm"),
         sniff=_lazy("attackgraph.formats.otm", "sniff_otm"),
         limitations="OTM has threats, not attack paths: steps and goals become threats on "
-                    "their components, entries, edges, gates and costs travel in OTM's "
-                    "'attributes' (key 'x-attackgraph'), which other OTM tools keep but "
-                    "do not use; the file is written as JSON.",
+        "their components, entries, edges, gates and costs travel in OTM's "
+        "'attributes' (key 'x-attackgraph'), which other OTM tools keep but "
+        "do not use; the file is written as JSON.",
     ),
     ModelFormat(
         "threat-dragon",
@@ -202,10 +202,10 @@ FORMATS: list[ModelFormat] = [
         generate=_lazy("attackgraph.formats.threat_dragon", "generate_threat_dragon"),
         sniff=_lazy("attackgraph.formats.threat_dragon", "sniff_threat_dragon"),
         limitations="Threat Dragon has threats on diagram elements, not attack paths: "
-                    "components become processes (nested ones inside trust boundary "
-                    "boxes), steps and goals their threats, a threat's mitigations one "
-                    "text; entries, edges, gates and costs travel in attackgraph's own "
-                    "keys, which Threat Dragon does not show.",
+        "components become processes (nested ones inside trust boundary "
+        "boxes), steps and goals their threats, a threat's mitigations one "
+        "text; entries, edges, gates and costs travel in attackgraph's own "
+        "keys, which Threat Dragon does not show.",
     ),
     ModelFormat(
         "tm7",
@@ -214,7 +214,7 @@ FORMATS: list[ModelFormat] = [
         check=_lazy("attackgraph.formats.tm7", "check_tm7"),
         sniff=_lazy("attackgraph.formats.tm7", "sniff_tm7"),
         limitations="read only: the Threat Modeling Tool's threats are imported as goals, "
-                    "its stencils and boundaries as components.",
+        "its stencils and boundaries as components.",
     ),
     ModelFormat(
         "mulval",
@@ -223,7 +223,7 @@ FORMATS: list[ModelFormat] = [
         check=_lazy("attackgraph.formats.mulval", "check_mulval_xml"),
         sniff=_lazy("attackgraph.formats.mulval", "sniff_mulval_xml"),
         limitations="read only: MulVAL's AND, OR and LEAF vertices become steps and entries "
-                    "with gates.",
+        "with gates.",
     ),
     ModelFormat(
         "mulval-csv",
@@ -241,7 +241,7 @@ FORMATS: list[ModelFormat] = [
         check=_lazy("attackgraph.formats.svg", "check_svg"),
         sniff=_lazy("attackgraph.formats.svg", "looks_like_svg"),
         limitations="read only: 'attackgraph export MODEL -o FILE.svg' writes the diagram "
-                    "with the model inside.",
+        "with the model inside.",
     ),
 ]
 """Registered formats; more specific suffixes (``.stix.json``) are matched
@@ -328,8 +328,13 @@ def read_model(path: str | os.PathLike[str]) -> AttackModel:
     return checked.model
 
 
-def write_model(model: AttackModel, path: str | os.PathLike[str], *,
-                format_name: str | None = None, backup: bool = False) -> None:
+def write_model(
+    model: AttackModel,
+    path: str | os.PathLike[str],
+    *,
+    format_name: str | None = None,
+    backup: bool = False,
+) -> None:
     """Write a model atomically in the format its file name (or ``format_name``) says.
 
     Raises
@@ -340,6 +345,8 @@ def write_model(model: AttackModel, path: str | os.PathLike[str], *,
     fmt = format_for_path(path, format_name)
     if fmt is None or fmt.generate is None:
         what = f"the {fmt.description} format" if fmt is not None else repr(os.fspath(path))
-        raise FormatError(f"no model format writes {what}; use a name ending in "
-                          + ", ".join(s for f in FORMATS if f.generate for s in f.suffixes))
+        raise FormatError(
+            f"no model format writes {what}; use a name ending in "
+            + ", ".join(s for f in FORMATS if f.generate for s in f.suffixes)
+        )
     atomic_write_text(path, fmt.generate(model), backup=backup)

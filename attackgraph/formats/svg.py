@@ -48,6 +48,7 @@ def looks_like_svg(raw: bytes) -> bool:
 def _refuse(what: str):  # type: ignore[no-untyped-def]
     def handler(*_args: object) -> None:
         raise _Refused(what)
+
     return handler
 
 
@@ -78,8 +79,9 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
     state: dict[str, object] = {"depth": 0, "in_model": 0, "found": 0, "line": 0, "root": None}
     chunks: list[str] = []
 
-    def doctype(_name: str, _system: str | None, _public: str | None,
-                has_internal_subset: int) -> None:
+    def doctype(
+        _name: str, _system: str | None, _public: str | None, has_internal_subset: int
+    ) -> None:
         if has_internal_subset:
             raise _Refused("an SVG with an internal DTD subset (entity declarations) is refused")
 
@@ -97,9 +99,11 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
                 raise _Refused("the SVG holds more than one embedded model")
             version = attrs.get("version", "1")
             if version != "1":
-                raise _Refused(f"the embedded model is version {version!r} of the SVG "
-                               "embedding; this program reads version '1': update "
-                               "attackgraph")
+                raise _Refused(
+                    f"the embedded model is version {version!r} of the SVG "
+                    "embedding; this program reads version '1': update "
+                    "attackgraph"
+                )
             if attrs.get("encoding", "json") != "json":
                 raise _Refused("the embedded model is not JSON")
             state["in_model"] = 1
@@ -117,8 +121,7 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = _refuse("an SVG that declares entities is refused")
     parser.UnparsedEntityDeclHandler = _refuse("an SVG that declares entities is refused")
-    parser.ExternalEntityRefHandler = _refuse("an SVG that references external entities "
-                                              "is refused")
+    parser.ExternalEntityRefHandler = _refuse("an SVG that references external entities is refused")
     parser.SkippedEntityHandler = _refuse("an SVG that uses an undeclared entity is refused")
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -126,19 +129,29 @@ def extract_model(raw: bytes) -> tuple[bytes, int]:
     try:
         parser.Parse(raw, True)
     except _Refused as exc:
-        raise FormatError(f"{exc}.", parser.CurrentLineNumber,
-                          parser.CurrentColumnNumber + 1) from None
+        raise FormatError(
+            f"{exc}.", parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        ) from None
     except expat.ExpatError as exc:
-        raise FormatError(f"the SVG is not well-formed XML: {expat.ErrorString(exc.code)}.",
-                          exc.lineno, exc.offset + 1) from None
+        raise FormatError(
+            f"the SVG is not well-formed XML: {expat.ErrorString(exc.code)}.",
+            exc.lineno,
+            exc.offset + 1,
+        ) from None
     except (LookupError, ValueError) as exc:  # an encoding expat cannot use
         raise FormatError(f"the SVG cannot be decoded: {str(exc)[:200]}.", 1, 1) from None
     if state["root"] != f"{_SVG_NAMESPACE}{_SEP}svg":
-        raise FormatError("this is XML but not an SVG image (its root element is not "
-                          "<svg> in the SVG namespace).", 1, 1)
+        raise FormatError(
+            "this is XML but not an SVG image (its root element is not "
+            "<svg> in the SVG namespace).",
+            1,
+            1,
+        )
     if not state["found"]:
-        raise FormatError("this SVG carries no attackgraph model: only diagrams written by "
-                          "'attackgraph export MODEL -o FILE.svg' can be opened as models.")
+        raise FormatError(
+            "this SVG carries no attackgraph model: only diagrams written by "
+            "'attackgraph export MODEL -o FILE.svg' can be opened as models."
+        )
     return "".join(chunks).encode("utf-8"), int(state["line"])  # type: ignore[call-overload]
 
 
@@ -156,6 +169,8 @@ def check_svg(raw: bytes) -> CheckedModel:
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])
     checked = check_bytes(payload, "json")
-    problems = [Problem(p.pointer, f"in the model embedded at line {line}: {p.message}",
-                        p.severity) for p in checked.problems]
+    problems = [
+        Problem(p.pointer, f"in the model embedded at line {line}: {p.message}", p.severity)
+        for p in checked.problems
+    ]
     return CheckedModel(checked.model, problems)

@@ -135,18 +135,28 @@ class _Reader:
     def read(self) -> CheckedModel:
         b, root = self.b, self.root
         if _tag(root) != "ThreatModel":
-            b.error("", f"the root element is <{_tag(root)[:40]}>, not <ThreatModel>; this is "
-                        "not a Threat Modeling Tool model")
+            b.error(
+                "",
+                f"the root element is <{_tag(root)[:40]}>, not <ThreatModel>; this is "
+                "not a Threat Modeling Tool model",
+            )
             return CheckedModel(None, b.problems)
-        surfaces = [s for s in (_child(root, "DrawingSurfaceList") or [])
-                    if _tag(s) == "DrawingSurfaceModel"]
+        surfaces = [
+            s
+            for s in (_child(root, "DrawingSurfaceList") or [])
+            if _tag(s) == "DrawingSurfaceModel"
+        ]
         meta = _child(root, "MetaInformation")
         title = _text(meta, "ThreatModelName") if meta is not None else None
         b.title = title or "Threat Modeling Tool model"
         if meta is not None:
-            b.description = join_text([_text(meta, "HighLevelSystemDescription"),
-                                       _text(meta, "Assumptions"),
-                                       _text(meta, "ExternalDependencies")])
+            b.description = join_text(
+                [
+                    _text(meta, "HighLevelSystemDescription"),
+                    _text(meta, "Assumptions"),
+                    _text(meta, "ExternalDependencies"),
+                ]
+            )
         for index, surface in enumerate(surfaces):
             self.surface(index, surface, len(surfaces) > 1)
         self.threats()
@@ -161,8 +171,7 @@ class _Reader:
         if several:
             diagram = f"diagram:{index}"
             name = _properties(surface).get("Name") or f"Diagram {index + 1}"
-            g.elements[diagram] = Element(diagram, name, "other", pointer,
-                                          extra={"diagram": index})
+            g.elements[diagram] = Element(diagram, name, "other", pointer, extra={"diagram": index})
         boxes: list[tuple[str, tuple[float, float, float, float]]] = []
         members: list[tuple[str, tuple[float, float, float, float] | None]] = []
         for number, (key, value) in enumerate(_entries(_child(surface, "Borders"))):
@@ -179,14 +188,15 @@ class _Reader:
             if generic.startswith("GE.A"):
                 continue  # annotation (free text on the drawing)
             kind = "network" if boundary else (_KINDS.get(generic) or guess_kind(type_id, name))
-            extra = {k: v for k, v in (("guid", guid), ("type", type_id),
-                                       ("generic", generic)) if v}
-            g.elements[guid] = Element(guid, name, kind, where, diagram, extra=extra,
-                                       external=generic == "GE.EI")
+            extra = {
+                k: v for k, v in (("guid", guid), ("type", type_id), ("generic", generic)) if v
+            }
+            g.elements[guid] = Element(
+                guid, name, kind, where, diagram, extra=extra, external=generic == "GE.EI"
+            )
             left, top = _number(value, "Left"), _number(value, "Top")
             width, height = _number(value, "Width"), _number(value, "Height")
-            box = (left, top, width, height) \
-                if None not in (left, top, width, height) else None
+            box = (left, top, width, height) if None not in (left, top, width, height) else None
             if boundary and box is not None:
                 boxes.append((guid, box))  # type: ignore[arg-type]
             elif not boundary:
@@ -201,12 +211,18 @@ class _Reader:
                 continue
             name = _properties(value).get("Name") or generic
             if generic == "GE.DF" or value.get(_TYPE) == "Connector":
-                g.flows[guid] = Flow(guid, name, _text(value, "SourceGuid") or "",
-                                     _text(value, "TargetGuid") or "", where)
+                g.flows[guid] = Flow(
+                    guid,
+                    name,
+                    _text(value, "SourceGuid") or "",
+                    _text(value, "TargetGuid") or "",
+                    where,
+                )
             elif generic.startswith("GE.TB"):
                 lines += 1
-                g.elements[guid] = Element(guid, name, "network", where, diagram,
-                                           extra={"guid": guid, "generic": generic})
+                g.elements[guid] = Element(
+                    guid, name, "network", where, diagram, extra={"guid": guid, "generic": generic}
+                )
         nest_as_drawn(b, g, pointer, members, boxes, lines)
 
     def threats(self) -> None:
@@ -218,28 +234,47 @@ class _Reader:
             for prop_key, prop_value in _entries(_child(value, "Properties")):
                 if prop_key and prop_value.text and prop_value.text.strip():
                     props[prop_key] = prop_value.text.strip()
-            title = props.get("Title") or _text(value, "Title") or _text(value, "TypeId") \
-                or "Threat"
+            title = (
+                props.get("Title") or _text(value, "Title") or _text(value, "TypeId") or "Threat"
+            )
             state = _text(value, "State") or "AutoGenerated"
             justification = _text(value, "StateInformation")
             flow, target = _text(value, "FlowGuid"), _text(value, "TargetGuid")
-            description = join_text([
-                props.get("UserThreatDescription") or _text(value, "UserThreatDescription"),
-                f"Justification ({state}): {justification}" if justification else None])
-            extra = {k: v for k, v in (
-                ("id", _text(value, "Id")), ("typeId", _text(value, "TypeId")),
-                ("state", state), ("justification", justification),
-                ("priority", props.get("Priority") or _text(value, "Priority")),
-                ("category", props.get("UserThreatCategory")),
-                ("sdlPhase", props.get("SDLPhase")),
-                ("interaction", props.get("InteractionString"))) if v}
-            threat = Threat(key or pointer, title, pointer,
-                            element=target if flow not in g.flows else None,
-                            flow=flow if flow in g.flows else None,
-                            description=description, extra=extra)
+            description = join_text(
+                [
+                    props.get("UserThreatDescription") or _text(value, "UserThreatDescription"),
+                    f"Justification ({state}): {justification}" if justification else None,
+                ]
+            )
+            extra = {
+                k: v
+                for k, v in (
+                    ("id", _text(value, "Id")),
+                    ("typeId", _text(value, "TypeId")),
+                    ("state", state),
+                    ("justification", justification),
+                    ("priority", props.get("Priority") or _text(value, "Priority")),
+                    ("category", props.get("UserThreatCategory")),
+                    ("sdlPhase", props.get("SDLPhase")),
+                    ("interaction", props.get("InteractionString")),
+                )
+                if v
+            }
+            threat = Threat(
+                key or pointer,
+                title,
+                pointer,
+                element=target if flow not in g.flows else None,
+                flow=flow if flow in g.flows else None,
+                description=description,
+                extra=extra,
+            )
             if threat.flow is None and target not in g.elements:
-                b.warn(pointer, f"the threat {first_line(title, 60)!r} is on no element of "
-                                "the diagrams; it is imported without a component")
+                b.warn(
+                    pointer,
+                    f"the threat {first_line(title, 60)!r} is on no element of "
+                    "the diagrams; it is imported without a component",
+                )
                 threat.element = None
             g.threats.append(threat)
             if state.lower() == "notapplicable":
@@ -257,8 +292,7 @@ def check_tm7(raw: bytes) -> CheckedModel:
     """Read a Threat Modeling Tool ``.tm7`` file; never raises for bad input."""
     try:
         if not raw.strip():
-            raise FormatError("the file is empty; a .tm7 file holds a <ThreatModel> "
-                              "document.")
+            raise FormatError("the file is empty; a .tm7 file holds a <ThreatModel> document.")
         root = _safe_parse(raw)
     except FormatError as exc:
         return CheckedModel(None, [Problem("", str(exc), "error", exc.line, exc.column)])

@@ -16,8 +16,7 @@ from xml.parsers import expat
 
 from attackgraph.errors import FormatError
 
-__all__ = ["MAX_XML_DEPTH", "check_encoding", "check_xml_limits", "declared_encoding",
-           "parse_xml"]
+__all__ = ["MAX_XML_DEPTH", "check_encoding", "check_xml_limits", "declared_encoding", "parse_xml"]
 
 MAX_XML_DEPTH = 256
 """Deepest element nesting read; attackgraph's own files nest fewer than 10."""
@@ -76,9 +75,12 @@ def check_encoding(raw: bytes, what: str) -> None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise FormatError(f"the XML declaration names the encoding {encoding[:40]!r}, "
-                              f"which is unknown; save the {what} file as UTF-8.", 1, 1) \
-                from None
+            raise FormatError(
+                f"the XML declaration names the encoding {encoding[:40]!r}, "
+                f"which is unknown; save the {what} file as UTF-8.",
+                1,
+                1,
+            ) from None
 
 
 def _check_depth(raw: bytes, what: str, max_depth: int) -> None:
@@ -102,9 +104,12 @@ def _check_depth(raw: bytes, what: str, max_depth: int) -> None:
     try:
         parser.Parse(raw, True)
     except _TooDeep:
-        raise FormatError(f"the {what} file nests elements more than {max_depth} deep; "
-                          "attackgraph refuses such documents.", parser.CurrentLineNumber,
-                          parser.CurrentColumnNumber + 1) from None
+        raise FormatError(
+            f"the {what} file nests elements more than {max_depth} deep; "
+            "attackgraph refuses such documents.",
+            parser.CurrentLineNumber,
+            parser.CurrentColumnNumber + 1,
+        ) from None
     except (expat.ExpatError, LookupError, ValueError):
         return  # the format's parser reports it, located
 
@@ -139,18 +144,21 @@ def parse_xml(raw: bytes, what: str, *, max_depth: int | None = MAX_XML_DEPTH) -
     if max_depth is not None:
         _check_depth(raw, what, max_depth)
     try:
-        return safe_tree.fromstring(raw, forbid_dtd=True, forbid_entities=True,
-                                    forbid_external=True)
+        return safe_tree.fromstring(
+            raw, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
     except DefusedXmlException as exc:
-        raise FormatError(f"the {what} file declares a document type or entities "
-                          f"({type(exc).__name__}); attackgraph refuses them because they "
-                          f"enable entity-expansion bombs and external-entity attacks, and "
-                          f"{what} files never need them.") from None
+        raise FormatError(
+            f"the {what} file declares a document type or entities "
+            f"({type(exc).__name__}); attackgraph refuses them because they "
+            f"enable entity-expansion bombs and external-entity attacks, and "
+            f"{what} files never need them."
+        ) from None
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         reason = str(exc).split(":", 1)[0]
-        raise FormatError(f"not well-formed XML: {reason}.", line,
-                          None if column is None else column + 1) from None
+        raise FormatError(
+            f"not well-formed XML: {reason}.", line, None if column is None else column + 1
+        ) from None
     except (LookupError, ValueError) as exc:  # an encoding expat cannot use
-        raise FormatError(f"the {what} file cannot be decoded: {str(exc)[:200]}.", 1, 1) \
-            from None
+        raise FormatError(f"the {what} file cannot be decoded: {str(exc)[:200]}.", 1, 1) from None

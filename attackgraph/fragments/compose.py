@@ -108,11 +108,13 @@ def _unique(ident: str, taken: set[str], prefix: str) -> str:
 
 def _map_document(fragment_doc: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
     """A fragment document with its ids replaced (refs follow); marker dropped."""
+
     def node(i: str) -> str:
         return ids.get(f"node:{i}", i)
 
     def comp(i: str) -> str:
         return ids.get(f"component:{i}", i)
+
     out: dict[str, Any] = {}
     out["components"] = []
     for c in fragment_doc.get("components", []):
@@ -126,17 +128,28 @@ def _map_document(fragment_doc: Mapping[str, Any], ids: Mapping[str, str]) -> di
         if "component" in n:
             item["component"] = comp(n["component"])
         out["nodes"].append(item)
-    out["edges"] = [dict(e, source=node(e["source"]), target=node(e["target"]))
-                    for e in fragment_doc.get("edges", [])]
-    out["mitigations"] = [dict(m, id=ids.get(f"mitigation:{m['id']}", m["id"]),
-                               blocks=[node(b) for b in m.get("blocks", [])])
-                          for m in fragment_doc.get("mitigations", [])]
+    out["edges"] = [
+        dict(e, source=node(e["source"]), target=node(e["target"]))
+        for e in fragment_doc.get("edges", [])
+    ]
+    out["mitigations"] = [
+        dict(
+            m,
+            id=ids.get(f"mitigation:{m['id']}", m["id"]),
+            blocks=[node(b) for b in m.get("blocks", [])],
+        )
+        for m in fragment_doc.get("mitigations", [])
+    ]
     out["layout"] = {node(k): list(v) for k, v in (fragment_doc.get("layout") or {}).items()}
     return out
 
 
-def _assign_ids(doc: Mapping[str, Any], fragment_doc: Mapping[str, Any], prefix: str,
-                known: Mapping[str, str] | None = None) -> dict[str, str]:
+def _assign_ids(
+    doc: Mapping[str, Any],
+    fragment_doc: Mapping[str, Any],
+    prefix: str,
+    known: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Unique model ids for every fragment object (``kind:id`` keys)."""
     ids = dict(known or {})
     for group, kind in _ID_GROUPS:
@@ -150,20 +163,32 @@ def _assign_ids(doc: Mapping[str, Any], fragment_doc: Mapping[str, Any], prefix:
     return ids
 
 
-def _strip_release_refs(items: list[dict[str, Any]], releases: set[str],
-                        warnings: list[Problem]) -> None:
+def _strip_release_refs(
+    items: list[dict[str, Any]], releases: set[str], warnings: list[Problem]
+) -> None:
     for item in items:
         for key in ("release", "release_fixed"):
             if key in item and item[key] not in releases:
-                warnings.append(Problem(f"/{INSTANCES_KEY}", f"{item['id']!r}: release "
-                                        f"{item[key]!r} is not a release of the model; "
-                                        f"left out.", "warning"))
+                warnings.append(
+                    Problem(
+                        f"/{INSTANCES_KEY}",
+                        f"{item['id']!r}: release "
+                        f"{item[key]!r} is not a release of the model; "
+                        f"left out.",
+                        "warning",
+                    )
+                )
                 del item[key]
 
 
-def insert_fragment(doc: Mapping[str, Any], fragment: Fragment, *, into: str | None = None,
-                    connect: Sequence[Connection] = (), at: tuple[float, float] | None = None,
-                    ) -> Insertion:
+def insert_fragment(
+    doc: Mapping[str, Any],
+    fragment: Fragment,
+    *,
+    into: str | None = None,
+    connect: Sequence[Connection] = (),
+    at: tuple[float, float] | None = None,
+) -> Insertion:
     """Insert ``fragment`` into a copy of the model document ``doc``.
 
     Parameters
@@ -199,26 +224,42 @@ def insert_fragment(doc: Mapping[str, Any], fragment: Fragment, *, into: str | N
     new_edges = []
     for index, link in enumerate(connect):
         where = f"--connect/{index}"
-        sides = [s for s, ports in (("in", fragment.ports_in), ("out", fragment.ports_out))
-                 if link.port in ports]
+        sides = [
+            s
+            for s, ports in (("in", fragment.ports_in), ("out", fragment.ports_out))
+            if link.port in ports
+        ]
         if link.side:
             sides = [s for s in sides if s == link.side]
         if not sides:
             declared = ", ".join([*fragment.ports_in, *fragment.ports_out]) or "none"
-            problems.append(Problem(where, f"{link.port[:60]!r} is not a"
-                                    f"{'n ' + link.side + '-' if link.side else ' '}port of "
-                                    f"fragment {fragment.id!r} (ports: {declared})."))
+            problems.append(
+                Problem(
+                    where,
+                    f"{link.port[:60]!r} is not a"
+                    f"{'n ' + link.side + '-' if link.side else ' '}port of "
+                    f"fragment {fragment.id!r} (ports: {declared}).",
+                )
+            )
             continue
         if len(sides) > 1:
-            problems.append(Problem(where, f"{link.port!r} is both an in- and an out-port: "
-                                           f"write in:{link.port}=... or out:{link.port}=..."))
+            problems.append(
+                Problem(
+                    where,
+                    f"{link.port!r} is both an in- and an out-port: "
+                    f"write in:{link.port}=... or out:{link.port}=...",
+                )
+            )
             continue
         if link.node not in model_nodes:
             problems.append(Problem(where, f"{link.node[:60]!r} is not a node of the model."))
             continue
         port = ids[f"node:{link.port}"]
-        edge = ({"source": link.node, "target": port} if sides[0] == "in"
-                else {"source": port, "target": link.node})
+        edge = (
+            {"source": link.node, "target": port}
+            if sides[0] == "in"
+            else {"source": port, "target": link.node}
+        )
         new_edges.append(edge)
     if problems:
         raise ModelError(f"cannot insert fragment {fragment.id!r}.", problems)
@@ -240,9 +281,13 @@ def insert_fragment(doc: Mapping[str, Any], fragment: Fragment, *, into: str | N
         del out["edges"]
     positions = mapped["layout"] or _columns(mapped["nodes"], mapped["edges"])
     _place(out, positions, at)
-    record = {"id": fragment.id, "version": fragment.version,
-              "components": [ids[f"component:{r}"] for r in fragment.roots],
-              "ids": ids, "base": _base_copy(fragment.document)}
+    record = {
+        "id": fragment.id,
+        "version": fragment.version,
+        "components": [ids[f"component:{r}"] for r in fragment.roots],
+        "ids": ids,
+        "base": _base_copy(fragment.document),
+    }
     if fragment.source:
         record["source"] = fragment.source
     out.setdefault(INSTANCES_KEY, []).append(record)
@@ -257,8 +302,10 @@ def _base_copy(fragment_doc: Mapping[str, Any]) -> dict[str, Any]:
     return copy.deepcopy({k: v for k, v in fragment_doc.items() if k in keep})
 
 
-def _columns(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]],
-             ) -> dict[str, list[float]]:
+def _columns(
+    nodes: Sequence[Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
+) -> dict[str, list[float]]:
     """Positions for a fragment saved without any: one column per depth."""
     ids = [str(n["id"]) for n in nodes]
     depth = dict.fromkeys(ids, 0)
@@ -292,8 +339,9 @@ def relative_positions(fragment: Fragment) -> dict[str, tuple[float, float]]:
     return {k: (p[0] - x0, p[1] - y0) for k, p in positions.items()}
 
 
-def _place(doc: dict[str, Any], positions: Mapping[str, list[float]],
-           at: tuple[float, float] | None) -> None:
+def _place(
+    doc: dict[str, Any], positions: Mapping[str, list[float]], at: tuple[float, float] | None
+) -> None:
     """Put the fragment's positions right of the model's layout (or at ``at``)."""
     layout = doc.get("layout")
     if not positions or (layout is None and at is None):
@@ -315,9 +363,17 @@ def instances(doc: Mapping[str, Any]) -> list[Instance]:
     for index, record in enumerate(doc.get(INSTANCES_KEY) or []):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             continue
-        out.append(Instance(index, record["id"], str(record.get("version", "")),
-                            record.get("source"), tuple(record.get("components") or ()),
-                            dict(record.get("ids") or {}), dict(record.get("base") or {})))
+        out.append(
+            Instance(
+                index,
+                record["id"],
+                str(record.get("version", "")),
+                record.get("source"),
+                tuple(record.get("components") or ()),
+                dict(record.get("ids") or {}),
+                dict(record.get("base") or {}),
+            )
+        )
     return out
 
 
@@ -331,14 +387,18 @@ def _instance_part(doc: Mapping[str, Any], instance: Instance) -> dict[str, Any]
     return {
         "components": [c for c in comps if c["id"] in inside],
         "nodes": nodes,
-        "edges": [e for e in doc.get("edges", [])
-                  if e["source"] in node_ids and e["target"] in node_ids],
+        "edges": [
+            e for e in doc.get("edges", []) if e["source"] in node_ids and e["target"] in node_ids
+        ],
         "mitigations": [m for m in doc.get("mitigations", []) if m["id"] in mitigation_ids],
     }
 
 
-def update_instance(doc: Mapping[str, Any], instance: Instance, fragment: Fragment,
-                    ) -> tuple[dict[str, Any], tuple[Conflict, ...]]:
+def update_instance(
+    doc: Mapping[str, Any],
+    instance: Instance,
+    fragment: Fragment,
+) -> tuple[dict[str, Any], tuple[Conflict, ...]]:
     """Bring an inserted fragment up to ``fragment``'s version, keeping local edits.
 
     A three-way merge (base: the fragment as inserted, ours: the instance in
@@ -375,15 +435,21 @@ def update_instance(doc: Mapping[str, Any], instance: Instance, fragment: Fragme
             del out[group]
     node_ids = {n["id"] for n in out.get("nodes", [])}
     if "edges" in out:
-        out["edges"] = [e for e in out["edges"]
-                        if e["source"] in node_ids and e["target"] in node_ids]
+        out["edges"] = [
+            e for e in out["edges"] if e["source"] in node_ids and e["target"] in node_ids
+        ]
     for mitigation in out.get("mitigations", []):
-        mitigation["blocks"] = [b for b in mitigation["blocks"] if b in node_ids] \
-            or mitigation["blocks"]
+        mitigation["blocks"] = [b for b in mitigation["blocks"] if b in node_ids] or mitigation[
+            "blocks"
+        ]
     if "layout" in out:
         out["layout"] = {k: v for k, v in out["layout"].items() if k in node_ids}
-    record = dict(out[INSTANCES_KEY][instance.index], version=fragment.version, ids=ids,
-                  base=_base_copy(fragment.document))
+    record = dict(
+        out[INSTANCES_KEY][instance.index],
+        version=fragment.version,
+        ids=ids,
+        base=_base_copy(fragment.document),
+    )
     out[INSTANCES_KEY][instance.index] = record
     if merged.conflicts:
         entries = []

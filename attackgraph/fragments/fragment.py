@@ -121,47 +121,73 @@ def check_fragment_document(doc: Any) -> list[Problem]:
     marker = doc.get(FRAGMENT_KEY)
     where = f"/{FRAGMENT_KEY}"
     if not isinstance(marker, dict):
-        problems.append(Problem(where, "a fragment needs an 'x-fragment' object with 'id', "
-                                       "'version' and 'ports'."))
+        problems.append(
+            Problem(
+                where, "a fragment needs an 'x-fragment' object with 'id', 'version' and 'ports'."
+            )
+        )
         return problems
     if not is_id(marker.get("id")):
-        problems.append(Problem(f"{where}/id", "the fragment's 'id' must be an id (letters, "
-                                               "digits, '_', '.', ':', '-')."))
+        problems.append(
+            Problem(
+                f"{where}/id",
+                "the fragment's 'id' must be an id (letters, digits, '_', '.', ':', '-').",
+            )
+        )
     if not isinstance(marker.get("version"), str) or not marker.get("version"):
-        problems.append(Problem(f"{where}/version", "the fragment's 'version' must be a "
-                                                    "non-empty string, e.g. \"1.0\"."))
+        problems.append(
+            Problem(
+                f"{where}/version",
+                "the fragment's 'version' must be a non-empty string, e.g. \"1.0\".",
+            )
+        )
     ports = marker.get("ports", {})
     if not isinstance(ports, dict):
-        problems.append(Problem(f"{where}/ports", "'ports' must be an object with 'in' and "
-                                                  "'out' lists of node ids."))
+        problems.append(
+            Problem(
+                f"{where}/ports", "'ports' must be an object with 'in' and 'out' lists of node ids."
+            )
+        )
         return problems
     nodes = {n.get("id"): n for n in doc.get("nodes", []) if isinstance(n, dict)}
     for key in ports:
         if key not in _PORT_SIDES:
-            problems.append(Problem(f"{where}/ports/{key}", f"unknown port side {str(key)[:40]!r}"
-                                                            f" (known: in, out)."))
+            problems.append(
+                Problem(
+                    f"{where}/ports/{key}", f"unknown port side {str(key)[:40]!r} (known: in, out)."
+                )
+            )
     for side in _PORT_SIDES:
         listed = ports.get(side, [])
         if not isinstance(listed, list):
-            problems.append(Problem(f"{where}/ports/{side}", f"'{side}' must be a list of node "
-                                                             "ids."))
+            problems.append(
+                Problem(f"{where}/ports/{side}", f"'{side}' must be a list of node ids.")
+            )
             continue
         for index, ident in enumerate(listed):
             here = f"{where}/ports/{side}/{index}"
             if not isinstance(ident, str) or ident not in nodes:
-                problems.append(Problem(here, f"{side}-port {str(ident)[:60]!r} is not a node of "
-                                              "the fragment."))
+                problems.append(
+                    Problem(here, f"{side}-port {str(ident)[:60]!r} is not a node of the fragment.")
+                )
             elif side == "in" and nodes[ident].get("kind") == "entry":
-                problems.append(Problem(here, f"in-port {ident!r} is an entry, which cannot "
-                                              "receive edges."))
+                problems.append(
+                    Problem(here, f"in-port {ident!r} is an entry, which cannot receive edges.")
+                )
     components = {c.get("id") for c in doc.get("components", []) if isinstance(c, dict)}
     if not components:
-        problems.append(Problem("/components", "a fragment holds at least one component.",
-                                "warning"))
+        problems.append(
+            Problem("/components", "a fragment holds at least one component.", "warning")
+        )
     for index, node in enumerate(doc.get("nodes", [])):
         if isinstance(node, dict) and components and node.get("component") not in components:
-            problems.append(Problem(f"/nodes/{index}", f"node {node.get('id')!r} is in no "
-                                                      "component of the fragment.", "warning"))
+            problems.append(
+                Problem(
+                    f"/nodes/{index}",
+                    f"node {node.get('id')!r} is in no component of the fragment.",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -169,8 +195,14 @@ def fragment_from_document(doc: dict[str, Any], source: str | None = None) -> Fr
     """A :class:`Fragment` from a document that passed the checks."""
     marker = doc[FRAGMENT_KEY]
     ports = marker.get("ports", {})
-    return Fragment(marker["id"], marker["version"], tuple(ports.get("in", [])),
-                    tuple(ports.get("out", [])), doc, source)
+    return Fragment(
+        marker["id"],
+        marker["version"],
+        tuple(ports.get("in", [])),
+        tuple(ports.get("out", [])),
+        doc,
+        source,
+    )
 
 
 def parse_fragment(doc: Any, source: str | None = None) -> Fragment:
@@ -205,16 +237,18 @@ def read_fragment(path: str | os.PathLike[str], source: str | None = None) -> Fr
         raw = read_limited(path, max_file_bytes())
         parsed = parse_text(decode_bytes(raw), syntax_for_path(path))
     except FormatError as exc:
-        raise ModelError(str(exc), [Problem("", str(exc), "error", exc.line, exc.column)]) \
-            from exc
+        raise ModelError(str(exc), [Problem("", str(exc), "error", exc.line, exc.column)]) from exc
     try:
         return parse_fragment(parsed.data, source or os.fspath(path))
     except ModelError as exc:
         located = []
         for problem in exc.problems:
             at = parsed.locate(problem.pointer) if parsed.positions else None
-            located.append(problem if at is None
-                           else Problem(problem.pointer, problem.message, problem.severity, *at))
+            located.append(
+                problem
+                if at is None
+                else Problem(problem.pointer, problem.message, problem.severity, *at)
+            )
         raise ModelError(str(exc), located) from exc
 
 
@@ -238,9 +272,15 @@ def subtree(components: Iterable[Mapping[str, Any]], roots: Sequence[str]) -> li
     return inside
 
 
-def extract_fragment(doc: Mapping[str, Any], component: str, *, fragment_id: str | None = None,
-                     version: str = "1.0", ports_in: Sequence[str] | None = None,
-                     ports_out: Sequence[str] | None = None) -> dict[str, Any]:
+def extract_fragment(
+    doc: Mapping[str, Any],
+    component: str,
+    *,
+    fragment_id: str | None = None,
+    version: str = "1.0",
+    ports_in: Sequence[str] | None = None,
+    ports_out: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """A fragment document made of one component of a model and all it holds.
 
     Parameters
@@ -266,16 +306,20 @@ def extract_fragment(doc: Mapping[str, Any], component: str, *, fragment_id: str
     """
     comps = [c for c in doc.get("components", [])]
     if component not in {c["id"] for c in comps}:
-        raise ModelError(f"{component!r} is not a component of the model.",
-                         [Problem("/components", f"no component {component[:60]!r}.")])
+        raise ModelError(
+            f"{component!r} is not a component of the model.",
+            [Problem("/components", f"no component {component[:60]!r}.")],
+        )
     inside = set(subtree(comps, [component]))
     nodes = [n for n in doc.get("nodes", []) if n.get("component") in inside]
     ids = {n["id"] for n in nodes}
     edges = [e for e in doc.get("edges", []) if e["source"] in ids and e["target"] in ids]
-    crossing_in = [e["target"] for e in doc.get("edges", [])
-                   if e["target"] in ids and e["source"] not in ids]
-    crossing_out = [e["source"] for e in doc.get("edges", [])
-                    if e["source"] in ids and e["target"] not in ids]
+    crossing_in = [
+        e["target"] for e in doc.get("edges", []) if e["target"] in ids and e["source"] not in ids
+    ]
+    crossing_out = [
+        e["source"] for e in doc.get("edges", []) if e["source"] in ids and e["target"] not in ids
+    ]
     mitigations = []
     for mitigation in doc.get("mitigations", []):
         blocks = [b for b in mitigation.get("blocks", []) if b in ids]
@@ -285,13 +329,17 @@ def extract_fragment(doc: Mapping[str, Any], component: str, *, fragment_id: str
             mitigations.append(item)
     root = next(c for c in comps if c["id"] == component)
     out: dict[str, Any] = {
-        "format": "attackgraph", "version": 1,
+        "format": "attackgraph",
+        "version": 1,
         "title": str(root.get("label", component)),
     }
     if root.get("description"):
         out["description"] = root["description"]
-    out["components"] = [{k: v for k, v in c.items() if not (c is root and k == "parent")}
-                         for c in comps if c["id"] in inside]
+    out["components"] = [
+        {k: v for k, v in c.items() if not (c is root and k == "parent")}
+        for c in comps
+        if c["id"] in inside
+    ]
     out["nodes"] = [{k: v for k, v in n.items() if k != "release_fixed"} for n in nodes]
     if edges:
         out["edges"] = edges
@@ -308,8 +356,9 @@ def extract_fragment(doc: Mapping[str, Any], component: str, *, fragment_id: str
     out[FRAGMENT_KEY] = {
         "id": fragment_id or component,
         "version": version,
-        "ports": {"in": list(ports_in if ports_in is not None else default_in),
-                  "out": list(ports_out if ports_out is not None
-                              else dict.fromkeys(crossing_out))},
+        "ports": {
+            "in": list(ports_in if ports_in is not None else default_in),
+            "out": list(ports_out if ports_out is not None else dict.fromkeys(crossing_out)),
+        },
     }
     return out

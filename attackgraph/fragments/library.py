@@ -15,8 +15,15 @@ from attackgraph.errors import ModelError, Problem
 from attackgraph.fragments.compose import Instance, instances
 from attackgraph.fragments.fragment import Fragment, read_fragment
 
-__all__ = ["BUNDLED", "Library", "Outdated", "bundled_library", "describe", "load_library",
-           "outdated"]
+__all__ = [
+    "BUNDLED",
+    "Library",
+    "Outdated",
+    "bundled_library",
+    "describe",
+    "load_library",
+    "outdated",
+]
 
 BUNDLED = "library:"
 """The source prefix of the bundled fragments (``library:linux-kernel``)."""
@@ -50,14 +57,14 @@ class Library:
         return [f for f in self.fragments if all(w in f.text().lower() for w in words)]
 
 
-def load_library(folders: Iterable[str | os.PathLike[str]], *,
-                 bundled: bool = True) -> Library:
+def load_library(folders: Iterable[str | os.PathLike[str]], *, bundled: bool = True) -> Library:
     """Read every fragment file in ``folders`` (not recursive), sorted by title."""
     found: list[Fragment] = []
     problems: list[tuple[str, Problem]] = []
     sources: list[tuple[Path, str | None]] = []
     if bundled:
         from attackgraph.bundled import resource_path
+
         folder = resource_path("library")
         if folder.is_dir():
             sources.extend((p, f"{BUNDLED}{_stem(p)}") for p in sorted(folder.iterdir()))
@@ -74,8 +81,14 @@ def load_library(folders: Iterable[str | os.PathLike[str]], *,
             problems.extend((str(path), p) for p in exc.problems if p.is_error)
             continue
         if source is not None and source != f"{BUNDLED}{fragment.id}":
-            fragment = Fragment(fragment.id, fragment.version, fragment.ports_in,
-                                fragment.ports_out, fragment.document, f"{BUNDLED}{fragment.id}")
+            fragment = Fragment(
+                fragment.id,
+                fragment.version,
+                fragment.ports_in,
+                fragment.ports_out,
+                fragment.document,
+                f"{BUNDLED}{fragment.id}",
+            )
         found.append(fragment)
     found.sort(key=lambda f: (f.title.lower(), f.id))
     return Library(tuple(found), tuple(problems))
@@ -136,8 +149,9 @@ def outdated(doc: Mapping[str, Any], library: Library) -> list[Outdated]:
         lines = []
         for change in result.changes:
             fields = ", ".join(f.field for f in change.fields)
-            lines.append(f"{change.kind}: {change.key} {change.change}"
-                         + (f": {fields}" if fields else ""))
+            lines.append(
+                f"{change.kind}: {change.key} {change.change}" + (f": {fields}" if fields else "")
+            )
         if lines or fragment.version != instance.version:
             out.append(Outdated(instance, fragment, tuple(lines)))
     return out
@@ -147,7 +161,9 @@ def describe(items: Sequence[Outdated]) -> list[str]:
     """Text lines for people, one block an outdated instance."""
     lines = []
     for item in items:
-        lines.append(f"{item.instance.id} {item.instance.version} -> {item.fragment.version} "
-                     f"({', '.join(item.instance.components)}):")
+        lines.append(
+            f"{item.instance.id} {item.instance.version} -> {item.fragment.version} "
+            f"({', '.join(item.instance.components)}):"
+        )
         lines.extend(f"  {line}" for line in item.changes or ("(version only)",))
     return lines

@@ -17,13 +17,13 @@ def run_from_args(args: argparse.Namespace) -> int:
     """Start the application from parsed arguments."""
     from attackgraph.gui.app import run_app
 
-    return run_app(args.file, screenshot=args.screenshot, size=args.size,
-                   view=view_options(args))
+    return run_app(args.file, screenshot=args.screenshot, size=args.size, view=view_options(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``attackgraph-gui`` entry point."""
-    parser = argparse.ArgumentParser(prog="attackgraph-gui",
-                                     description="The attackgraph desktop editor.")
+    parser = argparse.ArgumentParser(
+        prog="attackgraph-gui", description="The attackgraph desktop editor."
+    )
     add_gui_arguments(parser)
     return run_from_args(parser.parse_args(argv))

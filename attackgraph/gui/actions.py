@@ -37,21 +37,42 @@ class WindowActions:
         files, scene, view = w.files, w.scene, w.view
         stack = w.document.undo_stack
         self.new = self._make("&New", files.new_file, Key.New, "new", "Start an empty model")
-        self.new_window = self._make("New &Window", w.new_window, "Ctrl+Shift+N", None,
-                                     "Open another window (copy and paste between them)")
-        self.open = self._make("&Open…", files.open_dialog, Key.Open, "open",
-                               "Open a model file (any supported format)")
+        self.new_window = self._make(
+            "New &Window",
+            w.new_window,
+            "Ctrl+Shift+N",
+            None,
+            "Open another window (copy and paste between them)",
+        )
+        self.open = self._make(
+            "&Open…",
+            files.open_dialog,
+            Key.Open,
+            "open",
+            "Open a model file (any supported format)",
+        )
         self.import_model = self._make(
-            "&Import…", files.import_dialog, "Ctrl+I", None,
+            "&Import…",
+            files.import_dialog,
+            "Ctrl+I",
+            None,
             "Import a model of another tool (MITRE Attack Flow, Deciduous, GraphML, an "
-            "attackgraph diagram); Save then writes a new attackgraph model")
+            "attackgraph diagram); Save then writes a new attackgraph model",
+        )
         self.save = self._make("&Save", files.save, Key.Save, "save", "Save the model")
-        self.save_as = self._make("Save &As…", files.save_as, Key.SaveAs, None,
-                                  "Save the model under another name")
-        self.revert = self._make("Re&vert", files.revert, None, None,
-                                 "Reload the file, dropping the unsaved changes")
-        self.export = self._make("&Export Model As…", files.export_dialog, None, None,
-                                 "Write the model in another format")
+        self.save_as = self._make(
+            "Save &As…", files.save_as, Key.SaveAs, None, "Save the model under another name"
+        )
+        self.revert = self._make(
+            "Re&vert", files.revert, None, None, "Reload the file, dropping the unsaved changes"
+        )
+        self.export = self._make(
+            "&Export Model As…",
+            files.export_dialog,
+            None,
+            None,
+            "Write the model in another format",
+        )
         self.quit = self._make("&Quit", w.quit_all, Key.Quit, None, "Close every window")
         self.undo = stack.createUndoAction(window, "&Undo")
         self.undo.setShortcut(QKeySequence(Key.Undo))
@@ -62,52 +83,101 @@ class WindowActions:
         self.cut = self._make("Cu&t", w.editing.cut, Key.Cut, "cut")
         self.copy = self._make("&Copy", w.editing.copy, Key.Copy, "copy")
         self.paste = self._make("&Paste", w.editing.paste, Key.Paste, "paste")
-        self.duplicate = self._make("D&uplicate", w.editing.duplicate, "Ctrl+D", None,
-                                    "Copy the selected nodes next to themselves")
-        self.delete = self._make("&Delete", scene.delete_selection, Key.Delete, "delete",
-                                 "Delete the selected nodes, edges or components")
+        self.duplicate = self._make(
+            "D&uplicate",
+            w.editing.duplicate,
+            "Ctrl+D",
+            None,
+            "Copy the selected nodes next to themselves",
+        )
+        self.delete = self._make(
+            "&Delete",
+            scene.delete_selection,
+            Key.Delete,
+            "delete",
+            "Delete the selected nodes, edges or components",
+        )
         self.delete.setShortcuts([QKeySequence(Key.Delete), QKeySequence("Backspace")])
         self.select_all = self._make("Select &All", w.editing.select_all, Key.SelectAll, "select")
-        self.find = self._make("&Find…", w.find_bar.focus, Key.Find, "find",
-                               "Find nodes by label, id or technique")
+        self.find = self._make(
+            "&Find…", w.find_bar.focus, Key.Find, "find", "Find nodes by label, id or technique"
+        )
         self.find_next = self._make("Find &Next", lambda: w.find_bar.step(1), Key.FindNext)
-        self.find_previous = self._make("Find Pre&vious", lambda: w.find_bar.step(-1),
-                                        Key.FindPrevious)
-        self.group = self._make("&Group into Component", w.editing.group_selection, "Ctrl+G",
-                                "component", "Put the selected nodes into a new component")
-        self.add = {kind: self._make(f"Add {kind.capitalize()}",
-                                     lambda _=False, k=kind: w.editing.add_node(k), None, None,
-                                     f"Add a new {kind} in the middle of the view (on the "
-                                     f"canvas, {kind[0].upper()} adds one under the pointer)")
-                    for kind in ("entry", "step", "goal")}
-        self.preferences = self._make("Pre&ferences…", w.show_preferences, Key.Preferences,
-                                      None, "Autosave, theme and layout settings")
+        self.find_previous = self._make(
+            "Find Pre&vious", lambda: w.find_bar.step(-1), Key.FindPrevious
+        )
+        self.group = self._make(
+            "&Group into Component",
+            w.editing.group_selection,
+            "Ctrl+G",
+            "component",
+            "Put the selected nodes into a new component",
+        )
+        self.add = {
+            kind: self._make(
+                f"Add {kind.capitalize()}",
+                lambda _=False, k=kind: w.editing.add_node(k),
+                None,
+                None,
+                f"Add a new {kind} in the middle of the view (on the "
+                f"canvas, {kind[0].upper()} adds one under the pointer)",
+            )
+            for kind in ("entry", "step", "goal")
+        }
+        self.preferences = self._make(
+            "Pre&ferences…",
+            w.show_preferences,
+            Key.Preferences,
+            None,
+            "Autosave, theme and layout settings",
+        )
         self.zoom_in = self._make("Zoom &In", lambda: view.zoom_by(1.25), Key.ZoomIn, "zoom-in")
         self.zoom_in.setShortcuts([QKeySequence(Key.ZoomIn), QKeySequence("Ctrl+=")])
-        self.zoom_out = self._make("Zoom &Out", lambda: view.zoom_by(0.8), Key.ZoomOut,
-                                   "zoom-out")
+        self.zoom_out = self._make("Zoom &Out", lambda: view.zoom_by(0.8), Key.ZoomOut, "zoom-out")
         self.actual_size = self._make("&Actual Size", lambda: view.set_zoom(1.0), "Ctrl+1")
-        self.fit = self._make("&Fit to Window", view.fit_all, "Ctrl+0", "fit",
-                              "Show the whole model")
-        self.fit_selection = self._make("Zoom to &Selection", view.fit_selection,
-                                        "Ctrl+Shift+0", None, "Show the selected items")
-        self.layout = self._make("Auto &Layout", lambda: w.auto_layout(full=True), "Ctrl+L",
-                                 "layout", "Lay out every node again (Graphviz dot, with "
-                                 "component clusters)")
+        self.fit = self._make(
+            "&Fit to Window", view.fit_all, "Ctrl+0", "fit", "Show the whole model"
+        )
+        self.fit_selection = self._make(
+            "Zoom to &Selection",
+            view.fit_selection,
+            "Ctrl+Shift+0",
+            None,
+            "Show the selected items",
+        )
+        self.layout = self._make(
+            "Auto &Layout",
+            lambda: w.auto_layout(full=True),
+            "Ctrl+L",
+            "layout",
+            "Lay out every node again (Graphviz dot, with component clusters)",
+        )
         self.cancel_layout = self._make("Cancel Layout", w.layout_runner.cancel, None, None)
-        self.overview = self._make("&Overview Map", w.set_overview_visible, "Ctrl+M", None,
-                                   "Show the whole model in a corner of the canvas")
+        self.overview = self._make(
+            "&Overview Map",
+            w.set_overview_visible,
+            "Ctrl+M",
+            None,
+            "Show the whole model in a corner of the canvas",
+        )
         self.overview.setCheckable(True)
-        self.problems = self._make("Show &Problems", w.show_problems, "F8", "problems",
-                                   "List the validation errors and warnings")
-        self.shortcuts = self._make("&Keyboard Shortcuts", w.show_shortcuts,
-                                    Key.HelpContents, None)
+        self.problems = self._make(
+            "Show &Problems",
+            w.show_problems,
+            "F8",
+            "problems",
+            "List the validation errors and warnings",
+        )
+        self.shortcuts = self._make("&Keyboard Shortcuts", w.show_shortcuts, Key.HelpContents, None)
         self.about = self._make("&About attackgraph", w.about, None, "about")
         self.theme_group = QActionGroup(window)
         self.themes: dict[str, QAction] = {}
         for name in THEMES:
-            action = QAction(name.capitalize() if name != "system" else "Follow the System",
-                             window, checkable=True)
+            action = QAction(
+                name.capitalize() if name != "system" else "Follow the System",
+                window,
+                checkable=True,
+            )
             action.triggered.connect(lambda _=False, n=name: w.set_theme(n))
             self.theme_group.addAction(action)
             self.themes[name] = action
@@ -115,8 +185,14 @@ class WindowActions:
         self._build_menus()
         self.refresh_icons()
 
-    def _make(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
-              icon_name: str | None = None, tip: str = "") -> QAction:
+    def _make(
+        self,
+        text: str,
+        slot: Callable[..., Any],
+        shortcut: Any = None,
+        icon_name: str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -161,11 +237,11 @@ class WindowActions:
         edit.addSeparator()
         edit.addAction(self.preferences)
         view = bar.addMenu("&View")
-        view.addActions([self.zoom_in, self.zoom_out, self.actual_size, self.fit,
-                         self.fit_selection])
+        view.addActions(
+            [self.zoom_in, self.zoom_out, self.actual_size, self.fit, self.fit_selection]
+        )
         view.addSeparator()
-        view.addActions([self.layout, self.window.placement.file_positions_action,
-                         self.overview])
+        view.addActions([self.layout, self.window.placement.file_positions_action, self.overview])
         theme = view.addMenu("&Theme")
         theme.addActions(list(self.themes.values()))
         view.addSeparator()
@@ -174,8 +250,14 @@ class WindowActions:
         analysis.addAction(self.problems)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts, self.about])
-        self.menus = {"file": file_menu, "edit": edit, "view": view, "analysis": analysis,
-                      "help": help_menu, "theme": theme}
+        self.menus = {
+            "file": file_menu,
+            "edit": edit,
+            "view": view,
+            "analysis": analysis,
+            "help": help_menu,
+            "theme": theme,
+        }
 
     def _build_toolbar(self) -> QToolBar:
         tools = QToolBar("Main toolbar", self.window)

@@ -60,8 +60,14 @@ def settle(app: Any, window: MainWindow, timeout: float = 120.0) -> None:
         app.processEvents()
 
 
-def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int],
-                view: ViewOptions | None = None, name: str = "") -> int:
+def _screenshot(
+    app: Any,
+    window: MainWindow,
+    target: str,
+    size: tuple[int, int],
+    view: ViewOptions | None = None,
+    name: str = "",
+) -> int:
     window.resize(*size)
     window.show()
     settle(app, window)
@@ -92,8 +98,13 @@ def _screenshot(app: Any, window: MainWindow, target: str, size: tuple[int, int]
     return 0
 
 
-def run_app(path: str | None = None, *, screenshot: str | None = None,
-            size: tuple[int, int] = (1400, 860), view: ViewOptions | None = None) -> int:
+def run_app(
+    path: str | None = None,
+    *,
+    screenshot: str | None = None,
+    size: tuple[int, int] = (1400, 860),
+    view: ViewOptions | None = None,
+) -> int:
     """Open the editor on ``path`` (the flagship sample by default).
 
     Parameters

@@ -99,8 +99,9 @@ def find_recoveries(folder: Path | None = None) -> list[Recovery]:
 class Autosaver(QObject):
     """Writes a document's unsaved state to its recovery file on a timer."""
 
-    def __init__(self, document: Document, interval_s: float = DEFAULT_INTERVAL_S,
-                 folder: Path | None = None) -> None:
+    def __init__(
+        self, document: Document, interval_s: float = DEFAULT_INTERVAL_S, folder: Path | None = None
+    ) -> None:
         super().__init__(document)
         self.document = document
         self.folder = folder or recovery_folder()

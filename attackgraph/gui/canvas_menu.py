@@ -52,22 +52,31 @@ class CanvasMenu(QObject):
         view = window.view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._requested)
-        self.add_here = {kind: self._key_action(f"Add {kind.capitalize()} Here", key,
-                                                lambda k=kind: self.add_node(k))
-                         for kind, key in ADD_KEYS.items()}
+        self.add_here = {
+            kind: self._key_action(
+                f"Add {kind.capitalize()} Here", key, lambda k=kind: self.add_node(k)
+            )
+            for kind, key in ADD_KEYS.items()
+        }
         self.connect_selected = self._key_action(
-            "Co&nnect Selected Nodes", "C", self.connect_selection,
-            "Connect the selected nodes: the ones selected first enable the one selected last")
-        self.rename = self._key_action("&Rename…", "F2", self.rename_selection,
-                                       "Edit the label of the selected node, edge or component")
+            "Co&nnect Selected Nodes",
+            "C",
+            self.connect_selection,
+            "Connect the selected nodes: the ones selected first enable the one selected last",
+        )
+        self.rename = self._key_action(
+            "&Rename…",
+            "F2",
+            self.rename_selection,
+            "Edit the label of the selected node, edge or component",
+        )
         edit = window.actions.menus.get("edit")
         if edit is not None:
             anchor = window.actions.group
             for action in (self.connect_selected, self.rename):
                 edit.insertAction(anchor, action)
 
-    def _key_action(self, text: str, key: str, slot: Callable[[], Any],
-                    tip: str = "") -> QAction:
+    def _key_action(self, text: str, key: str, slot: Callable[[], Any], tip: str = "") -> QAction:
         """An action whose key works while the canvas has the keyboard focus.
 
         The view handles the key itself (not Qt's shortcut map), so a letter
@@ -100,8 +109,10 @@ class CanvasMenu(QObject):
         scene = self.window.scene
         ordered = scene.selection_in_order()
         if len(ordered) < 2:
-            scene.message.emit("To connect: select the enabling node, Shift+click the node "
-                               "it enables, then press C.")
+            scene.message.emit(
+                "To connect: select the enabling node, Shift+click the node "
+                "it enables, then press C."
+            )
             return
         self.connect_many(ordered[:-1], ordered[-1])
 
@@ -114,10 +125,10 @@ class CanvasMenu(QObject):
             scene.message.emit("Already connected.")
             return False
         commands: list[ModelCommand] = [AddEdgeCommand(model, Edge(s, target)) for s in new]
-        text = commands[0].text() if len(commands) == 1 else \
-            f"Connect {len(new)} nodes to {target}"
-        if scene.execute(commands[0] if len(commands) == 1 else
-                         MacroCommand(model, text, commands)):
+        text = commands[0].text() if len(commands) == 1 else f"Connect {len(new)} nodes to {target}"
+        if scene.execute(
+            commands[0] if len(commands) == 1 else MacroCommand(model, text, commands)
+        ):
             scene.message.emit(f"Connected {', '.join(new)} to {target}.")
             return True
         return False
@@ -150,13 +161,15 @@ class CanvasMenu(QObject):
     def _update_nodes(self, node_ids: list[str], changes: dict[str, Any], text: str) -> None:
         scene = self.window.scene
         model = scene.model
-        commands: list[ModelCommand] = [UpdateCommand(model, "node", n, changes)
-                                        for n in node_ids
-                                        if any(getattr(model.nodes[n], f) != v
-                                               for f, v in changes.items())]
+        commands: list[ModelCommand] = [
+            UpdateCommand(model, "node", n, changes)
+            for n in node_ids
+            if any(getattr(model.nodes[n], f) != v for f, v in changes.items())
+        ]
         if commands:
-            scene.execute(commands[0] if len(commands) == 1 else
-                          MacroCommand(model, text, commands))
+            scene.execute(
+                commands[0] if len(commands) == 1 else MacroCommand(model, text, commands)
+            )
 
     def reverse_edge(self, key: tuple[str, str]) -> None:
         """Turn an edge around (one undo entry; refused if the result is invalid)."""
@@ -164,8 +177,13 @@ class CanvasMenu(QObject):
         model = scene.model
         edge = model.edge(*key)
         reversed_edge = edge.replace(source=key[1], target=key[0])
-        scene.execute(MacroCommand(model, f"Reverse {key[0]} to {key[1]}", [
-            RemoveEdgeCommand(model, *key), AddEdgeCommand(model, reversed_edge)]))
+        scene.execute(
+            MacroCommand(
+                model,
+                f"Reverse {key[0]} to {key[1]}",
+                [RemoveEdgeCommand(model, *key), AddEdgeCommand(model, reversed_edge)],
+            )
+        )
 
     # --------------------------------------------------------------- menus
     def _requested(self, point: QPoint) -> None:
@@ -198,8 +216,14 @@ class CanvasMenu(QObject):
             self._canvas_menu(menu, pos)
         return menu
 
-    def _add(self, menu: QMenu, text: str, slot: Callable[[], Any],
-             checked: bool | None = None, enabled: bool = True) -> QAction:
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], Any],
+        checked: bool | None = None,
+        enabled: bool = True,
+    ) -> QAction:
         action = menu.addAction(text)
         if checked is not None:
             action.setCheckable(True)
@@ -214,33 +238,50 @@ class CanvasMenu(QObject):
         node = item.node
         selected = scene.selected_node_ids()
         others = [n for n in scene.selection_in_order() if n != node.id]
-        self._add(menu, "Connect from Here (click the target)",
-                  lambda: scene.begin_connect(node.id))
+        self._add(
+            menu, "Connect from Here (click the target)", lambda: scene.begin_connect(node.id)
+        )
         if others and node.kind != "entry":
             last = scene.selection_in_order()[-1] == node.id
-            self._add(menu, f"Connect Selected to {node.id}" + "\tC" * last,
-                      lambda: self.connect_many(others, node.id))
+            self._add(
+                menu,
+                f"Connect Selected to {node.id}" + "\tC" * last,
+                lambda: self.connect_many(others, node.id),
+            )
         menu.addSeparator()
         menu.addAction(self.rename)
         if node.kind != "entry":
             is_and = node.gate == "and"
-            self._add(menu, "AND: Needs All Its Enablers",
-                      lambda: self._update_nodes(selected, {"gate": None if is_and else "and"},
-                                                 "Change gate"), checked=is_and)
+            self._add(
+                menu,
+                "AND: Needs All Its Enablers",
+                lambda: self._update_nodes(
+                    selected, {"gate": None if is_and else "and"}, "Change gate"
+                ),
+                checked=is_and,
+            )
         kinds = menu.addMenu("Kind")
         for kind in ("entry", "step", "goal"):
-            self._add(kinds, kind.capitalize(),
-                      lambda k=kind: self._update_nodes(selected, {"kind": k}, f"Make {k}"),
-                      checked=node.kind == kind)
+            self._add(
+                kinds,
+                kind.capitalize(),
+                lambda k=kind: self._update_nodes(selected, {"kind": k}, f"Make {k}"),
+                checked=node.kind == kind,
+            )
         into = menu.addMenu("Put in Component")
-        self._add(into, "None", lambda: self._update_nodes(selected, {"component": None},
-                                                           "Take out of component"),
-                  checked=node.component is None)
+        self._add(
+            into,
+            "None",
+            lambda: self._update_nodes(selected, {"component": None}, "Take out of component"),
+            checked=node.component is None,
+        )
         for cid, comp in model.components.items():
-            self._add(into, f"{comp.label} ({cid})",
-                      lambda c=cid: self._update_nodes(selected, {"component": c},
-                                                       f"Put into {c}"),
-                      checked=node.component == cid)
+            self._add(
+                into,
+                f"{comp.label} ({cid})",
+                lambda c=cid: self._update_nodes(selected, {"component": c}, f"Put into {c}"),
+                checked=node.component == cid,
+            )
         menu.addAction(actions.group)
         menu.addSeparator()
         menu.addActions([actions.cut, actions.copy, actions.duplicate, actions.delete])
@@ -258,17 +299,25 @@ class CanvasMenu(QObject):
         menu.addAction(self.rename)
         kinds = menu.addMenu("Kind")
         for kind in COMPONENT_KINDS:
-            self._add(kinds, kind, lambda k=kind: scene.execute(
-                UpdateCommand(scene.model, "component", comp.id, {"kind": k})),
-                checked=comp.kind == kind)
+            self._add(
+                kinds,
+                kind,
+                lambda k=kind: scene.execute(
+                    UpdateCommand(scene.model, "component", comp.id, {"kind": k})
+                ),
+                checked=comp.kind == kind,
+            )
         menu.addSeparator()
-        inside = QPointF(pos.x(), item.frame_rect().top() + item.frame_rect().height() / 2) \
-            if pos.y() < item.frame_rect().top() + 40 else pos
+        inside = (
+            QPointF(pos.x(), item.frame_rect().top() + item.frame_rect().height() / 2)
+            if pos.y() < item.frame_rect().top() + 40
+            else pos
+        )
         for kind in ("entry", "step", "goal"):
-            self._add(menu, f"Add {kind.capitalize()} Inside",
-                      lambda k=kind: self.add_node(k, inside))
-        self._add(menu, "Select Its Nodes",
-                  lambda: scene.select(nodes=scene.nodes_within(comp.id)))
+            self._add(
+                menu, f"Add {kind.capitalize()} Inside", lambda k=kind: self.add_node(k, inside)
+            )
+        self._add(menu, "Select Its Nodes", lambda: scene.select(nodes=scene.nodes_within(comp.id)))
         self._add(menu, "Save as Fragment…", lambda: self.save_fragment(comp.id))
         menu.addSeparator()
         self._add(menu, "Delete Component (keep its nodes)", self.window.actions.delete.trigger)
@@ -277,16 +326,22 @@ class CanvasMenu(QObject):
         """Ask where, then save a component with all it holds as a library fragment."""
         start = f"{component_id}.fragment.json"
         path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save Component as Fragment", start,
-            "Fragments (*.fragment.json *.fragment.yaml)")
+            self.window,
+            "Save Component as Fragment",
+            start,
+            "Fragments (*.fragment.json *.fragment.yaml)",
+        )
         if path:
             self.window.library.save_component(component_id, path)
 
     def _canvas_menu(self, menu: QMenu, pos: QPointF) -> None:
         actions = self.window.actions
         for kind in ("entry", "step", "goal"):
-            self._add(menu, f"Add {kind.capitalize()} Here\t{ADD_KEYS[kind]}",
-                      lambda k=kind: self.add_node(k, pos))
+            self._add(
+                menu,
+                f"Add {kind.capitalize()} Here\t{ADD_KEYS[kind]}",
+                lambda k=kind: self.add_node(k, pos),
+            )
         menu.addSeparator()
         menu.addActions([actions.paste, actions.select_all])
         menu.addSeparator()

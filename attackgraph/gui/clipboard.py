@@ -69,8 +69,9 @@ def make_fragment(model: AttackModel, node_ids: list[str]) -> dict[str, Any]:
     }
 
 
-def copy_fragment(model: AttackModel, node_ids: list[str],
-                  clipboard: QClipboard | None = None) -> None:
+def copy_fragment(
+    model: AttackModel, node_ids: list[str], clipboard: QClipboard | None = None
+) -> None:
     """Put a fragment on the clipboard (also as plain JSON text)."""
     text = json.dumps(make_fragment(model, node_ids), indent=2, ensure_ascii=False)
     mime = QMimeData()
@@ -90,24 +91,33 @@ def read_fragment(clipboard: QClipboard | None = None) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         return None
-    probe = {"format": "attackgraph", "version": 1, "title": "clipboard",
-             "nodes": data["nodes"], "edges": data.get("edges", []),
-             "layout": data.get("layout", {})}
+    probe = {
+        "format": "attackgraph",
+        "version": 1,
+        "title": "clipboard",
+        "nodes": data["nodes"],
+        "edges": data.get("edges", []),
+        "layout": data.get("layout", {}),
+    }
     for part in ("components", "mitigations"):
         if isinstance(data.get(part), list) and data[part]:
             probe[part] = data[part]
     # References to the source model's components and releases, and AND
     # nodes whose enablers were not copied, are repaired on paste.
     repairable = ("/component", "/release_fixed", "/gate", "/release", "/parent")
-    broken = [p for p in validate_document(probe)
-              if p.is_error and not p.pointer.endswith(repairable)]
+    broken = [
+        p for p in validate_document(probe) if p.is_error and not p.pointer.endswith(repairable)
+    ]
     return None if broken else data
 
 
 def fragment_center(fragment: dict[str, Any]) -> tuple[float, float] | None:
     """The middle of a fragment's saved positions (None when it has none)."""
-    points = [p for p in fragment.get("layout", {}).values()
-              if isinstance(p, (list, tuple)) and len(p) == 2]
+    points = [
+        p
+        for p in fragment.get("layout", {}).values()
+        if isinstance(p, (list, tuple)) and len(p) == 2
+    ]
     if not points:
         return None
     xs = [float(p[0]) for p in points]
@@ -124,10 +134,12 @@ def _fresh_id(old: str, kind: str, taken: set[str]) -> str:
     return new_id({"entry": "E", "step": "S", "goal": "G"}[kind], taken)
 
 
-def fragment_commands(model: AttackModel, fragment: dict[str, Any],
-                      shift: tuple[float, float] = (PASTE_OFFSET, PASTE_OFFSET),
-                      anchor: tuple[float, float] = (0.0, 0.0),
-                      ) -> tuple[MacroCommand, list[str]] | None:
+def fragment_commands(
+    model: AttackModel,
+    fragment: dict[str, Any],
+    shift: tuple[float, float] = (PASTE_OFFSET, PASTE_OFFSET),
+    anchor: tuple[float, float] = (0.0, 0.0),
+) -> tuple[MacroCommand, list[str]] | None:
     """One undo command that adds a fragment, with fresh ids where they clash.
 
     References the target model cannot satisfy (components, releases) are
@@ -155,9 +167,11 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
         renamed[data["id"]] = fresh
     commands: list[ModelCommand] = []
     comp_ids = _component_commands(model, fragment.get("components") or [], commands)
-    edges = [Edge.from_dict(e).replace(source=renamed[e["source"]], target=renamed[e["target"]])
-             for e in fragment.get("edges", []) if e["source"] in renamed
-             and e["target"] in renamed]
+    edges = [
+        Edge.from_dict(e).replace(source=renamed[e["source"]], target=renamed[e["target"]])
+        for e in fragment.get("edges", [])
+        if e["source"] in renamed and e["target"] in renamed
+    ]
     has_enabler = {e.target for e in edges}
     layout = fragment.get("layout", {})
     and_nodes: list[Node] = []
@@ -185,20 +199,28 @@ def fragment_commands(model: AttackModel, fragment: dict[str, Any],
     if not commands:
         return None
     count = len(fragment["nodes"])
-    return (MacroCommand(model, f"Paste {count} node{'s' * (count != 1)}", commands),
-            [renamed[d["id"]] for d in fragment["nodes"]])
+    return (
+        MacroCommand(model, f"Paste {count} node{'s' * (count != 1)}", commands),
+        [renamed[d["id"]] for d in fragment["nodes"]],
+    )
 
 
-def _component_commands(model: AttackModel, components: list[Any],
-                        commands: list[ModelCommand]) -> dict[str, str]:
+def _component_commands(
+    model: AttackModel, components: list[Any], commands: list[ModelCommand]
+) -> dict[str, str]:
     """Add the fragment's components the model lacks (parents first); the
     map from the fragment's component ids to the model's."""
     mapped: dict[str, str] = {}
     taken = set(model.components)
     pending = [c for c in components if isinstance(c, dict) and "id" in c]
     while pending:
-        ready = [c for c in pending if c.get("parent") is None or c["parent"] in mapped
-                 or c["parent"] not in {p["id"] for p in pending}]
+        ready = [
+            c
+            for c in pending
+            if c.get("parent") is None
+            or c["parent"] in mapped
+            or c["parent"] not in {p["id"] for p in pending}
+        ]
         if not ready:  # a cycle of parents: break it
             ready = pending[:1]
         for data in ready:
@@ -211,13 +233,18 @@ def _component_commands(model: AttackModel, components: list[Any],
             fresh = comp.id if comp.id not in taken else new_id(f"{comp.id}-", taken)
             taken.add(fresh)
             mapped[comp.id] = fresh
-            commands.append(AddObjectCommand(model, comp.replace(
-                id=fresh, parent=mapped.get(comp.parent) if comp.parent else None)))
+            commands.append(
+                AddObjectCommand(
+                    model,
+                    comp.replace(id=fresh, parent=mapped.get(comp.parent) if comp.parent else None),
+                )
+            )
     return mapped
 
 
-def _mitigation_commands(model: AttackModel, mitigations: list[Any],
-                         renamed: dict[str, str]) -> list[ModelCommand]:
+def _mitigation_commands(
+    model: AttackModel, mitigations: list[Any], renamed: dict[str, str]
+) -> list[ModelCommand]:
     """Let the fragment's mitigations block the pasted nodes: a mitigation
     the model has (same id and label) gets the new nodes added to its
     ``blocks``; another is added (with a fresh id where it clashes)."""
@@ -234,12 +261,14 @@ def _mitigation_commands(model: AttackModel, mitigations: list[Any],
         if existing is not None and existing.label == mit.label:
             extra = tuple(b for b in blocks if b not in existing.blocks)
             if extra:
-                commands.append(UpdateCommand(model, "mitigation", mit.id,
-                                              {"blocks": existing.blocks + extra}))
+                commands.append(
+                    UpdateCommand(model, "mitigation", mit.id, {"blocks": existing.blocks + extra})
+                )
             continue
         fresh = mit.id if mit.id not in taken else new_id(f"{mit.id}-", taken)
         taken.add(fresh)
         release = mit.release if mit.release in model.releases else None
-        commands.append(AddObjectCommand(model, mit.replace(id=fresh, blocks=blocks,
-                                                            release=release)))
+        commands.append(
+            AddObjectCommand(model, mit.replace(id=fresh, blocks=blocks, release=release))
+        )
     return commands

@@ -98,8 +98,9 @@ class MacroCommand(ModelCommand):
 class AddNodeCommand(ModelCommand):
     """Add a node at a position."""
 
-    def __init__(self, model: AttackModel, node: Node,
-                 position: tuple[float, float] | None = None) -> None:
+    def __init__(
+        self, model: AttackModel, node: Node, position: tuple[float, float] | None = None
+    ) -> None:
         super().__init__(model, f"Add {node.kind} {node.label!r}")
         self.node = node
         self.position = position
@@ -160,8 +161,14 @@ class RemoveEdgeCommand(ModelCommand):
 class UpdateCommand(ModelCommand):
     """Change fields of a node, edge, component, mitigation, profile or release."""
 
-    def __init__(self, model: AttackModel, kind: str, key: Any, changes: Mapping[str, Any],
-                 text: str | None = None) -> None:
+    def __init__(
+        self,
+        model: AttackModel,
+        kind: str,
+        key: Any,
+        changes: Mapping[str, Any],
+        text: str | None = None,
+    ) -> None:
         fields = ", ".join(changes)
         super().__init__(model, text or f"Change {fields} of {kind} {key}")
         self.kind = kind
@@ -230,8 +237,13 @@ class RemoveObjectCommand(ModelCommand):
 class MoveNodesCommand(ModelCommand):
     """Move nodes (a drag of many nodes is one command)."""
 
-    def __init__(self, model: AttackModel, old: Mapping[str, tuple[float, float] | None],
-                 new: Mapping[str, tuple[float, float] | None], text: str | None = None) -> None:
+    def __init__(
+        self,
+        model: AttackModel,
+        old: Mapping[str, tuple[float, float] | None],
+        new: Mapping[str, tuple[float, float] | None],
+        text: str | None = None,
+    ) -> None:
         count = len(new)
         super().__init__(model, text or f"Move {count} node{'s' if count != 1 else ''}")
         self.old, self.new = dict(old), dict(new)

@@ -89,13 +89,14 @@ class PreferencesDialog(QDialog):
         self.autosave.setSuffix(" s")
         self.autosave.setSpecialValueText("off")
         self.autosave.setValue(preferences.autosave_seconds)
-        self.autosave.setToolTip("Unsaved work is written to a recovery file this often; "
-                                 "after a crash, the next start offers it.")
+        self.autosave.setToolTip(
+            "Unsaved work is written to a recovery file this often; "
+            "after a crash, the next start offers it."
+        )
         form.addRow("Autosave every", self.autosave)
         self.theme = QComboBox()
         for name in THEMES:
-            self.theme.addItem("Follow the system" if name == "system" else name.capitalize(),
-                               name)
+            self.theme.addItem("Follow the system" if name == "system" else name.capitalize(), name)
         self.theme.setCurrentIndex(THEMES.index(preferences.theme))
         form.addRow("Theme", self.theme)
         self.graphviz = QCheckBox("Lay out with Graphviz dot")
@@ -104,8 +105,9 @@ class PreferencesDialog(QDialog):
             self.graphviz.setEnabled(False)
             self.graphviz.setToolTip("Graphviz is not installed: sudo apt install graphviz")
         form.addRow("Layout", self.graphviz)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
@@ -123,8 +125,10 @@ class ShortcutsDialog(QDialog):
     """Every action with a shortcut, and the canvas gestures."""
 
     GESTURES = (
-        ("Drag from a node's ⊕ handle, or Shift+drag from a node",
-         "Connect it to another node (release anywhere on the target)"),
+        (
+            "Drag from a node's ⊕ handle, or Shift+drag from a node",
+            "Connect it to another node (release anywhere on the target)",
+        ),
         ("Select two nodes in order, then C", "Connect the first to the second"),
         ("E, S, G on the canvas", "Add an entry, step or goal under the pointer"),
         ("F2 on the canvas", "Rename the selected node, edge or component"),
@@ -142,9 +146,14 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts and gestures")
-        rows = [(a.text().replace("&", "").rstrip("…"),
-                 ", ".join(s.toString(s.SequenceFormat.NativeText) for s in a.shortcuts()))
-                for a in actions if a.shortcuts()]
+        rows = [
+            (
+                a.text().replace("&", "").rstrip("…"),
+                ", ".join(s.toString(s.SequenceFormat.NativeText) for s in a.shortcuts()),
+            )
+            for a in actions
+            if a.shortcuts()
+        ]
         rows += list(self.GESTURES)
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Command", "Keys"])

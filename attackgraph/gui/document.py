@@ -93,8 +93,12 @@ class Document(QObject):
     modelChanged = Signal(object)
     pathChanged = Signal(str)
 
-    def __init__(self, model: AttackModel | None = None, path: str | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        model: AttackModel | None = None,
+        path: str | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self._model = model or AttackModel()
@@ -154,10 +158,16 @@ class Document(QObject):
         self.modelChanged.emit(event)
 
     # ----------------------------------------------------------------- files
-    def replace_model(self, model: AttackModel, path: str | None, *,
-                      modified: bool = False, imported_from: str | None = None,
-                      warnings: list[Problem] | None = None,
-                      source_format: str | None = None) -> None:
+    def replace_model(
+        self,
+        model: AttackModel,
+        path: str | None,
+        *,
+        modified: bool = False,
+        imported_from: str | None = None,
+        warnings: list[Problem] | None = None,
+        source_format: str | None = None,
+    ) -> None:
         """Show another model; the undo history starts afresh.
 
         Parameters
@@ -205,9 +215,13 @@ class Document(QObject):
         if checked.model is None:
             raise ModelError(f"{Path(path).name} cannot be opened.", checked.problems)
         native = is_native(path, checked.format)
-        self.replace_model(checked.model, path if native else None,
-                           imported_from=None if native else path,
-                           warnings=checked.warnings, source_format=checked.format)
+        self.replace_model(
+            checked.model,
+            path if native else None,
+            imported_from=None if native else path,
+            warnings=checked.warnings,
+            source_format=checked.format,
+        )
 
     @property
     def source_description(self) -> str:
@@ -224,7 +238,7 @@ class Document(QObject):
             source = Path(self.imported_from)
             fmt = format_for_path(source.name)
             name = source.name
-            for suffix in (fmt.suffixes if fmt is not None else ()):
+            for suffix in fmt.suffixes if fmt is not None else ():
                 if name.lower().endswith(suffix):
                     name = name[: -len(suffix)]
                     break
@@ -246,12 +260,16 @@ class Document(QObject):
             raise FormatError("the document has no file name yet; use Save As.")
         fmt = format_for_path(target)
         if fmt is None:
-            raise FormatError(f"{Path(target).name} does not end in .attackgraph.json or "
-                              ".attackgraph.yaml, so it is unclear how to write it.")
+            raise FormatError(
+                f"{Path(target).name} does not end in .attackgraph.json or "
+                ".attackgraph.yaml, so it is unclear how to write it."
+            )
         if fmt.name not in NATIVE_FORMATS:
-            raise FormatError(f"{Path(target).name} would be a {fmt.description} file, which "
-                              "does not keep everything; use Export for it, or save as "
-                              ".attackgraph.json or .attackgraph.yaml.")
+            raise FormatError(
+                f"{Path(target).name} would be a {fmt.description} file, which "
+                "does not keep everything; use Export for it, or save as "
+                ".attackgraph.json or .attackgraph.yaml."
+            )
         write_model(self._model, target, backup=True)
         self.undo_stack.setClean()
         target = os.path.abspath(target)

@@ -33,16 +33,20 @@ def _nodes(count: int) -> str:
     return f"{count} node{'s' * (count != 1)}"
 
 
-def default_component_kind(model: AttackModel, parent: str | None = None,
-                           node_ids: Iterable[str] = ()) -> str:
+def default_component_kind(
+    model: AttackModel, parent: str | None = None, node_ids: Iterable[str] = ()
+) -> str:
     """The kind a new component starts with: its parent's; else the kind of
     the components its nodes come from, when they agree; else the kind most
     components of the model have; else ``"other"`` (the user picks)."""
     comps = model.components
     if parent in comps:
         return comps[parent].kind
-    kinds = {comps[c].kind for n in node_ids
-             if (c := model.nodes[n].component) is not None and c in comps}
+    kinds = {
+        comps[c].kind
+        for n in node_ids
+        if (c := model.nodes[n].component) is not None and c in comps
+    }
     if len(kinds) == 1:
         return kinds.pop()
     counts = Counter(c.kind for c in comps.values() if c.parent is None)
@@ -108,11 +112,13 @@ class WindowEditing(QObject):
         """Copy the selected nodes next to themselves."""
         ids = self.window.scene.selected_node_ids()
         if ids:
-            self._add_fragment(make_fragment(self.window.document.model, ids), PASTE_SHIFT,
-                               (0.0, 0.0))
+            self._add_fragment(
+                make_fragment(self.window.document.model, ids), PASTE_SHIFT, (0.0, 0.0)
+            )
 
-    def _add_fragment(self, fragment: dict[str, Any], shift: tuple[float, float],
-                      anchor: tuple[float, float]) -> None:
+    def _add_fragment(
+        self, fragment: dict[str, Any], shift: tuple[float, float], anchor: tuple[float, float]
+    ) -> None:
         built = fragment_commands(self.window.document.model, fragment, shift, anchor)
         if built is None:
             return
@@ -136,8 +142,9 @@ class WindowEditing(QObject):
         comp = Component(new_id("K", model.components), "New component", kind, parent=parent)
         commands: list[ModelCommand] = [AddObjectCommand(model, comp)]
         commands += [UpdateCommand(model, "node", n, {"component": comp.id}) for n in ids]
-        if window.scene.execute(MacroCommand(model, f"Group {_nodes(len(ids))} into {comp.id}",
-                                             commands)):
+        if window.scene.execute(
+            MacroCommand(model, f"Group {_nodes(len(ids))} into {comp.id}", commands)
+        ):
             window.scene.refresh_frames()
             window.scene.select(components=[comp.id])
             window.canvas_menu.edit_label("component", comp.id)  # type its name now

@@ -47,11 +47,17 @@ if TYPE_CHECKING:
 __all__ = ["EXPORTS", "Exporter", "canvas_bytes", "export_files"]
 
 EXPORTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "diagram": ("&Diagram…", "SVG diagram (*.svg);;PNG picture (*.png);;PDF document (*.pdf);;"
-                "Graphviz source (*.dot *.gv);;Mermaid flowchart (*.mmd)",
-                ("svg", "png", "pdf", "dot", "gv", "mmd")),
-    "canvas": ("&Canvas as Shown…", "PNG picture (*.png);;SVG picture (*.svg);;"
-               "PDF document (*.pdf)", ("png", "svg", "pdf")),
+    "diagram": (
+        "&Diagram…",
+        "SVG diagram (*.svg);;PNG picture (*.png);;PDF document (*.pdf);;"
+        "Graphviz source (*.dot *.gv);;Mermaid flowchart (*.mmd)",
+        ("svg", "png", "pdf", "dot", "gv", "mmd"),
+    ),
+    "canvas": (
+        "&Canvas as Shown…",
+        "PNG picture (*.png);;SVG picture (*.svg);;PDF document (*.pdf)",
+        ("png", "svg", "pdf"),
+    ),
     "report": ("&Report…", "HTML report (*.html);;Markdown report (*.md)", ("html", "md")),
     "matrix": ("Chain × Mitigation &Matrix…", "CSV table (*.csv)", ("csv",)),
     "navigator": ("ATT&&CK &Navigator Layer…", "ATT&CK Navigator layer (*.json)", ("json",)),
@@ -68,15 +74,23 @@ def _format(kind: str, path: str) -> str:
     ext = Path(path).suffix.lower().lstrip(".")
     allowed = EXPORTS[kind][2]
     if ext not in allowed:
-        raise ValueError(f"{Path(path).name}: a {kind} export is one of "
-                         + ", ".join(f".{e}" for e in allowed))
+        raise ValueError(
+            f"{Path(path).name}: a {kind} export is one of " + ", ".join(f".{e}" for e in allowed)
+        )
     return "dot" if ext == "gv" else ext
 
 
-def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path: str, *,
-                 highlight: frozenset[str] | None = None, mitigations: bool = True,
-                 cancel: threading.Event | None = None,
-                 page: str = "drawing") -> dict[str, bytes]:
+def export_files(
+    snapshot: ModelSnapshot,
+    state: AnalysisState,
+    kind: str,
+    path: str,
+    *,
+    highlight: frozenset[str] | None = None,
+    mitigations: bool = True,
+    cancel: threading.Event | None = None,
+    page: str = "drawing",
+) -> dict[str, bytes]:
     """The files of a diagram, report or matrix export (OUT and attachments).
 
     Qt-free: runs on a worker thread. The analysis is made again from the
@@ -114,40 +128,64 @@ def export_files(snapshot: ModelSnapshot, state: AnalysisState, kind: str, path:
     fmt = _format(kind, path)
     model = snapshot.build()
     stop = cancel.is_set if cancel is not None else None
-    analysis = named_analysis(model, analyze(model, max_chains=state.max_chains, cancel=stop,
-                                             **state.analyze_kwargs()), state, cancel=stop)
+    analysis = named_analysis(
+        model,
+        analyze(model, max_chains=state.max_chains, cancel=stop, **state.analyze_kwargs()),
+        state,
+        cancel=stop,
+    )
     chain = find_chain(analysis, highlight) if highlight else None
     chain_id = chain.id if chain is not None else None
     if kind == "matrix":
         from attackgraph.render.table import chains_csv
 
-        return {path: chains_csv(analysis.chains, [m.id for m in analysis.mitigations])
-                .encode("utf-8")}
+        return {
+            path: chains_csv(analysis.chains, [m.id for m in analysis.mitigations]).encode("utf-8")
+        }
     if kind == "navigator":
         from attackgraph.render.navigator import generate_navigator
 
-        return {path: generate_navigator(
-            model, analysis, switch_on=tuple(state.switch_on), switch_off=tuple(state.switch_off),
-            goals=tuple(state.goals) if state.goals else None).encode("utf-8")}
+        return {
+            path: generate_navigator(
+                model,
+                analysis,
+                switch_on=tuple(state.switch_on),
+                switch_off=tuple(state.switch_off),
+                goals=tuple(state.goals) if state.goals else None,
+            ).encode("utf-8")
+        }
     if kind == "report":
         from attackgraph.render.report_data import collect_report
 
-        data = collect_report(model, analysis=analysis, max_chains=state.max_chains,
-                              cancel=cancel, **state.analyze_kwargs())
+        data = collect_report(
+            model,
+            analysis=analysis,
+            max_chains=state.max_chains,
+            cancel=cancel,
+            **state.analyze_kwargs(),
+        )
         options = DiagramOptions(title=False, mitigations=mitigations)
         if fmt == "html":
             from attackgraph.render.report_html import html_report
 
-            return {path: html_report(model, data, chain=chain_id, options=options,
-                                      cancel=cancel).encode("utf-8")}
+            return {
+                path: html_report(
+                    model, data, chain=chain_id, options=options, cancel=cancel
+                ).encode("utf-8")
+            }
         from attackgraph.render.report_md import markdown_report
 
         stem = Path(path).name[: -len(".md")]
-        report = markdown_report(model, data, stem=stem, chain=chain_id, options=options,
-                                 cancel=cancel)
+        report = markdown_report(
+            model, data, stem=stem, chain=chain_id, options=options, cancel=cancel
+        )
         files = {path: report.text.encode("utf-8")}
-        files.update({os.path.join(os.path.dirname(path), name): content
-                      for name, content in report.attachments.items()})
+        files.update(
+            {
+                os.path.join(os.path.dirname(path), name): content
+                for name, content in report.attachments.items()
+            }
+        )
         return files
     from attackgraph.render.overlay import build_overlay
 
@@ -177,16 +215,22 @@ def svg_to_pdf(svg: bytes, page: str) -> bytes:
         box = QRectF(0, 0, renderer.defaultSize().width(), renderer.defaultSize().height())
 
     def draw(painter: QPainter, target: QRectF, part: QRectF) -> None:
-        renderer.setViewBox(QRectF(box.left() + part.left() * box.width(),
-                                   box.top() + part.top() * box.height(),
-                                   part.width() * box.width(), part.height() * box.height()))
+        renderer.setViewBox(
+            QRectF(
+                box.left() + part.left() * box.width(),
+                box.top() + part.top() * box.height(),
+                part.width() * box.width(),
+                part.height() * box.height(),
+            )
+        )
         renderer.render(painter, target)
 
     return paged_pdf(box.size(), draw, page, QColor("#ffffff"), "attackgraph diagram")
 
 
-def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0,
-                 page: str = "drawing") -> bytes:
+def canvas_bytes(
+    scene: CanvasScene, fmt: str, *, scale: float = 2.0, page: str = "drawing"
+) -> bytes:
     """The canvas as it looks (analysis marks, highlight, theme) as PNG, SVG
     or PDF, cut to the model's items; a PDF's pages follow ``page`` (a key
     of :data:`~attackgraph.gui.pdf_pages.PAGE_CHOICES`).
@@ -220,19 +264,29 @@ def canvas_bytes(scene: CanvasScene, fmt: str, *, scale: float = 2.0,
             item.setSelected(True)
 
 
-def _render(scene: CanvasScene, rect: QRectF, fmt: str, background: QColor,
-            scale: float, page: str = "drawing") -> bytes:
+def _render(
+    scene: CanvasScene,
+    rect: QRectF,
+    fmt: str,
+    background: QColor,
+    scale: float,
+    page: str = "drawing",
+) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "png":
         scale = min(scale, MAX_PIXELS / max(rect.width(), rect.height()))
-        image = QImage(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)),
-                       QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            max(1, int(rect.width() * scale)),
+            max(1, int(rect.height() * scale)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
         image.fill(background)
         painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                               | QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
         scene.render(painter, QRectF(image.rect()), rect)
         painter.end()
         image.save(buffer, "PNG")
@@ -247,14 +301,25 @@ def _render(scene: CanvasScene, rect: QRectF, fmt: str, background: QColor,
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
         painter.end()
     elif fmt == "pdf":
+
         def draw(painter: QPainter, target: QRectF, part: QRectF) -> None:
-            source = QRectF(rect.left() + part.left() * rect.width(),
-                            rect.top() + part.top() * rect.height(),
-                            part.width() * rect.width(), part.height() * rect.height())
+            source = QRectF(
+                rect.left() + part.left() * rect.width(),
+                rect.top() + part.top() * rect.height(),
+                part.width() * rect.width(),
+                part.height() * rect.height(),
+            )
             scene.render(painter, target, source)
 
-        buffer.write(paged_pdf(QSizeF(rect.width() * 0.75, rect.height() * 0.75), draw, page,
-                               background, "attackgraph canvas"))
+        buffer.write(
+            paged_pdf(
+                QSizeF(rect.width() * 0.75, rect.height() * 0.75),
+                draw,
+                page,
+                background,
+                "attackgraph canvas",
+            )
+        )
     else:
         raise ValueError(f"the canvas is exported as png, svg or pdf, not {fmt}")
     buffer.close()
@@ -302,19 +367,23 @@ class Exporter(QObject):
             base = base.removesuffix(suffix)
         base = Path(base).stem if "." in base else base
         remembered = settings.value(FOLDER_KEY, "")
-        folder = remembered if isinstance(remembered, str) and remembered \
-            and os.path.isdir(remembered) else \
-            (str(Path(document.path).parent) if document.path else "")
+        folder = (
+            remembered
+            if isinstance(remembered, str) and remembered and os.path.isdir(remembered)
+            else (str(Path(document.path).parent) if document.path else "")
+        )
         ending = "layer.json" if kind == "navigator" else extensions[0]  # never the model
         start = os.path.join(folder, f"{base}.{ending}")
         title = text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip("…")
-        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {title}",
-                                                   start, filters)
+        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export {title}", start, filters)
         if not path:
             return False
         if not Path(path).suffix:
-            chosen_ext = chosen.split("(*.", 1)[-1].split()[0].rstrip(")") if "(*." in chosen \
+            chosen_ext = (
+                chosen.split("(*.", 1)[-1].split()[0].rstrip(")")
+                if "(*." in chosen
                 else extensions[0]
+            )
             path = f"{path}.{chosen_ext}"
         settings.setValue(FOLDER_KEY, str(Path(path).resolve().parent))
         page = "drawing"
@@ -322,16 +391,22 @@ class Exporter(QObject):
             keys = list(PAGE_CHOICES)
             last = str(settings.value(PAGE_KEY, "a4"))
             choice, ok = QInputDialog.getItem(
-                self.window, "PDF Pages", "Pages of the PDF:", list(PAGE_CHOICES.values()),
-                keys.index(last) if last in keys else 1, False)
+                self.window,
+                "PDF Pages",
+                "Pages of the PDF:",
+                list(PAGE_CHOICES.values()),
+                keys.index(last) if last in keys else 1,
+                False,
+            )
             if not ok:
                 return False
             page = keys[list(PAGE_CHOICES.values()).index(choice)]
             settings.setValue(PAGE_KEY, page)
         return self.export(kind, path, page=page)
 
-    def export(self, kind: str, path: str, *, mitigations: bool = True,
-               page: str = "drawing") -> bool:
+    def export(
+        self, kind: str, path: str, *, mitigations: bool = True, page: str = "drawing"
+    ) -> bool:
         """Export to ``path`` (the canvas at once, the rest in the background);
         ``page`` lays a PDF out on paper (see :data:`PAGE_CHOICES`).
 
@@ -360,8 +435,16 @@ class Exporter(QObject):
         highlight = frozenset(chain.nodes) if chain is not None else None
 
         def work(cancel: threading.Event) -> dict[str, bytes]:
-            files = export_files(snapshot, state, kind, path, highlight=highlight,
-                                 mitigations=mitigations, cancel=cancel, page=page)
+            files = export_files(
+                snapshot,
+                state,
+                kind,
+                path,
+                highlight=highlight,
+                mitigations=mitigations,
+                cancel=cancel,
+                page=page,
+            )
             if cancel.is_set():
                 return {}
             for target, content in files.items():
@@ -429,4 +512,3 @@ class Exporter(QObject):
     def _report_failure(self, message: str) -> None:
         self.failed.emit(message)
         self.window.files.show_error("The export failed", AttackGraphError(message))
-

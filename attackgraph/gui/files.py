@@ -61,8 +61,13 @@ def import_filters() -> str:
     foreign = [f for f in FORMATS if f.check is not None and f.name not in NATIVE_FORMATS]
 
     def patterns(fmt: ModelFormat) -> str:
-        extra = " *.json" if fmt.name in ("stix", "threat-dragon") else \
-            " *.json *.yaml *.yml" if fmt.name == "otm" else ""
+        extra = (
+            " *.json"
+            if fmt.name in ("stix", "threat-dragon")
+            else " *.json *.yaml *.yml"
+            if fmt.name == "otm"
+            else ""
+        )
         return _patterns(fmt) + extra
 
     every = " ".join(_patterns(f) for f in foreign)
@@ -135,12 +140,12 @@ class FileController(QObject):
         lines = [p.format(name) for p in problems[:200]]
         if len(problems) > 200:
             lines.append(f"… and {len(problems) - 200} more")
-        box = QMessageBox(QMessageBox.Icon.Warning, plain(title), plain(str(exc)),
-                          parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, plain(title), plain(str(exc)), parent=self.window
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         if lines:
-            box.setInformativeText(plain("\n".join(lines[:6]) + ("\n…" if len(lines) > 6
-                                                                  else "")))
+            box.setInformativeText(plain("\n".join(lines[:6]) + ("\n…" if len(lines) > 6 else "")))
             box.setDetailedText("\n".join(lines))
         box.setStandardButtons(Button.Ok)
         if QApplication.platformName() == "offscreen":
@@ -154,9 +159,12 @@ class FileController(QObject):
         if not self.document.is_modified:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved changes",
+            self.window,
+            "Unsaved changes",
             plain(f"Save the changes to {self.document.display_name} before closing it?"),
-            Button.Save | Button.Discard | Button.Cancel, Button.Save)
+            Button.Save | Button.Discard | Button.Cancel,
+            Button.Save,
+        )
         if answer == Button.Save:
             return self.save()
         return answer == Button.Discard
@@ -197,16 +205,20 @@ class FileController(QObject):
         self.settings.setValue("last-folder", str(Path(path).resolve().parent))
         self.add_recent(os.path.abspath(path))
         warnings = len(self.document.warnings)
-        noted = (f" with {warnings} warning{'s' * (warnings != 1)} (see Problems)"
-                 if warnings else "")
+        noted = (
+            f" with {warnings} warning{'s' * (warnings != 1)} (see Problems)" if warnings else ""
+        )
         status = self.window.statusBar()
         notices = self.window.notices
         if self.document.imported_from:
             status.showMessage(f"Imported {Path(path).name}{noted}.", 12000)
             notices.show_notice(
-                "imported", f"Imported {Path(path).name} ({self.document.source_description}). "
+                "imported",
+                f"Imported {Path(path).name} ({self.document.source_description}). "
                 "Save writes a new attackgraph model; the original file stays as it is.",
-                "info", [("Save As…", self.save_as)])
+                "info",
+                [("Save As…", self.save_as)],
+            )
         else:
             notices.dismiss("imported")
             status.showMessage(f"Opened {Path(path).name}{noted}.", 10000 if warnings else 5000)
@@ -220,14 +232,18 @@ class FileController(QObject):
         unsaved changes (after asking)."""
         path = self.document.path or self.document.imported_from
         if not path:
-            self.window.statusBar().showMessage("Nothing to revert to: the model has no "
-                                                "file yet.", 6000)
+            self.window.statusBar().showMessage(
+                "Nothing to revert to: the model has no file yet.", 6000
+            )
             return
         if self.document.is_modified:
             answer = QMessageBox.question(
-                self.window, "Revert",
+                self.window,
+                "Revert",
                 plain(f"Drop every change since {Path(path).name} was last saved?"),
-                Button.Discard | Button.Cancel, Button.Cancel)
+                Button.Discard | Button.Cancel,
+                Button.Cancel,
+            )
             if answer != Button.Discard:
                 return
         self.open_path(path, ask=False)
@@ -241,10 +257,12 @@ class FileController(QObject):
 
     def save_as(self) -> bool:
         """Ask for a file name and save there."""
-        start = self.document.suggested_file_name() or str(Path(self._folder()) / (
-            _slug(self.document.model.title) + ".attackgraph.json"))
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Save model as", start,
-                                                   save_filters())
+        start = self.document.suggested_file_name() or str(
+            Path(self._folder()) / (_slug(self.document.model.title) + ".attackgraph.json")
+        )
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Save model as", start, save_filters()
+        )
         if not path:
             return False
         native = [f for f in FORMATS if f.name in NATIVE_FORMATS]
@@ -274,11 +292,11 @@ class FileController(QObject):
             self.window.statusBar().showMessage("No other model format is available.", 6000)
             return False
         last = self.settings.value("export/last-folder", "")  # shared with File > Export
-        folder = last if isinstance(last, str) and last and os.path.isdir(last) \
-            else self._folder()
+        folder = last if isinstance(last, str) and last and os.path.isdir(last) else self._folder()
         start = str(Path(folder) / _slug(self.document.model.title))
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export model", start,
-                                                   export_filters())
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export model", start, export_filters()
+        )
         if not path:
             return False
         path = _suffix_for(chosen, path, formats)
@@ -347,21 +365,30 @@ class FileController(QObject):
         name = Path(path).name
         if not os.path.exists(path):
             self.document.accept_disk_version()
-            notices.show_notice("disk", f"{name} was removed or renamed by another program. "
-                                        "Save writes it again.", "warning",
-                                [("Save", self.save)])
+            notices.show_notice(
+                "disk",
+                f"{name} was removed or renamed by another program. Save writes it again.",
+                "warning",
+                [("Save", self.save)],
+            )
             return
         if not self.document.is_modified:
             if self.open_path(path, ask=False):
-                notices.show_notice("disk", f"{name} was changed by another program and has "
-                                            "been reloaded.", "info")
+                notices.show_notice(
+                    "disk", f"{name} was changed by another program and has been reloaded.", "info"
+                )
             return
         self.document.accept_disk_version()
         notices.show_notice(
-            "disk", f"{name} was changed by another program, and you have unsaved changes. "
-                    "Saving overwrites the other version.", "warning",
-            [("Reload from Disk", lambda: self.open_path(path, ask=False)),
-             ("Keep Mine", lambda: None)])
+            "disk",
+            f"{name} was changed by another program, and you have unsaved changes. "
+            "Saving overwrites the other version.",
+            "warning",
+            [
+                ("Reload from Disk", lambda: self.open_path(path, ask=False)),
+                ("Keep Mine", lambda: None),
+            ],
+        )
 
     def forget_watch(self) -> None:
         """Stop watching (the window closes)."""

@@ -36,9 +36,13 @@ def find_nodes(model: AttackModel, text: str) -> list[str]:
     needle = text.strip().lower()
     if not needle:
         return []
-    return [nid for nid, node in model.nodes.items()
-            if needle in node.label.lower() or needle in nid.lower()
-            or any(needle in t.lower() for t in node.techniques or ())]
+    return [
+        nid
+        for nid, node in model.nodes.items()
+        if needle in node.label.lower()
+        or needle in nid.lower()
+        or any(needle in t.lower() for t in node.techniques or ())
+    ]
 
 
 class _FindEdit(QLineEdit):
@@ -132,16 +136,20 @@ class FindBar(QWidget):
             return
         marks = {nid: NodeMark(accent=MATCH_COLOR) for nid in self.hits}
         self.scene.set_overlay(OVERLAY_LAYER, Overlay(nodes=marks, dim_others=True))
-        self.count.setText(f"{len(self.hits)} match{'es' * (len(self.hits) != 1)}"
-                           if self.hits else "no match")
+        self.count.setText(
+            f"{len(self.hits)} match{'es' * (len(self.hits) != 1)}" if self.hits else "no match"
+        )
 
     def step(self, direction: int) -> None:
         """Select and show the next (1) or previous (-1) match."""
         if self.edit.text() and not self.hits:
             self.search(self.edit.text())
         if not self.hits:
-            self.message.emit("No node matches." if self.edit.text().strip()
-                              else "Type part of a label, an id or a technique id.")
+            self.message.emit(
+                "No node matches."
+                if self.edit.text().strip()
+                else "Type part of a label, an id or a technique id."
+            )
             return
         self.position = (self.position + direction) % len(self.hits)
         nid = self.hits[self.position]
@@ -149,8 +157,10 @@ class FindBar(QWidget):
         for view in self.scene.views():
             view.centerOn(self.scene.nodes[nid])
         self.count.setText(f"{self.position + 1} of {len(self.hits)}")
-        self.message.emit(f"Match {self.position + 1} of {len(self.hits)}: "
-                          f"{self.scene.model.nodes[nid].label} ({nid})")
+        self.message.emit(
+            f"Match {self.position + 1} of {len(self.hits)}: "
+            f"{self.scene.model.nodes[nid].label} ({nid})"
+        )
 
     def finish(self) -> None:
         """End the search: clear the field and the highlight."""

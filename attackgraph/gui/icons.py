@@ -54,9 +54,11 @@ _PATHS: dict[str, str] = {
 
 
 def _svg(name: str, color: str) -> bytes:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
-            f'stroke="{color}" stroke-width="1.8" stroke-linecap="round" '
-            f'stroke-linejoin="round"><path d="{_PATHS[name]}"/></svg>').encode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
+        f'stroke="{color}" stroke-width="1.8" stroke-linecap="round" '
+        f'stroke-linejoin="round"><path d="{_PATHS[name]}"/></svg>'
+    ).encode("ascii")
 
 
 def _render(name: str, color: str, size: int) -> QPixmap:
@@ -85,8 +87,11 @@ def icon(name: str) -> QIcon:
     app = QApplication.instance()
     palette = app.palette() if app is not None else None  # type: ignore[union-attr]
     text = palette.color(palette.ColorRole.WindowText).name() if palette else "#1c2430"
-    grey = palette.color(palette.ColorGroup.Disabled, palette.ColorRole.WindowText).name() \
-        if palette else "#9aa3af"
+    grey = (
+        palette.color(palette.ColorGroup.Disabled, palette.ColorRole.WindowText).name()
+        if palette
+        else "#9aa3af"
+    )
     made = _icon(name, text, grey)
     _NAMES[made.cacheKey()] = name
     return made

@@ -59,8 +59,9 @@ class LayoutRunner(QObject):
         self._full = full
 
         def work(cancel: threading.Event) -> LayoutPlan:
-            return compute_layout(snapshot, full=full, geometry=geometry,
-                                  prefer_dot=prefer_dot, cancel=cancel)
+            return compute_layout(
+                snapshot, full=full, geometry=geometry, prefer_dot=prefer_dot, cancel=cancel
+            )
 
         self._runner.start(work)
 

@@ -41,8 +41,9 @@ __all__ = ["ApplyDocumentCommand", "LibraryController"]
 class ApplyDocumentCommand(ModelCommand):
     """Change the model to another document (and back on undo), as one step."""
 
-    def __init__(self, model: AttackModel, old: Mapping[str, Any], new: Mapping[str, Any],
-                 text: str) -> None:
+    def __init__(
+        self, model: AttackModel, old: Mapping[str, Any], new: Mapping[str, Any], text: str
+    ) -> None:
         super().__init__(model, text)
         self.old, self.new = dict(old), dict(new)
 
@@ -76,12 +77,18 @@ class LibraryController(QObject):
         Extra library folders (besides the bundled starter library).
     """
 
-    def __init__(self, document: Document, dock: LibraryDock, *,
-                 selected_component: Callable[[], str | None],
-                 view_center: Callable[[], tuple[float, float]],
-                 message: Callable[[str], None], folders: list[str] | None = None,
-                 reveal: Callable[[list[str]], None] | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        dock: LibraryDock,
+        *,
+        selected_component: Callable[[], str | None],
+        view_center: Callable[[], tuple[float, float]],
+        message: Callable[[str], None],
+        folders: list[str] | None = None,
+        reveal: Callable[[list[str]], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.dock = dock
@@ -89,7 +96,7 @@ class LibraryController(QObject):
         self._view_center = view_center
         self._message = message
         self._reveal = reveal
-        self.library: Library = (load_library(folders) if folders else bundled_library())
+        self.library: Library = load_library(folders) if folders else bundled_library()
         dock.set_library(self.library)
         dock.insertRequested.connect(lambda source: self.insert(source))
         dock.updateRequested.connect(self.update)
@@ -111,8 +118,14 @@ class LibraryController(QObject):
         """The library fragment with this source (or id)."""
         return next((f for f in self.library.fragments if source in (f.source, f.id)), None)
 
-    def insert(self, source: str, at: tuple[float, float] | None = None,
-               into: str | None = None, *, use_selection: bool = True) -> bool:
+    def insert(
+        self,
+        source: str,
+        at: tuple[float, float] | None = None,
+        into: str | None = None,
+        *,
+        use_selection: bool = True,
+    ) -> bool:
         """Insert a fragment as one undo step; False (with a message) if refused.
 
         It goes into ``into``, else (with ``use_selection``) into the
@@ -124,8 +137,7 @@ class LibraryController(QObject):
             return False
         model = self.document.model
         before = model_to_document(model)
-        component = into if into is not None or not use_selection \
-            else self._selected_component()
+        component = into if into is not None or not use_selection else self._selected_component()
         spot = self.free_spot(fragment, at or self._view_center(), component)
         try:
             result = insert_fragment(before, fragment, into=component, at=spot)
@@ -133,8 +145,9 @@ class LibraryController(QObject):
             reasons = "; ".join(p.message for p in exc.problems) or str(exc)
             self._message(f"Not inserted: {reasons}")
             return False
-        command = ApplyDocumentCommand(model, before, result.document,
-                                       f"Insert fragment {fragment.title}")
+        command = ApplyDocumentCommand(
+            model, before, result.document, f"Insert fragment {fragment.title}"
+        )
         reason = self.document.execute(command)
         if reason is not None:
             self._message(f"Not inserted: {reason}")
@@ -143,12 +156,14 @@ class LibraryController(QObject):
             self._reveal([v for k, v in result.ids.items() if k.startswith("node:")])
         where = f" into {component}" if component else ""
         ports = ", ".join([*fragment.ports_in, *fragment.ports_out])
-        self._message(f"Inserted {fragment.title}{where}; connect its ports ({ports}) "
-                      f"to your chain.")
+        self._message(
+            f"Inserted {fragment.title}{where}; connect its ports ({ports}) to your chain."
+        )
         return True
 
-    def free_spot(self, fragment: Fragment, at: tuple[float, float],
-                  into: str | None) -> tuple[float, float]:
+    def free_spot(
+        self, fragment: Fragment, at: tuple[float, float], into: str | None
+    ) -> tuple[float, float]:
         """``at``, or the first place below it where the fragment (with its
         frames) overlaps no node and no frame but those it goes into."""
         from attackgraph.render.layout.geometry import (
@@ -165,13 +180,13 @@ class LibraryController(QObject):
         if not offsets:
             return at
         keep = component_ancestry(model, into)
-        obstacles = [rect for comp, rect in frame_rects(model, model.layout).items()
-                     if comp not in keep]
+        obstacles = [
+            rect for comp, rect in frame_rects(model, model.layout).items() if comp not in keep
+        ]
         obstacles += [DEFAULT_GEOMETRY.node_rect(p) for p in model.layout.values()]
         x, y = at
         for _ in range(500):
-            box = unite(DEFAULT_GEOMETRY.node_rect((x + dx, y + dy))
-                        for dx, dy in offsets.values())
+            box = unite(DEFAULT_GEOMETRY.node_rect((x + dx, y + dy)) for dx, dy in offsets.values())
             assert box is not None
             rect = grow_frame(grow_frame(box))  # the fragment's own frames
             hit = [o for o in obstacles if rects_overlap(rect, o, 24.0)]
@@ -184,9 +199,14 @@ class LibraryController(QObject):
         """Update an outdated instance (by id or component) as one undo step."""
         model = self.document.model
         before = model_to_document(model)
-        match = next((item for item in outdated(before, self.library)
-                      if instance_key == item.instance.id
-                      or instance_key in item.instance.components), None)
+        match = next(
+            (
+                item
+                for item in outdated(before, self.library)
+                if instance_key == item.instance.id or instance_key in item.instance.components
+            ),
+            None,
+        )
         if match is None:
             self._message(f"{instance_key} is up to date.")
             return False
@@ -195,15 +215,18 @@ class LibraryController(QObject):
         except ModelError as exc:
             self._message(f"Not updated: {exc}")
             return False
-        command = ApplyDocumentCommand(model, before, after,
-                                       f"Update fragment {match.instance.id} to "
-                                       f"{match.fragment.version}")
+        command = ApplyDocumentCommand(
+            model, before, after, f"Update fragment {match.instance.id} to {match.fragment.version}"
+        )
         reason = self.document.execute(command)
         if reason is not None:
             self._message(f"Not updated: {reason}")
             return False
-        tail = (f"; {len(conflicts)} conflict(s) kept your value and are listed in Problems"
-                if conflicts else "")
+        tail = (
+            f"; {len(conflicts)} conflict(s) kept your value and are listed in Problems"
+            if conflicts
+            else ""
+        )
         self._message(f"Updated {match.instance.id} to {match.fragment.version}{tail}.")
         return True
 
@@ -216,17 +239,20 @@ class LibraryController(QObject):
         stem = Path(path).name.split(".")[0]
         fragment_id = stem if is_id(stem) else component_id
         try:
-            doc = extract_fragment(model_to_document(self.document.model), component_id,
-                                   fragment_id=fragment_id)
+            doc = extract_fragment(
+                model_to_document(self.document.model), component_id, fragment_id=fragment_id
+            )
             parse_fragment(doc)
             write_model(document_to_model(doc), path)
         except AttackGraphError as exc:
             self._message(f"Not saved: {exc}")
             return False
         ports = doc["x-fragment"]["ports"]
-        self._message(f"Saved {component_id} as fragment {fragment_id} in {path} (in-ports: "
-                      f"{', '.join(ports['in']) or 'none'}; out-ports: "
-                      f"{', '.join(ports['out']) or 'none'}).")
+        self._message(
+            f"Saved {component_id} as fragment {fragment_id} in {path} (in-ports: "
+            f"{', '.join(ports['in']) or 'none'}; out-ports: "
+            f"{', '.join(ports['out']) or 'none'})."
+        )
         return True
 
     def refresh_outdated(self) -> None:
@@ -235,7 +261,12 @@ class LibraryController(QObject):
         if not model.extras.get("x-fragments"):
             self.dock.set_outdated([])
             return
-        doc = {"format": "attackgraph", "version": 1, "title": model.title,
-               "nodes": [], **model.extras}
+        doc = {
+            "format": "attackgraph",
+            "version": 1,
+            "title": model.title,
+            "nodes": [],
+            **model.extras,
+        }
         items = outdated(doc, self.library) if instances(doc) else []
         self.dock.set_outdated(items)

@@ -69,9 +69,15 @@ library)."""
 class MainWindow(QMainWindow):
     """One document in one window."""
 
-    def __init__(self, document: Document | None = None, *, autosave_s: float | None = None,
-                 settings: QSettings | None = None, restore: bool = True,
-                 geometry: CanvasGeometry = DEFAULT_GEOMETRY) -> None:
+    def __init__(
+        self,
+        document: Document | None = None,
+        *,
+        autosave_s: float | None = None,
+        settings: QSettings | None = None,
+        restore: bool = True,
+        geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+    ) -> None:
         super().__init__()
         _WINDOWS.append(self)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -91,8 +97,9 @@ class MainWindow(QMainWindow):
         box.addWidget(self.notices)
         box.addWidget(self.view, 1)
         self.setCentralWidget(central)
-        self.autosaver = Autosaver(self.document, self.preferences.autosave_seconds
-                                   if autosave_s is None else autosave_s)
+        self.autosaver = Autosaver(
+            self.document, self.preferences.autosave_seconds if autosave_s is None else autosave_s
+        )
         self.files = FileController(self, self.settings)
         self.placement = Placement(self)
         self.editing = WindowEditing(self)
@@ -111,15 +118,22 @@ class MainWindow(QMainWindow):
         self._connect()
         self.workbench = Workbench(self)
         self.library = LibraryController(
-            self.document, self.library_dock,
+            self.document,
+            self.library_dock,
             selected_component=lambda: next(iter(self.scene.selected_component_ids()), None),
             view_center=self._view_center,
             message=lambda text: self.statusBar().showMessage(text, 10000),
-            reveal=self._reveal_nodes, parent=self)
+            reveal=self._reveal_nodes,
+            parent=self,
+        )
         self.view.fragmentDropped.connect(
             lambda source, point: self.library.insert(
-                source, at=(point.x(), point.y()), into=self.scene.component_at(point),
-                use_selection=False))
+                source,
+                at=(point.x(), point.y()),
+                into=self.scene.component_at(point),
+                use_selection=False,
+            )
+        )
         collector.install()  # worker threads never run the cycle collector
         self.setAcceptDrops(True)
         self.resize(1400, 860)
@@ -141,15 +155,24 @@ class MainWindow(QMainWindow):
         return (center.x(), center.y())
 
     # ----------------------------------------------------------- building
-    def add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
-                 *, below: QDockWidget | None = None) -> QDockWidget:
+    def add_dock(
+        self,
+        name: str,
+        title: str,
+        widget: QWidget,
+        area: Qt.DockWidgetArea,
+        *,
+        below: QDockWidget | None = None,
+    ) -> QDockWidget:
         """Add a dock (its state is saved with the window's); View lists it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         if below is not None:
             self.splitDockWidget(below, dock, Qt.Orientation.Vertical)
         else:
@@ -160,12 +183,14 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        palette = self.add_dock("palette", "Palette", self.palette_widget,
-                                Qt.DockWidgetArea.LeftDockWidgetArea)
+        palette = self.add_dock(
+            "palette", "Palette", self.palette_widget, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         palette.setMinimumWidth(96)
         inspector = self.add_dock("inspector", "Inspector", self.inspector, right)
-        mitigations = self.add_dock("mitigations", "Mitigations", self.mitigations, right,
-                                    below=inspector)
+        mitigations = self.add_dock(
+            "mitigations", "Mitigations", self.mitigations, right, below=inspector
+        )
         problems = self.add_dock("problems", "Problems", self.problems, right)
         self.tabifyDockWidget(mitigations, problems)
         library = self.add_dock("library", "Library", self.library_dock, right)
@@ -199,8 +224,12 @@ class MainWindow(QMainWindow):
         # Bound methods only: Qt drops those connections when the window goes,
         # so a document or scene that outlives it never calls into a dead window.
         document, scene = self.document, self.scene
-        for source in (scene.message, self.inspector.message, self.mitigations.message,
-                       self.find_bar.message):
+        for source in (
+            scene.message,
+            self.inspector.message,
+            self.mitigations.message,
+            self.find_bar.message,
+        ):
             source.connect(self.show_message)
         document.undo_stack.cleanChanged.connect(self._update_title)
         document.undo_stack.indexChanged.connect(self._update_title)
@@ -273,8 +302,10 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         model = self.document.model
-        self.counts_label.setText(f"{len(model.nodes)} nodes · {len(model.edges)} edges · "
-                                  f"{len(model.mitigations)} mitigations")
+        self.counts_label.setText(
+            f"{len(model.nodes)} nodes · {len(model.edges)} edges · "
+            f"{len(model.mitigations)} mitigations"
+        )
 
     def _show_problem_count(self, errors: int, warnings: int) -> None:
         parts = []
@@ -349,10 +380,13 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         """Show the version and what the program is for."""
-        QMessageBox.about(self, "About attackgraph",
-                          f"<b>attackgraph {__version__}</b><p>Model attack chains across "
-                          "cloud and device components, and find the mitigations that "
-                          "break them.</p>")
+        QMessageBox.about(
+            self,
+            "About attackgraph",
+            f"<b>attackgraph {__version__}</b><p>Model attack chains across "
+            "cloud and device components, and find the mitigations that "
+            "break them.</p>",
+        )
 
     # ---------------------------------------------------------- windows
     def new_window(self) -> MainWindow:
@@ -382,10 +416,16 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._restored:
             self._restored = True
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [96, 340],
-                             Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["inspector"], self.docks["mitigations"]], [430, 230],
-                             Qt.Orientation.Vertical)
+            self.resizeDocks(
+                [self.docks["palette"], self.docks["inspector"]],
+                [96, 340],
+                Qt.Orientation.Horizontal,
+            )
+            self.resizeDocks(
+                [self.docks["inspector"], self.docks["mitigations"]],
+                [430, 230],
+                Qt.Orientation.Vertical,
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -416,4 +456,3 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.files.open_path(paths[0])
-

@@ -44,16 +44,23 @@ class Notice(QFrame):
 
     closed = Signal()
 
-    def __init__(self, key: str, text: str, level: str,
-                 actions: Sequence[tuple[str, Callable[[], object]]], dark: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        text: str,
+        level: str,
+        actions: Sequence[tuple[str, Callable[[], object]]],
+        dark: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         background, accent, ink, border = (DARK_COLORS if dark else COLORS)[level]
         self.setObjectName("notice")
         self.setStyleSheet(
             f"QFrame#notice {{ background: {background}; border-bottom: 1px solid {border}; "
-            f"border-left: 4px solid {accent}; }} QLabel {{ color: {ink}; }}")
+            f"border-left: 4px solid {accent}; }} QLabel {{ color: {ink}; }}"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 5, 6, 5)
         self.label = QLabel(text)
@@ -97,8 +104,13 @@ class NoticeArea(QWidget):
         self.dark = False
         self.hide()
 
-    def show_notice(self, key: str, text: str, level: str = "info",
-                    actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> Notice:
+    def show_notice(
+        self,
+        key: str,
+        text: str,
+        level: str = "info",
+        actions: Sequence[tuple[str, Callable[[], object]]] = (),
+    ) -> Notice:
         """Show a notice (replacing one with the same key)."""
         self.dismiss(key)
         notice = Notice(key, text, level, actions, self.dark)

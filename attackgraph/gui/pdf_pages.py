@@ -24,8 +24,11 @@ PAGE_CHOICES: dict[str, str] = {
     "letter-tiles": "Tile across Letter pages (landscape, full size)",
 }
 """Page options of a PDF export, by key, with the text the dialog shows."""
-_PAPER = {"a4": QPageSize.PageSizeId.A4, "a3": QPageSize.PageSizeId.A3,
-          "letter": QPageSize.PageSizeId.Letter}
+_PAPER = {
+    "a4": QPageSize.PageSizeId.A4,
+    "a3": QPageSize.PageSizeId.A3,
+    "letter": QPageSize.PageSizeId.Letter,
+}
 MARGIN_PT = 28.0
 OVERLAP = 0.04
 """Tiles overlap by this share of a page, so that nothing is lost at a cut."""
@@ -43,8 +46,13 @@ def _tiles(count: int) -> list[tuple[float, float]]:
     return [(i * (length - OVERLAP), length) for i in range(count)]
 
 
-def paged_pdf(size_pt: QSizeF, draw: Draw, page: str = "drawing",
-              background: QColor | None = None, title: str = "attackgraph") -> bytes:
+def paged_pdf(
+    size_pt: QSizeF,
+    draw: Draw,
+    page: str = "drawing",
+    background: QColor | None = None,
+    title: str = "attackgraph",
+) -> bytes:
     """A PDF of a drawing whose natural size is ``size_pt`` (points).
 
     Parameters
@@ -73,17 +81,21 @@ def paged_pdf(size_pt: QSizeF, draw: Draw, page: str = "drawing",
     writer.setResolution(72)  # one device pixel is one point
     writer.setTitle(title)
     if page == "drawing":
-        layout = QPageLayout(QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "drawing"),
-                             QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        layout = QPageLayout(
+            QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "drawing"),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
     else:
-        layout = QPageLayout(QPageSize(_PAPER[page.removesuffix("-tiles")]),
-                             QPageLayout.Orientation.Landscape,
-                             QMarginsF(MARGIN_PT, MARGIN_PT, MARGIN_PT, MARGIN_PT),
-                             QPageLayout.Unit.Point)
+        layout = QPageLayout(
+            QPageSize(_PAPER[page.removesuffix("-tiles")]),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(MARGIN_PT, MARGIN_PT, MARGIN_PT, MARGIN_PT),
+            QPageLayout.Unit.Point,
+        )
     writer.setPageLayout(layout)
     painter = QPainter(writer)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                           | QPainter.RenderHint.TextAntialiasing)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     area = QRectF(0, 0, writer.width(), writer.height())  # inside the margins
     if page.endswith("-tiles"):
         columns = _tiles(math.ceil(width / area.width()))

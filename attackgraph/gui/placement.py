@@ -51,10 +51,12 @@ class Placement(QObject):
         self.file_positions_action = QAction("Use the File's &Positions", self)
         self.file_positions_action.setCheckable(True)
         self.file_positions_action.setChecked(
-            str(window.settings.value(FILE_POSITIONS_KEY, "false")).lower() == "true")
+            str(window.settings.value(FILE_POSITIONS_KEY, "false")).lower() == "true"
+        )
         self.file_positions_action.setStatusTip(
             "Imported flows whose positions run top to bottom (MITRE Attack Flow Builder): "
-            "keep them and draw top to bottom, instead of a new left-to-right layout")
+            "keep them and draw top to bottom, instead of a new left-to-right layout"
+        )
         self.file_positions_action.toggled.connect(self._use_file_positions)
 
     def graphviz_allowed(self) -> tuple[bool, str]:
@@ -78,8 +80,11 @@ class Placement(QObject):
         geometry = window.scene.geometry
         self._provisional = {}
         self.file_positions = {}
-        if (window.document.imported_from and model.layout
-                and flow_direction((e.key for e in model.edges), model.layout) != "LR"):
+        if (
+            window.document.imported_from
+            and model.layout
+            and flow_direction((e.key for e in model.edges), model.layout) != "LR"
+        ):
             # Another tool's top-to-bottom (or bottom-to-top) drawing: kept aside
             # (View > Use the File's Positions), by default laid out anew left to right.
             self.file_positions = dict(model.layout)
@@ -95,12 +100,15 @@ class Placement(QObject):
             self.runner.start(model, full=len(missing) == len(model.nodes))
         else:
             if "not installed" in why:
-                window.notices.show_notice("graphviz", f"{why}: the built-in layout is used.",
-                                           "info")
-            reason = why or (f"more than {DOT_LAYOUT_LIMIT} nodes, where Graphviz dot would "
-                             "take too long")
-            text = (f"Built-in layout placed {len(missing)} node{'s' * (len(missing) != 1)}: "
-                    f"{reason}.")
+                window.notices.show_notice(
+                    "graphviz", f"{why}: the built-in layout is used.", "info"
+                )
+            reason = why or (
+                f"more than {DOT_LAYOUT_LIMIT} nodes, where Graphviz dot would take too long"
+            )
+            text = (
+                f"Built-in layout placed {len(missing)} node{'s' * (len(missing) != 1)}: {reason}."
+            )
             # with the window as context: the call is dropped if the window goes first
             QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(text, 12000))
         placed = compute_layout(model, full=False, geometry=geometry, prefer_dot=False).positions
@@ -116,13 +124,19 @@ class Placement(QObject):
         if self._by_user:
             self._by_user = False
             if positions:
-                window.scene.execute(MoveNodesCommand(
-                    model, window.scene.saved_positions(positions), positions, "Auto layout"))
+                window.scene.execute(
+                    MoveNodesCommand(
+                        model, window.scene.saved_positions(positions), positions, "Auto layout"
+                    )
+                )
             window.view.fit_all()
         else:  # the better layout of the nodes a file had no position for
             layout = model.layout
-            keep = {n: p for n, p in positions.items()
-                    if n in self._provisional and layout.get(n) == self._provisional[n]}
+            keep = {
+                n: p
+                for n, p in positions.items()
+                if n in self._provisional and layout.get(n) == self._provisional[n]
+            }
             model.set_positions(keep)
             self._provisional = {}
             if not self.view_touched:
@@ -130,8 +144,12 @@ class Placement(QObject):
         window.scene.refresh_frames()
         window.statusBar().showMessage(f"{plan.summary} ({seconds:.2f} s)", 8000)
         if plan.engine != "graphviz" and "not installed" in plan.note:
-            window.notices.show_notice("graphviz", "Graphviz is not installed, so the built-in "
-                                       "layout is used: sudo apt install graphviz.", "info")
+            window.notices.show_notice(
+                "graphviz",
+                "Graphviz is not installed, so the built-in "
+                "layout is used: sudo apt install graphviz.",
+                "info",
+            )
 
     def _use_file_positions(self, use: bool) -> None:
         """The View menu's choice: remembered, and applied (one undo entry) to an
@@ -145,8 +163,14 @@ class Placement(QObject):
             self.auto_layout(full=True)
             return
         positions = {n: p for n, p in self.file_positions.items() if n in model.nodes}
-        window.scene.execute(MoveNodesCommand(
-            model, window.scene.saved_positions(positions), positions, "Use the file's positions"))
+        window.scene.execute(
+            MoveNodesCommand(
+                model,
+                window.scene.saved_positions(positions),
+                positions,
+                "Use the file's positions",
+            )
+        )
         window.scene.flow.refresh()
         window.view.fit_all()
 
@@ -161,8 +185,10 @@ class Placement(QObject):
         viewport = view.viewport().rect()
         if not rect.isValid() or viewport.width() < 50:
             return
-        fit = min(viewport.width() / (rect.width() + FIT_MARGIN),
-                  viewport.height() / (rect.height() + FIT_MARGIN))
+        fit = min(
+            viewport.width() / (rect.width() + FIT_MARGIN),
+            viewport.height() / (rect.height() + FIT_MARGIN),
+        )
         if fit >= FIT_IS_READABLE:
             view.fit_all()
         else:
@@ -170,7 +196,11 @@ class Placement(QObject):
             half_w = viewport.width() / READABLE_ZOOM / 2
             half_h = viewport.height() / READABLE_ZOOM / 2
             margin = 24.0
-            view.centerOn(QPointF(rect.left() - margin + half_w,
-                                  min(rect.top() - margin + half_h, rect.center().y())))
+            view.centerOn(
+                QPointF(
+                    rect.left() - margin + half_w,
+                    min(rect.top() - margin + half_h, rect.center().y()),
+                )
+            )
         self.view_touched = False
         self.window.minimap.render_now()

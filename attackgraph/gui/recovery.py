@@ -24,17 +24,23 @@ def recover(window: MainWindow, recovery: Recovery) -> bool:
     the file it was made from (or asking for a name if it had none)."""
     checked = check_file(recovery.path)
     if checked.model is None:
-        window.files.show_error("The recovered work cannot be read",
-                                ModelError(f"{recovery.path.name} is damaged.", checked.problems))
+        window.files.show_error(
+            "The recovered work cannot be read",
+            ModelError(f"{recovery.path.name} is damaged.", checked.problems),
+        )
         return False
-    original = recovery.original if recovery.original and Path(recovery.original).parent.is_dir() \
-        else None
+    original = (
+        recovery.original if recovery.original and Path(recovery.original).parent.is_dir() else None
+    )
     window.document.replace_model(checked.model, original, modified=True)
     when = dt.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M")
     source = Path(original).name if original else "an unsaved model"
     window.notices.show_notice(
-        "recovered", f"Recovered the unsaved work on {source} from {when}. Save it to keep it.",
-        "info", [("Save", window.files.save)])
+        "recovered",
+        f"Recovered the unsaved work on {source} from {when}. Save it to keep it.",
+        "info",
+        [("Save", window.files.save)],
+    )
     recovery.discard()
     return True
 
@@ -48,12 +54,14 @@ def offer_recovery(window: MainWindow, recoveries: list[Recovery]) -> None:
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved work?")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"attackgraph did not close normally. Unsaved changes to {source} were kept "
-                f"at {when}.")
+    box.setText(
+        f"attackgraph did not close normally. Unsaved changes to {source} were kept at {when}."
+    )
     more = len(recoveries) - 1
     if more:
-        box.setInformativeText(f"{more} older recovery file{'s' * (more != 1)} will be offered "
-                               "next time.")
+        box.setInformativeText(
+            f"{more} older recovery file{'s' * (more != 1)} will be offered next time."
+        )
     recover_button = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Later", QMessageBox.ButtonRole.RejectRole)

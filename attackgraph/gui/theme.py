@@ -14,8 +14,18 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from attackgraph.gui.canvas import style
 
-__all__ = ["THEMES", "ThemeManager", "contrast_ratio", "dark_palette", "is_dark",
-           "light_palette", "readable", "stylesheet", "theme_manager", "tone"]
+__all__ = [
+    "THEMES",
+    "ThemeManager",
+    "contrast_ratio",
+    "dark_palette",
+    "is_dark",
+    "light_palette",
+    "readable",
+    "stylesheet",
+    "theme_manager",
+    "tone",
+]
 
 THEMES = ("system", "light", "dark")
 Role = QPalette.ColorRole
@@ -33,35 +43,71 @@ def _palette(colors: dict[Role, str], disabled: dict[Role, str]) -> QPalette:
 
 def light_palette() -> QPalette:
     """The light palette."""
-    return _palette({
-        Role.Window: "#f3f4f6", Role.WindowText: "#1c2430", Role.Base: "#ffffff",
-        Role.AlternateBase: "#f6f7f9", Role.ToolTipBase: "#ffffff",
-        Role.ToolTipText: "#1c2430", Role.PlaceholderText: "#8792a2", Role.Text: "#1c2430",
-        Role.Button: "#f6f7f9", Role.ButtonText: "#1c2430", Role.BrightText: "#d32f2f",
-        Role.Light: "#ffffff", Role.Midlight: "#e7e9ed", Role.Mid: "#c5cad3",
-        Role.Dark: "#9aa3af", Role.Shadow: "#6b7280", Role.Highlight: "#1f6feb",
-        Role.HighlightedText: "#ffffff", Role.Link: "#1f6feb", Role.LinkVisited: "#6f42c1",
-    }, {Role.WindowText: "#9aa3af", Role.Text: "#9aa3af", Role.ButtonText: "#9aa3af"})
+    return _palette(
+        {
+            Role.Window: "#f3f4f6",
+            Role.WindowText: "#1c2430",
+            Role.Base: "#ffffff",
+            Role.AlternateBase: "#f6f7f9",
+            Role.ToolTipBase: "#ffffff",
+            Role.ToolTipText: "#1c2430",
+            Role.PlaceholderText: "#8792a2",
+            Role.Text: "#1c2430",
+            Role.Button: "#f6f7f9",
+            Role.ButtonText: "#1c2430",
+            Role.BrightText: "#d32f2f",
+            Role.Light: "#ffffff",
+            Role.Midlight: "#e7e9ed",
+            Role.Mid: "#c5cad3",
+            Role.Dark: "#9aa3af",
+            Role.Shadow: "#6b7280",
+            Role.Highlight: "#1f6feb",
+            Role.HighlightedText: "#ffffff",
+            Role.Link: "#1f6feb",
+            Role.LinkVisited: "#6f42c1",
+        },
+        {Role.WindowText: "#9aa3af", Role.Text: "#9aa3af", Role.ButtonText: "#9aa3af"},
+    )
 
 
 def dark_palette() -> QPalette:
     """The dark palette."""
-    return _palette({
-        Role.Window: "#23262c", Role.WindowText: "#e6e9ee", Role.Base: "#1b1e23",
-        Role.AlternateBase: "#262a31", Role.ToolTipBase: "#2d3139",
-        Role.ToolTipText: "#e6e9ee", Role.PlaceholderText: "#7d8796", Role.Text: "#e6e9ee",
-        Role.Button: "#2b2f36", Role.ButtonText: "#e6e9ee", Role.BrightText: "#ff7b72",
-        Role.Light: "#3a3f47", Role.Midlight: "#31353d", Role.Mid: "#454b55",
-        Role.Dark: "#15171b", Role.Shadow: "#0d0f12", Role.Highlight: "#2f81f7",
-        Role.HighlightedText: "#ffffff", Role.Link: "#58a6ff", Role.LinkVisited: "#bc8cff",
-    }, {Role.WindowText: "#6e7681", Role.Text: "#6e7681", Role.ButtonText: "#6e7681"})
+    return _palette(
+        {
+            Role.Window: "#23262c",
+            Role.WindowText: "#e6e9ee",
+            Role.Base: "#1b1e23",
+            Role.AlternateBase: "#262a31",
+            Role.ToolTipBase: "#2d3139",
+            Role.ToolTipText: "#e6e9ee",
+            Role.PlaceholderText: "#7d8796",
+            Role.Text: "#e6e9ee",
+            Role.Button: "#2b2f36",
+            Role.ButtonText: "#e6e9ee",
+            Role.BrightText: "#ff7b72",
+            Role.Light: "#3a3f47",
+            Role.Midlight: "#31353d",
+            Role.Mid: "#454b55",
+            Role.Dark: "#15171b",
+            Role.Shadow: "#0d0f12",
+            Role.Highlight: "#2f81f7",
+            Role.HighlightedText: "#ffffff",
+            Role.Link: "#58a6ff",
+            Role.LinkVisited: "#bc8cff",
+        },
+        {Role.WindowText: "#6e7681", Role.Text: "#6e7681", Role.ButtonText: "#6e7681"},
+    )
 
 
 def _luminance(colour: QColor) -> float:
     def linear(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
-            + 0.0722 * linear(colour.blueF()))
+
+    return (
+        0.2126 * linear(colour.redF())
+        + 0.7152 * linear(colour.greenF())
+        + 0.0722 * linear(colour.blueF())
+    )
 
 
 def contrast_ratio(first: QColor | str, second: QColor | str) -> float:
@@ -95,8 +141,7 @@ def readable(colour: QColor | str, *backgrounds: QColor | str, ratio: float = 4.
 def _grounds() -> list[QColor]:
     app = QApplication.instance()
     palette = app.palette() if app is not None else light_palette()  # type: ignore[union-attr]
-    return [palette.color(Role.Base), palette.color(Role.AlternateBase),
-            palette.color(Role.Window)]
+    return [palette.color(Role.Base), palette.color(Role.AlternateBase), palette.color(Role.Window)]
 
 
 def is_dark() -> bool:
@@ -104,9 +149,13 @@ def is_dark() -> bool:
     return _luminance(_grounds()[2]) < 0.18
 
 
-_TONES = {"danger": ("#c5221f", "#ff7b72"), "success": ("#1e7e34", "#3fb950"),
-          "warning": ("#8a5300", "#e3a33b"), "accent": ("#1a5fd0", "#58a6ff"),
-          "muted": ("#5f6b7a", "#9aa4b2")}
+_TONES = {
+    "danger": ("#c5221f", "#ff7b72"),
+    "success": ("#1e7e34", "#3fb950"),
+    "warning": ("#8a5300", "#e3a33b"),
+    "accent": ("#1a5fd0", "#58a6ff"),
+    "muted": ("#5f6b7a", "#9aa4b2"),
+}
 
 
 def tone(name: str) -> QColor:
@@ -124,10 +173,25 @@ def stylesheet(palette: QPalette) -> str:
     new sheet with every colour makes each widget (dock titles, tool bars,
     status bar, check boxes, tables) follow a theme switch at once.
     """
-    c = {role: palette.color(getattr(Role, role)).name()
-         for role in ("Window", "WindowText", "Base", "AlternateBase", "Text", "Button",
-                      "ButtonText", "Mid", "Midlight", "Highlight", "HighlightedText",
-                      "ToolTipBase", "ToolTipText", "PlaceholderText")}
+    c = {
+        role: palette.color(getattr(Role, role)).name()
+        for role in (
+            "Window",
+            "WindowText",
+            "Base",
+            "AlternateBase",
+            "Text",
+            "Button",
+            "ButtonText",
+            "Mid",
+            "Midlight",
+            "Highlight",
+            "HighlightedText",
+            "ToolTipBase",
+            "ToolTipText",
+            "PlaceholderText",
+        )
+    }
     return f"""
 QMainWindow, QDialog {{ background: {c["Window"]}; color: {c["WindowText"]}; }}
 QDockWidget {{ font-weight: 600; color: {c["WindowText"]}; }}

@@ -20,10 +20,13 @@ def fit_rect(wanted: QRect, available: QRect, frame: QSize | None = None) -> QRe
     height = min(wanted.height(), available.height() - frame.height())
     left_margin = frame.width() // 2
     top_margin = frame.height() - left_margin  # the title bar is on top
-    x = min(max(wanted.x(), available.left() + left_margin),
-            available.right() + 1 - (frame.width() - left_margin) - width)
-    y = min(max(wanted.y(), available.top() + top_margin),
-            available.bottom() + 1 - left_margin - height)
+    x = min(
+        max(wanted.x(), available.left() + left_margin),
+        available.right() + 1 - (frame.width() - left_margin) - width,
+    )
+    y = min(
+        max(wanted.y(), available.top() + top_margin), available.bottom() + 1 - left_margin - height
+    )
     return QRect(x, y, max(width, 1), max(height, 1))
 
 
@@ -40,5 +43,4 @@ def cascade_from(window: QWidget, other: QWidget) -> None:
     if placed.topLeft() != wanted.topLeft():  # at the screen's edge: start again top left
         placed = fit_rect(QRect(available.topLeft(), inner.size()), available, frame)
     window.resize(placed.size())
-    window.move(placed.topLeft() - QPoint(frame.width() // 2,
-                                          frame.height() - frame.width() // 2))
+    window.move(placed.topLeft() - QPoint(frame.width() // 2, frame.height() - frame.width() // 2))

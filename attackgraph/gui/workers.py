@@ -26,8 +26,13 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, ticket: int, work: Callable[[threading.Event], Any],
-                 cancel: threading.Event, signals: _Signals) -> None:
+    def __init__(
+        self,
+        ticket: int,
+        work: Callable[[threading.Event], Any],
+        cancel: threading.Event,
+        signals: _Signals,
+    ) -> None:
         super().__init__()
         self.ticket, self.work, self.cancel, self.signals = ticket, work, cancel, signals
 
@@ -75,8 +80,7 @@ class LatestRunner(QObject):
         self._cancel.set()
         self._cancel = threading.Event()
         self._ticket += 1
-        QThreadPool.globalInstance().start(_Job(self._ticket, work, self._cancel,
-                                                self._signals))
+        QThreadPool.globalInstance().start(_Job(self._ticket, work, self._cancel, self._signals))
         self._set_busy(True)
 
     def cancel(self) -> None:

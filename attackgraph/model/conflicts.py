@@ -43,9 +43,10 @@ def resolve_pointer(doc: Any, pointer: str, default: Any = None) -> Any:
     return value
 
 
-def open_conflicts(doc: Mapping[str, Any],
-                   describe: Callable[[Mapping[str, Any]], str] | None = None,
-                   ) -> list[tuple[str, str]]:
+def open_conflicts(
+    doc: Mapping[str, Any],
+    describe: Callable[[Mapping[str, Any]], str] | None = None,
+) -> list[tuple[str, str]]:
     """The conflicts of a merged document that are still to resolve.
 
     A conflict is resolved once the value at its pointer is no longer the

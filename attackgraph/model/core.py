@@ -212,11 +212,12 @@ class AttackModel:
             current: str | None = comp.parent
             while current is not None:
                 if current in seen:
-                    _fail(f"Component {comp.id!r} cannot be inside {comp.parent!r}: "
-                          "that would make a cycle of parents.")
+                    _fail(
+                        f"Component {comp.id!r} cannot be inside {comp.parent!r}: "
+                        "that would make a cycle of parents."
+                    )
                 seen.add(current)
-                current = self._components[current].parent if current in self._components \
-                    else None
+                current = self._components[current].parent if current in self._components else None
 
     def add_component(self, comp: Component, index: int | None = None) -> None:
         """Add a component (at ``index`` in file order, default last)."""
@@ -284,15 +285,18 @@ class AttackModel:
             if incoming:
                 _fail(f"Node {node.id!r} has incoming edges, so it cannot be an entry.")
         elif node.gate == "and" and not incoming:
-            _fail(f"AND {node.kind} {node.id!r} needs at least one incoming edge; "
-                  "connect its enablers first, or keep it 'or'.")
+            _fail(
+                f"AND {node.kind} {node.id!r} needs at least one incoming edge; "
+                "connect its enablers first, or keep it 'or'."
+            )
 
     def _set_node(self, node_id: str, node: Node) -> None:
         self._nodes.set(node_id, node)
         self.graph.nodes[node_id]["node"] = node
 
-    def add_node(self, node: Node, index: int | None = None,
-                 position: Position | None = None) -> None:
+    def add_node(
+        self, node: Node, index: int | None = None, position: Position | None = None
+    ) -> None:
         """Add a node (at ``index`` in file order), optionally with a position."""
         if node.id in self._nodes:
             _fail(f"A node with id {node.id!r} already exists.")
@@ -338,8 +342,10 @@ class AttackModel:
         for succ in self.graph.successors(node_id):
             target = self._nodes[succ]
             if target.effective_gate == "and" and self.graph.in_degree(succ) == 1:
-                _fail(f"Removing {node_id!r} would leave AND {target.kind} {succ!r} with no "
-                      f"enabler; make {succ!r} 'or' or connect another enabler first.")
+                _fail(
+                    f"Removing {node_id!r} would leave AND {target.kind} {succ!r} with no "
+                    f"enabler; make {succ!r} 'or' or connect another enabler first."
+                )
         edges = tuple((i, e) for i, e in enumerate(self._edges.values()) if node_id in e.key)
         changed: list[tuple[int, Any]] = []
         dropped: list[tuple[int, Any]] = []
@@ -347,8 +353,9 @@ class AttackModel:
             if node_id in mit.blocks:
                 (dropped if set(mit.blocks) == {node_id} else changed).append((position, mit))
         for _, mit in changed:
-            self._mitigations.set(mit.id, mit.replace(blocks=[b for b in mit.blocks
-                                                              if b != node_id]))
+            self._mitigations.set(
+                mit.id, mit.replace(blocks=[b for b in mit.blocks if b != node_id])
+            )
         for _, mit in reversed(dropped):
             self._mitigations.pop(mit.id)
         for _, edge in edges:
@@ -362,8 +369,15 @@ class AttackModel:
         for _, edge in edges:
             self._emit("edge", "removed", edge.key, edge, None)
         self._emit("node", "removed", node_id, node, None)
-        return Removed("node", index, node, edges=edges, changed=tuple(changed),
-                       dropped=tuple(dropped), position=position)
+        return Removed(
+            "node",
+            index,
+            node,
+            edges=edges,
+            changed=tuple(changed),
+            dropped=tuple(dropped),
+            position=position,
+        )
 
     def rename_node(self, old_id: str, new_id: str) -> None:
         """Change a node's id and every reference to it (edges, mitigations, layout).
@@ -393,8 +407,9 @@ class AttackModel:
             graph.add_edge(new_id, target, edge=new_edge)
         for mit_id, mit in list(self._mitigations.items()):
             if old_id in mit.blocks:
-                self._mitigations.set(mit_id, mit.replace(
-                    blocks=[new_id if b == old_id else b for b in mit.blocks]))
+                self._mitigations.set(
+                    mit_id, mit.replace(blocks=[new_id if b == old_id else b for b in mit.blocks])
+                )
         if old_id in self._layout:
             self._layout.rekey(old_id, new_id, self._layout[old_id])
         self._emit("node", "renamed", old_id, old_id, new_id)
@@ -407,13 +422,17 @@ class AttackModel:
             if end not in self._nodes:
                 _fail(f"Edge {edge.source!r} -> {edge.target!r}: node {end!r} does not exist.")
         if edge.source == edge.target:
-            _fail(f"An edge from {edge.source!r} to itself is a self-loop; "
-                  "a node cannot enable itself.")
+            _fail(
+                f"An edge from {edge.source!r} to itself is a self-loop; "
+                "a node cannot enable itself."
+            )
         if self.graph.has_edge(*edge.key):
             _fail(f"The edge {edge.source!r} -> {edge.target!r} already exists.")
         if self._nodes[edge.target].kind == "entry":
-            _fail(f"Entry {edge.target!r} cannot have incoming edges; "
-                  "an entry is where an attacker starts.")
+            _fail(
+                f"Entry {edge.target!r} cannot have incoming edges; "
+                "an entry is where an attacker starts."
+            )
         self._edges.insert(edge.key, edge, index)
         self.graph.add_edge(edge.source, edge.target, edge=edge)
         self._emit("edge", "added", edge.key, None, edge)
@@ -437,8 +456,10 @@ class AttackModel:
         edge = self.edge(source, target)
         node = self._nodes[target]
         if node.effective_gate == "and" and self.graph.in_degree(target) == 1:
-            _fail(f"{target!r} is an AND {node.kind} and this is its last enabler; "
-                  "make it 'or' first.")
+            _fail(
+                f"{target!r} is an AND {node.kind} and this is its last enabler; "
+                "make it 'or' first."
+            )
         index, _ = self._edges.pop(edge.key)
         self.graph.remove_edge(source, target)
         self._emit("edge", "removed", edge.key, edge, None)
@@ -588,8 +609,9 @@ class AttackModel:
         try:
             if (
                 len(position) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                           for v in position)
+                or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in position
+                )
                 or not all(math.isfinite(v) for v in position)
             ):
                 raise ModelError("A position must be two finite numbers (x, y).")
@@ -679,8 +701,10 @@ class AttackModel:
     @staticmethod
     def _check_new_id(store: OrderedStore[str, Any], kind: str, old: str, new: str) -> None:
         if not is_id(new):
-            _fail(f"{new!r:.60} is not a valid {kind} id: use 1 to 128 letters, digits, "
-                  "'_', '.', ':' or '-', starting with a letter or digit.")
+            _fail(
+                f"{new!r:.60} is not a valid {kind} id: use 1 to 128 letters, digits, "
+                "'_', '.', ':' or '-', starting with a letter or digit."
+            )
         if new != old and new in store:
             _fail(f"A {kind} with id {new!r} already exists.")
 
@@ -707,16 +731,21 @@ class AttackModel:
         """
         if self._nodes or self._components or self._releases or self._listeners:
             _fail("load_validated fills a new, empty model only.")
-        for store, items in ((self._releases, releases), (self._components, components),
-                             (self._nodes, nodes), (self._mitigations, mitigations),
-                             (self._profiles, profiles)):
+        for store, items in (
+            (self._releases, releases),
+            (self._components, components),
+            (self._nodes, nodes),
+            (self._mitigations, mitigations),
+            (self._profiles, profiles),
+        ):
             store.extend((item.id, item) for item in items)  # type: ignore[misc]
         self.graph.add_nodes_from((node.id, {"node": node}) for node in nodes)
         self._edges = OrderedStore.of((e.key, e) for e in edges)
         self.graph.add_edges_from((e.source, e.target, {"edge": e}) for e in self._edges.values())
         if layout:
-            self._layout = OrderedStore.of((node_id, (float(x), float(y)))
-                                           for node_id, (x, y) in layout.items())
+            self._layout = OrderedStore.of(
+                (node_id, (float(x), float(y))) for node_id, (x, y) in layout.items()
+            )
 
     def add_all(
         self,

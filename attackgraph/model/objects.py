@@ -37,8 +37,10 @@ _NAMES: dict[type, tuple[frozenset[str], tuple[str, ...]]] = {}
 
 def _names(cls: type[ModelObject]) -> tuple[frozenset[str], tuple[str, ...]]:
     """A kind's field names, and those that hold lists (cached)."""
-    found = (frozenset(spec.name for spec in cls.FIELDS),
-             tuple(spec.name for spec in cls.FIELDS if spec.type in _LIST_TYPES))
+    found = (
+        frozenset(spec.name for spec in cls.FIELDS),
+        tuple(spec.name for spec in cls.FIELDS if spec.type in _LIST_TYPES),
+    )
     _NAMES[cls] = found
     return found
 
@@ -87,8 +89,7 @@ class ModelObject:
             kwargs: dict[str, Any] = dict(data)
         else:
             kwargs = {k: v for k, v in data.items() if k in names}
-            extras = {k: v for k, v in data.items()
-                      if isinstance(k, str) and k.startswith("x-")}
+            extras = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
             if extras:
                 kwargs["extras"] = extras
         for name in lists:
@@ -107,8 +108,10 @@ class ModelObject:
         known = {f.name for f in dataclasses.fields(self)}
         for name in changes:
             if name not in known:
-                raise ModelError(f"A {self.KIND} has no field {name!r}; its fields are "
-                                 f"{', '.join(sorted(known))}.")
+                raise ModelError(
+                    f"A {self.KIND} has no field {name!r}; its fields are "
+                    f"{', '.join(sorted(known))}."
+                )
         for spec in self.FIELDS:
             if spec.type in _LIST_TYPES and changes.get(spec.name) is not None:
                 changes[spec.name] = tuple(changes[spec.name])

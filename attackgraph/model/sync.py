@@ -29,8 +29,11 @@ __all__ = ["apply_document"]
 
 
 def _changes(old: ModelObject, new: ModelObject) -> dict[str, Any]:
-    return {f.name: getattr(new, f.name) for f in fields(old)  # type: ignore[arg-type]
-            if f.name != "id" and getattr(old, f.name) != getattr(new, f.name)}
+    return {
+        f.name: getattr(new, f.name)
+        for f in fields(old)  # type: ignore[arg-type]
+        if f.name != "id" and getattr(old, f.name) != getattr(new, f.name)
+    }
 
 
 def _by_id(cls: Any, items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -78,8 +81,9 @@ def apply_document(model: AttackModel, doc: Mapping[str, Any]) -> None:
                 model.update_release(release_id, **_changes(model.releases[release_id], release))
         else:
             model.add_release(release, _index(list(model.releases), releases, release_id))
-    if list(model.releases)[: len(releases)] != list(releases) and \
-            set(model.releases) >= set(releases):
+    if list(model.releases)[: len(releases)] != list(releases) and set(model.releases) >= set(
+        releases
+    ):
         for index, release_id in enumerate(releases):
             if model.release_index(release_id) != index:
                 _move_release(model, release_id, index)
@@ -88,8 +92,9 @@ def apply_document(model: AttackModel, doc: Mapping[str, Any]) -> None:
     old_incoming = _enablers(e.key for e in model.edges)
     new_incoming = _enablers(edges)
     for node_id, node in list(model.nodes.items()):
-        if node.gate == "and" and (node_id not in nodes or old_incoming.get(node_id) !=
-                                   new_incoming.get(node_id)):
+        if node.gate == "and" and (
+            node_id not in nodes or old_incoming.get(node_id) != new_incoming.get(node_id)
+        ):
             model.update_node(node_id, gate=None)
     for key in [e.key for e in model.edges if e.key not in edges]:
         model.remove_edge(*key)
@@ -132,7 +137,8 @@ def apply_document(model: AttackModel, doc: Mapping[str, Any]) -> None:
         model.remove_release(release_id)
     layout = {k: (float(v[0]), float(v[1])) for k, v in (doc.get("layout") or {}).items()}
     moves: dict[str, tuple[float, float] | None] = {
-        n: layout.get(n) for n in model.nodes if model.layout.get(n) != layout.get(n)}
+        n: layout.get(n) for n in model.nodes if model.layout.get(n) != layout.get(n)
+    }
     if moves:
         model.set_positions(moves)
     extras = {k: v for k, v in doc.items() if isinstance(k, str) and k.startswith("x-")}
@@ -176,7 +182,7 @@ def _index(current: Sequence[Any], wanted: Mapping[Any, Any], key: Any) -> int |
     the first object after it in ``wanted`` that is already there."""
     order = list(wanted)
     present = set(current)
-    for later in order[order.index(key) + 1:]:
+    for later in order[order.index(key) + 1 :]:
         if later in present:
             return list(current).index(later)
     return None

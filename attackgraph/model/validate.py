@@ -117,13 +117,18 @@ def _value_check(spec: Field) -> Callable[[Any], bool]:
             if low is not None and (value < low or (open_low and value == low)):
                 return False
             return high is None or value <= high
+
         return number
     if kind in ("strings", "ids", "enums"):
-        item = _value_check(Field(spec.name, {"strings": "string", "ids": "id",
-                                              "enums": "enum"}[kind], choices=spec.choices))
+        item = _value_check(
+            Field(
+                spec.name,
+                {"strings": "string", "ids": "id", "enums": "enum"}[kind],
+                choices=spec.choices,
+            )
+        )
         least = spec.min_items
-        return lambda value: (type(value) is list and len(value) >= least
-                              and all(map(item, value)))
+        return lambda value: type(value) is list and len(value) >= least and all(map(item, value))
     return lambda value: check_value(spec, value)[0] is None
 
 
@@ -156,6 +161,7 @@ def _make_fast_check(fields: tuple[Field, ...]) -> Callable[[Any], bool]:
             elif not test(value):
                 return False
         return True
+
     return check
 
 
@@ -199,16 +205,18 @@ def _check_header(report: _Report, doc: Mapping[str, Any]) -> bool:
                 f"{', '.join(TOP_LEVEL_KEYS)}; prefix your own keys with 'x-').",
             )
     if "format" not in doc:
-        report.error("", "the file has no 'format' key; a model file starts with "
-                         "\"format\": \"attackgraph\".")
+        report.error(
+            "", 'the file has no \'format\' key; a model file starts with "format": "attackgraph".'
+        )
     elif doc["format"] != FORMAT_NAME:
         report.error("/format", f"'format' must be 'attackgraph', not {doc['format']!r:.60}.")
     version = doc.get("version")
     if "version" not in doc:
         report.error("", "the file has no 'version' key; this program writes version 1.")
     elif not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        report.error("/version", f"'version' must be the integer {FORMAT_VERSION}, "
-                                 f"not {version!r:.60}.")
+        report.error(
+            "/version", f"'version' must be the integer {FORMAT_VERSION}, not {version!r:.60}."
+        )
     elif version > FORMAT_VERSION:
         report.error(
             "/version",
@@ -245,9 +253,7 @@ def _collect(report: _Report, doc: Mapping[str, Any]) -> dict[str, list[tuple[in
     return found
 
 
-def _ids(
-    report: _Report, key: str, what: str, items: list[tuple[int, dict]]
-) -> dict[str, int]:
+def _ids(report: _Report, key: str, what: str, items: list[tuple[int, dict]]) -> dict[str, int]:
     """Map each valid id to the index of its first object; report duplicates."""
     seen: dict[str, int] = {}
     for index, data in items:
@@ -299,8 +305,9 @@ def _check_refs(
                     where = f"/{key}/{index}/{spec.name}"
                     if isinstance(value, list):
                         where += f"/{position}"
-                    report.error(where, f"'{spec.name}' names {spec.ref} {ref[:60]!r}, "
-                                        f"which does not exist.")
+                    report.error(
+                        where, f"'{spec.name}' names {spec.ref} {ref[:60]!r}, which does not exist."
+                    )
 
 
 def _check_parent_cycles(
@@ -309,7 +316,8 @@ def _check_parent_cycles(
     parent = {
         d["id"]: d["parent"]
         for _, d in items
-        if isinstance(d.get("id"), str) and isinstance(d.get("parent"), str)
+        if isinstance(d.get("id"), str)
+        and isinstance(d.get("parent"), str)
         and ids.get(d["id"]) is not None
     }
     done: set[str] = set()
@@ -319,7 +327,7 @@ def _check_parent_cycles(
         current: str | None = start
         while current is not None and current not in done:
             if current in on_path:
-                cycle = path[path.index(current):]
+                cycle = path[path.index(current) :]
                 report.error(
                     f"/components/{ids[current]}/parent",
                     "component parents form a cycle: " + " -> ".join([*cycle, current]) + ".",
@@ -338,10 +346,12 @@ def _check_edges(
     pairs = [(d.get("source"), d.get("target")) for _, d in edges]
     ends = {end for pair in pairs for end in pair if type(end) is str}
     entries = {k for k, v in node_kind.items() if v == "entry"}
-    if (all(type(s) is str and type(t) is str for s, t in pairs)
-            and len(set(pairs)) == len(pairs)
-            and not (pairs and any(map(eq, *zip(*pairs, strict=True))))
-            and not entries.intersection(t for _, t in pairs)):
+    if (
+        all(type(s) is str and type(t) is str for s, t in pairs)
+        and len(set(pairs)) == len(pairs)
+        and not (pairs and any(map(eq, *zip(*pairs, strict=True))))
+        and not entries.intersection(t for _, t in pairs)
+    ):
         if ends <= node_kind.keys():
             return pairs  # type: ignore[return-value]
         return [(s, t) for s, t in pairs if s in node_kind and t in node_kind]
@@ -352,18 +362,26 @@ def _check_edges(
         if not (isinstance(source, str) and isinstance(target, str)):
             continue
         if source == target:
-            report.error(f"/edges/{index}", f"edge {source!r} -> {target!r} is a self-loop; "
-                                            "a node cannot enable itself.")
+            report.error(
+                f"/edges/{index}",
+                f"edge {source!r} -> {target!r} is a self-loop; a node cannot enable itself.",
+            )
             continue
         if (source, target) in seen:
-            report.error(f"/edges/{index}", f"duplicate edge {source!r} -> {target!r} "
-                                            f"(first at /edges/{seen[(source, target)]}).")
+            report.error(
+                f"/edges/{index}",
+                f"duplicate edge {source!r} -> {target!r} "
+                f"(first at /edges/{seen[(source, target)]}).",
+            )
             continue
         seen[(source, target)] = index
         if node_kind.get(target) == "entry":
-            report.error(f"/edges/{index}/target", f"edge into entry {target!r}: an entry is "
-                                                   "where an attacker starts and has no "
-                                                   "incoming edges; make it a step.")
+            report.error(
+                f"/edges/{index}/target",
+                f"edge into entry {target!r}: an entry is "
+                "where an attacker starts and has no "
+                "incoming edges; make it a step.",
+            )
             continue
         if source in node_kind and target in node_kind:
             valid.append((source, target))
@@ -381,8 +399,10 @@ def _is_finite_number(value: object) -> bool:
 
 def _check_layout(report: _Report, layout: object, node_ids: Mapping[str, int]) -> None:
     if not isinstance(layout, dict):
-        report.error("/layout", f"'layout' must be an object mapping node ids to [x, y], "
-                                f"not {_describe(layout)}.")
+        report.error(
+            "/layout",
+            f"'layout' must be an object mapping node ids to [x, y], not {_describe(layout)}.",
+        )
         return
     for key, value in layout.items():
         where = f"/layout/{pointer_escape(key)}"
@@ -411,15 +431,22 @@ def _check_graph(
         if not isinstance(ident, str) or node_ids.get(ident) != index:
             continue
         if kind == "entry" and "gate" in data:
-            report.error(f"/nodes/{index}/gate", f"entry {ident!r} has a gate; gates belong to "
-                                                 "steps and goals only.")
+            report.error(
+                f"/nodes/{index}/gate",
+                f"entry {ident!r} has a gate; gates belong to steps and goals only.",
+            )
         elif kind in ("step", "goal") and not incoming[ident]:
             if gate == "and":
-                report.error(f"/nodes/{index}/gate", f"AND {kind} {ident!r} has no incoming "
-                                                     "edge; connect its enablers or make it 'or'.")
+                report.error(
+                    f"/nodes/{index}/gate",
+                    f"AND {kind} {ident!r} has no incoming "
+                    "edge; connect its enablers or make it 'or'.",
+                )
             else:
-                report.warning(f"/nodes/{index}", f"{kind} {ident!r} has no incoming edge, so "
-                                                  "no attacker can reach it.")
+                report.warning(
+                    f"/nodes/{index}",
+                    f"{kind} {ident!r} has no incoming edge, so no attacker can reach it.",
+                )
     goals = [d["id"] for _, d in nodes if d.get("kind") == "goal" and isinstance(d.get("id"), str)]
     reaches = set(goals)
     queue = deque(goals)
@@ -442,8 +469,10 @@ def _check_mitigation_targets(
             continue
         kinds = [node_kind.get(b) for b in blocks if isinstance(b, str)]
         if kinds and all(k == "entry" for k in kinds) and len(kinds) == len(blocks):
-            report.warning(f"/mitigations/{index}/blocks", f"mitigation {data.get('id')!r} "
-                                                           "blocks only entries.")
+            report.warning(
+                f"/mitigations/{index}/blocks",
+                f"mitigation {data.get('id')!r} blocks only entries.",
+            )
 
 
 def validate_document(doc: object) -> list[Problem]:
@@ -469,15 +498,14 @@ def validate_document(doc: object) -> list[Problem]:
     """
     report = _Report()
     if not isinstance(doc, dict):
-        report.error("", f"a model file must hold an object at the top level, "
-                         f"not {_describe(doc)}.")
+        report.error(
+            "", f"a model file must hold an object at the top level, not {_describe(doc)}."
+        )
         return report.problems
     if _check_header(report, doc):
         found = _collect(report, doc)
         ids = {
-            what: _ids(report, key, what, found[key])
-            for key, what, _ in _LISTS
-            if key != "edges"
+            what: _ids(report, key, what, found[key]) for key, what, _ in _LISTS if key != "edges"
         }
         for key, _, fields in _LISTS:
             _check_refs(report, key, found[key], fields, ids)
@@ -493,11 +521,14 @@ def validate_document(doc: object) -> list[Problem]:
         _check_graph(report, found["nodes"], ids["node"], pairs)
         _check_mitigation_targets(report, found["mitigations"], node_kind)
         for pointer, message in open_conflicts(doc):
-            report.warning(pointer, f"merge conflict: {message[:300]} Choose a value here, "
-                                    f"then the warning goes.")
+            report.warning(
+                pointer,
+                f"merge conflict: {message[:300]} Choose a value here, then the warning goes.",
+            )
     if report.dropped:
         report.problems.append(
-            Problem("", f"{report.dropped} more problems were not listed; fix the ones above "
-                        "first.")
+            Problem(
+                "", f"{report.dropped} more problems were not listed; fix the ones above first."
+            )
         )
     return report.problems

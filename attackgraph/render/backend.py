@@ -15,8 +15,7 @@ import time
 
 from attackgraph.errors import RenderError
 
-__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "RenderCancelled", "dot_available",
-           "run_graphviz"]
+__all__ = ["DEFAULT_TIMEOUT", "INSTALL_HINT", "RenderCancelled", "dot_available", "run_graphviz"]
 
 DEFAULT_TIMEOUT = 120.0
 INSTALL_HINT = "Graphviz is not installed: install it with 'sudo apt install graphviz'."
@@ -44,9 +43,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.communicate(timeout=5)
 
 
-def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
-                 timeout: float = DEFAULT_TIMEOUT,
-                 cancel: threading.Event | None = None) -> bytes:
+def run_graphviz(
+    dot_source: str,
+    output_format: str,
+    *,
+    engine: str = "dot",
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+) -> bytes:
     """Run a Graphviz engine on DOT text and return its output.
 
     Parameters
@@ -90,12 +94,13 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
         try:
             proc = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
                 [executable, f"-T{output_format}"],
-                stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                stdin=source,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 start_new_session=hasattr(os, "killpg"),  # its own group, killed as one
             )
         except OSError as exc:
-            raise RenderError(f"Graphviz {engine} could not run: "
-                              f"{exc.strerror or exc}.") from None
+            raise RenderError(f"Graphviz {engine} could not run: {exc.strerror or exc}.") from None
     deadline = time.monotonic() + timeout
     slice_ = _POLL if cancel is not None else timeout
     try:
@@ -103,8 +108,9 @@ def run_graphviz(dot_source: str, output_format: str, *, engine: str = "dot",
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 _stop(proc)
-                raise RenderError(f"Graphviz {engine} took longer than {timeout:g} s and was "
-                                  "stopped.")
+                raise RenderError(
+                    f"Graphviz {engine} took longer than {timeout:g} s and was stopped."
+                )
             try:
                 # Waiting again after a timeout loses no output.
                 out, err = proc.communicate(timeout=min(slice_, remaining))

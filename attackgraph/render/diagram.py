@@ -72,11 +72,13 @@ def embed_model(svg: bytes, model: AttackModel | None, *, payload: str | None = 
         return svg
     if payload is None:
         payload = model_payload(model)
-    inserted = (f"\n<title>{xml_text(one_line(model.title))}</title>\n"
-                f'<metadata id="attackgraph-model"><ag:{MODEL_ELEMENT} '
-                f'xmlns:ag="{MODEL_NAMESPACE}" format="attackgraph" version="1" '
-                f'encoding="json">{payload}</ag:{MODEL_ELEMENT}></metadata>')
-    return svg[:match.end()] + inserted.encode("utf-8") + svg[match.end():]
+    inserted = (
+        f"\n<title>{xml_text(one_line(model.title))}</title>\n"
+        f'<metadata id="attackgraph-model"><ag:{MODEL_ELEMENT} '
+        f'xmlns:ag="{MODEL_NAMESPACE}" format="attackgraph" version="1" '
+        f'encoding="json">{payload}</ag:{MODEL_ELEMENT}></metadata>'
+    )
+    return svg[: match.end()] + inserted.encode("utf-8") + svg[match.end() :]
 
 
 def inline_svg(svg: bytes) -> str:
@@ -129,8 +131,9 @@ def render_diagram(
         An unknown ``output_format``.
     """
     if output_format not in DIAGRAM_FORMATS:
-        raise ValueError(f"unknown diagram format {output_format!r}; "
-                         f"choose one of {', '.join(DIAGRAM_FORMATS)}")
+        raise ValueError(
+            f"unknown diagram format {output_format!r}; choose one of {', '.join(DIAGRAM_FORMATS)}"
+        )
     source = generate_dot(model, overlay, options)
     if output_format == "dot":
         return source.encode("utf-8")

@@ -35,21 +35,68 @@ __all__ = [
     "layout_node_name",
 ]
 
-ALLOWED_ATTRIBUTES = frozenset({
-    "arrowhead", "arrowsize", "bgcolor", "class", "color", "compound", "fillcolor",
-    "fixedsize", "fontcolor", "fontname", "fontsize", "headport", "height", "id", "label",
-    "labeljust",
-    "labelloc", "margin", "minlen", "newrank", "nodesep", "outputorder", "pad", "penwidth",
-    "peripheries", "rankdir", "ranksep", "shape", "splines", "style", "tooltip", "weight",
-    "width",
-})
+ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "arrowhead",
+        "arrowsize",
+        "bgcolor",
+        "class",
+        "color",
+        "compound",
+        "fillcolor",
+        "fixedsize",
+        "fontcolor",
+        "fontname",
+        "fontsize",
+        "headport",
+        "height",
+        "id",
+        "label",
+        "labeljust",
+        "labelloc",
+        "margin",
+        "minlen",
+        "newrank",
+        "nodesep",
+        "outputorder",
+        "pad",
+        "penwidth",
+        "peripheries",
+        "rankdir",
+        "ranksep",
+        "shape",
+        "splines",
+        "style",
+        "tooltip",
+        "weight",
+        "width",
+    }
+)
 """Every attribute name the generator may write."""
 
-FORBIDDEN_ATTRIBUTES = frozenset({
-    "image", "imagepath", "imagepos", "imagescale", "shapefile", "fontpath", "fontnames",
-    "stylesheet", "URL", "href", "labelURL", "tailURL", "headURL", "edgeURL", "target",
-    "labelhref", "tailhref", "headhref", "edgehref",
-})
+FORBIDDEN_ATTRIBUTES = frozenset(
+    {
+        "image",
+        "imagepath",
+        "imagepos",
+        "imagescale",
+        "shapefile",
+        "fontpath",
+        "fontnames",
+        "stylesheet",
+        "URL",
+        "href",
+        "labelURL",
+        "tailURL",
+        "headURL",
+        "edgeURL",
+        "target",
+        "labelhref",
+        "tailhref",
+        "headhref",
+        "edgehref",
+    }
+)
 """Attributes that read files or make links: never written (checked by tests)."""
 
 
@@ -120,8 +167,9 @@ def _attrs(values: Mapping[str, object]) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-def _font(text: str, size: float | None = None, colour: str | None = None,
-          bold: bool = False) -> str:
+def _font(
+    text: str, size: float | None = None, colour: str | None = None, bold: bool = False
+) -> str:
     inner = f"<B>{text}</B>" if bold else text
     attrs = ""
     if size is not None:
@@ -183,9 +231,14 @@ class _Graph:
 
     def common_cluster(self, node_ids: Iterable[str]) -> str | None:
         """The innermost component holding all these nodes (None: the root)."""
-        paths = [self.ancestors(self.model.nodes[n].component
-                                if self.model.nodes[n].component in self.model.components
-                                else None) for n in node_ids]
+        paths = [
+            self.ancestors(
+                self.model.nodes[n].component
+                if self.model.nodes[n].component in self.model.components
+                else None
+            )
+            for n in node_ids
+        ]
         if not paths:
             return None
         common = set(paths[0])
@@ -235,10 +288,17 @@ def _inches(points: float) -> float:
     return round(points / 72.0, 4)
 
 
-def layout_dot(model: AttackModel, *, width: float, height: float,
-               cluster_margin: float = 14.0, header_height: float = 0.0,
-               column_gap: float = 64.0, row_gap: float = 26.0,
-               newrank: bool = True) -> str:
+def layout_dot(
+    model: AttackModel,
+    *,
+    width: float,
+    height: float,
+    cluster_margin: float = 14.0,
+    header_height: float = 0.0,
+    column_gap: float = 64.0,
+    row_gap: float = 26.0,
+    newrank: bool = True,
+) -> str:
     """DOT for laying out ``model`` on the canvas: the diagram's clusters and
     edges, every node a fixed ``width`` x ``height`` box.
 
@@ -280,23 +340,51 @@ def layout_dot(model: AttackModel, *, width: float, height: float,
     graph = _Graph(model)
     index = {nid: i for i, nid in enumerate(model.nodes)}
     graph.emit("digraph layout {", 0)
-    graph.emit("graph " + _attrs({"rankdir": "LR", "newrank": newrank,
-                                  "ranksep": _inches(column_gap), "nodesep": _inches(row_gap),
-                                  "splines": "false", "labelloc": "t"}) + ";", 1)
-    graph.emit("node " + _attrs({"shape": "box", "fixedsize": True, "label": "",
-                                 "width": _inches(width), "height": _inches(height)}) + ";", 1)
+    graph.emit(
+        "graph "
+        + _attrs(
+            {
+                "rankdir": "LR",
+                "newrank": newrank,
+                "ranksep": _inches(column_gap),
+                "nodesep": _inches(row_gap),
+                "splines": "false",
+                "labelloc": "t",
+            }
+        )
+        + ";",
+        1,
+    )
+    graph.emit(
+        "node "
+        + _attrs(
+            {
+                "shape": "box",
+                "fixedsize": True,
+                "label": "",
+                "width": _inches(width),
+                "height": _inches(height),
+            }
+        )
+        + ";",
+        1,
+    )
     cluster: dict[str, object] = {"margin": cluster_margin}
     if header_height > 0:
         # an empty table of fixed size: dot keeps the room the canvas's title band takes
-        cluster["label"] = Html('<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" '
-                                f'CELLSPACING="0" FIXEDSIZE="TRUE" WIDTH="8" '
-                                f'HEIGHT="{max(1, round(header_height))}"><TR><TD></TD></TR>'
-                                "</TABLE>")
-    graph.clusters(None, 1, lambda nid: layout_node_name(index[nid]) + ";",
-                   lambda cid, depth: cluster)
+        cluster["label"] = Html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" '
+            f'CELLSPACING="0" FIXEDSIZE="TRUE" WIDTH="8" '
+            f'HEIGHT="{max(1, round(header_height))}"><TR><TD></TD></TR>'
+            "</TABLE>"
+        )
+    graph.clusters(
+        None, 1, lambda nid: layout_node_name(index[nid]) + ";", lambda cid, depth: cluster
+    )
     for edge in model.edges:
-        graph.emit(f"{layout_node_name(index[edge.source])} -> "
-                   f"{layout_node_name(index[edge.target])};", 1)
+        graph.emit(
+            f"{layout_node_name(index[edge.source])} -> {layout_node_name(index[edge.target])};", 1
+        )
     graph.lines.append("}")
     return "\n".join(graph.lines) + "\n"
 
@@ -304,20 +392,26 @@ def layout_dot(model: AttackModel, *, width: float, height: float,
 class _Diagram:
     """One styled diagram: node, gate, defence and edge statements."""
 
-    def __init__(self, model: AttackModel, overlay: Overlay | None,
-                 options: DiagramOptions) -> None:
+    def __init__(
+        self, model: AttackModel, overlay: Overlay | None, options: DiagramOptions
+    ) -> None:
         self.model = model
         self.overlay = overlay
         self.options = options
         self.graph = _Graph(model)
         self.hl = overlay.highlight_nodes if overlay and overlay.highlight else None
-        self.and_nodes = {nid for nid, node in model.nodes.items()
-                          if node.kind != "entry" and node.effective_gate == "and"
-                          and model.graph.in_degree(nid) > 0}
+        self.and_nodes = {
+            nid
+            for nid, node in model.nodes.items()
+            if node.kind != "entry"
+            and node.effective_gate == "and"
+            and model.graph.in_degree(nid) > 0
+        }
         self.node_index = {nid: i for i, nid in enumerate(model.nodes)}
         self.mit_index = {mid: i for i, mid in enumerate(model.mitigations)}
-        self.analysed_goals = (frozenset(g.id for g in overlay.analysis.goals)
-                               if overlay is not None else frozenset())
+        self.analysed_goals = (
+            frozenset(g.id for g in overlay.analysis.goals) if overlay is not None else frozenset()
+        )
 
     # ----------------------------------------------------------------- nodes
     def dimmed(self, node_id: str) -> bool:
@@ -389,22 +483,35 @@ class _Diagram:
         head = {"entry": "ENTRY", "step": "STEP", "goal": "GOAL"}.get(node.kind, "NODE")
         tags = self.node_tags(node)
         header = _font(dot_html(" · ".join([head, *tags])), 7.5, muted, bold=True)
-        rows = [f'<TR><TD ALIGN="LEFT">{header}</TD></TR>',
-                f"<TR><TD>{_font(_lines(node.label, opts.wrap_width, opts.max_lines), 11, ink)}"
-                "</TD></TR>"]
+        rows = [
+            f'<TR><TD ALIGN="LEFT">{header}</TD></TR>',
+            f"<TR><TD>{_font(_lines(node.label, opts.wrap_width, opts.max_lines), 11, ink)}"
+            "</TD></TR>",
+        ]
         if opts.techniques and node.techniques:
             techniques = " · ".join(node.techniques)
-            rows.append("<TR><TD>" + _font(_lines(techniques, opts.wrap_width + 8, 2), 8, muted)
-                        + "</TD></TR>")
+            rows.append(
+                "<TR><TD>"
+                + _font(_lines(techniques, opts.wrap_width + 8, 2), 8, muted)
+                + "</TD></TR>"
+            )
         if node.id in self.and_nodes:
-            gate = style.GATE_FILL if not self.dimmed(node.id) else style.mix(
-                style.GATE_FILL, "#ffffff", 0.7)
-            rows[0] = (f'<TR><TD PORT="and" ROWSPAN="{len(rows)}" BGCOLOR="{gate}" '
-                       f'STYLE="rounded" CELLPADDING="3">'
-                       f'{_font("AND", 7.5, "#ffffff", bold=True)}</TD>'
-                       f'<TD ROWSPAN="{len(rows)}" WIDTH="4"></TD>' + rows[0][4:])
-        return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-                    + "".join(rows) + "</TABLE>")
+            gate = (
+                style.GATE_FILL
+                if not self.dimmed(node.id)
+                else style.mix(style.GATE_FILL, "#ffffff", 0.7)
+            )
+            rows[0] = (
+                f'<TR><TD PORT="and" ROWSPAN="{len(rows)}" BGCOLOR="{gate}" '
+                f'STYLE="rounded" CELLPADDING="3">'
+                f"{_font('AND', 7.5, '#ffffff', bold=True)}</TD>"
+                f'<TD ROWSPAN="{len(rows)}" WIDTH="4"></TD>' + rows[0][4:]
+            )
+        return Html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+            + "".join(rows)
+            + "</TABLE>"
+        )
 
     def node_line(self, node_id: str) -> str:
         node = self.model.nodes[node_id]
@@ -425,8 +532,12 @@ class _Diagram:
             "color": border,
             "penwidth": width,
             "label": self.node_label(node, ink),
-            "tooltip": _tooltip(f"{node.id}: {node.label}", node.description,
-                                " ".join(node.techniques or ()), " ".join(node.refs or ())),
+            "tooltip": _tooltip(
+                f"{node.id}: {node.label}",
+                node.description,
+                " ".join(node.techniques or ()),
+                " ".join(node.refs or ()),
+            ),
         }
         if node.kind == "goal":
             attrs["peripheries"] = 2 if self.overlay is None else 1
@@ -443,20 +554,36 @@ class _Diagram:
         if dim:
             fill, border, ink = (style.mix(c, "#ffffff", 0.7) for c in (fill, border, ink))
         head = "DEFENCE" + (f" · partial, {mit.effective_effectiveness:.0%}" if partial else "")
-        label = Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-                     f'<TR><TD ALIGN="LEFT">{_font(dot_html(head), 7.5, border, bold=True)}'
-                     "</TD></TR><TR><TD>"
-                     + _font(_lines(mit.label, opts.wrap_width, opts.max_lines), 10, ink)
-                     + "</TD></TR></TABLE>")
-        return dot_string(f"defence {mit.id}") + " " + _attrs({
-            "id": f"ag-defence-{self.mit_index[mit.id]}",
-            "class": "ag-defence" + (" ag-partial" if partial else ""),
-            "shape": "box", "style": "rounded,filled" + (",dashed" if partial else ""),
-            "fillcolor": fill, "color": border, "penwidth": 1.4, "label": label,
-            "tooltip": _tooltip(f"{mit.id}: {mit.label}", mit.description,
-                                f"blocks {', '.join(mit.blocks)}",
-                                f"property: {mit.property}" if mit.property else None),
-        }) + ";"
+        label = Html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+            f'<TR><TD ALIGN="LEFT">{_font(dot_html(head), 7.5, border, bold=True)}'
+            "</TD></TR><TR><TD>"
+            + _font(_lines(mit.label, opts.wrap_width, opts.max_lines), 10, ink)
+            + "</TD></TR></TABLE>"
+        )
+        return (
+            dot_string(f"defence {mit.id}")
+            + " "
+            + _attrs(
+                {
+                    "id": f"ag-defence-{self.mit_index[mit.id]}",
+                    "class": "ag-defence" + (" ag-partial" if partial else ""),
+                    "shape": "box",
+                    "style": "rounded,filled" + (",dashed" if partial else ""),
+                    "fillcolor": fill,
+                    "color": border,
+                    "penwidth": 1.4,
+                    "label": label,
+                    "tooltip": _tooltip(
+                        f"{mit.id}: {mit.label}",
+                        mit.description,
+                        f"blocks {', '.join(mit.blocks)}",
+                        f"property: {mit.property}" if mit.property else None,
+                    ),
+                }
+            )
+            + ";"
+        )
 
     # ----------------------------------------------------------------- edges
     def edge_style(self, source: str, target: str) -> dict[str, object]:
@@ -502,75 +629,116 @@ class _Diagram:
         colour = style.mix(style.DEFENCE, "#ffffff", 0.7) if dim else style.DEFENCE
         out = []
         for node_id in mit.blocks:
-            attrs: dict[str, object] = {"color": colour, "penwidth": 1.6, "arrowhead": "tee",
-                                        "arrowsize": 0.9, "class": "ag-blocks"}
+            attrs: dict[str, object] = {
+                "color": colour,
+                "penwidth": 1.6,
+                "arrowhead": "tee",
+                "arrowsize": 0.9,
+                "class": "ag-blocks",
+            }
             if not mit.is_full:
                 attrs["style"] = "dashed"
-            out.append(f"{dot_string(f'defence {mit.id}')} -> {dot_string(node_id)} "
-                       f"{_attrs(attrs)};")
+            out.append(
+                f"{dot_string(f'defence {mit.id}')} -> {dot_string(node_id)} {_attrs(attrs)};"
+            )
         return out
 
     # --------------------------------------------------------------- clusters
     def cluster_attrs(self, comp_id: str, depth: int) -> dict[str, object]:
         comp = self.model.components[comp_id]
         fill, border, ink = style.cluster_colours(comp.kind, depth)
-        label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-                 f'<TR><TD ALIGN="LEFT">{_font(dot_html(comp.kind.upper()), 7, border, bold=True)}'
-                 '</TD></TR><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
-                 f"{_font(_lines(comp.label, 44, 2), 10.5, ink, bold=True)}</TD></TR></TABLE>")
-        return {"label": Html(label), "labeljust": "l", "labelloc": "t", "style": "rounded,filled",
-                "fillcolor": fill, "color": border, "penwidth": 1.2, "margin": 12,
-                "fontname": style.FONT,
-                "tooltip": _tooltip(f"{comp.id}: {comp.label} ({comp.kind})", comp.description),
-                "class": f"ag-component ag-{comp.kind}"}
+        label = (
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+            f'<TR><TD ALIGN="LEFT">{_font(dot_html(comp.kind.upper()), 7, border, bold=True)}'
+            '</TD></TR><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
+            f"{_font(_lines(comp.label, 44, 2), 10.5, ink, bold=True)}</TD></TR></TABLE>"
+        )
+        return {
+            "label": Html(label),
+            "labeljust": "l",
+            "labelloc": "t",
+            "style": "rounded,filled",
+            "fillcolor": fill,
+            "color": border,
+            "penwidth": 1.2,
+            "margin": 12,
+            "fontname": style.FONT,
+            "tooltip": _tooltip(f"{comp.id}: {comp.label} ({comp.kind})", comp.description),
+            "class": f"ag-component ag-{comp.kind}",
+        }
 
     # ------------------------------------------------------------ title, legend
     def legend(self) -> str:
         cells = []
-        kinds = [k for k in style.KIND_FAMILIES
-                 if any(c.kind == k and c.id in self.graph.used
-                        for c in self.model.components.values())]
+        kinds = [
+            k
+            for k in style.KIND_FAMILIES
+            if any(c.kind == k and c.id in self.graph.used for c in self.model.components.values())
+        ]
         for kind in kinds:
             fill, border, ink = style.cluster_colours(kind, 0)
-            cells.append(f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" STYLE="rounded">'
-                         f"{_font(dot_html(kind), 8.5, ink)}</TD>")
+            cells.append(
+                f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" STYLE="rounded">'
+                f"{_font(dot_html(kind), 8.5, ink)}</TD>"
+            )
         cells.append('<TD WIDTH="6"></TD>')
-        cells.append(f'<TD BGCOLOR="{style.ENTRY_FILL}" COLOR="{style.ENTRY_BORDER}" BORDER="1">'
-                     f"{_font('entry', 8.5)}</TD>")
-        cells.append(f'<TD COLOR="{style.NEUTRAL}" BORDER="1" STYLE="rounded">'
-                     f"{_font('step', 8.5)}</TD>")
-        cells.append(f'<TD BGCOLOR="{style.GOAL_FILL}" BORDER="0" STYLE="rounded">'
-                     f"{_font('goal', 8.5, '#ffffff')}</TD>")
-        cells.append(f'<TD BGCOLOR="{style.GATE_FILL}" BORDER="0">'
-                     f"{_font('AND', 7.5, '#ffffff', bold=True)}</TD>"
-                     f"<TD>{_font('needs all inputs', 8.5, style.MUTED)}</TD>")
+        cells.append(
+            f'<TD BGCOLOR="{style.ENTRY_FILL}" COLOR="{style.ENTRY_BORDER}" BORDER="1">'
+            f"{_font('entry', 8.5)}</TD>"
+        )
+        cells.append(
+            f'<TD COLOR="{style.NEUTRAL}" BORDER="1" STYLE="rounded">{_font("step", 8.5)}</TD>'
+        )
+        cells.append(
+            f'<TD BGCOLOR="{style.GOAL_FILL}" BORDER="0" STYLE="rounded">'
+            f"{_font('goal', 8.5, '#ffffff')}</TD>"
+        )
+        cells.append(
+            f'<TD BGCOLOR="{style.GATE_FILL}" BORDER="0">'
+            f"{_font('AND', 7.5, '#ffffff', bold=True)}</TD>"
+            f"<TD>{_font('needs all inputs', 8.5, style.MUTED)}</TD>"
+        )
         if self.overlay is not None:
             cells.append('<TD WIDTH="6"></TD>')
             cells.append(f"<TD>{_font('━━ open chain', 8.5, style.OPEN, bold=True)}</TD>")
             cells.append(f"<TD>{_font('╍╍ broken chain', 8.5, style.BROKEN, bold=True)}</TD>")
-            cells.append(f'<TD BGCOLOR="{style.REACHABLE_FILL}" STYLE="rounded">'
-                         f"{_font('reachable goal', 8.5, '#ffffff')}</TD>")
+            cells.append(
+                f'<TD BGCOLOR="{style.REACHABLE_FILL}" STYLE="rounded">'
+                f"{_font('reachable goal', 8.5, '#ffffff')}</TD>"
+            )
             if self.options.mitigations and self.overlay.defences:
-                cells.append(f'<TD BGCOLOR="{style.DEFENCE_FILL}" COLOR="{style.DEFENCE}" '
-                             f'BORDER="1" STYLE="rounded">'
-                             f"{_font('defence ⊣ blocks', 8.5, style.DEFENCE_INK)}</TD>")
-        return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
-                + "".join(cells) + "</TR></TABLE>")
+                cells.append(
+                    f'<TD BGCOLOR="{style.DEFENCE_FILL}" COLOR="{style.DEFENCE}" '
+                    f'BORDER="1" STYLE="rounded">'
+                    f"{_font('defence ⊣ blocks', 8.5, style.DEFENCE_INK)}</TD>"
+                )
+        return (
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
+            + "".join(cells)
+            + "</TR></TABLE>"
+        )
 
     def title(self) -> Html:
         rows = []
         if self.options.title:
-            rows.append('<TR><TD ALIGN="LEFT">'
-                        + _font(_lines(self.model.title, 90, 2), 17, style.INK, bold=True)
-                        + "</TD></TR>")
+            rows.append(
+                '<TR><TD ALIGN="LEFT">'
+                + _font(_lines(self.model.title, 90, 2), 17, style.INK, bold=True)
+                + "</TD></TR>"
+            )
             if self.overlay is not None:
-                rows.append('<TR><TD ALIGN="LEFT">'
-                            + _font(dot_html(self.overlay.caption), 10, style.MUTED)
-                            + "</TD></TR>")
+                rows.append(
+                    '<TR><TD ALIGN="LEFT">'
+                    + _font(dot_html(self.overlay.caption), 10, style.MUTED)
+                    + "</TD></TR>"
+                )
         if self.options.legend:
             rows.append(f'<TR><TD ALIGN="LEFT">{self.legend()}</TD></TR>')
-        return Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-                    + "".join(rows) + "</TABLE>")
+        return Html(
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+            + "".join(rows)
+            + "</TABLE>"
+        )
 
     # ------------------------------------------------------------------ whole
     def source(self) -> str:
@@ -583,9 +751,17 @@ class _Diagram:
                 graph.extra[graph.common_cluster(mit.blocks)].append(self.defence_line(mit))
         graph.emit("digraph attackgraph {", 0)
         top: dict[str, object] = {
-            "rankdir": "LR", "newrank": True, "compound": True, "nodesep": 0.22,
-            "ranksep": 0.42, "pad": 0.25, "bgcolor": "#ffffff", "fontname": style.FONT,
-            "splines": "spline", "outputorder": "edgesfirst", "class": "ag-diagram",
+            "rankdir": "LR",
+            "newrank": True,
+            "compound": True,
+            "nodesep": 0.22,
+            "ranksep": 0.42,
+            "pad": 0.25,
+            "bgcolor": "#ffffff",
+            "fontname": style.FONT,
+            "splines": "spline",
+            "outputorder": "edgesfirst",
+            "class": "ag-diagram",
         }
         if self.options.title or self.options.legend:
             top.update({"label": self.title(), "labelloc": "t", "labeljust": "l"})
@@ -602,8 +778,9 @@ class _Diagram:
         return "\n".join(graph.lines) + "\n"
 
 
-def generate_dot(model: AttackModel, overlay: Overlay | None = None,
-                 options: DiagramOptions | None = None) -> str:
+def generate_dot(
+    model: AttackModel, overlay: Overlay | None = None, options: DiagramOptions | None = None
+) -> str:
     """The DOT text of a diagram of ``model``.
 
     Parameters

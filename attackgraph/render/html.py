@@ -16,8 +16,10 @@ from attackgraph.render.text import xml_text
 
 __all__ = ["CSP", "Markup", "esc", "join", "page", "tag"]
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
-      "form-action 'none'"
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 """No scripts, no fetches: the report reads the same offline and online."""
 
 
@@ -176,6 +178,10 @@ def page(title: str, body: Markup, *, extra_style: str = "") -> str:
         + tag("meta", name="viewport", content="width=device-width, initial-scale=1")
         + tag("meta", name="generator", content=f"attackgraph {__version__}")
         + tag("title", title)
-        + Markup("<style>" + STYLE + extra_style + "</style>"))
-    return ("<!DOCTYPE html>\n" + tag("html", tag("head", head), tag("body", tag("main", body)),
-                                      lang="en") + "\n")
+        + Markup("<style>" + STYLE + extra_style + "</style>")
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        + tag("html", tag("head", head), tag("body", tag("main", body)), lang="en")
+        + "\n"
+    )

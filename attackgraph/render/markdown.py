@@ -23,8 +23,9 @@ __all__ = ["markdown_html", "markdown_source"]
 def _renderer() -> Any:
     from markdown_it import MarkdownIt  # lazily: only reports need it
 
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False,
-                                   "typographer": False})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "xhtmlOut": True, "linkify": False, "typographer": False}
+    )
     md.enable(["table", "strikethrough"])
     md.disable("image")
     return md
@@ -46,8 +47,11 @@ def markdown_html(text: str | None) -> Markup:
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-_LINK_SCHEME = re.compile(r"(\]\(\s*<?\s*|^\s{0,3}\[[^\]]*\]:\s*<?)"
-                          r"(javascript|vbscript|data|file)\s*:", re.IGNORECASE | re.MULTILINE)
+_LINK_SCHEME = re.compile(
+    r"(\]\(\s*<?\s*|^\s{0,3}\[[^\]]*\]:\s*<?)"
+    r"(javascript|vbscript|data|file)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _defuse(segment: str) -> str:
@@ -84,7 +88,7 @@ def markdown_source(text: str | None) -> str:
             continue
         pieces, last = [], 0
         for span in _CODE_SPAN.finditer(line):
-            pieces.append(_defuse(line[last:span.start()]))
+            pieces.append(_defuse(line[last : span.start()]))
             pieces.append(span.group(0))
             last = span.end()
         pieces.append(_defuse(line[last:]))

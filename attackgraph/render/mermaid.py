@@ -38,8 +38,13 @@ def _label(lines: list[str]) -> str:
     return '"' + "<br/>".join(mermaid_text(line) for line in lines) + '"'
 
 
-def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
-                     mitigations: bool = True, wrap_width: int = 28) -> str:
+def generate_mermaid(
+    model: AttackModel,
+    overlay: Overlay | None = None,
+    *,
+    mitigations: bool = True,
+    wrap_width: int = 28,
+) -> str:
     """The Mermaid ``flowchart LR`` text of ``model``.
 
     Parameters
@@ -83,8 +88,9 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
         head = node.kind.upper()
         if node.kind != "entry" and node.effective_gate == "and":
             head += " · AND (needs all inputs)"
-        text = [f"{head} · {w}" if i == 0 else w
-                for i, w in enumerate(wrap(node.label, wrap_width, 5))]
+        text = [
+            f"{head} · {w}" if i == 0 else w for i, w in enumerate(wrap(node.label, wrap_width, 5))
+        ]
         if node.techniques:
             text += wrap(" · ".join(node.techniques), wrap_width + 8, 2)
         body = _label(text)
@@ -94,7 +100,8 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
             state = overlay.node_state.get(nid)
             if node.kind == "goal" and nid in {g.id for g in overlay.analysis.goals}:
                 classes["reachable" if nid in overlay.reachable_goals else "safe"].append(
-                    index[nid])
+                    index[nid]
+                )
             elif nid in overlay.blocked or nid in overlay.fixed or nid in overlay.disallowed:
                 classes["blocked"].append(index[nid])
             if state in (OPEN, BROKEN):
@@ -111,8 +118,10 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
             if not _has_nodes(child):
                 continue
             comp = model.components[child]
-            lines.append(f"{pad}subgraph {comp_index[child]}"
-                         f"[{_label([f'{comp.kind.upper()} · {one_line(comp.label)}'])}]")
+            lines.append(
+                f"{pad}subgraph {comp_index[child]}"
+                f"[{_label([f'{comp.kind.upper()} · {one_line(comp.label)}'])}]"
+            )
             emit(child, indent + 1)
             lines.append(pad + "end")
 
@@ -138,8 +147,11 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
         for number, mit_id in enumerate(overlay.defences):
             mit = model.mitigations[mit_id]
             name = f"d{number}"
-            head = "DEFENCE" if mit.is_full else (
-                f"DEFENCE · partial, {mit.effective_effectiveness:.0%}")
+            head = (
+                "DEFENCE"
+                if mit.is_full
+                else (f"DEFENCE · partial, {mit.effective_effectiveness:.0%}")
+            )
             lines.append(f"  {name}[{_label([head, *wrap(mit.label, wrap_width, 4)])}]")
             classes["defence"].append(name)
             for target in mit.blocks:
@@ -161,11 +173,13 @@ def generate_mermaid(model: AttackModel, overlay: Overlay | None = None, *,
                 parent = model.components[parent].parent
             fill, border, ink = style.cluster_colours(model.components[cid].kind, depth)
             lines.append(f"  style {name} fill:{fill},stroke:{border},color:{ink}")
-    link_css = {OPEN: f"stroke:{style.OPEN},stroke-width:3px",
-                BROKEN: f"stroke:{style.BROKEN},stroke-dasharray:5 4",
-                "highlight": f"stroke:{style.OPEN},stroke-width:4px",
-                "dim": "stroke:#dde1e6",
-                "defence": f"stroke:{style.DEFENCE},stroke-width:2px"}
+    link_css = {
+        OPEN: f"stroke:{style.OPEN},stroke-width:3px",
+        BROKEN: f"stroke:{style.BROKEN},stroke-dasharray:5 4",
+        "highlight": f"stroke:{style.OPEN},stroke-width:4px",
+        "dim": "stroke:#dde1e6",
+        "defence": f"stroke:{style.DEFENCE},stroke-width:2px",
+    }
     for state, numbers in links.items():
         lines.append(f"  linkStyle {','.join(map(str, numbers))} {link_css[state]}")
     return "\n".join(lines) + "\n"

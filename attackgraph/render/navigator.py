@@ -59,10 +59,16 @@ def _names(items: list[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _scenario(analysis: Analysis, switch_on: tuple[str, ...],
-              switch_off: tuple[str, ...], goals: tuple[str, ...] | None) -> list[str]:
-    parts = [f"profile {analysis.profile}" if analysis.profile else "every attacker",
-             f"at release {analysis.at_release}" if analysis.at_release else "as deployed"]
+def _scenario(
+    analysis: Analysis,
+    switch_on: tuple[str, ...],
+    switch_off: tuple[str, ...],
+    goals: tuple[str, ...] | None,
+) -> list[str]:
+    parts = [
+        f"profile {analysis.profile}" if analysis.profile else "every attacker",
+        f"at release {analysis.at_release}" if analysis.at_release else "as deployed",
+    ]
     if switch_on:
         parts.append("with " + ", ".join(switch_on))
     if switch_off:
@@ -72,10 +78,15 @@ def _scenario(analysis: Analysis, switch_on: tuple[str, ...],
     return parts
 
 
-def navigator_layer(model: AttackModel, analysis: Analysis, *,
-                    switch_on: tuple[str, ...] = (), switch_off: tuple[str, ...] = (),
-                    goals: tuple[str, ...] | None = None,
-                    domain: str = "enterprise-attack") -> dict[str, Any]:
+def navigator_layer(
+    model: AttackModel,
+    analysis: Analysis,
+    *,
+    switch_on: tuple[str, ...] = (),
+    switch_off: tuple[str, ...] = (),
+    goals: tuple[str, ...] | None = None,
+    domain: str = "enterprise-attack",
+) -> dict[str, Any]:
     """The Navigator layer (a JSON-ready dict) of one analysed scenario.
 
     Parameters
@@ -157,31 +168,42 @@ def navigator_layer(model: AttackModel, analysis: Analysis, *,
         if entry.mitigations:
             lines.append(f"Mitigations: {_names(entry.mitigations)}.")
         comment = " ".join(lines)
-        item["comment"] = comment if len(comment) <= _MAX_COMMENT \
-            else comment[:_MAX_COMMENT - 3] + "..."
+        item["comment"] = (
+            comment if len(comment) <= _MAX_COMMENT else comment[: _MAX_COMMENT - 3] + "..."
+        )
         item["enabled"] = True
         item["showSubtechniques"] = False
         techniques.append(item)
     scenario = _scenario(analysis, switch_on, switch_off, goals)
     open_count = sum(1 for c in analysis.chains if c.open)
-    description = (f"attackgraph analysis of '{model.title}' ({'; '.join(scenario)}): "
-                   f"{open_count} open and {len(analysis.chains) - open_count} broken "
-                   f"chain(s){' (more exist than were listed)' if analysis.truncated else ''}. "
-                   "Score: the number of open chains a technique is on.")
+    description = (
+        f"attackgraph analysis of '{model.title}' ({'; '.join(scenario)}): "
+        f"{open_count} open and {len(analysis.chains) - open_count} broken "
+        f"chain(s){' (more exist than were listed)' if analysis.truncated else ''}. "
+        "Score: the number of open chains a technique is on."
+    )
     if skipped:
-        description += (f" {len(skipped)} id(s) that are not ATT&CK technique ids were left "
-                        f"out: {_names(sorted(skipped))}.")
-    metadata = [{"name": "model", "value": model.title},
-                {"name": "scenario", "value": "; ".join(scenario)},
-                {"name": "in effect", "value": ", ".join(analysis.in_effect) or "none"}]
+        description += (
+            f" {len(skipped)} id(s) that are not ATT&CK technique ids were left "
+            f"out: {_names(sorted(skipped))}."
+        )
+    metadata = [
+        {"name": "model", "value": model.title},
+        {"name": "scenario", "value": "; ".join(scenario)},
+        {"name": "in effect", "value": ", ".join(analysis.in_effect) or "none"},
+    ]
     return {
         "name": f"{model.title} ({'; '.join(scenario)})"[:200],
         "versions": {"navigator": NAVIGATOR_VERSION, "layer": LAYER_VERSION},
         "domain": domain,
         "description": description,
         "sorting": 3,
-        "layout": {"layout": "side", "showID": True, "showName": True,
-                   "expandedSubtechniques": "annotated"},
+        "layout": {
+            "layout": "side",
+            "showID": True,
+            "showName": True,
+            "expandedSubtechniques": "annotated",
+        },
         "hideDisabled": False,
         "techniques": techniques,
         "gradient": {"colors": ["#ffffff", OPEN_COLOUR], "minValue": 0, "maxValue": max_open},
@@ -201,5 +223,6 @@ def navigator_layer(model: AttackModel, analysis: Analysis, *,
 def generate_navigator(model: AttackModel, analysis: Analysis, **options: Any) -> str:
     """The layer of :func:`navigator_layer` as JSON text (two-space indent,
     trailing newline)."""
-    return json.dumps(navigator_layer(model, analysis, **options), indent=2,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps(navigator_layer(model, analysis, **options), indent=2, ensure_ascii=False) + "\n"
+    )

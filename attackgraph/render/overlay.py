@@ -17,8 +17,15 @@ from attackgraph.analysis.compiled import CompiledGraph, compile_model
 from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel
 
-__all__ = ["BROKEN", "IDLE", "OPEN", "Overlay", "analysis_overlay", "build_overlay",
-           "state_caption"]
+__all__ = [
+    "BROKEN",
+    "IDLE",
+    "OPEN",
+    "Overlay",
+    "analysis_overlay",
+    "build_overlay",
+    "state_caption",
+]
 
 OPEN = "open"
 """On at least one open chain."""
@@ -92,8 +99,9 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
     parts.append(f"defences in effect: {len(analysis.in_effect)}")
     open_count = sum(1 for c in analysis.chains if c.open)
     if analysis.truncated:
-        parts.append(f"{open_count} of the {len(analysis.chains)} cheapest chains open "
-                     "(more exist)")
+        parts.append(
+            f"{open_count} of the {len(analysis.chains)} cheapest chains open (more exist)"
+        )
     else:
         parts.append(f"{open_count} of {len(analysis.chains)} chains open")
     if highlight is not None:
@@ -103,10 +111,14 @@ def state_caption(analysis: Analysis, highlight: ChainResult | None = None) -> s
     return text[0].upper() + text[1:]
 
 
-def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None = None,
-                  graph: CompiledGraph | None = None,
-                  chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
-                  ) -> Overlay:
+def build_overlay(
+    model: AttackModel,
+    analysis: Analysis,
+    *,
+    chain: str | None = None,
+    graph: CompiledGraph | None = None,
+    chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
+) -> Overlay:
     """The overlay of ``analysis`` on ``model``.
 
     Parameters
@@ -139,15 +151,20 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
             highlight = analysis.chain(chain)
         except KeyError:
             listed = len(analysis.chains)
-            raise AnalysisError(f"unknown chain {chain!r}; the analysis lists {listed} "
-                                f"chain(s): C1 to C{listed}" if listed else
-                                f"unknown chain {chain!r}; the analysis lists no chains"
-                                ) from None
+            raise AnalysisError(
+                f"unknown chain {chain!r}; the analysis lists {listed} chain(s): C1 to C{listed}"
+                if listed
+                else f"unknown chain {chain!r}; the analysis lists no chains"
+            ) from None
     in_effect = set(analysis.in_effect)
     scenario = resolve_scenario(
-        model, profile=analysis.profile, at_release=analysis.at_release,
+        model,
+        profile=analysis.profile,
+        at_release=analysis.at_release,
         switch_on=analysis.in_effect,
-        switch_off=[m for m in model.mitigations if m not in in_effect], graph=graph)
+        switch_off=[m for m in model.mitigations if m not in in_effect],
+        graph=graph,
+    )
     ids = scenario.graph.ids
     fixed = frozenset(ids[i] for i, f in enumerate(scenario.fixed) if f)
     disallowed = frozenset(ids[i] for i, a in enumerate(scenario.allowed) if not a)
@@ -166,8 +183,12 @@ def build_overlay(model: AttackModel, analysis: Analysis, *, chain: str | None =
         inside = cache.get(result.nodes)
         if inside is None:
             members = frozenset(result.nodes)
-            inside = tuple((node_id, succ) for node_id in result.nodes
-                           for succ in successors[node_id] if succ in members)
+            inside = tuple(
+                (node_id, succ)
+                for node_id in result.nodes
+                for succ in successors[node_id]
+                if succ in members
+            )
             cache[result.nodes] = inside
         edges.update(inside)
     node_state = dict.fromkeys(model.nodes, IDLE)
@@ -222,7 +243,15 @@ def analysis_overlay(
         Unknown ids.
     """
     graph = compile_model(model)
-    result = analyze(model, profile=profile, goals=goals, switch_on=switch_on,
-                     switch_off=switch_off, at_release=at_release, max_chains=max_chains,
-                     graph=graph, depth=False)  # the diagram does not show depth
+    result = analyze(
+        model,
+        profile=profile,
+        goals=goals,
+        switch_on=switch_on,
+        switch_off=switch_off,
+        at_release=at_release,
+        max_chains=max_chains,
+        graph=graph,
+        depth=False,
+    )  # the diagram does not show depth
     return build_overlay(model, result, chain=chain, graph=graph)

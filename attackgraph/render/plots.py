@@ -94,13 +94,26 @@ def pareto_svg(points: Sequence[tuple[float, float, int]], *, total_impact: floa
     costs = [p[0] for p in points]
     impacts = [p[1] for p in points]
     if costs:
-        ax.step([*costs, costs[-1] * 1.08 + 0.5], [*impacts, impacts[-1]], where="post",
-                color=style.OPEN, linewidth=1.8, zorder=2)
-        ax.scatter(costs, impacts, s=36, color=style.OPEN, edgecolor="white", linewidth=1.2,
-                   zorder=3)
+        ax.step(
+            [*costs, costs[-1] * 1.08 + 0.5],
+            [*impacts, impacts[-1]],
+            where="post",
+            color=style.OPEN,
+            linewidth=1.8,
+            zorder=2,
+        )
+        ax.scatter(
+            costs, impacts, s=36, color=style.OPEN, edgecolor="white", linewidth=1.2, zorder=3
+        )
         for number, (cost, impact, count) in enumerate(points, start=1):
-            ax.annotate(_plain(f"P{number} ({count})"), (cost, impact), xytext=(6, 6),
-                        textcoords="offset points", fontsize=8.5, color=style.INK)
+            ax.annotate(
+                _plain(f"P{number} ({count})"),
+                (cost, impact),
+                xytext=(6, 6),
+                textcoords="offset points",
+                fontsize=8.5,
+                color=style.INK,
+            )
     ax.set_xlabel("defender cost of the added mitigations")
     ax.set_ylabel("goal impact left reachable")
     ax.set_ylim(bottom=0, top=max(total_impact, max(impacts, default=0)) * 1.15 + 0.01)
@@ -128,12 +141,21 @@ def timeline_svg(rows: Sequence[tuple[str, int, bool]]) -> str:
     colours = [style.OPEN if c else style.DEFENCE for c in counts]
     bars = ax.bar(range(len(rows)), counts, color=colours, width=0.6, zorder=2)
     for bar, (_, count, exact) in zip(bars, rows, strict=True):
-        ax.annotate(f"{count}" if exact else "?", (bar.get_x() + bar.get_width() / 2,
-                                                       bar.get_height()),
-                    xytext=(0, 3), textcoords="offset points", ha="center", fontsize=9,
-                    color=style.INK)
-    ax.set_xticks(range(len(rows)), names, rotation=0 if len(rows) < 8 else 45,
-                  ha="center" if len(rows) < 8 else "right")
+        ax.annotate(
+            f"{count}" if exact else "?",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            color=style.INK,
+        )
+    ax.set_xticks(
+        range(len(rows)),
+        names,
+        rotation=0 if len(rows) < 8 else 45,
+        ha="center" if len(rows) < 8 else "right",
+    )
     ax.set_ylabel("open chains")
     ax.set_ylim(0, max(counts, default=0) * 1.2 + 1)
     ax.grid(axis="x", visible=False)

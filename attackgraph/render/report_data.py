@@ -147,48 +147,98 @@ def collect_report(
         Unknown ids.
     """
     try:
-        return _collect(model, analysis, profile, goals, tuple(switch_on), tuple(switch_off),
-                        at_release, max_chains, time_limit, cancel)
+        return _collect(
+            model,
+            analysis,
+            profile,
+            goals,
+            tuple(switch_on),
+            tuple(switch_off),
+            at_release,
+            max_chains,
+            time_limit,
+            cancel,
+        )
     except AnalysisCancelled as exc:
         raise RenderCancelled(str(exc)) from None
 
 
-def _collect(model: AttackModel, analysis: Analysis | None, profile: str | None,
-             goals: Sequence[str] | None, switch_on: tuple[str, ...],
-             switch_off: tuple[str, ...], at_release: str | None, max_chains: int,
-             time_limit: float, cancel: threading.Event | None) -> ReportData:
+def _collect(
+    model: AttackModel,
+    analysis: Analysis | None,
+    profile: str | None,
+    goals: Sequence[str] | None,
+    switch_on: tuple[str, ...],
+    switch_off: tuple[str, ...],
+    at_release: str | None,
+    max_chains: int,
+    time_limit: float,
+    cancel: threading.Event | None,
+) -> ReportData:
     stop = cancel.is_set if cancel is not None else None
-    state = {"profile": profile, "goals": goals, "switch_on": switch_on,
-             "switch_off": switch_off}
+    state = {"profile": profile, "goals": goals, "switch_on": switch_on, "switch_off": switch_off}
     if analysis is None:
         analysis = name_by_whole_model(
-            model, analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
-                           **state),
-            max_chains=max_chains, cancel=stop, at_release=at_release, **state)
+            model,
+            analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop, **state),
+            max_chains=max_chains,
+            cancel=stop,
+            at_release=at_release,
+            **state,
+        )
     _check(cancel)
     reachable = [g.id for g in analysis.goals if g.reachable]
     optimization = None
     frontier: tuple[FrontierPoint, ...] = ()
-    opt_state = {"profile": profile, "at_release": at_release, "switch_on": switch_on,
-                 "switch_off": switch_off}
+    opt_state = {
+        "profile": profile,
+        "at_release": at_release,
+        "switch_on": switch_on,
+        "switch_off": switch_off,
+    }
     if reachable:
-        optimization = optimal_mitigations(model, goals=reachable, time_limit=time_limit,
-                                           **opt_state)
+        optimization = optimal_mitigations(
+            model, goals=reachable, time_limit=time_limit, **opt_state
+        )
         _check(cancel)
-        frontier = pareto_frontier(model, goals=[g.id for g in analysis.goals],
-                                   time_limit=time_limit, **opt_state)
+        frontier = pareto_frontier(
+            model, goals=[g.id for g in analysis.goals], time_limit=time_limit, **opt_state
+        )
     total = math.fsum(g.impact for g in analysis.goals if g.reachable)
     _check(cancel)
-    timeline = release_timeline(model, profile=profile, goals=goals, max_chains=max_chains,
-                                cancel=stop)
+    timeline = release_timeline(
+        model, profile=profile, goals=goals, max_chains=max_chains, cancel=stop
+    )
     profiles = []
     for prof in model.profiles.values():
-        result = analyze(model, at_release=at_release, max_chains=max_chains, cancel=stop,
-                         depth=False, **{**state, "profile": prof.id})
+        result = analyze(
+            model,
+            at_release=at_release,
+            max_chains=max_chains,
+            cancel=stop,
+            depth=False,
+            **{**state, "profile": prof.id},
+        )
         count, exact = _open_count(result)
-        profiles.append(ProfileRow(prof.id, prof.label, tuple(prof.effective_access),
-                                   prof.effective_max_skill, count, exact,
-                                   tuple(g.id for g in result.goals if g.reachable)))
+        profiles.append(
+            ProfileRow(
+                prof.id,
+                prof.label,
+                tuple(prof.effective_access),
+                prof.effective_max_skill,
+                count,
+                exact,
+                tuple(g.id for g in result.goals if g.reachable),
+            )
+        )
     _check(cancel)
-    return ReportData(analysis, switch_on, switch_off, optimization, tuple(frontier), total,
-                      timeline, tuple(profiles))
+    return ReportData(
+        analysis,
+        switch_on,
+        switch_off,
+        optimization,
+        tuple(frontier),
+        total,
+        timeline,
+        tuple(profiles),
+    )

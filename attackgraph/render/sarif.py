@@ -84,17 +84,24 @@ def _uri(path: str) -> str:
     return quote(relative.replace(os.sep, "/"))
 
 
-def _location(uri: str, pointer: str | None, locate: Locator | None,
-              message: str | None = None, number: int | None = None,
-              where: tuple[int, int] | None = None) -> dict[str, Any]:
+def _location(
+    uri: str,
+    pointer: str | None,
+    locate: Locator | None,
+    message: str | None = None,
+    number: int | None = None,
+    where: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     if where is None and locate is not None and pointer is not None:
         # A node's id line: where a reviewer recognises the node.
         where = locate(pointer + "/id") or locate(pointer)
     line, column = where or (1, 1)
-    location: dict[str, Any] = {"physicalLocation": {
-        "artifactLocation": {"uri": uri},
-        "region": {"startLine": line, "startColumn": column},
-    }}
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": {"startLine": line, "startColumn": column},
+        }
+    }
     if pointer is not None:
         location["logicalLocations"] = [{"fullyQualifiedName": pointer, "kind": "object"}]
     if message:
@@ -104,9 +111,16 @@ def _location(uri: str, pointer: str | None, locate: Locator | None,
     return location
 
 
-def sarif_log(model: AttackModel, chains: Sequence[ChainResult], *, path: str,
-              allowed: int, complete: bool = True, node_index: dict[str, int] | None = None,
-              locate: Locator | None = None) -> dict[str, Any]:
+def sarif_log(
+    model: AttackModel,
+    chains: Sequence[ChainResult],
+    *,
+    path: str,
+    allowed: int,
+    complete: bool = True,
+    node_index: dict[str, int] | None = None,
+    locate: Locator | None = None,
+) -> dict[str, Any]:
     """The SARIF 2.1.0 log (JSON-ready dict) of a check's open chains.
 
     Parameters
@@ -150,68 +164,108 @@ def sarif_log(model: AttackModel, chains: Sequence[ChainResult], *, path: str,
         if rule_id not in rule_index:
             rule_index[rule_id] = len(rules)
             impact = goal.impact if goal.impact is not None else 1
-            rules.append({
-                "id": rule_id,
-                "name": "OpenAttackChain",
-                "shortDescription": {"text": f"An open attack chain reaches '{goal.label}'"},
-                "fullDescription": {"text": f"An attack chain reaches the goal '{goal.label}' "
-                                            f"({goal.id}) and no mitigation in effect breaks "
-                                            "it. Deploy a mitigation that blocks one of its "
-                                            "steps (attackgraph optimize finds the cheapest "
-                                            "set)."},
-                "help": {"text": "Run `attackgraph analyze MODEL` to see every chain and the "
-                                 "mitigations that break it, and `attackgraph optimize MODEL` "
-                                 "for the cheapest set that breaks them all."},
-                "defaultConfiguration": {"level": "error"},
-                "properties": {"tags": ["security", "attack-chain"],
-                               "goal": goal.id, "impact": impact},
-            })
+            rules.append(
+                {
+                    "id": rule_id,
+                    "name": "OpenAttackChain",
+                    "shortDescription": {"text": f"An open attack chain reaches '{goal.label}'"},
+                    "fullDescription": {
+                        "text": f"An attack chain reaches the goal '{goal.label}' "
+                        f"({goal.id}) and no mitigation in effect breaks "
+                        "it. Deploy a mitigation that blocks one of its "
+                        "steps (attackgraph optimize finds the cheapest "
+                        "set)."
+                    },
+                    "help": {
+                        "text": "Run `attackgraph analyze MODEL` to see every chain and the "
+                        "mitigations that break it, and `attackgraph optimize MODEL` "
+                        "for the cheapest set that breaks them all."
+                    },
+                    "defaultConfiguration": {"level": "error"},
+                    "properties": {
+                        "tags": ["security", "attack-chain"],
+                        "goal": goal.id,
+                        "impact": impact,
+                    },
+                }
+            )
         labels = " > ".join(model.nodes[n].label for n in chain.nodes)
         pointer = f"/nodes/{index[goal.id]}" if goal.id in index else None
         related = [
-            _location(uri, f"/nodes/{index[n]}" if n in index else None, locate,
-                      f"{model.nodes[n].label} ({n})", number)
-            for number, n in enumerate(chain.nodes, 1) if n != goal.id
+            _location(
+                uri,
+                f"/nodes/{index[n]}" if n in index else None,
+                locate,
+                f"{model.nodes[n].label} ({n})",
+                number,
+            )
+            for number, n in enumerate(chain.nodes, 1)
+            if n != goal.id
         ]
-        stable = hashlib.sha256("\0".join((goal.id, *sorted(chain.nodes)))
-                                .encode("utf-8")).hexdigest()
+        stable = hashlib.sha256(
+            "\0".join((goal.id, *sorted(chain.nodes))).encode("utf-8")
+        ).hexdigest()
         result: dict[str, Any] = {
             "ruleId": rule_id,
             "ruleIndex": rule_index[rule_id],
             "level": "error" if failed else "warning",
-            "message": {"text": f"Open chain {chain.id} reaches '{goal.label}' ({goal.id}) "
-                                f"at cost {chain.cost:g}: {labels}."[:4000]},
+            "message": {
+                "text": f"Open chain {chain.id} reaches '{goal.label}' ({goal.id}) "
+                f"at cost {chain.cost:g}: {labels}."[:4000]
+            },
             "locations": [_location(uri, pointer, locate)],
             "partialFingerprints": {"attackChain/v1": stable},
-            "properties": {"chain": chain.id, "nodes": list(chain.nodes), "cost": chain.cost,
-                           "probability": chain.probability,
-                           "broken_by": list(chain.broken_by)},
+            "properties": {
+                "chain": chain.id,
+                "nodes": list(chain.nodes),
+                "cost": chain.cost,
+                "probability": chain.probability,
+                "broken_by": list(chain.broken_by),
+            },
         }
         if related:
             result["relatedLocations"] = related
         results.append(result)
-    return _run(rules, uri, results, {"open_chains": len(chains) if complete else None,
-                                      "max_open_chains": allowed, "ok": not failed})
+    return _run(
+        rules,
+        uri,
+        results,
+        {
+            "open_chains": len(chains) if complete else None,
+            "max_open_chains": allowed,
+            "ok": not failed,
+        },
+    )
 
 
-def _run(rules: list[dict[str, Any]], uri: str, results: list[dict[str, Any]],
-         properties: dict[str, Any]) -> dict[str, Any]:
+def _run(
+    rules: list[dict[str, Any]], uri: str, results: list[dict[str, Any]], properties: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "attackgraph", "version": __version__,
-                                "semanticVersion": __version__, "rules": rules}},
-            "automationDetails": {"id": f"attackgraph/check/{uri}/"},
-            "artifacts": [{"location": {"uri": uri}}],
-            "results": results,
-            "properties": properties,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "attackgraph",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {"id": f"attackgraph/check/{uri}/"},
+                "artifacts": [{"location": {"uri": uri}}],
+                "results": results,
+                "properties": properties,
+            }
+        ],
     }
 
 
-def problems_log(problems: Sequence[Any], *, path: str,
-                 locate: Locator | None = None) -> dict[str, Any]:
+def problems_log(
+    problems: Sequence[Any], *, path: str, locate: Locator | None = None
+) -> dict[str, Any]:
     """A SARIF log of a model file that could not be read: each problem
     (:class:`~attackgraph.errors.Problem`) a result at its line, so that a
     pull request that breaks the model shows where.
@@ -224,20 +278,32 @@ def problems_log(problems: Sequence[Any], *, path: str,
     {'startLine': 4, 'startColumn': 7}
     """
     uri = _uri(path)
-    rules = [{"id": INVALID_RULE, "name": "InvalidModel",
-              "shortDescription": {"text": "The model file breaks the attackgraph format"},
-              "fullDescription": {"text": "attackgraph cannot analyse a model file with "
-                                          "errors; `attackgraph validate MODEL` lists them."},
-              "defaultConfiguration": {"level": "error"},
-              "properties": {"tags": ["correctness"]}}]
+    rules = [
+        {
+            "id": INVALID_RULE,
+            "name": "InvalidModel",
+            "shortDescription": {"text": "The model file breaks the attackgraph format"},
+            "fullDescription": {
+                "text": "attackgraph cannot analyse a model file with "
+                "errors; `attackgraph validate MODEL` lists them."
+            },
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": ["correctness"]},
+        }
+    ]
     results = []
     for problem in problems:
         where = (problem.line, problem.column or 1) if problem.line else None
-        results.append({
-            "ruleId": INVALID_RULE, "ruleIndex": 0,
-            "level": "error" if problem.is_error else "warning",
-            "message": {"text": (f"{problem.pointer}: " if problem.pointer else "")
-                        + problem.message[:4000]},
-            "locations": [_location(uri, problem.pointer or None, locate, where=where)],
-        })
+        results.append(
+            {
+                "ruleId": INVALID_RULE,
+                "ruleIndex": 0,
+                "level": "error" if problem.is_error else "warning",
+                "message": {
+                    "text": (f"{problem.pointer}: " if problem.pointer else "")
+                    + problem.message[:4000]
+                },
+                "locations": [_location(uri, problem.pointer or None, locate, where=where)],
+            }
+        )
     return _run(rules, uri, results, {"ok": False})

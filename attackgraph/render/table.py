@@ -44,7 +44,15 @@ def chains_csv(chains: Sequence[ChainResult], mitigation_ids: Sequence[str]) -> 
     rows: list[Sequence[object]] = [header]
     for chain in chains:
         broken = set(chain.broken_by)
-        rows.append([chain.id, chain.goal, number(chain.cost), repr(chain.probability),
-                     "true" if chain.open else "false", " > ".join(chain.nodes),
-                     *("1" if m in broken else "0" for m in mitigation_ids)])
+        rows.append(
+            [
+                chain.id,
+                chain.goal,
+                number(chain.cost),
+                repr(chain.probability),
+                "true" if chain.open else "false",
+                " > ".join(chain.nodes),
+                *("1" if m in broken else "0" for m in mitigation_ids),
+            ]
+        )
     return write_csv(rows)

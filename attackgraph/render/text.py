@@ -35,8 +35,9 @@ REPLACEMENT = "\ufffd"
 # C0 controls but tab and newline, DEL and C1 controls, the bidirectional
 # embeddings, overrides and isolates, lone surrogates and the two
 # non-characters that XML forbids.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                     "\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _SPACE_RUN = re.compile(r"\s+")
 _NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -120,8 +121,14 @@ def xml_text(text: object) -> str:
     >>> xml_text('</text><script>"x"</script>')
     '&lt;/text&gt;&lt;script&gt;&quot;x&quot;&lt;/script&gt;'
     """
-    return (clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        clean(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def dot_string(text: object) -> str:
@@ -148,12 +155,19 @@ def dot_html(text: object) -> str:
     >>> dot_html("<<b>html</b>> & more")
     '&lt;&lt;b&gt;html&lt;/b&gt;&gt; &amp; more'
     """
-    return (clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\n", " "))
+    return (
+        clean(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\n", " ")
+    )
 
 
-_MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                          " .,_-'()/:?!+=*@$^~")
+_MERMAID_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,_-'()/:?!+=*@$^~"
+)
 
 
 def mermaid_text(text: object) -> str:

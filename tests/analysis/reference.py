@@ -39,9 +39,12 @@ def in_effect(model: AttackModel, with_=(), without=(), release=None) -> set[str
         base = {m.id for m in model.mitigations.values() if m.effective_status == "deployed"}
     else:
         r = list(model.releases).index(release)
-        base = {m.id for m in model.mitigations.values()
-                if (m.release is not None and list(model.releases).index(m.release) <= r)
-                or (m.release is None and m.effective_status == "deployed")}
+        base = {
+            m.id
+            for m in model.mitigations.values()
+            if (m.release is not None and list(model.releases).index(m.release) <= r)
+            or (m.release is None and m.effective_status == "deployed")
+        }
     return (base | set(with_)) - set(without)
 
 
@@ -49,17 +52,23 @@ def fixed(model: AttackModel, release=None) -> set[str]:
     if release is None:
         return set()
     r = list(model.releases).index(release)
-    return {n.id for n in model.nodes.values()
-            if n.release_fixed is not None and list(model.releases).index(n.release_fixed) <= r}
+    return {
+        n.id
+        for n in model.nodes.values()
+        if n.release_fixed is not None and list(model.releases).index(n.release_fixed) <= r
+    }
 
 
 def allowed(model: AttackModel, profile=None) -> set[str]:
     if profile is None:
         return set(model.nodes)
     p = model.profiles[profile]
-    return {n.id for n in model.nodes.values()
-            if (n.access is None or n.access in p.effective_access)
-            and (n.skill is None or SKILLS.index(n.skill) <= SKILLS.index(p.effective_max_skill))}
+    return {
+        n.id
+        for n in model.nodes.values()
+        if (n.access is None or n.access in p.effective_access)
+        and (n.skill is None or SKILLS.index(n.skill) <= SKILLS.index(p.effective_max_skill))
+    }
 
 
 def chains(model: AttackModel, goal: str, profile=None) -> list[frozenset[str]]:
@@ -100,10 +109,12 @@ def chain_facts(model, chain, profile=None, with_=(), without=(), release=None):
         mit = model.mitigations[m]
         if not mit.is_full and set(mit.blocks) & chain:
             prob *= 1 - mit.effective_effectiveness
-    broken = tuple(sorted(m.id for m in model.mitigations.values()
-                          if m.is_full and set(m.blocks) & chain))
-    is_open = not any(model.mitigations[m].is_full and set(model.mitigations[m].blocks) & chain
-                      for m in eff) and not (fixed(model, release) & chain)
+    broken = tuple(
+        sorted(m.id for m in model.mitigations.values() if m.is_full and set(m.blocks) & chain)
+    )
+    is_open = not any(
+        model.mitigations[m].is_full and set(model.mitigations[m].blocks) & chain for m in eff
+    ) and not (fixed(model, release) & chain)
     return cost, prob, broken, is_open
 
 
@@ -135,8 +146,9 @@ def budget_impact(model, goals, budget, profile=None, release=None):
                 continue
             b = blocked_set(model, profile, [m.id for m in combo], (), release)
             reach = achieved(model, b) - b
-            best = max(best, math.fsum(model.nodes[g].effective_impact for g in goals
-                                       if g not in reach))
+            best = max(
+                best, math.fsum(model.nodes[g].effective_impact for g in goals if g not in reach)
+            )
     return best
 
 
@@ -180,6 +192,7 @@ def depth(model, goal, profile=None, with_=(), without=(), release=None):
 def exact_optimal_cost(model, goals, profile=None, release=None):
     """:func:`optimal_cost` with exact (rational) sums."""
     from fractions import Fraction
+
     eff = in_effect(model, (), (), release)
     cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
     best = None
@@ -197,6 +210,7 @@ def exact_optimal_cost(model, goals, profile=None, release=None):
 def exact_budget_impact(model, goals, budget, profile=None, release=None):
     """:func:`budget_impact` with exact sums and an exact budget."""
     from fractions import Fraction
+
     eff = in_effect(model, (), (), release)
     cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
     best = Fraction(0)
@@ -206,14 +220,20 @@ def exact_budget_impact(model, goals, budget, profile=None, release=None):
                 continue
             b = blocked_set(model, profile, [m.id for m in combo], (), release)
             reach = achieved(model, b) - b
-            best = max(best, sum((Fraction(model.nodes[g].effective_impact) for g in goals
-                                  if g not in reach), Fraction(0)))
+            best = max(
+                best,
+                sum(
+                    (Fraction(model.nodes[g].effective_impact) for g in goals if g not in reach),
+                    Fraction(0),
+                ),
+            )
     return best
 
 
 def exact_frontier(model, goals, profile=None, release=None):
     """:func:`frontier` with exact sums: ``[(cost, impact left)]`` as Fractions."""
     from fractions import Fraction
+
     eff = in_effect(model, (), (), release)
     cands = [m for m in model.mitigations.values() if m.is_full and m.id not in eff]
     points = []
@@ -221,10 +241,11 @@ def exact_frontier(model, goals, profile=None, release=None):
         for combo in itertools.combinations(cands, k):
             b = blocked_set(model, profile, [m.id for m in combo], (), release)
             reach = achieved(model, b) - b
-            left = sum((Fraction(model.nodes[g].effective_impact) for g in goals
-                        if g in reach), Fraction(0))
-            points.append((sum((Fraction(m.effective_cost) for m in combo), Fraction(0)),
-                           left))
+            left = sum(
+                (Fraction(model.nodes[g].effective_impact) for g in goals if g in reach),
+                Fraction(0),
+            )
+            points.append((sum((Fraction(m.effective_cost) for m in combo), Fraction(0)), left))
     out = []
     for cost, left in sorted(points):
         if not out or left < out[-1][1]:

@@ -12,16 +12,22 @@ SKILLS = ("none", "low", "medium", "high", "expert")
 
 
 @st.composite
-def models(draw, max_nodes: int = 9, max_mitigations: int = 4, max_enablers: int = 3,
-           acyclic: bool | None = None) -> AttackModel:
+def models(
+    draw,
+    max_nodes: int = 9,
+    max_mitigations: int = 4,
+    max_enablers: int = 3,
+    acyclic: bool | None = None,
+) -> AttackModel:
     n = draw(st.integers(2, max_nodes))
     if acyclic is None:  # acyclic models take the search's pruning path
         acyclic = draw(st.booleans())
     entries = draw(st.integers(1, max(1, min(3, n - 1))))
     releases = [Release(f"R{i}", f"Release {i}") for i in range(draw(st.integers(0, 2)))]
     release_ids = [r.id for r in releases]
-    kinds = ["entry"] * entries + [draw(st.sampled_from(["step", "step", "goal"]))
-                                   for _ in range(n - entries)]
+    kinds = ["entry"] * entries + [
+        draw(st.sampled_from(["step", "step", "goal"])) for _ in range(n - entries)
+    ]
     if "goal" not in kinds:
         kinds[-1] = "goal"
     ids = [f"{k[0].upper()}{i}" for i, k in enumerate(kinds)]
@@ -61,10 +67,22 @@ def models(draw, max_nodes: int = 9, max_mitigations: int = 4, max_enablers: int
         if release_ids and draw(st.integers(0, 3)) == 0:
             fields["release"] = draw(st.sampled_from(release_ids))
         mits.append(Mitigation(f"M{j}", f"mitigation {j}", tuple(blocks), **fields))
-    profiles = [Profile("P1", "limited", access=tuple(draw(st.lists(
-        st.sampled_from(ACCESS), min_size=1, max_size=4, unique=True))),
-        max_skill=draw(st.sampled_from(SKILLS)))]
+    profiles = [
+        Profile(
+            "P1",
+            "limited",
+            access=tuple(
+                draw(st.lists(st.sampled_from(ACCESS), min_size=1, max_size=4, unique=True))
+            ),
+            max_skill=draw(st.sampled_from(SKILLS)),
+        )
+    ]
     model = AttackModel("random")
-    model.add_all(nodes=nodes, edges=[Edge(s, t) for s, t in sorted(edges)], mitigations=mits,
-                  profiles=profiles, releases=releases)
+    model.add_all(
+        nodes=nodes,
+        edges=[Edge(s, t) for s, t in sorted(edges)],
+        mitigations=mits,
+        profiles=profiles,
+        releases=releases,
+    )
     return model

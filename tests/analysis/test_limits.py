@@ -27,8 +27,9 @@ def test_memory_bound_stops_the_search_with_a_minimal_chain(tmp_path: Path) -> N
     scenario = resolve_scenario(model)
     graph = scenario.graph
     goal = graph.index["G"]
-    result = enumerate_chains(graph, scenario.allowed, [goal], 1000,
-                              limits=SearchLimits(max_memory_mb=8, max_seconds=60))
+    result = enumerate_chains(
+        graph, scenario.allowed, [goal], 1000, limits=SearchLimits(max_memory_mb=8, max_seconds=60)
+    )
     assert result.stopped_by == "memory" and result.truncated
     assert result.exhausted[goal] is False
     assert result.chains

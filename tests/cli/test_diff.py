@@ -31,14 +31,14 @@ def _write(tmp_path: Path, name: str, doc: dict) -> str:
 def pair(tmp_path: Path) -> tuple[str, str]:
     old = copy.deepcopy(DEMO)
     new = copy.deepcopy(DEMO)
-    new["nodes"][2]["label"] = "Initial foothold"          # S1 changed
+    new["nodes"][2]["label"] = "Initial foothold"  # S1 changed
     new["nodes"][2]["cost"] = 3
     new["nodes"].append({"id": "S9", "kind": "step", "label": "Pivot"})
     new["edges"].append({"source": "E1", "target": "S9"})
     new["edges"].append({"source": "S9", "target": "G2"})  # opens a chain to G2
-    new["mitigations"][2]["status"] = "deployed"            # M3 closes C2 (E1 > ... > G1)
+    new["mitigations"][2]["status"] = "deployed"  # M3 closes C2 (E1 > ... > G1)
     del new["profiles"][0]
-    new["layout"] = {"E1": [10.0, 20.0]}                    # ignored
+    new["layout"] = {"E1": [10.0, 20.0]}  # ignored
     return _write(tmp_path, "old.json", old), _write(tmp_path, "new.json", new)
 
 
@@ -74,13 +74,21 @@ def test_json_contract(pair, capsys) -> None:
     assert data["schema"] == "attackgraph.diff/1" and data["same"] is False
     assert data["old"].endswith("old.json") and data["new"].endswith("new.json")
     model = data["model"]
-    assert list(model) == ["model", "components", "nodes", "edges", "mitigations", "profiles",
-                           "releases"]
+    assert list(model) == [
+        "model",
+        "components",
+        "nodes",
+        "edges",
+        "mitigations",
+        "profiles",
+        "releases",
+    ]
     nodes = {n["id"]: n for n in model["nodes"]}
     assert nodes["S9"]["change"] == "added"
-    assert nodes["S1"]["fields"] == [{"field": "label", "old": "Foothold",
-                                      "new": "Initial foothold"},
-                                     {"field": "cost", "old": None, "new": 3}]
+    assert nodes["S1"]["fields"] == [
+        {"field": "label", "old": "Foothold", "new": "Initial foothold"},
+        {"field": "cost", "old": None, "new": 3},
+    ]
     assert {"source": "S9", "target": "G2", "change": "added"} in model["edges"]
     assert model["profiles"] == [{"id": "remote", "change": "removed", "label": "Remote"}]
     analysis = data["analysis"]
@@ -113,8 +121,14 @@ def test_release_order_and_model_fields(tmp_path, capsys) -> None:
     new["releases"].reverse()
     new["title"] = "demo v2"
     new["x-owner"] = "team"
-    code, out, _ = run(capsys, "diff", _write(tmp_path, "a.json", DEMO),
-                       _write(tmp_path, "b.json", new), "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "diff",
+        _write(tmp_path, "a.json", DEMO),
+        _write(tmp_path, "b.json", new),
+        "--format",
+        "json",
+    )
     fields = {f["field"]: f for f in json.loads(out)["model"]["model"]}
     assert code == 1
     assert fields["title"] == {"field": "title", "old": "demo", "new": "demo v2"}

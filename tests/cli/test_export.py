@@ -36,11 +36,19 @@ def hostile_file(tmp_path: Path) -> str:
 
 @pytest.mark.graphviz
 @needs_dot
-@pytest.mark.parametrize(("name", "magic"), [
-    ("d.svg", b"<?xml"), ("d.png", b"\x89PNG"), ("d.pdf", b"%PDF"), ("d.dot", b"digraph"),
-    ("d.mmd", b"---\ntitle:"), ("d.html", b"<!DOCTYPE html>"), ("d.md", b"# "),
-    ("d.csv", b"chain,goal,"),
-])
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [
+        ("d.svg", b"<?xml"),
+        ("d.png", b"\x89PNG"),
+        ("d.pdf", b"%PDF"),
+        ("d.dot", b"digraph"),
+        ("d.mmd", b"---\ntitle:"),
+        ("d.html", b"<!DOCTYPE html>"),
+        ("d.md", b"# "),
+        ("d.csv", b"chain,goal,"),
+    ],
+)
 def test_every_document_format(tmp_path, capsys, name, magic) -> None:
     out = tmp_path / name
     code, stdout, err = run(capsys, "export", write_demo(tmp_path), "-o", str(out))
@@ -52,8 +60,9 @@ def test_every_document_format(tmp_path, capsys, name, magic) -> None:
 @needs_dot
 def test_format_option_overrides_the_name(tmp_path, capsys) -> None:
     out = tmp_path / "diagram.txt"
-    assert run(capsys, "export", write_demo(tmp_path), "-o", str(out), "--format", "mermaid"
-               )[0] == 0
+    assert (
+        run(capsys, "export", write_demo(tmp_path), "-o", str(out), "--format", "mermaid")[0] == 0
+    )
     assert out.read_text().splitlines()[3] == "flowchart LR"
     assert run(capsys, "export", write_demo(tmp_path), "-o", str(out), "--format", "svg")[0] == 0
     ET.fromstring(out.read_bytes())
@@ -72,8 +81,11 @@ def test_csv_is_the_same_matrix_as_analyze(tmp_path, capsys) -> None:
 def test_native_model_formats_go_through_the_registry(tmp_path, capsys) -> None:
     source = write_demo(tmp_path)
     model = read_model(source)
-    for name, generate in (("m.json", generate_json), ("m.yaml", generate_yaml),
-                           ("m.attackgraph.yml", generate_yaml)):
+    for name, generate in (
+        ("m.json", generate_json),
+        ("m.yaml", generate_yaml),
+        ("m.attackgraph.yml", generate_yaml),
+    ):
         out = tmp_path / name
         assert run(capsys, "export", source, "-o", str(out))[0] == 0
         assert out.read_text(encoding="utf-8") == generate(model)
@@ -95,14 +107,17 @@ def test_any_registered_writer_is_used_without_changes(tmp_path, capsys, monkeyp
     assert (code, err) == (0, "")
     assert written == ["demo"] and json.loads(out.read_text())["type"] == "bundle"
     by_name = tmp_path / "other.out"
-    assert run(capsys, "export", write_demo(tmp_path), "-o", str(by_name), "--format",
-               "stix-test")[0] == 0
+    assert (
+        run(capsys, "export", write_demo(tmp_path), "-o", str(by_name), "--format", "stix-test")[0]
+        == 0
+    )
     assert by_name.exists()
 
 
 def test_analyze_options_make_no_sense_for_model_files(tmp_path, capsys) -> None:
-    code, _, err = run(capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "m.json"),
-                       "--with", "M1")
+    code, _, err = run(
+        capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "m.json"), "--with", "M1"
+    )
     assert code == 2 and "not to a model file" in err
 
 
@@ -111,10 +126,15 @@ def test_analyze_options_make_no_sense_for_model_files(tmp_path, capsys) -> None
 def test_the_diagram_shows_the_chosen_state(tmp_path, capsys) -> None:
     source = write_demo(tmp_path)
     outputs = {}
-    for label, extra in (("base", []), ("with", ["--with", "M1"]),
-                         ("release", ["--at-release", "R2"]), ("profile", ["--profile", "remote"]),
-                         ("chain", ["--chain", "C2"]), ("plain", ["--no-analysis"]),
-                         ("hidden", ["--no-mitigations"])):
+    for label, extra in (
+        ("base", []),
+        ("with", ["--with", "M1"]),
+        ("release", ["--at-release", "R2"]),
+        ("profile", ["--profile", "remote"]),
+        ("chain", ["--chain", "C2"]),
+        ("plain", ["--no-analysis"]),
+        ("hidden", ["--no-mitigations"]),
+    ):
         out = tmp_path / f"{label}.dot"
         assert run(capsys, "export", source, "-o", str(out), *extra)[0] == 0
         outputs[label] = out.read_text()
@@ -155,8 +175,10 @@ def test_exported_svg_opens_again_as_a_model(tmp_path, capsys) -> None:
 
 @pytest.mark.graphviz
 @needs_dot
-@pytest.mark.parametrize("name", ["h.svg", "h.png", "h.pdf", "h.dot", "h.mmd", "h.csv",
-                                  "h.html", "h.md", "h.json", "h.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["h.svg", "h.png", "h.pdf", "h.dot", "h.mmd", "h.csv", "h.html", "h.md", "h.json", "h.yaml"],
+)
 def test_hostile_labels_through_every_exporter(tmp_path, capsys, hostile_file, name) -> None:
     out = tmp_path / name
     code, _, err = run(capsys, "export", hostile_file, "-o", str(out))
@@ -198,8 +220,9 @@ def test_usage_errors(tmp_path, capsys) -> None:
 @pytest.mark.graphviz
 @needs_dot
 def test_unknown_chain_is_a_usage_error(tmp_path, capsys) -> None:
-    code, _, err = run(capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "x.svg"),
-                       "--chain", "C42")
+    code, _, err = run(
+        capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "x.svg"), "--chain", "C42"
+    )
     assert code == 2 and "C1 to C3" in err
     assert not (tmp_path / "x.svg").exists()
 
@@ -210,14 +233,14 @@ def test_invalid_model_exits_1(tmp_path, capsys) -> None:
 
 
 def test_unwritable_output_exits_1(tmp_path, capsys) -> None:
-    code, _, err = run(capsys, "export", write_demo(tmp_path), "-o",
-                       str(tmp_path / "missing" / "x.csv"))
+    code, _, err = run(
+        capsys, "export", write_demo(tmp_path), "-o", str(tmp_path / "missing" / "x.csv")
+    )
     assert code == 1 and "folder does not exist" in err
 
 
 @pytest.mark.parametrize("name", ["x.svg", "x.png", "x.pdf", "x.html", "x.md"])
-def test_missing_graphviz_exits_3_with_an_install_hint(tmp_path, capsys, monkeypatch,
-                                                      name) -> None:
+def test_missing_graphviz_exits_3_with_an_install_hint(tmp_path, capsys, monkeypatch, name) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -235,12 +258,15 @@ def test_interchange_formats_are_the_registry_writers(tmp_path, capsys, suffix) 
     exported, converted = tmp_path / f"e{suffix}", tmp_path / f"c{suffix}"
     assert run(capsys, "export", FLAGSHIP, "-o", str(exported))[0] == 0
     assert run(capsys, "convert", FLAGSHIP, str(converted), "--quiet")[0] == 0
+
     # the writers stamp times, so compare what reads back
     def content(path):
         model = read_model(path)
-        return ([(n.id, n.kind, n.label) for n in model.nodes.values()],
-                [e.key for e in model.edges],
-                [(m.id, m.blocks) for m in model.mitigations.values()])
+        return (
+            [(n.id, n.kind, n.label) for n in model.nodes.values()],
+            [e.key for e in model.edges],
+            [(m.id, m.blocks) for m in model.mitigations.values()],
+        )
 
     assert content(exported) == content(converted)
 
@@ -260,7 +286,8 @@ def test_exports_name_chains_by_the_whole_models_ids(tmp_path, capsys) -> None:
     expected = [base[frozenset(c.nodes)] for c in scenario.chains]
     assert expected != [c.id for c in scenario.chains]  # its own ranks would differ
     out = tmp_path / "m.csv"
-    code, _, _ = run(capsys, "export", FLAGSHIP, "-o", str(out), "--profile", profile,
-                     "--at-release", "20.06")
+    code, _, _ = run(
+        capsys, "export", FLAGSHIP, "-o", str(out), "--profile", profile, "--at-release", "20.06"
+    )
     assert code == 0
     assert [row[0] for row in list(csv.reader(out.open()))[1:]] == expected

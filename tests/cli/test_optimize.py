@@ -30,8 +30,9 @@ def test_json_contract(tmp_path, capsys):
 
 def test_goal_profile_and_release(tmp_path, capsys):
     path = write_demo(tmp_path)
-    _, out, _ = run(capsys, "optimize", path, "--format", "json", "--goal", "G1",
-                    "--profile", "remote")
+    _, out, _ = run(
+        capsys, "optimize", path, "--format", "json", "--goal", "G1", "--profile", "remote"
+    )
     data = json.loads(out)
     assert data["goals"] == ["G1"] and data["cost"] == 0.0 and data["mitigations"] == []
     _, out, _ = run(capsys, "optimize", path, "--format", "json", "--at-release", "R1")
@@ -56,14 +57,16 @@ def test_infeasible(tmp_path, capsys):
 def test_budget(tmp_path, capsys):
     doc = json.loads(json.dumps(DEMO))
     doc["mitigations"][1].pop("status")
-    _, out, _ = run(capsys, "optimize", write_demo(tmp_path, doc), "--format", "json",
-                    "--budget", "3")
+    _, out, _ = run(
+        capsys, "optimize", write_demo(tmp_path, doc), "--format", "json", "--budget", "3"
+    )
     data = json.loads(out)
     assert data["blocked_goals"] == ["G2"] and data["impact_blocked"] == 2.0
     assert data["mitigations"] == ["M2"] and data["cost"] == 3.0
     assert data["status"] == "optimal"
-    _, out, _ = run(capsys, "optimize", write_demo(tmp_path, doc), "--format", "json",
-                    "--budget", "7")
+    _, out, _ = run(
+        capsys, "optimize", write_demo(tmp_path, doc), "--format", "json", "--budget", "7"
+    )
     data = json.loads(out)
     assert data["blocked_goals"] == ["G1", "G2"] and data["impact_blocked"] == 7.0
     assert data["mitigations"] == ["M1", "M2"] and data["cost"] == 5.0

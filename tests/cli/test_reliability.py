@@ -41,26 +41,41 @@ def and_bomb(tmp_path: Path, width: int = 40) -> str:
             edges.append({"source": f"E{i}{side}", "target": f"S{i}"})
         nodes.append({"id": f"S{i}", "kind": "step", "label": f"s{i}"})
         edges.append({"source": f"S{i}", "target": "A"})
-    nodes += [{"id": "A", "kind": "step", "gate": "and", "label": "all"},
-              {"id": "G", "kind": "goal", "label": "goal"}]
+    nodes += [
+        {"id": "A", "kind": "step", "gate": "and", "label": "all"},
+        {"id": "G", "kind": "goal", "label": "goal"},
+    ]
     edges.append({"source": "A", "target": "G"})
     path = tmp_path / "bomb.json"
-    path.write_text(json.dumps({"format": "attackgraph", "version": 1, "title": "bomb",
-                                "nodes": nodes, "edges": edges}))
+    path.write_text(
+        json.dumps(
+            {"format": "attackgraph", "version": 1, "title": "bomb", "nodes": nodes, "edges": edges}
+        )
+    )
     return str(path)
 
 
-UNSAFE = [chr(c) for c in (*range(0, 9), *range(11, 32), *range(0x7f, 0xa0))] + ["\u202e"]
+UNSAFE = [chr(c) for c in (*range(0, 9), *range(11, 32), *range(0x7F, 0xA0))] + ["\u202e"]
 
 
-@pytest.mark.parametrize("argv", [
-    ["analyze", "{f}"], ["analyze", "{f}", "--format", "json"],
-    ["analyze", "{f}", "--format", "csv"], ["suggest", "{f}"],
-    ["suggest", "{f}", "--format", "json"], ["optimize", "{f}"],
-    ["optimize", "{f}", "--format", "json"], ["check", "{f}"], ["validate", "{f}"],
-    ["diff", "{f}", "{g}"], ["diff", "{f}", "{g}", "--format", "json"],
-    ["convert", "{f}", "{o}.deciduous.yaml"], ["export", "{f}", "-o", "{o}.md"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyze", "{f}"],
+        ["analyze", "{f}", "--format", "json"],
+        ["analyze", "{f}", "--format", "csv"],
+        ["suggest", "{f}"],
+        ["suggest", "{f}", "--format", "json"],
+        ["optimize", "{f}"],
+        ["optimize", "{f}", "--format", "json"],
+        ["check", "{f}"],
+        ["validate", "{f}"],
+        ["diff", "{f}", "{g}"],
+        ["diff", "{f}", "{g}", "--format", "json"],
+        ["convert", "{f}", "{o}.deciduous.yaml"],
+        ["export", "{f}", "-o", "{o}.md"],
+    ],
+)
 def test_no_control_character_reaches_the_terminal(tmp_path, capsys, argv) -> None:
     evil = hostile_model(tmp_path)
     other = tmp_path / "other.json"
@@ -110,8 +125,9 @@ def test_bounded_analysis_lists_what_it_found(tmp_path, capsys) -> None:
 
 
 def test_time_limit_stops_the_search(tmp_path, capsys) -> None:
-    code, out, _err = run(capsys, "analyze", and_bomb(tmp_path), "--format", "json",
-                         "--max-seconds", "0.3")
+    code, out, _err = run(
+        capsys, "analyze", and_bomb(tmp_path), "--format", "json", "--max-seconds", "0.3"
+    )
     data = json.loads(out)
     assert code == 0 and data["truncated"] is True
     assert "time limit of 0.3 s" in data["warnings"][0]
@@ -124,8 +140,9 @@ def test_environment_sets_the_memory_bound(tmp_path, capsys, monkeypatch) -> Non
 
 
 def test_check_fails_closed_when_a_limit_stops_it(tmp_path, capsys) -> None:
-    code, out, err = run(capsys, "check", and_bomb(tmp_path), "--max-open-chains", "5",
-                         "--max-memory", "30")
+    code, out, err = run(
+        capsys, "check", and_bomb(tmp_path), "--max-open-chains", "5", "--max-memory", "30"
+    )
     assert code == 1
     assert "FAILED" in out and "memory limit" in err
 
@@ -140,9 +157,11 @@ def test_a_complete_analysis_has_no_warnings(tmp_path, capsys) -> None:
 def test_convert_and_export_keep_the_overwritten_file_as_backup(tmp_path, capsys) -> None:
     source = tmp_path / "m.json"
     source.write_text(json.dumps(base_doc()))
-    for argv, out in ((["convert", str(source)], tmp_path / "o.graphml"),
-                      (["export", str(source), "-o"], tmp_path / "o.csv"),
-                      (["export", str(source), "-o"], tmp_path / "o.yaml")):
+    for argv, out in (
+        (["convert", str(source)], tmp_path / "o.graphml"),
+        (["export", str(source), "-o"], tmp_path / "o.csv"),
+        (["export", str(source), "-o"], tmp_path / "o.yaml"),
+    ):
         out.write_text("previous version")
         assert run(capsys, *argv, str(out))[0] == 0
         assert (tmp_path / (out.name + "~")).read_text() == "previous version"
@@ -186,7 +205,8 @@ def test_optimize_time_limit_covers_the_whole_command(tmp_path, capsys, monkeypa
 
 def test_export_says_when_a_limit_stopped_the_analysis(tmp_path, capsys) -> None:
     out = tmp_path / "m.csv"
-    code, _out, err = run(capsys, "export", and_bomb(tmp_path), "-o", str(out),
-                          "--max-memory", "30")
+    code, _out, err = run(
+        capsys, "export", and_bomb(tmp_path), "-o", str(out), "--max-memory", "30"
+    )
     assert code == 0 and out.exists()
     assert "memory limit of 30 MiB" in err

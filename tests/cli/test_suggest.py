@@ -42,28 +42,32 @@ def test_suggest_one_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(n["suggestions"] == [] for n in doc["nodes"])
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["--catalog", "nope"], "unknown catalog 'nope'"),
-    (["--node", "ghost"], "no node 'ghost'"),
-])
-def test_suggest_usage_errors(args: list[str], fragment: str,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--catalog", "nope"], "unknown catalog 'nope'"),
+        (["--node", "ghost"], "no node 'ghost'"),
+    ],
+)
+def test_suggest_usage_errors(
+    args: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["suggest", SAMPLE, *args]) == 2
     assert fragment in capsys.readouterr().err
 
 
-def test_suggest_invalid_model_exits_1(tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_suggest_invalid_model_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "attackgraph", "version": 1, "title": 3, "nodes": []}')
     assert main(["suggest", str(bad)]) == 1
     assert "/title" in capsys.readouterr().err
 
 
-def test_suggest_without_techniques(tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_suggest_without_techniques(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plain = tmp_path / "m.json"
-    plain.write_text('{"format": "attackgraph", "version": 1, "title": "t", "nodes": '
-                     '[{"id": "E1", "kind": "entry", "label": "e"}]}')
+    plain.write_text(
+        '{"format": "attackgraph", "version": 1, "title": "t", "nodes": '
+        '[{"id": "E1", "kind": "entry", "label": "e"}]}'
+    )
     assert main(["suggest", str(plain)]) == 0
     assert "No node has technique ids" in capsys.readouterr().out

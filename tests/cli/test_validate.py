@@ -61,8 +61,9 @@ def test_valid_file_exits_0(capsys: pytest.CaptureFixture[str], valid: Path) -> 
     assert err == f"{valid}: valid (0 error(s), 0 warning(s))\n"
 
 
-def test_invalid_file_exits_1_with_located_lines(capsys: pytest.CaptureFixture[str],
-                                                 invalid: Path) -> None:
+def test_invalid_file_exits_1_with_located_lines(
+    capsys: pytest.CaptureFixture[str], invalid: Path
+) -> None:
     code, out, err = run(capsys, "validate", str(invalid))
     assert code == 1
     assert out == ""
@@ -72,8 +73,9 @@ def test_invalid_file_exits_1_with_located_lines(capsys: pytest.CaptureFixture[s
     assert lines[-1] == f"{invalid}: invalid (2 error(s), 0 warning(s))"
 
 
-def test_yaml_errors_carry_line_and_column(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_yaml_errors_carry_line_and_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     doc = base_doc()
     doc["nodes"][1]["gate"] = "xor"
     path = _write(tmp_path / "bad.attackgraph.yaml", doc)
@@ -85,8 +87,9 @@ def test_yaml_errors_carry_line_and_column(capsys: pytest.CaptureFixture[str],
     assert f"{path}:{line}:{column}: /nodes/1/gate: 'gate' must be" in err
 
 
-def test_yaml_syntax_error_gives_line_and_column(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path) -> None:
+def test_yaml_syntax_error_gives_line_and_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("format: attackgraph\ntitle: [a\nnodes: []\n")
     code, _, err = run(capsys, "validate", str(path))
@@ -94,16 +97,18 @@ def test_yaml_syntax_error_gives_line_and_column(capsys: pytest.CaptureFixture[s
     assert re.search(rf"^{re.escape(str(path))}:\d+:\d+: not valid YAML: ", err, re.M)
 
 
-def test_warnings_are_marked_and_do_not_fail(capsys: pytest.CaptureFixture[str],
-                                             warned: Path) -> None:
+def test_warnings_are_marked_and_do_not_fail(
+    capsys: pytest.CaptureFixture[str], warned: Path
+) -> None:
     code, _, err = run(capsys, "validate", str(warned))
     assert code == 0
     assert f"{warned}: /nodes/3: warning: step 'S9' has no incoming edge" in err
     assert err.splitlines()[-1] == f"{warned}: valid (0 error(s), 1 warning(s))"
 
 
-def test_quiet_prints_errors_only(capsys: pytest.CaptureFixture[str], warned: Path,
-                                  invalid: Path) -> None:
+def test_quiet_prints_errors_only(
+    capsys: pytest.CaptureFixture[str], warned: Path, invalid: Path
+) -> None:
     code, _, err = run(capsys, "validate", "-q", str(warned))
     assert (code, err) == (0, "")
     code, _, err = run(capsys, "validate", "--quiet", str(invalid))
@@ -112,8 +117,9 @@ def test_quiet_prints_errors_only(capsys: pytest.CaptureFixture[str], warned: Pa
     assert "invalid (" not in err
 
 
-def test_every_file_is_checked(capsys: pytest.CaptureFixture[str], valid: Path,
-                               invalid: Path, tmp_path: Path) -> None:
+def test_every_file_is_checked(
+    capsys: pytest.CaptureFixture[str], valid: Path, invalid: Path, tmp_path: Path
+) -> None:
     missing = tmp_path / "missing.json"
     code, _, err = run(capsys, "validate", str(invalid), str(valid), str(missing))
     assert code == 1
@@ -125,8 +131,12 @@ def test_every_file_is_checked(capsys: pytest.CaptureFixture[str], valid: Path,
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], valid: Path) -> None:
     assert main([]) == 2
     assert "usage:" in capsys.readouterr().err
-    for args in (["validate"], ["validate", "--bogus", str(valid)], ["--bogus"],
-                 ["no-such-command"]):
+    for args in (
+        ["validate"],
+        ["validate", "--bogus", str(valid)],
+        ["--bogus"],
+        ["no-such-command"],
+    ):
         with pytest.raises(SystemExit) as info:
             main(args)
         assert info.value.code == 2, args
@@ -134,11 +144,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], valid: Path) ->
         assert "usage:" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("raw", "suffix"), [c[1:3] for c in HOSTILE_CASES],
-                         ids=[c[0] for c in HOSTILE_CASES])
-def test_hostile_input_exits_1_without_traceback(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path, raw: bytes,
-                                                 suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "suffix"), [c[1:3] for c in HOSTILE_CASES], ids=[c[0] for c in HOSTILE_CASES]
+)
+def test_hostile_input_exits_1_without_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, raw: bytes, suffix: str
+) -> None:
     path = tmp_path / f"hostile{suffix}"
     path.write_bytes(raw)
     code, out, err = run(capsys, "validate", str(path))
@@ -151,8 +162,9 @@ def test_hostile_input_exits_1_without_traceback(capsys: pytest.CaptureFixture[s
         assert line.startswith(f"{path}:"), line
 
 
-def test_directory_and_size_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                  valid: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_directory_and_size_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, valid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path))
     assert code == 1 and f"{tmp_path}: this is a folder" in err
     monkeypatch.setenv("ATTACKGRAPH_MAX_FILE_MB", "0.0001")
@@ -162,8 +174,14 @@ def test_directory_and_size_limit(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 # ------------------------------------------------------------ subprocesses
 def _subprocess(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "attackgraph", *args], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "attackgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_subprocess_exit_codes(valid: Path, invalid: Path, tmp_path: Path) -> None:

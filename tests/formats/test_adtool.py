@@ -87,8 +87,7 @@ def test_the_adtree_semantics_is_kept(tmp_path: Path) -> None:
     assert window.extras["x-adtool"]["parameters"][0]["value"] == "3.0"
     assert any("not one mitigation" in p.message for p in checked.problems)
     labels = {n.label for n in checked.model.nodes.values()}
-    assert {"Get in (despite its countermeasures)", "Defeat: Alarm", "Alarm not in place"} \
-        <= labels
+    assert {"Get in (despite its countermeasures)", "Defeat: Alarm", "Alarm not in place"} <= labels
 
 
 def test_a_defence_at_the_root_makes_the_goal_defeating_it() -> None:
@@ -112,11 +111,10 @@ def test_written_trees_read_back_to_the_same_semantics(tmp_path: Path) -> None:
     write_model(model, path)
     again = read_model(path)
     assert model_to_document(again) == model_to_document(model)
-    assert b"<domain id=\"MinCost1\">" in path.read_bytes()
+    assert b'<domain id="MinCost1">' in path.read_bytes()
 
 
-SAMPLES = [p for p in sorted(Path("samples").glob("*.attackgraph.json"))
-           if "mirai" not in p.name]
+SAMPLES = [p for p in sorted(Path("samples").glob("*.attackgraph.json")) if "mirai" not in p.name]
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name.split(".")[0])
@@ -138,18 +136,28 @@ def test_cycles_are_refused_with_a_clear_error(tmp_path: Path, capsys) -> None:
 
 
 def test_shared_steps_are_duplicated_and_read_back_once() -> None:
-    model = document_to_model({
-        "format": "attackgraph", "version": 1, "title": "Shared",
-        "nodes": [{"id": "e", "kind": "entry", "label": "Foothold <&>"},
-                  {"id": "a", "kind": "step", "label": "A"},
-                  {"id": "b", "kind": "step", "label": "B"},
-                  {"id": "g", "kind": "goal", "label": "G", "gate": "and"},
-                  {"id": "lost", "kind": "step", "label": "Reaches no goal"}],
-        "edges": [{"source": "e", "target": "a"}, {"source": "e", "target": "b"},
-                  {"source": "a", "target": "g"}, {"source": "b", "target": "g"},
-                  {"source": "e", "target": "lost"}],
-        "mitigations": [{"id": "m", "label": "M", "blocks": ["e"], "status": "proposed"}],
-    })
+    model = document_to_model(
+        {
+            "format": "attackgraph",
+            "version": 1,
+            "title": "Shared",
+            "nodes": [
+                {"id": "e", "kind": "entry", "label": "Foothold <&>"},
+                {"id": "a", "kind": "step", "label": "A"},
+                {"id": "b", "kind": "step", "label": "B"},
+                {"id": "g", "kind": "goal", "label": "G", "gate": "and"},
+                {"id": "lost", "kind": "step", "label": "Reaches no goal"},
+            ],
+            "edges": [
+                {"source": "e", "target": "a"},
+                {"source": "e", "target": "b"},
+                {"source": "a", "target": "g"},
+                {"source": "b", "target": "g"},
+                {"source": "e", "target": "lost"},
+            ],
+            "mitigations": [{"id": "m", "label": "M", "blocks": ["e"], "status": "proposed"}],
+        }
+    )
     text = generate_adtool(model)
     assert text.count("<label>Foothold &lt;&amp;&gt;</label>") == 2
     assert text.count("<label>M</label>") == 2
@@ -204,15 +212,19 @@ def test_real_adtool_files_import_and_round_trip(tmp_path: Path) -> None:
 HOSTILE = [
     (b"", "empty"),
     (b"<adtree><node><label>x</label>", "not well-formed XML"),
-    (b'<?xml version="1.0"?><!DOCTYPE adtree [<!ENTITY a "aaaa">]><adtree><node>'
-     b"<label>&a;</label></node></adtree>", "document type or entities"),
+    (
+        b'<?xml version="1.0"?><!DOCTYPE adtree [<!ENTITY a "aaaa">]><adtree><node>'
+        b"<label>&a;</label></node></adtree>",
+        "document type or entities",
+    ),
     (b'<!DOCTYPE adtree SYSTEM "file:///etc/passwd"><adtree/>', "document type"),
     (b"<adtree></adtree>", "0 root <node>"),
     (b"<adtree><node/><node/></adtree>", "2 root <node>"),
-    (b"<adtree>" + b"<node>" * (MAX_DEPTH + 5) + b"</node>" * (MAX_DEPTH + 5) + b"</adtree>",
-     "nested more than"),
-    (b"<adtree>" + b"<node>" * 100_000 + b"</node>" * 100_000 + b"</adtree>",
-     "nested more than"),
+    (
+        b"<adtree>" + b"<node>" * (MAX_DEPTH + 5) + b"</node>" * (MAX_DEPTH + 5) + b"</adtree>",
+        "nested more than",
+    ),
+    (b"<adtree>" + b"<node>" * 100_000 + b"</node>" * 100_000 + b"</adtree>", "nested more than"),
 ]
 
 
@@ -237,9 +249,11 @@ def test_syntax_errors_have_a_line_and_column() -> None:
 
 
 def test_odd_but_readable_trees_import_with_warnings() -> None:
-    raw = (b'<adtree><node refinement="weird"><node switchRole="true"/>'
-           b'<node refinement="sequential"><label>a</label><node><label>b</label></node>'
-           b"</node></node></adtree>")
+    raw = (
+        b'<adtree><node refinement="weird"><node switchRole="true"/>'
+        b'<node refinement="sequential"><label>a</label><node><label>b</label></node>'
+        b"</node></node></adtree>"
+    )
     checked = check_adtool(raw)
     assert checked.model is not None, checked.errors
     messages = " ".join(p.message for p in checked.problems)
@@ -250,12 +264,18 @@ def test_odd_but_readable_trees_import_with_warnings() -> None:
 
 
 def test_labels_and_comments_that_break_xml_are_written_safely() -> None:
-    model = document_to_model({
-        "format": "attackgraph", "version": 1, "title": "]]> <!-- x",
-        "nodes": [{"id": "e", "kind": "entry", "label": "</label><node>"},
-                  {"id": "g", "kind": "goal", "label": "G \"'&",
-                   "description": "]]><!DOCTYPE x>"}],
-        "edges": [{"source": "e", "target": "g"}]})
+    model = document_to_model(
+        {
+            "format": "attackgraph",
+            "version": 1,
+            "title": "]]> <!-- x",
+            "nodes": [
+                {"id": "e", "kind": "entry", "label": "</label><node>"},
+                {"id": "g", "kind": "goal", "label": "G \"'&", "description": "]]><!DOCTYPE x>"},
+            ],
+            "edges": [{"source": "e", "target": "g"}],
+        }
+    )
     back = check_adtool(generate_adtool(model).encode())
     assert back.model is not None, back.problems
     assert model_to_document(back.model) == model_to_document(model)
@@ -264,13 +284,19 @@ def test_labels_and_comments_that_break_xml_are_written_safely() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(CAR) - 1), st.binary(min_size=0, max_size=6))
 def test_mutated_files_never_raise(position: int, junk: bytes) -> None:
-    raw = CAR[:position] + junk + CAR[position + len(junk):]
+    raw = CAR[:position] + junk + CAR[position + len(junk) :]
     checked = check_adtool(raw)
     assert checked.model is not None or checked.errors
 
 
 def test_writing_refuses_a_model_without_goal() -> None:
-    model = document_to_model({"format": "attackgraph", "version": 1, "title": "t",
-                               "nodes": [{"id": "e", "kind": "entry", "label": "E"}]})
+    model = document_to_model(
+        {
+            "format": "attackgraph",
+            "version": 1,
+            "title": "t",
+            "nodes": [{"id": "e", "kind": "entry", "label": "E"}],
+        }
+    )
     with pytest.raises(FormatError, match="no goal"):
         generate_adtool(model)

@@ -37,10 +37,12 @@ def test_operators_become_gates_with_readable_ids() -> None:
     gates = {n.id: n.gate for n in model.nodes.values() if n.label in ("AND", "OR")}
     assert gates == {"and-log-in-to-the-vpn": "and", "or-domain-admin": "or"}
     assert model.nodes["and-log-in-to-the-vpn"].cost == 0
-    assert _edges(model) >= {("phish-a-user", "and-log-in-to-the-vpn", None),
-                             ("find-the-vpn", "and-log-in-to-the-vpn", None),
-                             ("and-log-in-to-the-vpn", "log-in-to-the-vpn", None),
-                             ("or-domain-admin", "domain-admin", None)}
+    assert _edges(model) >= {
+        ("phish-a-user", "and-log-in-to-the-vpn", None),
+        ("find-the-vpn", "and-log-in-to-the-vpn", None),
+        ("and-log-in-to-the-vpn", "log-in-to-the-vpn", None),
+        ("or-domain-admin", "domain-admin", None),
+    }
     kinds = {n.id: n.kind for n in model.nodes.values()}
     assert kinds["phish-a-user"] == kinds["exploit-the-portal"] == "entry"
     assert kinds["domain-admin"] == "goal" and kinds["log-in-to-the-vpn"] == "step"
@@ -59,8 +61,9 @@ def test_condition_branches_keep_true_and_false_labels() -> None:
     assert (cond, "exploit-the-portal", "true") in _edges(model)
     assert (cond, "phish-an-admin", "false") in _edges(model)
     assert any("false branch" in w for w in _warnings(checked))
-    assert [p.pointer for p in checked.warnings if "false branch" in p.message] == \
-        ["/objects/2/on_false_refs"]
+    assert [p.pointer for p in checked.warnings if "false branch" in p.message] == [
+        "/objects/2/on_false_refs"
+    ]
 
 
 def test_builder_export_relationship_between_flow_objects_is_an_edge() -> None:
@@ -84,8 +87,12 @@ def test_several_enablers_without_operator_are_or_with_a_warning() -> None:
 def test_cycles_import_with_a_warning() -> None:
     a1 = obj("attack-action", 1, name="Start", effect_refs=[sid("attack-action", 2)])
     a2 = obj("attack-action", 2, name="Loop one", effect_refs=[sid("attack-action", 3)])
-    a3 = obj("attack-action", 3, name="Loop two",
-             effect_refs=[sid("attack-action", 2), sid("attack-action", 4)])
+    a3 = obj(
+        "attack-action",
+        3,
+        name="Loop two",
+        effect_refs=[sid("attack-action", 2), sid("attack-action", 4)],
+    )
     a4 = obj("attack-action", 4, name="End")
     checked = check_stix(encode(bundle(a1, a2, a3, a4)))
     assert checked.model is not None
@@ -95,13 +102,24 @@ def test_cycles_import_with_a_warning() -> None:
 
 def test_course_of_action_becomes_a_mitigation_blocking_the_action() -> None:
     a1 = obj("attack-action", 1, name="Exploit", technique_id="T1190")
-    coa = obj("course-of-action", 1, name="Patch the server", description="Apply updates.",
-              external_references=[{"source_name": "mitre-attack", "external_id": "M1051"}])
+    coa = obj(
+        "course-of-action",
+        1,
+        name="Patch the server",
+        description="Apply updates.",
+        external_references=[{"source_name": "mitre-attack", "external_id": "M1051"}],
+    )
     coa2 = obj("course-of-action", 2, name="WAF")
-    rel = obj("relationship", 1, relationship_type="mitigates", source_ref=coa["id"],
-              target_ref=a1["id"])
-    rel2 = obj("relationship", 2, relationship_type="related-to", source_ref=a1["id"],
-               target_ref=coa2["id"])
+    rel = obj(
+        "relationship", 1, relationship_type="mitigates", source_ref=coa["id"], target_ref=a1["id"]
+    )
+    rel2 = obj(
+        "relationship",
+        2,
+        relationship_type="related-to",
+        source_ref=a1["id"],
+        target_ref=coa2["id"],
+    )
     checked = check_stix(encode(bundle(a1, coa, coa2, rel, rel2)))
     model = checked.model
     assert model is not None
@@ -113,13 +131,16 @@ def test_course_of_action_becomes_a_mitigation_blocking_the_action() -> None:
     assert model.mitigations["waf"].blocks == ("exploit",)
 
 
-@pytest.mark.parametrize(("raw", "expected", "fragment"), [
-    ("T1190", "T1190", None),
-    ("t1059.001", "T1059.001", "was written"),
-    ("1598.003", "T1598.003", "leading 'T'"),
-    ("[ATL] AML.T0095.000 Code Repositories", "AML.T0095.000", "display string"),
-    ("T1566 Phishing", "T1566", "display string"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected", "fragment"),
+    [
+        ("T1190", "T1190", None),
+        ("t1059.001", "T1059.001", "was written"),
+        ("1598.003", "T1598.003", "leading 'T'"),
+        ("[ATL] AML.T0095.000 Code Repositories", "AML.T0095.000", "display string"),
+        ("T1566 Phishing", "T1566", "display string"),
+    ],
+)
 def test_technique_ids_are_normalised(raw: str, expected: str, fragment: str | None) -> None:
     action = obj("attack-action", 1, name="Step", technique_id=raw)
     checked = check_stix(encode(bundle(action)))
@@ -141,8 +162,12 @@ def test_technique_name_without_id_goes_to_the_description() -> None:
 
 
 def test_dangling_references_are_warnings() -> None:
-    a1 = obj("attack-action", 1, name="Start",
-             effect_refs=[sid("attack-action", 9), sid("attack-action", 2)])
+    a1 = obj(
+        "attack-action",
+        1,
+        name="Start",
+        effect_refs=[sid("attack-action", 9), sid("attack-action", 2)],
+    )
     a2 = obj("attack-action", 2, name="End")
     note = obj("note", 1, content="x", object_refs=[sid("attack-action", 8)])
     data = bundle(a1, a2, note, starts=[a1["id"], sid("attack-condition", 7)])
@@ -173,28 +198,31 @@ def test_start_ref_that_ends_the_flow_is_a_goal() -> None:
 
 def test_assets_and_other_objects_are_kept() -> None:
     a1 = obj("attack-action", 1, name="Capture", asset_refs=[sid("attack-asset", 1)])
-    asset = obj("attack-asset", 1, name="VPN credentials",
-                object_ref=sid("attack-action", 2))
-    server = obj("attack-asset", 2, name="Web server", object_ref=sid("infrastructure", 1),
-                 effect_refs=[])
+    asset = obj("attack-asset", 1, name="VPN credentials", object_ref=sid("attack-action", 2))
+    server = obj(
+        "attack-asset", 2, name="Web server", object_ref=sid("infrastructure", 1), effect_refs=[]
+    )
     a2 = obj("attack-action", 2, name="Log in", asset_refs=[sid("attack-asset", 2)])
     infra = obj("infrastructure", 1, name="Apache on host 3")
     vuln = obj("vulnerability", 1, name="CVE-2017-5638", description="Struts RCE")
-    rel = obj("relationship", 1, relationship_type="related-to", source_ref=vuln["id"],
-              target_ref=a2["id"])
-    note = obj("note", 1, abstract="Source", content="Vendor report.",
-               object_refs=[a1["id"]])
+    rel = obj(
+        "relationship",
+        1,
+        relationship_type="related-to",
+        source_ref=vuln["id"],
+        target_ref=a2["id"],
+    )
+    note = obj("note", 1, abstract="Source", content="Vendor report.", object_refs=[a1["id"]])
     actor = obj("threat-actor", 1, name="APT Example")
     checked = check_stix(encode(bundle(a1, asset, server, a2, infra, vuln, rel, note, actor)))
     model = checked.model
     assert model is not None, checked.problems
     assert ("capture", "vpn-credentials", None) in _edges(model)
-    assert ("vpn-credentials", "log-in", None) in _edges(model)   # object_ref to a flow object
+    assert ("vpn-credentials", "log-in", None) in _edges(model)  # object_ref to a flow object
     assert ("log-in", "web-server", None) in _edges(model)
     assert "Related infrastructure: Apache on host 3" in model.nodes["web-server"].description
     assert model.nodes["log-in"].refs == ("CVE-2017-5638",)
-    assert "Related vulnerability: CVE-2017-5638 (Struts RCE)" in \
-        model.nodes["log-in"].description
+    assert "Related vulnerability: CVE-2017-5638 (Struts RCE)" in model.nodes["log-in"].description
     assert "Note: Source" in model.nodes["capture"].description
     assert "threat-actor 'APT Example'" in model.description
     assert model.nodes["web-server"].kind == "goal"
@@ -204,7 +232,8 @@ def test_flow_metadata_goes_into_the_model() -> None:
     data = bundle(obj("attack-action", 1, name="Only"))
     data["objects"][0].update(
         description="What happened.",
-        external_references=[{"source_name": "Blog", "url": "https://example.org/x"}])
+        external_references=[{"source_name": "Blog", "url": "https://example.org/x"}],
+    )
     model = check_stix(encode(data)).model
     assert model.description.startswith("What happened.")
     assert "- Blog: https://example.org/x" in model.description
@@ -244,16 +273,26 @@ def test_afb_blocks_keep_their_instance_as_stix_id() -> None:
     the .afb exports the same ids as one imported from the Builder's STIX."""
     doc = afb_document()
     model = check_afb(encode(doc)).model
-    instance = next(o["instance"] for o in doc["objects"] if o["id"] == "action"
-                    and ["name", "Exploit it"] in o["properties"])
+    instance = next(
+        o["instance"]
+        for o in doc["objects"]
+        if o["id"] == "action" and ["name", "Exploit it"] in o["properties"]
+    )
     assert model.nodes["exploit-it"].extras["x-stix"]["id"] == f"attack-action--{instance}"
     assert model.nodes["and-own-the-domain"].extras["x-stix"]["type"] == "attack-operator"
 
 
 def test_afb_line_not_attached_is_a_warning() -> None:
     doc = afb_document()
-    doc["objects"].append({"id": "dynamic_line", "instance": "loose", "source": "nowhere",
-                           "target": "nothing", "handles": []})
+    doc["objects"].append(
+        {
+            "id": "dynamic_line",
+            "instance": "loose",
+            "source": "nowhere",
+            "target": "nothing",
+            "handles": [],
+        }
+    )
     checked = check_afb(encode(doc))
     assert checked.model is not None
     assert any("not attached to a block" in w for w in _warnings(checked))
@@ -275,11 +314,12 @@ def test_builder_ttp_pair_confidence_terms_and_author_are_read() -> None:
     scan, creds = model.nodes["scan-the-network"], model.nodes["steal-credentials"]
     assert scan.techniques == ("T1046",) and creds.techniques == ("AML.T0008",)
     assert scan.extras["x-stix"]["tactic_id"] == "TA0007"
-    assert (scan.extras["x-stix"]["confidence"], creds.extras["x-stix"]["confidence"]) \
-        == (70, 100)
-    assert model.extras["x-stix"]["author"] == {"name": "Ana Analyst",
-                                                "identity_class": "individual",
-                                                "contact_information": "ana@example.org"}
+    assert (scan.extras["x-stix"]["confidence"], creds.extras["x-stix"]["confidence"]) == (70, 100)
+    assert model.extras["x-stix"]["author"] == {
+        "name": "Ana Analyst",
+        "identity_class": "individual",
+        "contact_information": "ana@example.org",
+    }
 
 
 def test_condition_line_without_branch_and_course_of_action_are_read() -> None:
@@ -306,8 +346,10 @@ def test_stix_author_is_the_identity_the_flow_names() -> None:
     data = bundle(action, author)
     data["objects"][0]["created_by_ref"] = author["id"]
     model = check_stix(encode(data)).model
-    assert model.extras["x-stix"]["author"] == {"name": "Ana Analyst",
-                                                "identity_class": "individual"}
+    assert model.extras["x-stix"]["author"] == {
+        "name": "Ana Analyst",
+        "identity_class": "individual",
+    }
     assert "identity" not in (model.description or "")
 
 
@@ -317,10 +359,17 @@ def test_older_builder_author_pairs_in_stix_are_read() -> None:
     assert check_stix(encode(data)).model.extras["x-stix"]["author"] == {"name": "Bo"}
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("E1204", "E1204"), ("B0030.002", "B0030.002"), ("F0007", "F0007"),
-    ("F3.T1001.001", "F3.T1001.001"), ("D3-MFA", "D3-MFA"), ("T1218/011", "T1218.011"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("E1204", "E1204"),
+        ("B0030.002", "B0030.002"),
+        ("F0007", "F0007"),
+        ("F3.T1001.001", "F3.T1001.001"),
+        ("D3-MFA", "D3-MFA"),
+        ("T1218/011", "T1218.011"),
+    ],
+)
 def test_ids_of_other_catalogs_are_kept(raw: str, expected: str) -> None:
     action = obj("attack-action", 1, name="A", technique_id=raw)
     model = check_stix(encode(bundle(action))).model

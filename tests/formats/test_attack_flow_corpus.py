@@ -39,8 +39,11 @@ def _corpus() -> list[Path]:
     folder = os.environ.get("ATTACKGRAPH_ATTACK_FLOW_CORPUS")
     if not folder or not os.path.isdir(folder):
         return []
-    return sorted(p for p in Path(folder).rglob("*")
-                  if p.suffix in (".afb", ".json") and not p.name.endswith(".builder.json"))
+    return sorted(
+        p
+        for p in Path(folder).rglob("*")
+        if p.suffix in (".afb", ".json") and not p.name.endswith(".builder.json")
+    )
 
 
 def _builder() -> str | None:
@@ -49,10 +52,12 @@ def _builder() -> str | None:
 
 
 CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(not CORPUS, reason="set ATTACKGRAPH_ATTACK_FLOW_CORPUS to "
-                                                     "the Attack Flow corpus folder")
-needs_builder = pytest.mark.skipif(_builder() is None, reason="set ATTACKGRAPH_AFB_BUILDER to "
-                                                              "the Builder's check.mjs")
+needs_corpus = pytest.mark.skipif(
+    not CORPUS, reason="set ATTACKGRAPH_ATTACK_FLOW_CORPUS to the Attack Flow corpus folder"
+)
+needs_builder = pytest.mark.skipif(
+    _builder() is None, reason="set ATTACKGRAPH_AFB_BUILDER to the Builder's check.mjs"
+)
 
 
 def _read(path: Path) -> AttackModel:
@@ -72,7 +77,8 @@ def _source_techniques(path: Path) -> dict[str, set[str]]:
             props = dict(p for p in item["properties"] if len(p) == 2)
             raw = [props.get("technique_id"), dict(props.get("ttp") or []).get("technique")]
             out[f"attack-action--{item['instance']}"] = {
-                _technique(r).id for r in raw if r and _technique(r).id}
+                _technique(r).id for r in raw if r and _technique(r).id
+            }
     else:
         for item in data["objects"]:
             if item.get("type") == "attack-action" and _technique(item.get("technique_id")).id:
@@ -83,12 +89,21 @@ def _source_techniques(path: Path) -> dict[str, set[str]]:
 def summary(model: AttackModel) -> tuple[Any, ...]:
     """What a round trip keeps, keyed by STIX id."""
     sid = {n.id: n.extras.get("x-stix", {}).get("id", n.id) for n in model.nodes.values()}
-    nodes = {sid[n.id]: (n.kind, n.extras.get("x-stix", {}).get("type"), n.effective_gate,
-                         n.techniques or (), n.extras.get("x-stix", {}).get("confidence"))
-             for n in model.nodes.values()}
+    nodes = {
+        sid[n.id]: (
+            n.kind,
+            n.extras.get("x-stix", {}).get("type"),
+            n.effective_gate,
+            n.techniques or (),
+            n.extras.get("x-stix", {}).get("confidence"),
+        )
+        for n in model.nodes.values()
+    }
     edges = {(sid[e.source], sid[e.target], e.label or "") for e in model.edges}
-    mitigations = {(m.label, m.effective_status, tuple(sorted(sid[b] for b in m.blocks)))
-                   for m in model.mitigations.values()}
+    mitigations = {
+        (m.label, m.effective_status, tuple(sorted(sid[b] for b in m.blocks)))
+        for m in model.mitigations.values()
+    }
     return nodes, edges, mitigations, model.extras.get("x-stix", {}).get("author")
 
 
@@ -100,8 +115,9 @@ def test_corpus_file_imports_with_every_technique_and_round_trips(path: Path) ->
     for stix_id, wanted in _source_techniques(path).items():
         assert wanted <= held[stix_id], (stix_id, wanted, held[stix_id])
     assert model.extras["x-stix"].get("author"), "the flow's author is lost"
-    write, read = (generate_afb, check_afb) if path.suffix == ".afb" else \
-        (generate_stix, check_stix)
+    write, read = (
+        (generate_afb, check_afb) if path.suffix == ".afb" else (generate_stix, check_stix)
+    )
     again = read(write(model).encode())
     assert again.model is not None, again.errors
     assert summary(again.model) == summary(model)
@@ -109,13 +125,19 @@ def test_corpus_file_imports_with_every_technique_and_round_trips(path: Path) ->
         via_afb = check_afb(generate_afb(model).encode()).model
         nodes, edges, *_ = summary(via_afb)
         assert edges == summary(model)[1]
-        assert {k: v[1:] for k, v in nodes.items()} == \
-            {k: v[1:] for k, v in summary(model)[0].items()}
+        assert {k: v[1:] for k, v in nodes.items()} == {
+            k: v[1:] for k, v in summary(model)[0].items()
+        }
 
 
 def _builder_check(paths: list[Path]) -> dict[str, dict[str, Any]]:
-    run = subprocess.run(["node", str(_builder()), *map(str, paths)], capture_output=True,
-                         text=True, timeout=600, check=False)
+    run = subprocess.run(
+        ["node", str(_builder()), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return {json.loads(line)["file"]: json.loads(line) for line in run.stdout.splitlines()}
 
@@ -127,8 +149,9 @@ def _builder_agrees(path: Path) -> None:
     ours = list(summary(check_afb(path.read_bytes()).model))
     theirs = list(summary(_read(path.with_name(path.stem + ".builder.json"))))
     for item in (ours, theirs):
-        item[1] = {(s, t, "" if s.startswith("attack-condition--") else label)
-                   for s, t, label in item[1]}
+        item[1] = {
+            (s, t, "" if s.startswith("attack-condition--") else label) for s, t, label in item[1]
+        }
     assert theirs == ours, path.name
 
 
@@ -155,8 +178,11 @@ def test_the_builder_opens_every_corpus_round_trip_without_errors(tmp_path: Path
         target.write_text(generate_afb(_read(path)), encoding="utf-8")
         written.append(target)
     results = _builder_check(written)
-    failed = {CORPUS[i].name: results[str(t)]["errors"] for i, t in enumerate(written)
-              if results[str(t)]["errors"] or not results[str(t)]["loaded"]}
+    failed = {
+        CORPUS[i].name: results[str(t)]["errors"]
+        for i, t in enumerate(written)
+        if results[str(t)]["errors"] or not results[str(t)]["loaded"]
+    }
     assert failed == {}
     for target in written:
         _builder_agrees(target)

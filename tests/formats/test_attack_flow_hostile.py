@@ -47,9 +47,28 @@ Path = tuple[Any, ...]
 _DELETE = object()
 
 HOSTILE: list[Any] = [
-    None, True, 0, -1, 2.5, 1e300, "", "x", "T1190", "certain", "0" * 32, [], [1], [[]],
-    [["name", 1]], [["k", "v"], ["k", "w"]], {}, {"node": []}, {"name": {"x": 1}},
-    sid("attack-action", 1), f"attack-action--{sid('attack-action', 1)}", _DELETE,
+    None,
+    True,
+    0,
+    -1,
+    2.5,
+    1e300,
+    "",
+    "x",
+    "T1190",
+    "certain",
+    "0" * 32,
+    [],
+    [1],
+    [[]],
+    [["name", 1]],
+    [["k", "v"], ["k", "w"]],
+    {},
+    {"node": []},
+    {"name": {"x": 1}},
+    sid("attack-action", 1),
+    f"attack-action--{sid('attack-action', 1)}",
+    _DELETE,
 ]
 """Values of the wrong type (or shape) for some field; ``_DELETE`` removes it."""
 
@@ -61,23 +80,35 @@ def seeds() -> list[tuple[str, Any, list[Path]]]:
     """Valid files of both kinds, each with every place in it."""
     rich = rich_model()
     v3 = check_afb(encode(builder_v3_document())).model
-    docs = [("stix", operator_flow()), ("stix", condition_flow()),
-            ("stix", builder_style_condition()), ("afb", afb_document()),
-            ("afb", builder_v3_document()), ("stix", json.loads(generate_stix(rich))),
-            ("afb", json.loads(generate_afb(rich))), ("stix", json.loads(generate_stix(v3)))]
+    docs = [
+        ("stix", operator_flow()),
+        ("stix", condition_flow()),
+        ("stix", builder_style_condition()),
+        ("afb", afb_document()),
+        ("afb", builder_v3_document()),
+        ("stix", json.loads(generate_stix(rich))),
+        ("afb", json.loads(generate_afb(rich))),
+        ("stix", json.loads(generate_stix(v3))),
+    ]
     folder = os.environ.get("ATTACKGRAPH_ATTACK_FLOW_CORPUS")  # real files, for long runs
     if folder and os.path.isdir(folder):
         for path in sorted(pathlib.Path(folder).rglob("*")):
             if path.suffix in (".afb", ".json") and not path.name.endswith(".builder.json"):
-                docs.append(("afb" if path.suffix == ".afb" else "stix",
-                             json.loads(path.read_bytes())))
+                docs.append(
+                    ("afb" if path.suffix == ".afb" else "stix", json.loads(path.read_bytes()))
+                )
     return [(kind, doc, list(_paths(doc))) for kind, doc in docs]
 
 
 def _paths(data: Any, prefix: Path = ()) -> Iterator[Path]:
     yield prefix
-    items = data.items() if isinstance(data, dict) else \
-        enumerate(data) if isinstance(data, list) else ()
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
     for key, value in items:
         yield from _paths(value, (*prefix, key))
 
@@ -120,26 +151,35 @@ def _survives(kind: str, data: Any) -> None:
         assert len(again.model.nodes) >= len(checked.model.nodes)
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-                     | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3)
-                     | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-                     max_leaves=6)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
-@settings(max_examples=int(os.environ.get("ATTACKGRAPH_AF_MUTATIONS", "150")), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(seed=st.integers(0, 10**6), place=st.integers(0, 10**6),
-       value=st.sampled_from(HOSTILE) | _JSON)
-def test_a_wrong_type_anywhere_is_a_problem_never_a_traceback(seed: int, place: int,
-                                                              value: Any) -> None:
+@settings(
+    max_examples=int(os.environ.get("ATTACKGRAPH_AF_MUTATIONS", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    seed=st.integers(0, 10**6), place=st.integers(0, 10**6), value=st.sampled_from(HOSTILE) | _JSON
+)
+def test_a_wrong_type_anywhere_is_a_problem_never_a_traceback(
+    seed: int, place: int, value: Any
+) -> None:
     kind, doc, paths = seeds()[seed % len(seeds())]
     _survives(kind, _put(doc, paths[place % len(paths)], value))
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("ATTACKGRAPH_AF_EXHAUSTIVE"),
-                    reason="about 30,000 inputs: set ATTACKGRAPH_AF_EXHAUSTIVE=1")
+@pytest.mark.skipif(
+    not os.environ.get("ATTACKGRAPH_AF_EXHAUSTIVE"),
+    reason="about 30,000 inputs: set ATTACKGRAPH_AF_EXHAUSTIVE=1",
+)
 def test_every_place_of_every_seed_with_every_hostile_value() -> None:
     for kind, doc, paths in seeds():
         for path in paths:
@@ -179,27 +219,36 @@ def test_external_references_that_are_not_a_list(value: Any) -> None:
     assert any(p.pointer == "/objects/0/external_references" for p in checked.warnings)
 
 
-@pytest.mark.parametrize(("key", "value", "fragment"), [
-    ("confidence", "sure", "confidence"), ("confidence", 101, "confidence"),
-    ("confidence", True, "confidence"), ("tactic_id", ["TA0001"], "not text"),
-    ("technique_id", {"id": "T1190"}, "not text"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("confidence", "sure", "confidence"),
+        ("confidence", 101, "confidence"),
+        ("confidence", True, "confidence"),
+        ("tactic_id", ["TA0001"], "not text"),
+        ("technique_id", {"id": "T1190"}, "not text"),
+    ],
+)
 def test_action_fields_of_the_wrong_type(key: str, value: Any, fragment: str) -> None:
     checked = check_stix(encode(bundle(obj("attack-action", 1, name="A", **{key: value}))))
     assert checked.model is not None
-    assert any(fragment in p.message and p.pointer == f"/objects/1/{key}"
-               for p in checked.warnings), checked.warnings
+    assert any(
+        fragment in p.message and p.pointer == f"/objects/1/{key}" for p in checked.warnings
+    ), checked.warnings
 
 
-@pytest.mark.parametrize(("properties", "fragment"), [
-    ("name", "list of [name, value] pairs"),
-    ([["name"]], "not a [name, value] pair"),
-    ([[1, "x"]], "not a [name, value] pair"),
-    ([["name", "A"], ["ttp", "T1190"]], "not a tactic and technique pair"),
-    ([["name", "A"], ["ttp", [["technique", 1190]]]], "TTP's technique is not text"),
-    ([["name", "A"], ["confidence", "sure"]], "not one of the Builder's terms"),
-    ([["name", "A"], ["effect_refs", "x"]], "draws links as lines"),
-])
+@pytest.mark.parametrize(
+    ("properties", "fragment"),
+    [
+        ("name", "list of [name, value] pairs"),
+        ([["name"]], "not a [name, value] pair"),
+        ([[1, "x"]], "not a [name, value] pair"),
+        ([["name", "A"], ["ttp", "T1190"]], "not a tactic and technique pair"),
+        ([["name", "A"], ["ttp", [["technique", 1190]]]], "TTP's technique is not text"),
+        ([["name", "A"], ["confidence", "sure"]], "not one of the Builder's terms"),
+        ([["name", "A"], ["effect_refs", "x"]], "draws links as lines"),
+    ],
+)
 def test_afb_block_properties_of_the_wrong_shape(properties: Any, fragment: str) -> None:
     doc = afb_document()
     scan = next(o for o in doc["objects"] if o.get("instance") == "action-0001")
@@ -238,10 +287,19 @@ def test_flow_creator_that_is_not_an_identity() -> None:
 
 def test_huge_strings_are_cut_in_every_message() -> None:
     huge = "x" * 1_000_000
-    data = bundle(obj("attack-action", 1, name="A", technique_id=huge, confidence=huge,
-                      effect_refs=[sid("note", 1)]),
-                  obj("attack-operator", 1, operator=huge), {"type": huge, "id": huge},
-                  {"type": "note", "id": sid("note", 1), "content": "n"})
+    data = bundle(
+        obj(
+            "attack-action",
+            1,
+            name="A",
+            technique_id=huge,
+            confidence=huge,
+            effect_refs=[sid("note", 1)],
+        ),
+        obj("attack-operator", 1, operator=huge),
+        {"type": huge, "id": huge},
+        {"type": "note", "id": sid("note", 1), "content": "n"},
+    )
     data["objects"][0]["created_by_ref"] = huge
     checked = check_stix(encode(data))
     _sentences(checked)

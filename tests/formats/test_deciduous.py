@@ -86,16 +86,23 @@ def test_sections_map_to_kinds_and_mitigations() -> None:
     assert model is not None, checked.problems
     assert model.title == "Cloud bucket tree"
     kinds = {n.id: n.kind for n in model.nodes.values()}
-    assert kinds == {"reality": "entry", "public_bucket": "step", "bucket_search": "step",
-                     "phishing": "step", "steal_creds": "step", "bypass_mfa": "step",
-                     "pivot": "step", "data": "goal"}
-    assert model.nodes["phishing"].label == "Phishing"          # default label from the name
+    assert kinds == {
+        "reality": "entry",
+        "public_bucket": "step",
+        "bucket_search": "step",
+        "phishing": "step",
+        "steal_creds": "step",
+        "bypass_mfa": "step",
+        "pivot": "step",
+        "data": "goal",
+    }
+    assert model.nodes["phishing"].label == "Phishing"  # default label from the name
     assert model.nodes["public_bucket"].extras["x-deciduous"] == {"type": "fact"}
     assert ("bucket_search", "public_bucket", "#yolosec") in _edges(model)
     mfa = model.mitigations["mfa"]
     assert mfa.blocks == ("steal_creds",) and mfa.status == "deployed"
     backup = model.mitigations["backup_isolation"]
-    assert backup.blocks == ("pivot",) and backup.status is None   # not implemented
+    assert backup.blocks == ("pivot",) and backup.status is None  # not implemented
     assert model.extras["x-deciduous"]["theme"] == "accessible"
 
 
@@ -107,7 +114,8 @@ def test_attack_from_a_mitigation_bypasses_it() -> None:
     assert edge.extras["x-deciduous"] == {"direct": False, "via": [{"name": "mfa"}]}
     # a mitigation that only follows reality: its bypasses start from reality
     assert model.edge("reality", "phishing").extras == {
-        "x-deciduous": {"via": [{"name": "private_bucket"}]}}
+        "x-deciduous": {"via": [{"name": "private_bucket"}]}
+    }
     assert "private_bucket" not in model.mitigations
     assert model.extras["x-deciduous"]["mitigations"][0]["name"] == "private_bucket"
 
@@ -140,7 +148,7 @@ def test_deciduous_round_trip_is_stable() -> None:
     assert generate_json(again.model) == generate_json(model)
     assert generate_deciduous(again.model) == text
     assert "- mfa\n" in text and "bypass_mfa: Intercept the MFA prompt" in text
-    assert "  - private_bucket\n" in text      # the bypass is written as in the source
+    assert "  - private_bucket\n" in text  # the bypass is written as in the source
 
 
 def test_native_model_round_trips_through_deciduous() -> None:
@@ -159,14 +167,17 @@ def test_native_model_round_trips_through_deciduous() -> None:
     assert canon(again.model) == canon(model)
 
 
-@pytest.mark.parametrize(("text", "fragment", "where"), [
-    ("attacks: {a: b}\n", "must be a list", (1, 1)),
-    ("attacks:\n- 42\n", "each entry is a mapping", (2, 3)),
-    ("- just\n- a list\n", "YAML mapping", None),
-    ("attacks:\n- a: A\n  from: [\n", "not valid YAML", (4, 1)),
-    ("attacks:\n- a: !!python/object/apply:os.system ['true']\n", "not valid YAML", (2, 6)),
-    ("", "empty", None),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment", "where"),
+    [
+        ("attacks: {a: b}\n", "must be a list", (1, 1)),
+        ("attacks:\n- 42\n", "each entry is a mapping", (2, 3)),
+        ("- just\n- a list\n", "YAML mapping", None),
+        ("attacks:\n- a: A\n  from: [\n", "not valid YAML", (4, 1)),
+        ("attacks:\n- a: !!python/object/apply:os.system ['true']\n", "not valid YAML", (2, 6)),
+        ("", "empty", None),
+    ],
+)
 def test_malformed_deciduous_is_a_located_error(text: str, fragment: str, where) -> None:
     checked = check_deciduous(text.encode())
     assert checked.model is None
@@ -217,33 +228,46 @@ _DOT_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 
 
 def _declared(doc: dict) -> list[str]:
-    return [next(k for k in item if k not in ("from", "x-attackgraph"))
-            for section in ("facts", "attacks", "mitigations", "goals")
-            for item in doc.get(section, [])]
+    return [
+        next(k for k in item if k not in ("from", "x-attackgraph"))
+        for section in ("facts", "attacks", "mitigations", "goals")
+        for item in doc.get(section, [])
+    ]
 
 
 def _awkward_model():
-    doc = {"format": "attackgraph", "version": 1, "title": "Awkward names",
-           "nodes": [{"id": "reality", "kind": "entry", "label": "Reality"},
-                     {"id": "c2-infrastructure", "kind": "step", "label": "C2 infrastructure"},
-                     {"id": "c2_infrastructure", "kind": "step", "label": "Another"},
-                     {"id": "os-credential-dumping:-lsass.memory", "kind": "step",
-                      "label": "OS credential dumping: LSASS memory"},
-                     {"id": "2fa-bypass", "kind": "step", "label": "2FA bypass"},
-                     {"id": "node", "kind": "step", "label": "A node"},
-                     {"id": "Graph", "kind": "goal", "label": "The graph"}],
-           "edges": [{"source": "reality", "target": "c2-infrastructure"},
-                     {"source": "c2-infrastructure", "target": "c2_infrastructure"},
-                     {"source": "c2-infrastructure",
-                      "target": "os-credential-dumping:-lsass.memory"},
-                     {"source": "c2-infrastructure", "target": "2fa-bypass", "label": "then"},
-                     {"source": "2fa-bypass", "target": "node"},
-                     {"source": "node", "target": "Graph"},
-                     {"source": "os-credential-dumping:-lsass.memory", "target": "Graph"},
-                     {"source": "c2_infrastructure", "target": "Graph"}],
-           "mitigations": [{"id": "node", "label": "Same id as a node", "blocks": ["node"],
-                            "status": "deployed"},
-                           {"id": "mfa-everywhere", "label": "MFA", "blocks": ["2fa-bypass"]}]}
+    doc = {
+        "format": "attackgraph",
+        "version": 1,
+        "title": "Awkward names",
+        "nodes": [
+            {"id": "reality", "kind": "entry", "label": "Reality"},
+            {"id": "c2-infrastructure", "kind": "step", "label": "C2 infrastructure"},
+            {"id": "c2_infrastructure", "kind": "step", "label": "Another"},
+            {
+                "id": "os-credential-dumping:-lsass.memory",
+                "kind": "step",
+                "label": "OS credential dumping: LSASS memory",
+            },
+            {"id": "2fa-bypass", "kind": "step", "label": "2FA bypass"},
+            {"id": "node", "kind": "step", "label": "A node"},
+            {"id": "Graph", "kind": "goal", "label": "The graph"},
+        ],
+        "edges": [
+            {"source": "reality", "target": "c2-infrastructure"},
+            {"source": "c2-infrastructure", "target": "c2_infrastructure"},
+            {"source": "c2-infrastructure", "target": "os-credential-dumping:-lsass.memory"},
+            {"source": "c2-infrastructure", "target": "2fa-bypass", "label": "then"},
+            {"source": "2fa-bypass", "target": "node"},
+            {"source": "node", "target": "Graph"},
+            {"source": "os-credential-dumping:-lsass.memory", "target": "Graph"},
+            {"source": "c2_infrastructure", "target": "Graph"},
+        ],
+        "mitigations": [
+            {"id": "node", "label": "Same id as a node", "blocks": ["node"], "status": "deployed"},
+            {"id": "mfa-everywhere", "label": "MFA", "blocks": ["2fa-bypass"]},
+        ],
+    }
     return check_bytes(json.dumps(doc).encode(), "json").model
 
 
@@ -254,7 +278,7 @@ def test_names_are_bare_dot_identifiers_and_ids_come_back() -> None:
     assert len(names) == len(set(names)) == len(model.nodes) - 1 + len(model.mitigations)
     for name in names:
         assert _BARE.fullmatch(name) and name.lower() not in _DOT_KEYWORDS, name
-    assert "c2_infrastructure: C2 infrastructure" in text        # the label is kept
+    assert "c2_infrastructure: C2 infrastructure" in text  # the label is kept
     again = check_deciduous(text.encode())
     assert again.model is not None and not again.warnings, again.problems
     assert generate_json(again.model) == generate_json(model)
@@ -281,14 +305,15 @@ def _deciduous_layout() -> str | None:
     rpetrich/deciduous (``tsc layout.ts``) with js-yaml beside it, named by
     ``ATTACKGRAPH_DECIDUOUS_LAYOUT``."""
     path = os.environ.get("ATTACKGRAPH_DECIDUOUS_LAYOUT")
-    if not path or not os.path.isfile(path) or not shutil.which("node") \
-            or not shutil.which("dot"):
+    if not path or not os.path.isfile(path) or not shutil.which("node") or not shutil.which("dot"):
         return None
     return path
 
 
-@pytest.mark.skipif(_deciduous_layout() is None,
-                    reason="set ATTACKGRAPH_DECIDUOUS_LAYOUT to Deciduous's compiled layout.js")
+@pytest.mark.skipif(
+    _deciduous_layout() is None,
+    reason="set ATTACKGRAPH_DECIDUOUS_LAYOUT to Deciduous's compiled layout.js",
+)
 def test_deciduous_itself_renders_the_export(tmp_path) -> None:
     layout = _deciduous_layout()
     models = [_awkward_model(), rich_model()]
@@ -299,14 +324,21 @@ def test_deciduous_itself_renders_the_export(tmp_path) -> None:
         "import yaml from 'js-yaml';\n"
         "import { readFileSync } from 'node:fs';\n"
         "process.stdout.write(convertToDot(yaml.load(readFileSync(process.argv[2], "
-        "'utf8'))).dot);\n")
+        "'utf8'))).dot);\n"
+    )
     os.symlink(os.path.join(os.path.dirname(layout), "node_modules"), tmp_path / "node_modules")
     (tmp_path / "package.json").write_text('{"type": "module"}')
     for index, model in enumerate(models):
         source = tmp_path / f"m{index}.deciduous.yaml"
         source.write_text(generate_deciduous(model), encoding="utf-8")
-        dot = subprocess.run(["node", str(script), str(source)], capture_output=True,
-                             text=True, timeout=60, check=True).stdout
-        rendered = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True,
-                                  text=True, timeout=60)
+        dot = subprocess.run(
+            ["node", str(script), str(source)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        rendered = subprocess.run(
+            ["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60
+        )
         assert rendered.returncode == 0, (model.title, rendered.stderr)

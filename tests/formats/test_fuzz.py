@@ -30,8 +30,13 @@ def test_short_fuzz_run(reader: str, tmp_path: Path) -> None:
     fuzzer = Fuzzer(tmp_path, graphviz_every=0)
 
     @seed(12)
-    @settings(max_examples=PER_READER, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=PER_READER,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(mutated_inputs(reader, _SEEDS[reader]))
     def one(raw: bytes) -> None:
         fuzzer.run(reader, raw)
@@ -82,16 +87,28 @@ def _stix_with_a_layout_node_that_is_an_object() -> bytes:
 
 
 ATTACK_FLOW_FINDINGS = [
-    pytest.param("stix", _stix_with_a_layout_node_that_is_an_object(), "mapping.py",
-                 id="stix-reader-TypeError-layout-node-object"),
-    pytest.param("stix", _stix_with_foreign_extension_key(), "afb_write.py",
-                 id="afb-writer-KeyError-270"),
-    pytest.param("stix", flows.encode(flows.condition_flow()), "afb_write.py",
-                 id="afb-writer-KeyError-on-condition-false-branch"),
+    pytest.param(
+        "stix",
+        _stix_with_a_layout_node_that_is_an_object(),
+        "mapping.py",
+        id="stix-reader-TypeError-layout-node-object",
+    ),
+    pytest.param(
+        "stix", _stix_with_foreign_extension_key(), "afb_write.py", id="afb-writer-KeyError-270"
+    ),
+    pytest.param(
+        "stix",
+        flows.encode(flows.condition_flow()),
+        "afb_write.py",
+        id="afb-writer-KeyError-on-condition-false-branch",
+    ),
 ]
+
+
 @pytest.mark.parametrize("reader, raw, where", ATTACK_FLOW_FINDINGS)
-def test_former_attack_flow_findings_stay_fixed(reader: str, raw: bytes, where: str,
-                                                tmp_path: Path) -> None:
+def test_former_attack_flow_findings_stay_fixed(
+    reader: str, raw: bytes, where: str, tmp_path: Path
+) -> None:
     """The fuzz's Attack Flow findings (fixed with issue 13's reader checks)."""
     fuzzer = Fuzzer(tmp_path)
     finding = fuzzer.run(reader, raw)

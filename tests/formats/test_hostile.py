@@ -34,10 +34,12 @@ LOCATED = {  # cases where the parser knows the line and column
 }
 
 
-@pytest.mark.parametrize(("raw", "suffix", "fragment"), [c[1:] for c in HOSTILE_CASES],
-                         ids=[c[0] for c in HOSTILE_CASES])
-def test_hostile_file_gives_a_clear_problem(tmp_path: Path, request: pytest.FixtureRequest,
-                                            raw: bytes, suffix: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "suffix", "fragment"), [c[1:] for c in HOSTILE_CASES], ids=[c[0] for c in HOSTILE_CASES]
+)
+def test_hostile_file_gives_a_clear_problem(
+    tmp_path: Path, request: pytest.FixtureRequest, raw: bytes, suffix: str, fragment: str
+) -> None:
     path = tmp_path / f"hostile{suffix}"
     path.write_bytes(raw)
     started = time.monotonic()
@@ -124,6 +126,7 @@ def test_size_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     doc = base_doc()
     doc["description"] = "x" * 5000
     import json
+
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert check_file(path).errors == []
     monkeypatch.setenv("ATTACKGRAPH_MAX_FILE_MB", "0.001")
@@ -149,8 +152,9 @@ def test_size_limit_without_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert max_file_bytes() == 64 * 1024 * 1024
 
 
-def test_directory_missing_and_unreadable_files(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_directory_missing_and_unreadable_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert "folder" in check_file(tmp_path).errors[0].message
     assert "no such file" in check_file(tmp_path / "absent.json").errors[0].message
     locked = tmp_path / "locked.attackgraph.json"
@@ -177,6 +181,7 @@ def test_special_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_bom_is_accepted() -> None:
     import json
+
     raw = b"\xef\xbb\xbf" + json.dumps(base_doc()).encode()
     assert check_bytes(raw, "json").errors == []
 
@@ -213,8 +218,7 @@ def test_nesting_up_to_the_limit_reads_and_writes_back() -> None:
     from attackgraph.formats.native.parse import MAX_DEPTH
 
     deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH  # the innermost list is at the limit
-    text = ('{"format": "attackgraph", "version": 1, "title": "t", "nodes": [], '
-            f'"x-deep": {deep}}}')
+    text = f'{{"format": "attackgraph", "version": 1, "title": "t", "nodes": [], "x-deep": {deep}}}'
     model = parse_model(text)
     for generate, syntax in ((generate_json, "json"), (generate_yaml, "yaml")):
         written = generate(model)

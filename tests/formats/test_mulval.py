@@ -79,10 +79,11 @@ def test_csv_pair_reads_the_same_graph_from_either_file(tmp_path: Path) -> None:
         assert checked.model is not None, checked.problems
         model = checked.model
         assert _edges(model) == _edges(xml)
-        assert {n: (v.kind, v.gate, v.label, v.component, v.probability)
-                for n, v in model.nodes.items()} == {
-            n: (v.kind, v.gate, v.label, v.component, v.probability)
-            for n, v in xml.nodes.items()}
+        assert {
+            n: (v.kind, v.gate, v.label, v.component, v.probability) for n, v in model.nodes.items()
+        } == {
+            n: (v.kind, v.gate, v.label, v.component, v.probability) for n, v in xml.nodes.items()
+        }
     # a prefix and lower case: run1_vertices.csv finds run1_arcs.csv
     shutil.copy(DATA / "VERTICES.CSV", tmp_path / "run1_vertices.csv")
     shutil.copy(DATA / "ARCS.CSV", tmp_path / "run1_arcs.csv")
@@ -106,17 +107,21 @@ def test_content_decides_before_the_name(tmp_path: Path) -> None:
 
 
 def test_labels() -> None:
-    assert label_of_fact("hacl(internet,'10.0.0.1',tcp,'22')") == \
-        "hacl(internet, '10.0.0.1', tcp, '22')"
+    assert (
+        label_of_fact("hacl(internet,'10.0.0.1',tcp,'22')")
+        == "hacl(internet, '10.0.0.1', tcp, '22')"
+    )
     assert label_of_fact("f(a,'x,y',g(b,c))") == "f(a, 'x,y', g(b,c))"
     assert label_of_fact("  ") == "(no fact)"
 
 
 def test_cycles_are_kept_and_warned() -> None:
-    vertices = (b'1,"execCode(a,root)","OR",0\n2,"RULE 1 (x)","AND",0\n'
-                b'3,"execCode(b,root)","OR",0\n4,"RULE 1 (x)","AND",0\n'
-                b'5,"attackerLocated(internet)","LEAF",1\n6,"RULE 2 (y)","AND",0\n'
-                b'7,"goal(a)","OR",0\n')
+    vertices = (
+        b'1,"execCode(a,root)","OR",0\n2,"RULE 1 (x)","AND",0\n'
+        b'3,"execCode(b,root)","OR",0\n4,"RULE 1 (x)","AND",0\n'
+        b'5,"attackerLocated(internet)","LEAF",1\n6,"RULE 2 (y)","AND",0\n'
+        b'7,"goal(a)","OR",0\n'
+    )
     arcs = b"1,2,-1\n2,3,-1\n3,4,-1\n4,1,-1\n1,6,-1\n6,5,-1\n7,2,-1\n"
     checked = check_mulval_csv(vertices, arcs)
     assert checked.model is not None, checked.problems
@@ -125,8 +130,9 @@ def test_cycles_are_kept_and_warned() -> None:
 
 
 def test_arc_metrics_are_kept() -> None:
-    vertices = (b'1,"execCode(a,root)","OR",0\n2,"RULE 1 (x)","AND",0.5\n'
-                b'3,"hacl(i,a,t,1)","LEAF",1\n')
+    vertices = (
+        b'1,"execCode(a,root)","OR",0\n2,"RULE 1 (x)","AND",0.5\n3,"hacl(i,a,t,1)","LEAF",1\n'
+    )
     checked = check_mulval_csv(vertices, b"1,2,0.25\n2,3,-1\n")
     assert checked.model is not None, checked.problems
     extras = {(e.source, e.target): e.extras for e in checked.model.edges}
@@ -152,27 +158,54 @@ def _errors(checked) -> list:
     return errors
 
 
-@pytest.mark.parametrize(("raw", "needle", "line"), [
-    (b"<attack_graph><arcs>", "not well-formed", 1),
-    (b"<attack_graph>\n<vertices>\n<vertex><id>1</id></vertex>\n</vertices>\n",
-     "not well-formed", 5),
-    (b'<?xml version="1.0"?>\n<!DOCTYPE attack_graph [<!ENTITY a "b">]>\n<attack_graph/>',
-     "document type", None),
-    (b"<attack_graph>\n<vertices>\n<vertex><id>x1</id><fact>f</fact><type>OR</type></vertex>"
-     b"\n</vertices></attack_graph>", "not a vertex number", 3),
-    (b"<attack_graph>\n<vertices>\n<vertex><id>" + b"9" * 40 + b"</id><fact>f</fact>"
-     b"<type>OR</type></vertex>\n</vertices></attack_graph>", "digits", 3),
-    (b"<attack_graph><vertices>\n<vertex><id>1</id><fact>f</fact><type>XOR</type></vertex>"
-     b"</vertices></attack_graph>", "AND, OR or LEAF", 2),
-    (b"<attack_graph><arcs>\n<arc><src>1</src><dst>2</dst></arc></arcs><vertices>"
-     b"<vertex><id>1</id><fact>f</fact><type>OR</type></vertex></vertices></attack_graph>",
-     "vertex 2", 2),
-    (b"<attack_graph><vertices>\n<vertex><id>1</id><fact>f</fact><type>OR</type></vertex>\n"
-     b"<vertex><id>1</id><fact>g</fact><type>OR</type></vertex></vertices></attack_graph>",
-     "listed twice", 3),
-    (b"<graph/>", "root element", None),
-    (b"<attack_graph/>", "no vertices", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "needle", "line"),
+    [
+        (b"<attack_graph><arcs>", "not well-formed", 1),
+        (
+            b"<attack_graph>\n<vertices>\n<vertex><id>1</id></vertex>\n</vertices>\n",
+            "not well-formed",
+            5,
+        ),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE attack_graph [<!ENTITY a "b">]>\n<attack_graph/>',
+            "document type",
+            None,
+        ),
+        (
+            b"<attack_graph>\n<vertices>\n<vertex><id>x1</id><fact>f</fact><type>OR</type></vertex>"
+            b"\n</vertices></attack_graph>",
+            "not a vertex number",
+            3,
+        ),
+        (
+            b"<attack_graph>\n<vertices>\n<vertex><id>" + b"9" * 40 + b"</id><fact>f</fact>"
+            b"<type>OR</type></vertex>\n</vertices></attack_graph>",
+            "digits",
+            3,
+        ),
+        (
+            b"<attack_graph><vertices>\n<vertex><id>1</id><fact>f</fact><type>XOR</type></vertex>"
+            b"</vertices></attack_graph>",
+            "AND, OR or LEAF",
+            2,
+        ),
+        (
+            b"<attack_graph><arcs>\n<arc><src>1</src><dst>2</dst></arc></arcs><vertices>"
+            b"<vertex><id>1</id><fact>f</fact><type>OR</type></vertex></vertices></attack_graph>",
+            "vertex 2",
+            2,
+        ),
+        (
+            b"<attack_graph><vertices>\n<vertex><id>1</id><fact>f</fact><type>OR</type></vertex>\n"
+            b"<vertex><id>1</id><fact>g</fact><type>OR</type></vertex></vertices></attack_graph>",
+            "listed twice",
+            3,
+        ),
+        (b"<graph/>", "root element", None),
+        (b"<attack_graph/>", "no vertices", None),
+    ],
+)
 def test_hostile_xml_gets_located_errors(raw: bytes, needle: str, line: int | None) -> None:
     errors = _errors(check_mulval_xml(raw))
     assert any(needle in e.message for e in errors), errors
@@ -181,25 +214,31 @@ def test_hostile_xml_gets_located_errors(raw: bytes, needle: str, line: int | No
 
 
 def test_billion_laughs_and_deep_nesting_are_refused_quickly() -> None:
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE attack_graph [<!ENTITY l0 "lol">'
-            + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
-            + ']>\n<attack_graph><vertices><vertex><fact>&l9;</fact></vertex></vertices>'
-              '</attack_graph>').encode()
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE attack_graph [<!ENTITY l0 "lol">'
+        + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+        + "]>\n<attack_graph><vertices><vertex><fact>&l9;</fact></vertex></vertices>"
+        "</attack_graph>"
+    ).encode()
     assert "document type" in _errors(check_mulval_xml(bomb))[0].message
     deep = b"<attack_graph>" + b"<a>" * 200_000 + b"</a>" * 200_000 + b"</attack_graph>"
     assert "no vertices" in _errors(check_mulval_xml(deep))[0].message
 
 
-@pytest.mark.parametrize(("vertices", "arcs", "needle", "line"), [
-    (b'1,"execCode(a,root)","OR",0\nabc,"x","LEAF",1\n', b"1,2,-1\n", "not a vertex number", 2),
-    (b'1,"execCode(a,root)","OR",0\n2,"x"\n', b"", "field", 2),
-    (b'1,"execCode(a,root)","OR",0\n2,"x","MAYBE",1\n', b"", "AND, OR or LEAF", 2),
-    (b'1,"execCode(a,root)","OR",0\n', b"1,7,-1\n", "vertex 7", None),
-    (b'1,"a","OR",0\n\xff\xfe,"b","LEAF",1\n', b"", "UTF-8", 2),
-    (b'1,"a","OR",0\n2,"' + b"x" * 300_000 + b'","LEAF",1\n', b"", "field limit", 2),
-])
-def test_hostile_csv_gets_located_errors(vertices: bytes, arcs: bytes, needle: str,
-                                         line: int | None) -> None:
+@pytest.mark.parametrize(
+    ("vertices", "arcs", "needle", "line"),
+    [
+        (b'1,"execCode(a,root)","OR",0\nabc,"x","LEAF",1\n', b"1,2,-1\n", "not a vertex number", 2),
+        (b'1,"execCode(a,root)","OR",0\n2,"x"\n', b"", "field", 2),
+        (b'1,"execCode(a,root)","OR",0\n2,"x","MAYBE",1\n', b"", "AND, OR or LEAF", 2),
+        (b'1,"execCode(a,root)","OR",0\n', b"1,7,-1\n", "vertex 7", None),
+        (b'1,"a","OR",0\n\xff\xfe,"b","LEAF",1\n', b"", "UTF-8", 2),
+        (b'1,"a","OR",0\n2,"' + b"x" * 300_000 + b'","LEAF",1\n', b"", "field limit", 2),
+    ],
+)
+def test_hostile_csv_gets_located_errors(
+    vertices: bytes, arcs: bytes, needle: str, line: int | None
+) -> None:
     errors = _errors(check_mulval_csv(vertices, arcs))
     assert any(needle in e.message for e in errors), errors
     if line is not None:
@@ -217,8 +256,10 @@ def test_missing_sibling_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "VERTICES.CSV").write_bytes((DATA / "VERTICES.CSV").read_bytes())
     (tmp_path / "arcs_only").mkdir()
     (tmp_path / "arcs_only" / "ARCS.CSV").write_bytes((DATA / "ARCS.CSV").read_bytes())
-    for path, missing in ((tmp_path / "VERTICES.CSV", "ARCS.CSV"),
-                          (tmp_path / "arcs_only" / "ARCS.CSV", "VERTICES.CSV")):
+    for path, missing in (
+        (tmp_path / "VERTICES.CSV", "ARCS.CSV"),
+        (tmp_path / "arcs_only" / "ARCS.CSV", "VERTICES.CSV"),
+    ):
         errors = _errors(check_file(path))
         assert missing in errors[0].message and "was not found" in errors[0].message
 
@@ -239,8 +280,7 @@ def _raw_graph(path: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
         import defusedxml.ElementTree as safe_tree
 
         root = safe_tree.parse(path).getroot()
-        types = {v.findtext("id").strip(): v.findtext("type").strip()
-                 for v in root.iter("vertex")}
+        types = {v.findtext("id").strip(): v.findtext("type").strip() for v in root.iter("vertex")}
         arcs = {(a.findtext("src").strip(), a.findtext("dst").strip()) for a in root.iter("arc")}
         return types, arcs
     with open(path, newline="") as handle:
@@ -270,8 +310,9 @@ def _mulval_derivable(types: dict[str, str], arcs: set[tuple[str, str]]) -> set[
     return holds
 
 
-@pytest.mark.skipif(not _sample_files(), reason="set ATTACKGRAPH_MULVAL_SAMPLES to a folder "
-                                                "of real MulVAL outputs")
+@pytest.mark.skipif(
+    not _sample_files(), reason="set ATTACKGRAPH_MULVAL_SAMPLES to a folder of real MulVAL outputs"
+)
 @pytest.mark.parametrize("path", _sample_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_real_mulval_output(path: Path) -> None:
     checked = check_file(path)

@@ -34,13 +34,38 @@ from tests.support import rich_doc
 IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,12}", fullmatch=True)
 # Any Unicode text a file can hold: everything but lone surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=24)
-LABELS = st.one_of(TEXT, st.sampled_from(["yes", "null", "1.0", "2020-01-01", "- x", "#",
-                                          "a: b", "line\nbreak", " lead", "trail ", "",
-                                          "ünïcödé ✓ 攻撃", "'q'", '"dq"', "~", "<<"]))
+LABELS = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "yes",
+            "null",
+            "1.0",
+            "2020-01-01",
+            "- x",
+            "#",
+            "a: b",
+            "line\nbreak",
+            " lead",
+            "trail ",
+            "",
+            "ünïcödé ✓ 攻撃",
+            "'q'",
+            '"dq"',
+            "~",
+            "<<",
+        ]
+    ),
+)
 NUMBER_0_1 = st.one_of(st.sampled_from([0, 1]), st.floats(0, 1))
 NON_NEGATIVE = st.one_of(st.integers(0, 10**12), st.floats(0, 1e12))
-JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20),
-                         st.floats(allow_nan=False, allow_infinity=False), LABELS)
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    LABELS,
+)
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(LABELS, inner, max_size=3),
@@ -62,6 +87,7 @@ def _extras(draw: st.DrawFn, out: dict[str, Any]) -> None:
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid model document using every part of the format."""
+
     def take(low: int, high: int) -> list[str]:
         # ids are unique within a kind and may repeat across kinds
         return draw(st.lists(IDS, min_size=low, max_size=high, unique=True))
@@ -79,8 +105,11 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 
     components: list[dict[str, Any]] = []
     for cid in take(0, 4):
-        comp: dict[str, Any] = {"id": cid, "label": draw(LABELS),
-                                "kind": draw(st.sampled_from(COMPONENT_FIELDS[2].choices))}
+        comp: dict[str, Any] = {
+            "id": cid,
+            "label": draw(LABELS),
+            "kind": draw(st.sampled_from(COMPONENT_FIELDS[2].choices)),
+        }
         if components and draw(st.booleans()):  # parent declared earlier: no cycles
             comp["parent"] = draw(st.sampled_from([c["id"] for c in components]))
         _maybe(draw, comp, "description", LABELS)
@@ -93,8 +122,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     node_ids = take(1, 8)
     kinds = {n: draw(st.sampled_from(["entry", "step", "goal"])) for n in node_ids}
     pairs = [(s, t) for s in node_ids for t in node_ids if s != t and kinds[t] != "entry"]
-    edge_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=12)) \
-        if pairs else []
+    edge_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=12)) if pairs else []
     incoming = {t for _, t in edge_pairs}
 
     nodes = []
@@ -111,8 +139,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         _maybe(draw, node, "probability", NUMBER_0_1)
         if kinds[nid] == "goal":
             _maybe(draw, node, "impact", NON_NEGATIVE)
-        _maybe(draw, node, "techniques", st.lists(st.sampled_from(
-            ["T1068", "T1190.001", "AML.T0051"]), max_size=3))
+        _maybe(
+            draw,
+            node,
+            "techniques",
+            st.lists(st.sampled_from(["T1068", "T1190.001", "AML.T0051"]), max_size=3),
+        )
         _maybe(draw, node, "refs", st.lists(LABELS, max_size=2))
         if release_ids:
             _maybe(draw, node, "release_fixed", st.sampled_from(release_ids))
@@ -130,11 +162,13 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 
     mitigations = []
     for mid in take(0, 4):
-        mit: dict[str, Any] = {"id": mid, "label": draw(LABELS), "blocks": draw(
-            st.lists(st.sampled_from(node_ids), min_size=1, max_size=4))}
+        mit: dict[str, Any] = {
+            "id": mid,
+            "label": draw(LABELS),
+            "blocks": draw(st.lists(st.sampled_from(node_ids), min_size=1, max_size=4)),
+        }
         _maybe(draw, mit, "cost", NON_NEGATIVE)
-        _maybe(draw, mit, "effectiveness", st.one_of(st.just(1), st.floats(
-            0, 1, exclude_min=True)))
+        _maybe(draw, mit, "effectiveness", st.one_of(st.just(1), st.floats(0, 1, exclude_min=True)))
         _maybe(draw, mit, "status", st.sampled_from(MITIGATION_FIELDS[5].choices))
         if release_ids:
             _maybe(draw, mit, "release", st.sampled_from(release_ids))
@@ -147,8 +181,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     profiles = []
     for pid in take(0, 3):
         profile: dict[str, Any] = {"id": pid, "label": draw(LABELS)}
-        _maybe(draw, profile, "access", st.lists(st.sampled_from(PROFILE_FIELDS[2].choices),
-                                                 unique=True, max_size=4))
+        _maybe(
+            draw,
+            profile,
+            "access",
+            st.lists(st.sampled_from(PROFILE_FIELDS[2].choices), unique=True, max_size=4),
+        )
         _maybe(draw, profile, "max_skill", st.sampled_from(PROFILE_FIELDS[3].choices))
         _extras(draw, profile)
         profiles.append(profile)
@@ -156,8 +194,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     if components:
         doc["components"] = components
     doc["nodes"] = doc_nodes
-    for key, items in (("edges", edges), ("mitigations", mitigations),
-                       ("profiles", profiles), ("releases", releases)):
+    for key, items in (
+        ("edges", edges),
+        ("mitigations", mitigations),
+        ("profiles", profiles),
+        ("releases", releases),
+    ):
         if items:
             doc[key] = items
     placed = draw(st.lists(st.sampled_from(node_ids), unique=True))
@@ -168,8 +210,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-SETTINGS = settings(max_examples=25, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 # -------------------------------------------------------------- properties
@@ -216,16 +262,24 @@ def test_written_key_order_follows_the_spec(doc: dict[str, Any]) -> None:
     ordered = json.loads(written, object_pairs_hook=list)
     _assert_order(ordered, TOP_LEVEL_KEYS)
     top = dict(ordered)
-    for key, fields in (("components", COMPONENT_FIELDS), ("nodes", NODE_FIELDS),
-                        ("edges", EDGE_FIELDS), ("mitigations", MITIGATION_FIELDS),
-                        ("profiles", PROFILE_FIELDS), ("releases", RELEASE_FIELDS)):
+    for key, fields in (
+        ("components", COMPONENT_FIELDS),
+        ("nodes", NODE_FIELDS),
+        ("edges", EDGE_FIELDS),
+        ("mitigations", MITIGATION_FIELDS),
+        ("profiles", PROFILE_FIELDS),
+        ("releases", RELEASE_FIELDS),
+    ):
         for item in top.get(key, []):
             _assert_order(item, tuple(f.name for f in fields))
-    yaml_keys = [line.split(":")[0] for line in generate_yaml(document_to_model(doc))
-                 .splitlines() if line and not line[0].isspace() and not line.startswith("-")
-                 and ":" in line]
-    assert [k for k in yaml_keys if k in TOP_LEVEL_KEYS] == \
-        [k for k, _ in ordered if k in TOP_LEVEL_KEYS]
+    yaml_keys = [
+        line.split(":")[0]
+        for line in generate_yaml(document_to_model(doc)).splitlines()
+        if line and not line[0].isspace() and not line.startswith("-") and ":" in line
+    ]
+    assert [k for k in yaml_keys if k in TOP_LEVEL_KEYS] == [
+        k for k, _ in ordered if k in TOP_LEVEL_KEYS
+    ]
 
 
 def _assert_order(pairs: list[tuple[str, Any]], spec_order: tuple[str, ...]) -> None:
@@ -261,17 +315,21 @@ MINIMAL = AttackModel("Demo ✓")
 
 
 def _small_model() -> AttackModel:
-    return document_to_model({
-        "format": "attackgraph", "version": 1, "title": "Demo ✓",
-        "description": "Two\nlines",
-        "nodes": [
-            {"id": "E1", "kind": "entry", "label": "Phish"},
-            {"id": "G1", "kind": "goal", "label": "Admin", "techniques": ["T1078"]},
-        ],
-        "edges": [{"source": "E1", "target": "G1"}],
-        "layout": {"E1": [0, 0], "G1": [10.5, -2]},
-        "x-tool": {"v": 1},
-    })
+    return document_to_model(
+        {
+            "format": "attackgraph",
+            "version": 1,
+            "title": "Demo ✓",
+            "description": "Two\nlines",
+            "nodes": [
+                {"id": "E1", "kind": "entry", "label": "Phish"},
+                {"id": "G1", "kind": "goal", "label": "Admin", "techniques": ["T1078"]},
+            ],
+            "edges": [{"source": "E1", "target": "G1"}],
+            "layout": {"E1": [0, 0], "G1": [10.5, -2]},
+            "x-tool": {"v": 1},
+        }
+    )
 
 
 GOLDEN_JSON = """\
@@ -342,16 +400,53 @@ def test_golden_texts_read_back_to_the_same_model() -> None:
 
 def test_empty_model_round_trips() -> None:
     text = generate_json(MINIMAL)
-    assert json.loads(text) == {"format": "attackgraph", "version": 1, "title": "Demo ✓",
-                                "nodes": []}
+    assert json.loads(text) == {
+        "format": "attackgraph",
+        "version": 1,
+        "title": "Demo ✓",
+        "nodes": [],
+    }
     assert generate_json(parse_model(text)) == text
     assert generate_yaml(parse_model(generate_yaml(MINIMAL), "yaml")) == generate_yaml(MINIMAL)
 
 
-TRICKY_TEXT = ["a\x85b", "\x85", "line\nnext\x85", "x\u2028y", "tab\there", "a\r\nb",
-               "trailing \n", " leading", "\ufeffbom", "nul\x00", "esc\x1b", "yes", "~",
-               "null", "0o17", "1_000", "2020-01-01", ".inf", "<<", "=", "- a", "? b",
-               "a: b", "#c", "'", '"', "\\", "%x", "@x", "`x", "|", ">", "*a", "&a", "!t"]
+TRICKY_TEXT = [
+    "a\x85b",
+    "\x85",
+    "line\nnext\x85",
+    "x\u2028y",
+    "tab\there",
+    "a\r\nb",
+    "trailing \n",
+    " leading",
+    "\ufeffbom",
+    "nul\x00",
+    "esc\x1b",
+    "yes",
+    "~",
+    "null",
+    "0o17",
+    "1_000",
+    "2020-01-01",
+    ".inf",
+    "<<",
+    "=",
+    "- a",
+    "? b",
+    "a: b",
+    "#c",
+    "'",
+    '"',
+    "\\",
+    "%x",
+    "@x",
+    "`x",
+    "|",
+    ">",
+    "*a",
+    "&a",
+    "!t",
+]
 
 
 def test_tricky_strings_survive_yaml_and_json() -> None:

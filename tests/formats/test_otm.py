@@ -31,13 +31,18 @@ def test_small_file_maps_zones_components_threats_and_mitigations() -> None:
     model = checked.model
     assert model.title == "Payments API"
     comps = model.components
-    assert comps["internet"].kind == "network" and comps["internet"].extras["x-otm"][
-        "trustZone"] is True
+    assert (
+        comps["internet"].kind == "network"
+        and comps["internet"].extras["x-otm"]["trustZone"] is True
+    )
     assert comps["payments-api"].parent == "private-network"
-    assert comps["card-database"].parent == "payments-api"      # component in component
+    assert comps["card-database"].parent == "payments-api"  # component in component
     goals = {n.label: n for n in model.nodes.values() if n.kind == "goal"}
-    assert set(goals) == {"Broken authentication", "SQL injection",
-                          "Traffic sniffing inside the network"}
+    assert set(goals) == {
+        "Broken authentication",
+        "SQL injection",
+        "Traffic sniffing inside the network",
+    }
     assert goals["Broken authentication"].component == "payments-api"
     assert goals["Broken authentication"].probability == 0.8
     assert goals["SQL injection"].refs == ("CWE-89",)
@@ -65,8 +70,8 @@ def test_written_file_is_otm_and_reads_back_unchanged() -> None:
     assert {t["name"] for t in doc["threats"]} >= {"SQL injection", "Broken authentication"}
     api = next(c for c in doc["components"] if c["id"] == "api")
     assert api["threats"][0]["mitigations"] == [{"mitigation": "mfa", "state": "required"}]
-    flow = next(f for f in doc["dataflows"] if f["id"] == "api-to-db")   # kept, with its
-    assert [t["threat"] for t in flow["threats"]] == ["sniffing"]         # threat
+    flow = next(f for f in doc["dataflows"] if f["id"] == "api-to-db")  # kept, with its
+    assert [t["threat"] for t in flow["threats"]] == ["sniffing"]  # threat
     back = check_otm(text.encode())
     assert back.model is not None and same(back.model, model)
 
@@ -102,18 +107,28 @@ def test_convert_both_ways(tmp_path: Path) -> None:
     assert same(read_model(back), read_model(SMALL))
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"", "empty"),
-    (b"otmVersion: 0.2.0\nproject: [1\n", "YAML"),
-    (b'{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"}}', "no threats"),
-    (b'{"otmVersion": "0.2.0", "project": 3, "components": "nope"}', "must be a list"),
-    (b"[1, 2]", "otmVersion"),
-    (b"otmVersion: 0.2.0\n" + b"".join(
-        b"l%d: &l%d [%s]\n" % (i, i, b",".join([b"*l%d" % (i - 1) if i else b"1"] * 10))
-        for i in range(9)), "alias bomb"),
-    (b'{"otmVersion": "0.2.0", "project": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-     "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b"otmVersion: 0.2.0\nproject: [1\n", "YAML"),
+        (b'{"otmVersion": "0.2.0", "project": {"name": "x", "id": "x"}}', "no threats"),
+        (b'{"otmVersion": "0.2.0", "project": 3, "components": "nope"}', "must be a list"),
+        (b"[1, 2]", "otmVersion"),
+        (
+            b"otmVersion: 0.2.0\n"
+            + b"".join(
+                b"l%d: &l%d [%s]\n" % (i, i, b",".join([b"*l%d" % (i - 1) if i else b"1"] * 10))
+                for i in range(9)
+            ),
+            "alias bomb",
+        ),
+        (
+            b'{"otmVersion": "0.2.0", "project": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            "nested too deeply",
+        ),
+    ],
+)
 def test_hostile_files_give_located_errors(content: bytes, fragment: str) -> None:
     checked = check_otm(content)
     assert checked.model is None

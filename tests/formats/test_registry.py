@@ -14,18 +14,21 @@ from attackgraph.formats.native import document_to_model, generate_json, generat
 from tests.support import base_doc
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("m.attackgraph.json", "json"),
-    ("M.ATTACKGRAPH.JSON", "json"),
-    ("plain.json", "json"),
-    ("m.attackgraph.yaml", "yaml"),
-    ("m.attackgraph.yml", "yaml"),
-    ("dir.json/m.yml", "yaml"),
-    ("m.YAML", "yaml"),
-    ("notes.txt", None),
-    ("json", None),
-    ("m.json.bak", None),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("m.attackgraph.json", "json"),
+        ("M.ATTACKGRAPH.JSON", "json"),
+        ("plain.json", "json"),
+        ("m.attackgraph.yaml", "yaml"),
+        ("m.attackgraph.yml", "yaml"),
+        ("dir.json/m.yml", "yaml"),
+        ("m.YAML", "yaml"),
+        ("notes.txt", None),
+        ("json", None),
+        ("m.json.bak", None),
+    ],
+)
 def test_format_for_path_by_suffix(name: str, expected: str | None) -> None:
     fmt = format_for_path(name)
     assert (fmt.name if fmt else None) == expected
@@ -45,14 +48,17 @@ def _yaml_text() -> str:
     return yaml.safe_dump(base_doc(), sort_keys=False)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("model.txt", _json_text()),            # native JSON, unknown suffix: sniffed
-    ("model.txt", _yaml_text()),            # native YAML, unknown suffix: sniffed
-    ("model", _json_text()),
-    ("model.json", _yaml_text()),           # YAML content wins over the name
-    ("model.yaml", _json_text()),           # JSON content is read as JSON
-    ("model.attackgraph.yml", _yaml_text()),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("model.txt", _json_text()),  # native JSON, unknown suffix: sniffed
+        ("model.txt", _yaml_text()),  # native YAML, unknown suffix: sniffed
+        ("model", _json_text()),
+        ("model.json", _yaml_text()),  # YAML content wins over the name
+        ("model.yaml", _json_text()),  # JSON content is read as JSON
+        ("model.attackgraph.yml", _yaml_text()),
+    ],
+)
 def test_reader_follows_content(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -87,10 +93,15 @@ def test_unknown_content_and_name_falls_back_by_first_character(tmp_path: Path) 
     assert "/hello" in pointers
 
 
-@pytest.mark.parametrize(("name", "syntax"), [
-    ("out.attackgraph.json", "json"), ("out.json", "json"), ("out.yaml", "yaml"),
-    ("out.attackgraph.yml", "yaml"),
-])
+@pytest.mark.parametrize(
+    ("name", "syntax"),
+    [
+        ("out.attackgraph.json", "json"),
+        ("out.json", "json"),
+        ("out.yaml", "yaml"),
+        ("out.attackgraph.yml", "yaml"),
+    ],
+)
 def test_write_model_by_suffix(tmp_path: Path, name: str, syntax: str) -> None:
     model = document_to_model(base_doc())
     path = tmp_path / name

@@ -34,18 +34,21 @@ def test_small_file_maps_boundaries_elements_threats_and_mitigations() -> None:
     model = checked.model
     comps = model.components
     assert comps["data-centre"].kind == "network"
-    assert comps["web-server"].parent == "data-centre"       # drawn inside the box
+    assert comps["web-server"].parent == "data-centre"  # drawn inside the box
     assert comps["orders-db"].parent == "data-centre"
     assert comps["customer"].kind == "human" and comps["customer"].parent is None
     goals = {n.label: n for n in model.nodes.values() if n.kind == "goal"}
-    assert set(goals) == {"Session hijacking", "Orders read by an intruder", "Log tampering",
-                          "Man in the middle"}
+    assert set(goals) == {
+        "Session hijacking",
+        "Orders read by an intruder",
+        "Log tampering",
+        "Man in the middle",
+    }
     assert goals["Session hijacking"].extras["x-threat-dragon"]["severity"] == "High"
     mits = {m.label: m for m in model.mitigations.values()}
     assert mits["Rotate session ids at login."].status == "proposed"
-    assert mits["Encrypt the database at rest."].status == "deployed"     # Mitigated threat
-    assert mits["Marked not applicable in Threat Dragon"].blocks == (
-        goals["Log tampering"].id,)
+    assert mits["Encrypt the database at rest."].status == "deployed"  # Mitigated threat
+    assert mits["Marked not applicable in Threat Dragon"].blocks == (goals["Log tampering"].id,)
     [entry] = [n for n in model.nodes.values() if n.kind == "entry"]
     assert {e.target for e in model.edges if e.source == entry.id} == {"at-customer"}
     assert any("no attack paths" in p.message for p in checked.warnings)
@@ -61,7 +64,7 @@ def test_written_file_reads_back_unchanged_and_keeps_nesting() -> None:
     web = next(c for c in cells if c["data"]["name"] == "Web server")
     assert web["data"]["threats"][0]["title"] == "Session hijacking"
     assert "Rotate session ids" in web["data"]["threats"][0]["mitigation"]
-    flows = {c["id"]: c for c in cells if c["shape"] == "flow"}      # the drawn flows
+    flows = {c["id"]: c for c in cells if c["shape"] == "flow"}  # the drawn flows
     assert (flows["f1"]["source"], flows["f1"]["target"]) == ({"cell": "user"}, {"cell": "web"})
     assert [t["title"] for t in flows["f1"]["data"]["threats"]] == ["Man in the middle"]
     back = check_threat_dragon(text.encode())
@@ -82,16 +85,50 @@ def test_rich_model_round_trips() -> None:
 
 
 def test_version_1_model_is_read() -> None:
-    v1 = {"summary": {"title": "Old model"}, "detail": {"diagrams": [{"title": "D", "id": 0,
-          "diagramJson": {"cells": [
-              {"type": "tm.Actor", "id": "a", "name": "User", "position": {"x": 0, "y": 0},
-               "size": {"width": 100, "height": 50}},
-              {"type": "tm.Process", "id": "p", "name": "API", "position": {"x": 200, "y": 0},
-               "size": {"width": 100, "height": 100},
-               "threats": [{"title": "Injection", "status": "Open", "severity": "High",
-                            "type": "Tampering", "mitigation": "Validate input."}]},
-              {"type": "tm.Flow", "id": "f", "source": {"id": "a"}, "target": {"id": "p"}},
-          ]}}]}}
+    v1 = {
+        "summary": {"title": "Old model"},
+        "detail": {
+            "diagrams": [
+                {
+                    "title": "D",
+                    "id": 0,
+                    "diagramJson": {
+                        "cells": [
+                            {
+                                "type": "tm.Actor",
+                                "id": "a",
+                                "name": "User",
+                                "position": {"x": 0, "y": 0},
+                                "size": {"width": 100, "height": 50},
+                            },
+                            {
+                                "type": "tm.Process",
+                                "id": "p",
+                                "name": "API",
+                                "position": {"x": 200, "y": 0},
+                                "size": {"width": 100, "height": 100},
+                                "threats": [
+                                    {
+                                        "title": "Injection",
+                                        "status": "Open",
+                                        "severity": "High",
+                                        "type": "Tampering",
+                                        "mitigation": "Validate input.",
+                                    }
+                                ],
+                            },
+                            {
+                                "type": "tm.Flow",
+                                "id": "f",
+                                "source": {"id": "a"},
+                                "target": {"id": "p"},
+                            },
+                        ]
+                    },
+                }
+            ]
+        },
+    }
     checked = check_threat_dragon(json.dumps(v1).encode())
     assert checked.model is not None, checked.problems
     [goal] = [n for n in checked.model.nodes.values() if n.kind == "goal"]
@@ -115,15 +152,18 @@ def test_convert_both_ways(tmp_path: Path) -> None:
     assert same(read_model(back), read_model(SMALL))
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"", "empty"),
-    (b'{"summary": {"title": "x"}, "detail": {"diagrams": [', "JSON"),
-    (b'{"summary": {"title": "x"}, "detail": {"diagrams": 5}}', "must be a list"),
-    (b'{"summary": {"title": "x"}, "detail": {"diagrams": []}}', "no threats"),
-    (b'{"summary": 1, "detail": 2}', "'summary' and 'detail'"),
-    (b'{"summary": {}, "detail": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
-    (b'{"summary": {"title": "\xff"}, "detail": {}}', "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "empty"),
+        (b'{"summary": {"title": "x"}, "detail": {"diagrams": [', "JSON"),
+        (b'{"summary": {"title": "x"}, "detail": {"diagrams": 5}}', "must be a list"),
+        (b'{"summary": {"title": "x"}, "detail": {"diagrams": []}}', "no threats"),
+        (b'{"summary": 1, "detail": 2}', "'summary' and 'detail'"),
+        (b'{"summary": {}, "detail": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
+        (b'{"summary": {"title": "\xff"}, "detail": {}}', "not UTF-8"),
+    ],
+)
 def test_hostile_files_give_errors(content: bytes, fragment: str) -> None:
     checked = check_threat_dragon(content)
     assert checked.model is None

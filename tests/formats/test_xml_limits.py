@@ -8,8 +8,10 @@ from attackgraph.formats.graphml import check_graphml, generate_graphml
 from attackgraph.formats.svg import check_svg
 from attackgraph.model import AttackModel, Edge, Node
 
-GRAPHML = (b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
-           b'<graph edgedefault="directed">%s</graph></graphml>')
+GRAPHML = (
+    b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+    b'<graph edgedefault="directed">%s</graph></graphml>'
+)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg">%s</svg>'
 
 
@@ -23,8 +25,9 @@ def test_unknown_encoding_is_a_located_error(check, body) -> None:
     assert (problem.line, problem.column) == (1, 1)
 
 
-@pytest.mark.parametrize("check, template, tag", [(check_graphml, GRAPHML, b"data"),
-                                                  (check_svg, SVG, b"g")])
+@pytest.mark.parametrize(
+    "check, template, tag", [(check_graphml, GRAPHML, b"data"), (check_svg, SVG, b"g")]
+)
 def test_deep_nesting_is_refused_with_its_place(check, template, tag) -> None:
     depth = 200_000
     raw = template % (b"<%s>" % tag * depth + b"</%s>" % tag * depth)
@@ -36,8 +39,9 @@ def test_deep_nesting_is_refused_with_its_place(check, template, tag) -> None:
 
 
 def test_networkx_warnings_become_located_warnings(recwarn) -> None:
-    raw = GRAPHML % (b'<node id="a"><port name="p"/></node><node id="b"/>'
-                     b'<edge source="a" target="b"/>')
+    raw = GRAPHML % (
+        b'<node id="a"><port name="p"/></node><node id="b"/><edge source="a" target="b"/>'
+    )
     checked = check_graphml(raw)
     assert checked.model is not None
     assert [w for w in recwarn if "port" in str(w.message)] == []
@@ -49,9 +53,10 @@ def test_graphml_with_control_characters_reads_back() -> None:
     from xml.dom import minidom
 
     model = AttackModel("t\x01itle")
-    model.add_all(nodes=[Node("E", "entry", "bell\x07 and esc\x1b[31m"),
-                         Node("G", "goal", "tab\tfine")],
-                  edges=[Edge("E", "G", label="form\x0cfeed")])
+    model.add_all(
+        nodes=[Node("E", "entry", "bell\x07 and esc\x1b[31m"), Node("G", "goal", "tab\tfine")],
+        edges=[Edge("E", "G", label="form\x0cfeed")],
+    )
     text = generate_graphml(model)
     minidom.parseString(text.encode("utf-8"))  # any XML tool reads it
     checked = check_graphml(text.encode("utf-8"))
@@ -76,11 +81,17 @@ def test_graphml_with_xml_forbidden_characters_in_lists_reads_back() -> None:
     assert checked.model is not None, checked.problems
 
 
-@pytest.mark.parametrize(("name", "body"), [
-    ("bad.tm7", b"<ThreatModel></ThreatModel>"),
-    ("bad.adtree.xml", b'<adtree><node refinement="disjunctive"><label>a</label></node></adtree>'),
-    ("AttackGraph.xml", b"<attack_graph></attack_graph>"),
-])
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("bad.tm7", b"<ThreatModel></ThreatModel>"),
+        (
+            "bad.adtree.xml",
+            b'<adtree><node refinement="disjunctive"><label>a</label></node></adtree>',
+        ),
+        ("AttackGraph.xml", b"<attack_graph></attack_graph>"),
+    ],
+)
 def test_every_xml_reader_locates_an_unknown_encoding(tmp_path, name, body):
     from attackgraph.formats import check_file
 

@@ -77,10 +77,12 @@ def assert_imported(checked: CheckedModel, name: str) -> AttackModel:
         assert "Traceback" not in problem.message
     if checked.model is None:
         assert [p.message for p in checked.errors] and all(
-            "holds no threats" in p.message for p in checked.errors), (name, checked.errors)
+            "holds no threats" in p.message for p in checked.errors
+        ), (name, checked.errors)
         return None  # type: ignore[return-value]
-    assert any("no attack paths" in p.message for p in checked.warnings) or \
-        any("attackgraph" in str(k) for k in checked.model.extras), name
+    assert any("no attack paths" in p.message for p in checked.warnings) or any(
+        "attackgraph" in str(k) for k in checked.model.extras
+    ), name
     return checked.model
 
 

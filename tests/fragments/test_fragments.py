@@ -30,29 +30,46 @@ from attackgraph.fragments import (
 )
 from attackgraph.model import validate_document
 
-SEVEN = {"Hardware-based root of trust", "Small trusted computing base", "Defense in depth",
-         "Dynamic compartments", "Certificate-based authentication", "Renewable security",
-         "Failure reporting"}
+SEVEN = {
+    "Hardware-based root of trust",
+    "Small trusted computing base",
+    "Defense in depth",
+    "Dynamic compartments",
+    "Certificate-based authentication",
+    "Renewable security",
+    "Failure reporting",
+}
 
 HOST = {
-    "format": "attackgraph", "version": 1, "title": "host",
-    "components": [{"id": "cloud", "label": "Cloud", "kind": "cloud"},
-                   {"id": "dev", "label": "Device", "kind": "device"}],
-    "nodes": [{"id": "E1", "kind": "entry", "label": "Internet", "access": "network"},
-              {"id": "S1", "kind": "step", "label": "Web shell", "component": "cloud"},
-              {"id": "G1", "kind": "goal", "label": "Data", "component": "dev", "impact": 3}],
+    "format": "attackgraph",
+    "version": 1,
+    "title": "host",
+    "components": [
+        {"id": "cloud", "label": "Cloud", "kind": "cloud"},
+        {"id": "dev", "label": "Device", "kind": "device"},
+    ],
+    "nodes": [
+        {"id": "E1", "kind": "entry", "label": "Internet", "access": "network"},
+        {"id": "S1", "kind": "step", "label": "Web shell", "component": "cloud"},
+        {"id": "G1", "kind": "goal", "label": "Data", "component": "dev", "impact": 3},
+    ],
     "edges": [{"source": "E1", "target": "S1"}],
     "layout": {"E1": [0, 0], "S1": [200, 0], "G1": [400, 0]},
 }
 
 FRAGMENT = {
-    "format": "attackgraph", "version": 1, "title": "Kernel",
-    "components": [{"id": "kernel", "label": "Kernel", "kind": "device"},
-                   {"id": "drivers", "label": "Drivers", "kind": "device", "parent": "kernel"}],
-    "nodes": [{"id": "S1", "kind": "step", "label": "App code", "component": "kernel"},
-              {"id": "bug", "kind": "step", "label": "Driver bug", "component": "drivers",
-               "cost": 3},
-              {"id": "root", "kind": "step", "label": "Root", "component": "kernel"}],
+    "format": "attackgraph",
+    "version": 1,
+    "title": "Kernel",
+    "components": [
+        {"id": "kernel", "label": "Kernel", "kind": "device"},
+        {"id": "drivers", "label": "Drivers", "kind": "device", "parent": "kernel"},
+    ],
+    "nodes": [
+        {"id": "S1", "kind": "step", "label": "App code", "component": "kernel"},
+        {"id": "bug", "kind": "step", "label": "Driver bug", "component": "drivers", "cost": 3},
+        {"id": "root", "kind": "step", "label": "Root", "component": "kernel"},
+    ],
     "edges": [{"source": "S1", "target": "bug"}, {"source": "bug", "target": "root"}],
     "mitigations": [{"id": "patch", "label": "Patch", "blocks": ["bug"], "cost": 2}],
     "layout": {"S1": [0, 0], "bug": [100, 0], "root": [200, 0]},
@@ -71,14 +88,14 @@ def test_fragment_marker_and_ports_are_checked_with_locations():
     with pytest.raises(ModelError):
         parse_fragment(doc)
     no_marker = {k: v for k, v in FRAGMENT.items() if k != FRAGMENT_KEY}
-    assert [p.pointer for p in check_fragment_document(no_marker) if p.is_error] == [
-        "/x-fragment"]
+    assert [p.pointer for p in check_fragment_document(no_marker) if p.is_error] == ["/x-fragment"]
 
 
 def test_insert_makes_ids_unique_wires_ports_and_records_the_instance():
     fragment = parse_fragment(copy.deepcopy(FRAGMENT), "lib/kernel.yaml")
-    result = insert_fragment(HOST, fragment, into="dev",
-                             connect=[Connection("S1", "S1"), Connection("root", "G1")])
+    result = insert_fragment(
+        HOST, fragment, into="dev", connect=[Connection("S1", "S1"), Connection("root", "G1")]
+    )
     doc = result.document
     assert result.ids["node:S1"] == "kernel.S1"  # S1 was taken
     assert result.ids["node:bug"] == "bug"
@@ -88,8 +105,7 @@ def test_insert_makes_ids_unique_wires_ports_and_records_the_instance():
     assert kernel["parent"] == "dev"
     assert not [p for p in validate_document(doc) if p.is_error]
     [instance] = instances(doc)
-    assert (instance.id, instance.version, instance.source) == ("kernel", "1.0",
-                                                                "lib/kernel.yaml")
+    assert (instance.id, instance.version, instance.source) == ("kernel", "1.0", "lib/kernel.yaml")
     assert instance.components == ("kernel",)
     # placed right of the existing layout
     assert min(doc["layout"][n][0] for n in ("kernel.S1", "bug", "root")) > 400
@@ -109,12 +125,15 @@ def test_inserting_twice_gives_two_instances_with_distinct_ids():
     assert len(instances(twice)) == 2
 
 
-@pytest.mark.parametrize(("connect", "into", "pointer", "words"), [
-    ([Connection("bug", "S1")], None, "--connect/0", "not a port"),
-    ([Connection("S1", "nowhere")], None, "--connect/0", "not a node of the model"),
-    ([Connection("root", "G1", "in")], None, "--connect/0", "not an in-port"),
-    ([], "nowhere", "--into", "not a component"),
-])
+@pytest.mark.parametrize(
+    ("connect", "into", "pointer", "words"),
+    [
+        ([Connection("bug", "S1")], None, "--connect/0", "not a port"),
+        ([Connection("S1", "nowhere")], None, "--connect/0", "not a node of the model"),
+        ([Connection("root", "G1", "in")], None, "--connect/0", "not an in-port"),
+        ([], "nowhere", "--into", "not a component"),
+    ],
+)
 def test_wiring_errors_are_located(connect, into, pointer, words):
     fragment = parse_fragment(copy.deepcopy(FRAGMENT))
     with pytest.raises(ModelError) as caught:
@@ -134,14 +153,17 @@ def test_a_wiring_the_rules_refuse_is_an_error():
 
 def test_extract_then_insert_round_trips():
     fragment = parse_fragment(copy.deepcopy(FRAGMENT))
-    host = insert_fragment(HOST, fragment, into="dev",
-                           connect=[Connection("S1", "S1"), Connection("root", "G1")]).document
+    host = insert_fragment(
+        HOST, fragment, into="dev", connect=[Connection("S1", "S1"), Connection("root", "G1")]
+    ).document
     again = extract_fragment(host, "kernel", fragment_id="kernel")
     assert again[FRAGMENT_KEY]["ports"] == {"in": ["kernel.S1"], "out": ["root"]}
     parsed = parse_fragment(again)
     assert {n["label"] for n in parsed.document["nodes"]} == {"App code", "Driver bug", "Root"}
-    assert parsed.document["edges"] == [{"source": "kernel.S1", "target": "bug"},
-                                        {"source": "bug", "target": "root"}]
+    assert parsed.document["edges"] == [
+        {"source": "kernel.S1", "target": "bug"},
+        {"source": "bug", "target": "root"},
+    ]
     assert parsed.document["mitigations"][0]["blocks"] == ["bug"]
     assert "parent" not in parsed.document["components"][0]
 
@@ -157,18 +179,17 @@ def test_update_keeps_local_edits_and_takes_library_changes(tmp_path):
     folder = _library_with(tmp_path, FRAGMENT)
     library = load_library([folder], bundled=False)
     fragment = library.get("kernel")
-    doc = insert_fragment(HOST, fragment, into="dev",
-                          connect=[Connection("root", "G1")]).document
+    doc = insert_fragment(HOST, fragment, into="dev", connect=[Connection("root", "G1")]).document
     assert outdated(doc, library) == []
     # local edit: the bug is cheaper here; library: new label, a new step, version 1.1
     next(n for n in doc["nodes"] if n["id"] == "bug")["cost"] = 1
     newer = copy.deepcopy(FRAGMENT)
     newer[FRAGMENT_KEY]["version"] = "1.1"
     next(n for n in newer["nodes"] if n["id"] == "root")["label"] = "Root shell"
-    newer["nodes"].append({"id": "uaf", "kind": "step", "label": "Use after free",
-                           "component": "drivers"})
-    newer["edges"] += [{"source": "S1", "target": "uaf"},
-                       {"source": "uaf", "target": "root"}]
+    newer["nodes"].append(
+        {"id": "uaf", "kind": "step", "label": "Use after free", "component": "drivers"}
+    )
+    newer["edges"] += [{"source": "S1", "target": "uaf"}, {"source": "uaf", "target": "root"}]
     _library_with(tmp_path, newer)
     library = load_library([folder], bundled=False)
     [stale] = outdated(doc, library)
@@ -212,10 +233,22 @@ def test_starter_library_is_complete_and_sourced():
     assert not library.problems
     ids = {f.id for f in library.fragments}
     assert len(ids) >= 12
-    assert {"cloud-identity", "cicd-signing", "ota-update", "fleet-management", "boot-chain",
-            "linux-kernel", "tee-secure-world", "hw-security-processor", "debug-ports",
-            "mobile-app", "local-network-services", "can-gateway"} <= ids
+    assert {
+        "cloud-identity",
+        "cicd-signing",
+        "ota-update",
+        "fleet-management",
+        "boot-chain",
+        "linux-kernel",
+        "tee-secure-world",
+        "hw-security-processor",
+        "debug-ports",
+        "mobile-app",
+        "local-network-services",
+        "can-gateway",
+    } <= ids
     from attackgraph.bundled import resource_path
+
     catalog = resource_path("catalogs", "attack-enterprise.json").read_text(encoding="utf-8")
     techniques = json.loads(catalog)["techniques"]
     for fragment in library.fragments:
@@ -232,8 +265,7 @@ def test_starter_library_is_complete_and_sourced():
 
 def _compose_flagship_like():
     library = bundled_library()
-    doc = {"format": "attackgraph", "version": 1, "title": "Composed from the library",
-           "nodes": []}
+    doc = {"format": "attackgraph", "version": 1, "title": "Composed from the library", "nodes": []}
     steps = [
         ("cloud-identity", None, []),
         ("fleet-management", None, [("fleet-api-access", "tenant-admin")]),
@@ -244,8 +276,9 @@ def _compose_flagship_like():
     ]
     for fragment_id, into, wiring in steps:
         fragment = library.get(fragment_id)
-        doc = insert_fragment(doc, fragment, into=into,
-                              connect=[Connection(port, node) for port, node in wiring]).document
+        doc = insert_fragment(
+            doc, fragment, into=into, connect=[Connection(port, node) for port, node in wiring]
+        ).document
     return document_to_model(doc)
 
 
@@ -257,11 +290,17 @@ def test_a_flagship_like_chain_composes_from_the_library_alone():
     # as in the Azure Sphere 2020 flagship: some chains to root on Linux start in
     # the cloud (a development capability) and need physical access to the
     # service port; the secure world and the security processor are goals behind it
-    crossing = [c for c in result.chains if c.goal == "kernel-root"
-                and "debug-capability" in c.nodes and "service-port" in c.nodes]
+    crossing = [
+        c
+        for c in result.chains
+        if c.goal == "kernel-root" and "debug-capability" in c.nodes and "service-port" in c.nodes
+    ]
     assert crossing
-    kinds = {model.components[model.nodes[n].component].kind for n in crossing[0].nodes
-             if model.nodes[n].component}
+    kinds = {
+        model.components[model.nodes[n].component].kind
+        for n in crossing[0].nodes
+        if model.nodes[n].component
+    }
     assert {"cloud", "physical", "device"} <= kinds
     assert "physical-access" in crossing[0].nodes  # the AND gate pulls in the port
     assert {"sw-code-exec", "device-keys"} <= set(goals)
@@ -271,15 +310,30 @@ def test_cli_compose_and_library(tmp_path, capsys):
     host = tmp_path / "host.attackgraph.json"
     host.write_text(json.dumps(HOST))
     out = tmp_path / "out.attackgraph.json"
-    code = main(["compose", str(host), "library:linux-kernel", "--into", "dev",
-                 "--connect", "app-code-exec=S1", "--connect", "kernel-root=G1", "-o", str(out)])
+    code = main(
+        [
+            "compose",
+            str(host),
+            "library:linux-kernel",
+            "--into",
+            "dev",
+            "--connect",
+            "app-code-exec=S1",
+            "--connect",
+            "kernel-root=G1",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     doc = json.loads(out.read_text())
     assert {"source": "S1", "target": "app-code-exec"} in doc["edges"]
     assert instances(doc)[0].source == "library:linux-kernel"
     assert main(["library", str(out)]) == 0
-    assert main(["compose", str(host), "library:linux-kernel", "--connect", "x=S1",
-                 "-o", str(out)]) == 1
+    assert (
+        main(["compose", str(host), "library:linux-kernel", "--connect", "x=S1", "-o", str(out)])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "--connect/0" in err and "not a port" in err
     assert main(["compose", str(host), "library:nope", "-o", str(out)]) == 1

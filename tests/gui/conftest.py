@@ -71,12 +71,13 @@ def small_model() -> AttackModel:
     model.add_component(Component("dev", "Device", "device"))
     model.add_node(Node("E1", "entry", "Phish", component="cloud"), position=(0.0, 0.0))
     model.add_node(Node("E2", "entry", "USB", component="dev"), position=(0.0, 200.0))
-    model.add_node(Node("S1", "step", "Exploit", component="dev", techniques=("T1068",)),
-                   position=(250.0, 100.0))
+    model.add_node(
+        Node("S1", "step", "Exploit", component="dev", techniques=("T1068",)),
+        position=(250.0, 100.0),
+    )
     model.add_node(Node("S2", "step", "Escalate", component="dev"), position=(500.0, 100.0))
     model.add_node(Node("G1", "goal", "Root"), position=(750.0, 100.0))
-    for source, target in (("E1", "S1"), ("E2", "S1"), ("S1", "S2"), ("E2", "S2"),
-                           ("S2", "G1")):
+    for source, target in (("E1", "S1"), ("E2", "S1"), ("S1", "S2"), ("E2", "S2"), ("S2", "G1")):
         model.add_edge(Edge(source, target))
     model.update_node("S2", gate="and")
     model.add_mitigation(Mitigation("M1", "Patch", ("S1",), release="R1"))
@@ -107,30 +108,52 @@ def window(qtbot, model, settings, tmp_path):
     return win
 
 
-def send_mouse(widget, kind, pos: QPoint, button=Qt.MouseButton.LeftButton,
-               buttons=None, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+def send_mouse(
+    widget,
+    kind,
+    pos: QPoint,
+    button=Qt.MouseButton.LeftButton,
+    buttons=None,
+    modifiers=Qt.KeyboardModifier.NoModifier,
+) -> None:
     """Deliver one mouse event to ``widget`` (QTest drops held buttons on moves)."""
     local = QPointF(pos)
     global_pos = QPointF(widget.mapToGlobal(pos))
-    held = buttons if buttons is not None else (
-        Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseButtonRelease else button)
-    event = QMouseEvent(kind, local, global_pos,
-                        button if kind != QMouseEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-                        held, modifiers)
+    held = (
+        buttons
+        if buttons is not None
+        else (Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseButtonRelease else button)
+    )
+    event = QMouseEvent(
+        kind,
+        local,
+        global_pos,
+        button if kind != QMouseEvent.Type.MouseMove else Qt.MouseButton.NoButton,
+        held,
+        modifiers,
+    )
     QApplication.sendEvent(widget, event)
 
 
-def drag(view, start: QPointF, end: QPointF, button=Qt.MouseButton.LeftButton,
-         modifiers=Qt.KeyboardModifier.NoModifier, steps: int = 6) -> None:
+def drag(
+    view,
+    start: QPointF,
+    end: QPointF,
+    button=Qt.MouseButton.LeftButton,
+    modifiers=Qt.KeyboardModifier.NoModifier,
+    steps: int = 6,
+) -> None:
     """Press at ``start``, move in steps, release at ``end`` (scene coordinates)."""
     viewport = view.viewport()
     a, b = view.mapFromScene(start), view.mapFromScene(end)
     send_mouse(viewport, QMouseEvent.Type.MouseButtonPress, a, button, modifiers=modifiers)
     for i in range(1, steps + 1):
-        point = QPoint(round(a.x() + (b.x() - a.x()) * i / steps),
-                       round(a.y() + (b.y() - a.y()) * i / steps))
-        send_mouse(viewport, QMouseEvent.Type.MouseMove, point, button, buttons=button,
-                   modifiers=modifiers)
+        point = QPoint(
+            round(a.x() + (b.x() - a.x()) * i / steps), round(a.y() + (b.y() - a.y()) * i / steps)
+        )
+        send_mouse(
+            viewport, QMouseEvent.Type.MouseMove, point, button, buttons=button, modifiers=modifiers
+        )
     send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, b, button, modifiers=modifiers)
 
 
@@ -173,14 +196,26 @@ def drop_file(widget, path) -> bool:
     was accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(300, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
         return False
-    QApplication.sendEvent(widget, QDropEvent(
-        QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        widget,
+        QDropEvent(
+            QPointF(300, 300),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     return True
 
 

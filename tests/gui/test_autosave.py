@@ -89,8 +89,11 @@ def test_recovery_after_a_real_crash(qtbot, window, tmp_path):
     original = window.document.path
     proc = subprocess.run(
         [sys.executable, "-c", CRASHING_EDITOR, original, str(tmp_path / "crash.ini")],
-        capture_output=True, text=True, timeout=120,
-        env={**os.environ, "ATTACKGRAPH_RECOVERY_DIR": str(window.autosaver.folder)})
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ATTACKGRAPH_RECOVERY_DIR": str(window.autosaver.folder)},
+    )
     assert proc.returncode == 9, proc.stderr
     left = Path(proc.stdout.strip().splitlines()[-1])
     found = find_recoveries(window.autosaver.folder)
@@ -115,8 +118,11 @@ def test_the_recovery_offer_recovers_or_discards(window, tmp_path, monkeypatch):
     assert [r.path for r in recoveries] == [crashed]
 
     def press(text):
-        monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: next(
-            b for b in box.buttons() if b.text() == text))
+        monkeypatch.setattr(
+            QMessageBox,
+            "clickedButton",
+            lambda box: next(b for b in box.buttons() if b.text() == text),
+        )
 
     press("Later")
     offer_recovery(window, recoveries)
@@ -150,8 +156,11 @@ def test_the_next_start_offers_the_crashed_work(qtbot, window, settings, monkeyp
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", choose_recover)
-    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: next(
-        b for b in box.buttons() if b.text() == "Recover"))
+    monkeypatch.setattr(
+        QMessageBox,
+        "clickedButton",
+        lambda box: next(b for b in box.buttons() if b.text() == "Recover"),
+    )
     started = start_window(window.document.path, settings)
     qtbot.addWidget(started)
     assert offered and "did not close normally" in offered[0]

@@ -15,15 +15,13 @@ from tests.gui.conftest import click, send_mouse
 
 
 def _texts(menu) -> list[str]:
-    return [a.text().replace("&", "").split("\t")[0] for a in menu.actions()
-            if not a.isSeparator()]
+    return [a.text().replace("&", "").split("\t")[0] for a in menu.actions() if not a.isSeparator()]
 
 
 def _trigger(menu, text: str, submenu: str | None = None) -> None:
     if submenu is not None:
         menu = next(a.menu() for a in menu.actions() if a.text() == submenu)
-    action = next(a for a in menu.actions()
-                  if a.text().replace("&", "").split("\t")[0] == text)
+    action = next(a for a in menu.actions() if a.text().replace("&", "").split("\t")[0] == text)
     action.trigger()
 
 
@@ -31,20 +29,33 @@ def test_node_menu_selects_the_node_and_offers_the_usual_actions(window):
     menu = window.canvas_menu.menu_at(window.scene.nodes["S1"].pos())
     assert window.scene.selected_node_ids() == ["S1"]
     texts = _texts(menu)
-    for wanted in ("Connect from Here (click the target)", "Rename…",
-                   "AND: Needs All Its Enablers", "Kind", "Put in Component",
-                   "Group into Component", "Cut", "Copy", "Duplicate", "Delete"):
+    for wanted in (
+        "Connect from Here (click the target)",
+        "Rename…",
+        "AND: Needs All Its Enablers",
+        "Kind",
+        "Put in Component",
+        "Group into Component",
+        "Cut",
+        "Copy",
+        "Duplicate",
+        "Delete",
+    ):
         assert wanted in texts
 
 
 def test_node_menu_gate_and_component_are_one_entry_each(window):
     model, stack = window.document.model, window.document.undo_stack
     before = model_to_document(model)
-    _trigger(window.canvas_menu.menu_at(window.scene.nodes["S1"].pos()),
-             "AND: Needs All Its Enablers")
+    _trigger(
+        window.canvas_menu.menu_at(window.scene.nodes["S1"].pos()), "AND: Needs All Its Enablers"
+    )
     assert model.nodes["S1"].gate == "and"
-    _trigger(window.canvas_menu.menu_at(window.scene.nodes["S1"].pos()), "Cloud (cloud)",
-             submenu="Put in Component")
+    _trigger(
+        window.canvas_menu.menu_at(window.scene.nodes["S1"].pos()),
+        "Cloud (cloud)",
+        submenu="Put in Component",
+    )
     assert model.nodes["S1"].component == "cloud"
     assert stack.count() == 2
     stack.undo()
@@ -93,8 +104,15 @@ def test_frame_menu_changes_kind_and_adds_inside(window):
 def test_canvas_menu_adds_a_node_where_clicked(window):
     model = window.document.model
     menu = window.canvas_menu.menu_at(QPointF(300, 600))
-    assert {"Add Entry Here", "Add Step Here", "Add Goal Here", "Paste", "Select All",
-            "Auto Layout", "Fit to Window"} <= set(_texts(menu))
+    assert {
+        "Add Entry Here",
+        "Add Step Here",
+        "Add Goal Here",
+        "Paste",
+        "Select All",
+        "Auto Layout",
+        "Fit to Window",
+    } <= set(_texts(menu))
     _trigger(menu, "Add Entry Here")
     (new,) = window.scene.selected_node_ids()
     assert model.layout[new] == (300.0, 600.0) and model.nodes[new].kind == "entry"
@@ -107,14 +125,19 @@ def test_right_click_opens_the_menu(window, monkeypatch):
     point = view.mapFromScene(window.scene.nodes["G1"].pos())
     QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=point)
     if not shown:  # platforms that send the context menu event on release only
-        QApplication.sendEvent(view.viewport(), QContextMenuEvent(
-            QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)))
+        QApplication.sendEvent(
+            view.viewport(),
+            QContextMenuEvent(
+                QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+            ),
+        )
     assert shown and "Rename…" in _texts(shown[-1])
     assert window.scene.selected_node_ids() == ["G1"]
 
 
-@pytest.mark.parametrize(("key", "kind"), [(Qt.Key.Key_E, "entry"), (Qt.Key.Key_S, "step"),
-                                           (Qt.Key.Key_G, "goal")])
+@pytest.mark.parametrize(
+    ("key", "kind"), [(Qt.Key.Key_E, "entry"), (Qt.Key.Key_S, "step"), (Qt.Key.Key_G, "goal")]
+)
 def test_keys_add_a_node(window, key, kind):
     window.view.setFocus()
     QApplication.processEvents()
@@ -142,8 +165,9 @@ def test_keyboard_connect_in_selection_order(window):
     view.setFocus()
     click(view, scene.nodes["G1"].pos() + QPointF(-40, 0))
     click(view, scene.nodes["E1"].pos() + QPointF(-40, 0))  # replaces: E1 only
-    click(view, scene.nodes["S2"].pos() + QPointF(-40, 0),
-          modifiers=Qt.KeyboardModifier.ShiftModifier)
+    click(
+        view, scene.nodes["S2"].pos() + QPointF(-40, 0), modifiers=Qt.KeyboardModifier.ShiftModifier
+    )
     assert scene.selection_in_order() == ["E1", "S2"]
     assert not model.graph.has_edge("E1", "S2")
     QTest.keyClick(view, Qt.Key.Key_C)

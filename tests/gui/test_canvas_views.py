@@ -18,9 +18,10 @@ from attackgraph.model import AttackModel, Edge, Node
 from attackgraph.render.layout import flow_direction
 from tests.formats.flows import afb_document, encode
 
-CORPUS = [*glob.glob("/work/shared/reference/attack-flow/*.afb"),
-          *glob.glob(os.path.join(os.environ.get("ATTACKGRAPH_AFB_CORPUS", "/nonexistent"),
-                                  "*.afb"))]
+CORPUS = [
+    *glob.glob("/work/shared/reference/attack-flow/*.afb"),
+    *glob.glob(os.path.join(os.environ.get("ATTACKGRAPH_AFB_CORPUS", "/nonexistent"), "*.afb")),
+]
 
 
 def _window(qtbot, settings, path, use_file_positions=False):
@@ -58,8 +59,14 @@ def test_direction_follows_the_positions():
     assert flow_direction(chain, {"a": (0, 0)}) == "LR"  # unplaced
     assert flow_direction([(b, a) for a, b in chain], column) == "BT"  # a tree, root on top
     # a Builder fan: sideways edges half to the left, half to the right
-    fan = {"a": (0, 0), "b": (-300, 100), "c": (300, 100), "d": (0, 600), "e": (0, 900),
-           "f": (0, 1200)}
+    fan = {
+        "a": (0, 0),
+        "b": (-300, 100),
+        "c": (300, 100),
+        "d": (0, 600),
+        "e": (0, 900),
+        "f": (0, 1200),
+    }
     edges = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("e", "f")]
     assert flow_direction(edges, fan) == "TB"
 
@@ -75,8 +82,10 @@ def test_edges_leave_and_enter_along_the_direction(direction):
     last = end - path.pointAtPercent(0.98)
     axis = {"LR": (1, 0), "TB": (0, 1), "BT": (0, -1)}[direction]
     for step in (first, last):  # along the flow's axis at both ends
-        assert step.x() * axis[0] + step.y() * axis[1] > 2 * abs(
-            step.x() * axis[1] + step.y() * axis[0]) - 0.5
+        assert (
+            step.x() * axis[0] + step.y() * axis[1]
+            > 2 * abs(step.x() * axis[1] + step.y() * axis[0]) - 0.5
+        )
 
 
 def test_an_imported_top_to_bottom_flow_is_laid_out_left_to_right(qtbot, settings, afb_file):
@@ -89,8 +98,7 @@ def test_an_imported_top_to_bottom_flow_is_laid_out_left_to_right(qtbot, setting
         assert edge.path().pointAtPercent(0).x() > edge.source.pos().x()
 
 
-def test_the_files_positions_draw_top_to_bottom_with_ports_following(qtbot, settings,
-                                                                      afb_file):
+def test_the_files_positions_draw_top_to_bottom_with_ports_following(qtbot, settings, afb_file):
     win = _window(qtbot, settings, afb_file)
     model = win.document.model
     win.placement.file_positions_action.setChecked(True)
@@ -119,8 +127,7 @@ def test_real_builder_flows_run_left_to_right(qtbot, settings, path):
     model = win.document.model
     if len(model.edges) and win.placement.file_positions:
         qtbot.waitUntil(lambda: win.scene.direction == "LR", timeout=5000)
-        forward = [e for e in win.scene.edges.values()
-                   if e.target.pos().x() > e.source.pos().x()]
+        forward = [e for e in win.scene.edges.values() if e.target.pos().x() > e.source.pos().x()]
         assert len(forward) >= 0.9 * len(model.edges)
 
 
@@ -166,7 +173,7 @@ def test_zoomed_out_labels_are_readable_and_do_not_overlap(qtbot, settings, tmp_
     boxes = [box for box, _, _ in placed]
     for i, a in enumerate(boxes):
         assert a.height() >= SCREEN_PX  # a readable size on screen
-        assert not any(a.intersects(b) for b in boxes[i + 1:])
+        assert not any(a.intersects(b) for b in boxes[i + 1 :])
     assert any(item.node.kind == "goal" for _, _, item in placed)  # goals first
     assert len(placed) < len(win.scene.nodes)  # the rest gave way
     view.set_zoom(1.0)
@@ -187,8 +194,7 @@ def test_labels_wrap_whole_at_the_flagship_fit_zoom(flagship):
             else:
                 top = node_module._quantised(max(node_module.LABEL_PX, 8.5 / lod))
                 low = node_module._quantised(node_module.FLOOR_SCREEN_PX / lod)
-            _, lines, _ = item._fit_label(box, top, min(top, low), False,
-                                          item.node.kind == "goal")
+            _, lines, _ = item._fit_label(box, top, min(top, low), False, item.node.kind == "goal")
             if not item._whole(lines):
                 cut.append((lod, item.node.label))
     # Only labels of 80 characters or an unbreakable identifier may still be cut.
@@ -259,8 +265,7 @@ def test_export_dialog_remembers_the_folder_and_the_page(flagship, tmp_path, mon
         return str(folder / "canvas.pdf"), "PDF document (*.pdf)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
-    monkeypatch.setattr(QInputDialog, "getItem",
-                        lambda *a, **k: (PAGE_CHOICES["a3"], True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (PAGE_CHOICES["a3"], True))
     exporter = flagship.workbench.exporter
     assert exporter.dialog("canvas")
     pages = _pdf_pages((folder / "canvas.pdf").read_bytes())
@@ -276,8 +281,7 @@ def test_diagram_pdf_on_a4(flagship, tmp_path):
 
     session = flagship.workbench.session
     out = str(tmp_path / "d.pdf")
-    files = export_files(ModelSnapshot.of(session.model), session.state, "diagram", out,
-                         page="a4")
+    files = export_files(ModelSnapshot.of(session.model), session.state, "diagram", out, page="a4")
     pages = _pdf_pages(files[out])
     assert len(pages) == 1 and abs(pages[0][0] - 842) < 2
 

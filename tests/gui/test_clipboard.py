@@ -67,8 +67,7 @@ def test_duplicate_single_node_loses_its_and_gate_without_enablers(window):
 
 def test_paste_between_windows_keeps_components_and_mitigations(qtbot, window, settings):
     source = window.document.model
-    source.add_component(source.components["dev"].replace(id="chip", label="Chip",
-                                                          parent="dev"))
+    source.add_component(source.components["dev"].replace(id="chip", label="Chip", parent="dev"))
     source.update_node("S2", component="chip")
     window.scene.select(nodes=["S1", "S2", "G1"])
     window.editing.copy()
@@ -100,7 +99,8 @@ def test_paste_into_a_model_with_a_clashing_component_id(qtbot, window, settings
     qtbot.addWidget(other)
     other.files.new_file()
     other.document.model.add_component(
-        window.document.model.components["cloud"].replace(id="dev", label="Other"))
+        window.document.model.components["cloud"].replace(id="dev", label="Other")
+    )
     other.editing.paste()
     model = other.document.model
     assert model.nodes["S1"].component == "dev-1"
@@ -121,14 +121,17 @@ def test_duplicate_stays_in_its_component_and_is_blocked_by_the_same_mitigation(
     assert model.mitigations["M1"].blocks == ("S1",)
 
 
-@pytest.mark.parametrize("payload", [
-    b"not json",
-    b'{"nodes": "no list"}',
-    b'{"nodes": [{"id": "a b", "kind": "entry", "label": "x"}]}',
-    b'{"nodes": [{"id": "E1", "kind": "entry", "label": "x"}], '
-    b'"edges": [{"source": "E1", "target": "ghost"}]}',
-    b"\xff\xfe",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json",
+        b'{"nodes": "no list"}',
+        b'{"nodes": [{"id": "a b", "kind": "entry", "label": "x"}]}',
+        b'{"nodes": [{"id": "E1", "kind": "entry", "label": "x"}], '
+        b'"edges": [{"source": "E1", "target": "ghost"}]}',
+        b"\xff\xfe",
+    ],
+)
 def test_broken_clipboard_content_is_ignored(window, payload):
     mime = QMimeData()
     mime.setData(FRAGMENT_MIME, payload)

@@ -47,10 +47,16 @@ def test_gui_killed_then_restarted_offers_the_edit(qtbot, tmp_path: Path, monkey
     write_model(document_to_model(rich_doc()), path)
     settings_file = str(tmp_path / "s.ini")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", CRASH_AFTER_EDIT, str(path), settings_file],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", \
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASH_AFTER_EDIT, str(path), settings_file],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", (
         proc.stderr.read() if proc.stderr else ""
+    )
     os.kill(proc.pid, signal.SIGKILL)  # a real crash: no cleanup at all
     proc.wait(timeout=30)
     offered: list[str] = []
@@ -60,8 +66,11 @@ def test_gui_killed_then_restarted_offers_the_edit(qtbot, tmp_path: Path, monkey
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", choose)
-    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: next(
-        b for b in box.buttons() if b.text() == "Recover"))
+    monkeypatch.setattr(
+        QMessageBox,
+        "clickedButton",
+        lambda box: next(b for b in box.buttons() if b.text() == "Recover"),
+    )
     window = start_window(str(path), QSettings(settings_file, QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     assert offered and "did not close normally" in offered[0]

@@ -26,8 +26,13 @@ def test_dropping_a_palette_kind_on_the_canvas_adds_it_there(window):
     mime = QMimeData()
     mime.setData(NODE_KIND_MIME, b"entry")
     point = window.view.mapFromScene(QPointF(0, 500))
-    event = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.view.dropEvent(event)
     assert model.nodes["E3"].kind == "entry"
     assert abs(model.layout["E3"][1] - 500) < 2

@@ -17,14 +17,28 @@ from attackgraph.gui.analysis.compute import AnalysisState, ModelSnapshot
 from attackgraph.gui.app import flagship_path
 from attackgraph.gui.exports import canvas_bytes, export_files
 
-STATE = AnalysisState(profile="physical-access", at_release="20.06",
-                      switch_on=("uid-map-integrity",))
+STATE = AnalysisState(
+    profile="physical-access", at_release="20.06", switch_on=("uid-map-integrity",)
+)
 
 
 def _cli(out, *options: str) -> bytes:
-    proc = subprocess.run([sys.executable, "-m", "attackgraph", "export", str(flagship_path()),
-                           "-o", str(out), *STATE.cli_options(), *options],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "attackgraph",
+            "export",
+            str(flagship_path()),
+            "-o",
+            str(out),
+            *STATE.cli_options(),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return out.read_bytes()
 
@@ -78,8 +92,16 @@ def test_the_canvas_as_shown(flagship_state, tmp_path):
     image = QImage.fromData(png)
     rect = scene.itemsBoundingRect()
     assert abs(image.width() - (rect.width() + 80) * 0.5) < 2
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 13)
-                for y in range(0, image.height(), 11)}) > 30
+    assert (
+        len(
+            {
+                image.pixel(x, y)
+                for x in range(0, image.width(), 13)
+                for y in range(0, image.height(), 11)
+            }
+        )
+        > 30
+    )
     svg = canvas_bytes(scene, "svg")
     ET.fromstring(svg)  # well-formed
     assert b"<image" not in svg  # drawn as vectors, not cached pictures
@@ -130,8 +152,13 @@ def test_export_files_is_qt_free_and_uses_the_highlight(tmp_path):
     from attackgraph.formats import read_model
 
     snapshot = ModelSnapshot.of(read_model(flagship_path()))
-    files = export_files(snapshot, STATE, "diagram", str(tmp_path / "x.dot"),
-                         highlight=frozenset({"compromised-app", "proc-self-mem"}))
+    files = export_files(
+        snapshot,
+        STATE,
+        "diagram",
+        str(tmp_path / "x.dot"),
+        highlight=frozenset({"compromised-app", "proc-self-mem"}),
+    )
     assert list(files) == [str(tmp_path / "x.dot")]
     with pytest.raises(ValueError, match=r"one of \.svg"):
         export_files(snapshot, STATE, "diagram", str(tmp_path / "x.txt"))

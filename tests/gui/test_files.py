@@ -23,8 +23,13 @@ from tests.gui.conftest import drop_file
 @pytest.fixture
 def errors(window, monkeypatch):
     shown: list[tuple[str, str, list]] = []
-    monkeypatch.setattr(window.files, "show_error", lambda title, exc, name=None: shown.append(
-        (title, str(exc), [p.message for p in getattr(exc, "problems", [])])))
+    monkeypatch.setattr(
+        window.files,
+        "show_error",
+        lambda title, exc, name=None: shown.append(
+            (title, str(exc), [p.message for p in getattr(exc, "problems", [])])
+        ),
+    )
     return shown
 
 
@@ -52,8 +57,9 @@ def test_edit_marks_modified_and_save_clears_it_keeping_a_backup(window, tmp_pat
 
 def test_save_as_asks_for_a_name_and_adds_the_suffix(window, tmp_path, monkeypatch):
     target = tmp_path / "copy"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(target), save_filters().split(";;")[1]))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), save_filters().split(";;")[1])
+    )
     assert window.files.save_as()
     assert window.document.path == str(tmp_path / "copy.attackgraph.yaml")
     assert read_model(window.document.path).title == "small"
@@ -64,17 +70,19 @@ def test_new_document_without_a_path_saves_through_save_as(window, monkeypatch, 
     window.files.new_file()
     assert window.document.path is None and window.document.model.nodes == {}
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (asked.append(a[2]) or "", ""))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(a[2]) or "", "")
+    )
     assert not window.files.save()  # the user cancelled the dialog
     assert asked and asked[0].endswith("untitled-model.attackgraph.json")
 
 
-def test_invalid_file_keeps_the_current_model_and_reports_every_problem(window, tmp_path,
-                                                                        errors):
+def test_invalid_file_keeps_the_current_model_and_reports_every_problem(window, tmp_path, errors):
     bad = tmp_path / "bad.attackgraph.json"
-    bad.write_text('{"format": "attackgraph", "version": 1, "title": "x", '
-                   '"nodes": [{"id": "a b", "kind": "entry"}]}')
+    bad.write_text(
+        '{"format": "attackgraph", "version": 1, "title": "x", '
+        '"nodes": [{"id": "a b", "kind": "entry"}]}'
+    )
     before = model_to_document(window.document.model)
     assert not window.files.open_path(str(bad))
     title, _text, problems = errors[0]
@@ -111,8 +119,7 @@ def test_save_into_readonly_folder_fails_and_keeps_changes(window, tmp_path, err
     assert window.document.path.endswith("small.attackgraph.json")
 
 
-def test_full_disk_fails_cleanly_and_the_old_file_survives(window, tmp_path, errors,
-                                                           monkeypatch):
+def test_full_disk_fails_cleanly_and_the_old_file_survives(window, tmp_path, errors, monkeypatch):
     path = tmp_path / "small.attackgraph.json"
     before = path.read_bytes()
     _edit(window)
@@ -142,11 +149,9 @@ def test_revert_drops_changes_after_asking(window):
 
 def test_close_with_unsaved_changes_asks(window, monkeypatch):
     _edit(window)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     assert not window.close()
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
     assert window.close()
     assert "S3" in read_model(window.document.path).nodes
 
@@ -155,8 +160,7 @@ def test_opening_another_file_asks_first(window, tmp_path, monkeypatch, model):
     other = tmp_path / "other.attackgraph.json"
     write_model(model, other)
     _edit(window)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     assert not window.files.open_path(str(other))
     assert "S3" in window.document.model.nodes
 
@@ -167,9 +171,10 @@ def test_recent_files_menu(window, tmp_path, model):
         write_model(model, path)
         window.files.open_path(str(path))
     recent = window.files.recent_files()
-    assert recent[:3] == [str(tmp_path / n) for n in ("b.attackgraph.json",
-                                                       "a.attackgraph.json",
-                                                       "small.attackgraph.json")]
+    assert recent[:3] == [
+        str(tmp_path / n)
+        for n in ("b.attackgraph.json", "a.attackgraph.json", "small.attackgraph.json")
+    ]
     actions = [a for a in window.files.recent_menu.actions() if a.text().startswith("&")]
     assert len(actions) == 3 and "b.attackgraph.json" in actions[0].text()
     actions[2].trigger()
@@ -239,8 +244,13 @@ def test_own_saves_are_not_reported_as_changes(window):
 def test_filters_come_from_the_format_registry(monkeypatch):
     from attackgraph.formats.registry import ModelFormat
 
-    extra = ModelFormat("demo", "Demo interchange", (".demo.json",), check=FORMATS[0].check,
-                        generate=FORMATS[0].generate)
+    extra = ModelFormat(
+        "demo",
+        "Demo interchange",
+        (".demo.json",),
+        check=FORMATS[0].check,
+        generate=FORMATS[0].generate,
+    )
     monkeypatch.setattr("attackgraph.gui.files.FORMATS", [*FORMATS, extra])
     assert "Demo interchange (*.demo.json)" in open_filters()
     assert "*.demo.json" in open_filters().split(";;")[0]
@@ -248,16 +258,24 @@ def test_filters_come_from_the_format_registry(monkeypatch):
     assert "Demo" not in save_filters()
 
 
-def test_a_model_in_another_format_is_imported_not_overwritten(window, tmp_path, monkeypatch,
-                                                               model):
+def test_a_model_in_another_format_is_imported_not_overwritten(
+    window, tmp_path, monkeypatch, model
+):
     from attackgraph.formats.native import check_bytes, generate_json
     from attackgraph.formats.registry import ModelFormat
 
-    extra = ModelFormat("demo", "Demo interchange", (".demo",),
-                        check=lambda raw: check_bytes(raw, "json"), generate=generate_json)
+    extra = ModelFormat(
+        "demo",
+        "Demo interchange",
+        (".demo",),
+        check=lambda raw: check_bytes(raw, "json"),
+        generate=generate_json,
+    )
     monkeypatch.setattr("attackgraph.formats.registry.FORMATS", [*FORMATS, extra])
-    monkeypatch.setattr("attackgraph.gui.document.format_for_path",
-                        lambda p, name=None: extra if str(p).endswith(".demo") else None)
+    monkeypatch.setattr(
+        "attackgraph.gui.document.format_for_path",
+        lambda p, name=None: extra if str(p).endswith(".demo") else None,
+    )
     path = tmp_path / "model.demo"
     path.write_text(generate_json(model))
     assert window.files.open_path(str(path))
@@ -284,8 +302,11 @@ def test_errors_show_a_dialog_with_located_messages(window, tmp_path, modal_dial
     bad.write_text('{"format": "attackgraph", "version": 1, "title": "x", "nodes": [{}]}')
     window.files.open_path(str(bad))
     assert any("cannot be opened" in line for line in modal_dialogs)
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-             and "bad.attackgraph.json" in w.text()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and "bad.attackgraph.json" in w.text()
+    ]
     assert boxes and "/nodes/0" in boxes[-1].detailedText()
     for box in boxes:
         box.close()

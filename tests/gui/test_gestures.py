@@ -84,8 +84,7 @@ def test_shift_drag_from_anywhere_on_a_node_connects(window, zoom):
     left, top, _right, _bottom = source.scene_box()
     start = QPointF(left + 20, top + 15)  # far from the handle
     before = _state(window)
-    drag(window.view, start, scene.nodes["S2"].pos(),
-         modifiers=Qt.KeyboardModifier.ShiftModifier)
+    drag(window.view, start, scene.nodes["S2"].pos(), modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert window.document.model.graph.has_edge("E1", "S2")
     assert source.pos() == QPointF(0.0, 0.0)  # not moved
     _one_entry_and_undo(window, before)
@@ -122,7 +121,9 @@ def test_a_small_missed_press_move_is_undoable_and_undo_skips_nothing(window):
     window.inspector.flush()
     assert scene.execute(
         __import__("attackgraph.gui.commands", fromlist=["UpdateCommand"]).UpdateCommand(
-            window.document.model, "node", "S1", {"label": "Changed"}))
+            window.document.model, "node", "S1", {"label": "Changed"}
+        )
+    )
     before = _state(window)
     start = scene.nodes["G1"].pos()
     drag(window.view, start, _screen_offset(window, start, 4, 3), steps=2)
@@ -171,13 +172,25 @@ def test_palette_drop_adds_one_node(window, zoom):
     mime = QMimeData()
     mime.setData(NODE_KIND_MIME, b"goal")
     before = _state(window)
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
-    QApplication.sendEvent(viewport, QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime,
-                                                Qt.MouseButton.LeftButton,
-                                                Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        viewport,
+        QDropEvent(
+            QPointF(point),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     added = set(window.document.model.nodes) - {"E1", "E2", "S1", "S2", "G1"}
     assert len(added) == 1
     x, y = window.document.model.layout[added.pop()]
@@ -192,8 +205,9 @@ def test_hover_shows_what_a_press_does(window, zoom):
     viewport = window.view.viewport()
     node = scene.nodes["S1"]
     handle = window.view.mapFromScene(node.connect_point())
-    send_mouse(viewport, QMouseEvent.Type.MouseMove, handle + QPoint(4, 4),
-               buttons=Qt.MouseButton.NoButton)
+    send_mouse(
+        viewport, QMouseEvent.Type.MouseMove, handle + QPoint(4, 4), buttons=Qt.MouseButton.NoButton
+    )
     assert viewport.cursor().shape() == Qt.CursorShape.CrossCursor
     assert node.handle_hot
     left, top, _r, _b = node.scene_box()
@@ -201,8 +215,13 @@ def test_hover_shows_what_a_press_does(window, zoom):
     send_mouse(viewport, QMouseEvent.Type.MouseMove, body, buttons=Qt.MouseButton.NoButton)
     assert viewport.cursor().shape() == Qt.CursorShape.SizeAllCursor
     assert not node.handle_hot
-    send_mouse(viewport, QMouseEvent.Type.MouseMove, body,
-               buttons=Qt.MouseButton.NoButton, modifiers=Qt.KeyboardModifier.ShiftModifier)
+    send_mouse(
+        viewport,
+        QMouseEvent.Type.MouseMove,
+        body,
+        buttons=Qt.MouseButton.NoButton,
+        modifiers=Qt.KeyboardModifier.ShiftModifier,
+    )
     assert viewport.cursor().shape() == Qt.CursorShape.CrossCursor
 
 
@@ -212,8 +231,12 @@ def test_escape_cancels_a_connection(window):
     viewport = window.view.viewport()
     start = window.view.mapFromScene(scene.nodes["E1"].connect_point())
     send_mouse(viewport, QMouseEvent.Type.MouseButtonPress, start)
-    send_mouse(viewport, QMouseEvent.Type.MouseMove, start + QPoint(60, 40),
-               buttons=Qt.MouseButton.LeftButton)
+    send_mouse(
+        viewport,
+        QMouseEvent.Type.MouseMove,
+        start + QPoint(60, 40),
+        buttons=Qt.MouseButton.LeftButton,
+    )
     window.view.setFocus()
     from PySide6.QtTest import QTest
 
@@ -227,14 +250,21 @@ def test_escape_cancels_a_connection(window):
 def test_palette_press_and_move_starts_a_drag(window, monkeypatch):
     palette = window.palette_widget
     started = []
-    monkeypatch.setattr(palette, "startDrag", lambda actions: started.append(
-        palette.currentItem().data(Qt.ItemDataRole.UserRole)))
+    monkeypatch.setattr(
+        palette,
+        "startDrag",
+        lambda actions: started.append(palette.currentItem().data(Qt.ItemDataRole.UserRole)),
+    )
     rect = palette.visualItemRect(palette.item(2))
     viewport = palette.viewport()
     send_mouse(viewport, QMouseEvent.Type.MouseButtonPress, rect.center())
     for step in range(1, 5):
-        send_mouse(viewport, QMouseEvent.Type.MouseMove, rect.center() + QPoint(6 * step, 0),
-                   buttons=Qt.MouseButton.LeftButton)
+        send_mouse(
+            viewport,
+            QMouseEvent.Type.MouseMove,
+            rect.center() + QPoint(6 * step, 0),
+            buttons=Qt.MouseButton.LeftButton,
+        )
     send_mouse(viewport, QMouseEvent.Type.MouseButtonRelease, rect.center() + QPoint(24, 0))
     assert started == ["goal"]
 
@@ -302,8 +332,9 @@ def test_lit_handle_and_target_ring_show_in_a_large_models_overview(qtbot):
 
     model = AttackModel("large")
     for i in range(BATCH_MIN_NODES):
-        model.add_node(Node(f"S{i}", "step", f"Step {i}"),
-                       position=(220.0 * (i % 30), 120.0 * (i // 30)))
+        model.add_node(
+            Node(f"S{i}", "step", f"Step {i}"), position=(220.0 * (i % 30), 120.0 * (i // 30))
+        )
     scene = CanvasScene(Document(model))
     view = CanvasView(scene)
     qtbot.addWidget(view)

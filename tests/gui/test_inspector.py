@@ -38,10 +38,18 @@ def test_node_form_has_the_right_widget_for_every_field(window):
     form = _inspect(window, "node", "S1")
     kinds = {name: type(editor) for name, editor in form.editors.items()}
     assert kinds == {
-        "id": LineEditor, "kind": ChoiceEditor, "label": LineEditor,
-        "component": ChoiceEditor, "gate": ChoiceEditor, "access": ChoiceEditor,
-        "skill": ChoiceEditor, "cost": NumberEditor, "probability": NumberEditor,
-        "techniques": ListEditor, "refs": ListEditor, "release_fixed": ChoiceEditor,
+        "id": LineEditor,
+        "kind": ChoiceEditor,
+        "label": LineEditor,
+        "component": ChoiceEditor,
+        "gate": ChoiceEditor,
+        "access": ChoiceEditor,
+        "skill": ChoiceEditor,
+        "cost": NumberEditor,
+        "probability": NumberEditor,
+        "techniques": ListEditor,
+        "refs": ListEditor,
+        "release_fixed": ChoiceEditor,
         "description": MarkdownEditor,
     }
     assert "impact" in _inspect(window, "node", "G1").editors  # goals only
@@ -211,8 +219,9 @@ def test_typing_is_committed_before_saving(window, tmp_path):
     assert window.document.model.nodes["S1"].label == "Typed but not finished"
 
 
-@pytest.mark.parametrize("kind,key", [("node", "S2"), ("component", "dev"),
-                                      ("mitigation", "M2"), ("edge", ("S1", "S2"))])
+@pytest.mark.parametrize(
+    "kind,key", [("node", "S2"), ("component", "dev"), ("mitigation", "M2"), ("edge", ("S1", "S2"))]
+)
 def test_inspector_follows_undo(window, kind, key):
     form = _inspect(window, kind, key)
     editor = form.editors["label"]

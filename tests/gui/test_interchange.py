@@ -79,10 +79,22 @@ def _svg(tmp_path: Path, model) -> tuple[Path, str]:
     return path, "Root"
 
 
-FIXTURES = {"stix": _stix, "stix-named-json": _stix_named_json, "afb": _afb,
-            "deciduous": _deciduous, "graphml": _graphml, "svg": _svg}
-READ_BY = {"stix": "stix", "stix-named-json": "stix", "afb": "afb", "deciduous": "deciduous",
-           "graphml": "graphml", "svg": "svg"}
+FIXTURES = {
+    "stix": _stix,
+    "stix-named-json": _stix_named_json,
+    "afb": _afb,
+    "deciduous": _deciduous,
+    "graphml": _graphml,
+    "svg": _svg,
+}
+READ_BY = {
+    "stix": "stix",
+    "stix-named-json": "stix",
+    "afb": "afb",
+    "deciduous": "deciduous",
+    "graphml": "graphml",
+    "svg": "svg",
+}
 
 
 def _labels(window) -> set[str]:
@@ -91,8 +103,9 @@ def _labels(window) -> set[str]:
 
 @pytest.mark.parametrize("how", ["open", "import", "drop"])
 @pytest.mark.parametrize("kind", list(FIXTURES))
-def test_every_interchange_format_opens_and_is_imported(window, tmp_path, model, monkeypatch,
-                                                        kind, how):
+def test_every_interchange_format_opens_and_is_imported(
+    window, tmp_path, model, monkeypatch, kind, how
+):
     path, label = FIXTURES[kind](tmp_path, model)
     asked: list[str] = []
 
@@ -138,16 +151,20 @@ def test_import_filters_put_other_tools_first_and_cover_every_reader():
     assert parts[-1] == "All files (*)"
 
 
-def test_a_stix_bundle_named_json_is_never_overwritten_as_native(window, tmp_path, model,
-                                                                monkeypatch):
+def test_a_stix_bundle_named_json_is_never_overwritten_as_native(
+    window, tmp_path, model, monkeypatch
+):
     path, _ = _stix_named_json(tmp_path, model)
     original = path.read_bytes()
     assert window.files.open_path(str(path))
     window.scene.add_node_at("step", QPointF(900, 600))
     assert window.document.is_modified
     chosen: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda parent, caption, start, *a, **k: (chosen.append(start) or "", ""))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda parent, caption, start, *a, **k: (chosen.append(start) or "", ""),
+    )
     assert not window.files.save()  # Save asks for a new name (cancelled here)
     assert chosen == [str(tmp_path / "flow.attackgraph.json")]
     assert path.read_bytes() == original
@@ -205,16 +222,18 @@ def test_import_warnings_are_listed_in_problems_located_in_the_file(window, tmp_
     problems = window.problems
     assert problems.file_warnings and all(not p.is_error for p in problems.file_warnings)
     texts = [problems.item(i).text() for i in range(problems.count())]
-    assert any(t.startswith("branches.stix.json: /objects/2/on_false_refs: warning:")
-               for t in texts)
+    assert any(
+        t.startswith("branches.stix.json: /objects/2/on_false_refs: warning:") for t in texts
+    )
     assert window.docks["problems"].isVisible()
     assert "warning" in window.statusBar().currentMessage()
     assert "warning" in window.problems_label.text()
     # editing the model keeps the file's warnings listed, with the live ones
     window.scene.add_node_at("step", QPointF(900, 600))
     problems.refresh()
-    assert any(problems.item(i).text().startswith("branches.stix.json:")
-               for i in range(problems.count()))
+    assert any(
+        problems.item(i).text().startswith("branches.stix.json:") for i in range(problems.count())
+    )
     window.files.new_file()  # another model: the file's warnings go
     assert problems.file_warnings == []
 
@@ -236,15 +255,16 @@ MALFORMED = {
     "bad.stix.json": (b'{"type": "bundle", "id": "bundle--1", "objects": 7}', "objects"),
     "bad.afb": (b'{"schema": "attack_flow_v2", "objects": {}}', "objects"),
     "bad.deciduous.yaml": (b"attacks:\n- steal: Steal\n  from: [reality\n", ":"),
-    "bad.graphml": (b'<?xml version="1.0"?><graphml><graph edgedefault="directed">'
-                    b"<node/></graph></graphml>", ""),
+    "bad.graphml": (
+        b'<?xml version="1.0"?><graphml><graph edgedefault="directed"><node/></graph></graphml>',
+        "",
+    ),
     "bad.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>', ""),
 }
 
 
 @pytest.mark.parametrize("name", list(MALFORMED))
-def test_malformed_files_show_located_errors_in_a_dialog(window, tmp_path, modal_dialogs,
-                                                         name):
+def test_malformed_files_show_located_errors_in_a_dialog(window, tmp_path, modal_dialogs, name):
     raw, fragment = MALFORMED[name]
     path = tmp_path / name
     path.write_bytes(raw)
@@ -252,8 +272,9 @@ def test_malformed_files_show_located_errors_in_a_dialog(window, tmp_path, modal
     assert not window.files.open_path(str(path))
     assert window.document.model is before
     assert window.document.path.endswith("small.attackgraph.json")
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-             and name in w.text()]
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and name in w.text()
+    ]
     assert boxes, modal_dialogs
     details = boxes[-1].detailedText()
     assert details.startswith(name) and fragment in details  # located in the file read

@@ -14,11 +14,15 @@ from attackgraph.gui.document import Document
 from attackgraph.gui.library import LibraryController
 
 HOST = {
-    "format": "attackgraph", "version": 1, "title": "host",
+    "format": "attackgraph",
+    "version": 1,
+    "title": "host",
     "components": [{"id": "dev", "label": "Device", "kind": "device"}],
-    "nodes": [{"id": "E1", "kind": "entry", "label": "Internet"},
-              {"id": "S1", "kind": "step", "label": "App", "component": "dev"},
-              {"id": "G1", "kind": "goal", "label": "Data", "component": "dev"}],
+    "nodes": [
+        {"id": "E1", "kind": "entry", "label": "Internet"},
+        {"id": "S1", "kind": "step", "label": "App", "component": "dev"},
+        {"id": "G1", "kind": "goal", "label": "Data", "component": "dev"},
+    ],
     "edges": [{"source": "E1", "target": "S1"}, {"source": "S1", "target": "G1"}],
     "layout": {"E1": [0, 0], "S1": [200, 0], "G1": [400, 0]},
 }
@@ -29,9 +33,14 @@ def _controller(qtbot, folders=None, selected=None):
     dock = LibraryDock()
     qtbot.addWidget(dock)
     messages: list[str] = []
-    controller = LibraryController(document, dock, selected_component=lambda: selected,
-                                   view_center=lambda: (600.0, 300.0),
-                                   message=messages.append, folders=folders)
+    controller = LibraryController(
+        document,
+        dock,
+        selected_component=lambda: selected,
+        view_center=lambda: (600.0, 300.0),
+        message=messages.append,
+        folders=folders,
+    )
     return document, dock, controller, messages
 
 
@@ -69,6 +78,7 @@ def test_update_of_an_outdated_instance(qtbot, tmp_path):
     import yaml
 
     from attackgraph.bundled import resource_path
+
     folder = tmp_path / "lib"
     folder.mkdir()
     source = yaml.safe_load(resource_path("library", "debug-ports.fragment.yaml").read_text())
@@ -126,13 +136,25 @@ def test_a_fragment_dropped_into_a_frame_lands_in_that_component(window):
     data = QMimeData()
     data.setData(FRAGMENT_MIME, b"library:linux-kernel")
     point = view.mapFromScene(inside)
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(view.viewport(), enter)
     assert enter.isAccepted()
-    QApplication.sendEvent(view.viewport(), QDropEvent(
-        point.toPointF(), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        view.viewport(),
+        QDropEvent(
+            point.toPointF(),
+            Qt.DropAction.CopyAction,
+            data,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     model = window.document.model
     assert "linux" in model.components, window.statusBar().currentMessage()
     assert model.components["linux"].parent == comp
@@ -153,9 +175,11 @@ def test_an_inserted_fragment_overlaps_nothing_it_does_not_go_into(qtbot):
     # dropped right on top of the host's nodes
     assert controller.insert("library:debug-ports", at=(200.0, 0.0), use_selection=False)
     model = document.model
-    new_boxes = [DEFAULT_GEOMETRY.node_rect(model.layout[n]) for n in model.nodes
-                 if n not in old_nodes]
+    new_boxes = [
+        DEFAULT_GEOMETRY.node_rect(model.layout[n]) for n in model.nodes if n not in old_nodes
+    ]
     for box in new_boxes:
-        assert not any(rects_overlap(box, DEFAULT_GEOMETRY.node_rect(model.layout[n]))
-                       for n in old_nodes)
+        assert not any(
+            rects_overlap(box, DEFAULT_GEOMETRY.node_rect(model.layout[n])) for n in old_nodes
+        )
         assert not any(rects_overlap(box, frame) for frame in old_frames.values())

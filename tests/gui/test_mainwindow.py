@@ -24,19 +24,39 @@ def test_menus_toolbar_docks_and_status_bar(window):
     assert titles == ["File", "Edit", "View", "Analysis", "Help"]
     assert window.actions.menus["analysis"].actions()  # filled further by the workbench
     docks = {d.objectName() for d in window.findChildren(QDockWidget)}
-    assert docks == {"dock-palette", "dock-inspector", "dock-mitigations", "dock-problems",
-                     "dock-chains", "dock-coverage", "dock-library"}
+    assert docks == {
+        "dock-palette",
+        "dock-inspector",
+        "dock-mitigations",
+        "dock-problems",
+        "dock-chains",
+        "dock-coverage",
+        "dock-library",
+    }
     assert window.actions.toolbar.actions()
     assert "5 nodes" in window.counts_label.text()
     assert window.zoom_label.text().endswith("%")
 
 
-@pytest.mark.parametrize("name,key", [
-    ("new", Key.New), ("open", Key.Open), ("save", Key.Save), ("save_as", Key.SaveAs),
-    ("undo", Key.Undo), ("redo", Key.Redo), ("cut", Key.Cut), ("copy", Key.Copy),
-    ("paste", Key.Paste), ("delete", Key.Delete), ("select_all", Key.SelectAll),
-    ("find", Key.Find), ("zoom_in", Key.ZoomIn), ("zoom_out", Key.ZoomOut),
-])
+@pytest.mark.parametrize(
+    "name,key",
+    [
+        ("new", Key.New),
+        ("open", Key.Open),
+        ("save", Key.Save),
+        ("save_as", Key.SaveAs),
+        ("undo", Key.Undo),
+        ("redo", Key.Redo),
+        ("cut", Key.Cut),
+        ("copy", Key.Copy),
+        ("paste", Key.Paste),
+        ("delete", Key.Delete),
+        ("select_all", Key.SelectAll),
+        ("find", Key.Find),
+        ("zoom_in", Key.ZoomIn),
+        ("zoom_out", Key.ZoomOut),
+    ],
+)
 def test_standard_shortcuts(window, name, key):
     action = getattr(window.actions, name)
     assert QKeySequence(key) in action.shortcuts() or action.shortcut() == QKeySequence(key)
@@ -204,8 +224,9 @@ def test_cancelled_layout_is_dropped(qtbot, window, monkeypatch):
     assert window.document.model.layout == before and window.document.undo_stack.count() == 0
 
 
-def test_a_model_without_positions_is_placed_without_becoming_modified(qtbot, window, model,
-                                                                       tmp_path, monkeypatch):
+def test_a_model_without_positions_is_placed_without_becoming_modified(
+    qtbot, window, model, tmp_path, monkeypatch
+):
     monkeypatch.setattr("attackgraph.gui.placement.dot_available", lambda: False)
     for nid in list(model.nodes):
         model.set_position(nid, None)
@@ -265,8 +286,9 @@ def test_hostile_labels_are_shown_not_interpreted(qtbot, window, tmp_path, modal
     hostile = '<img src="/etc/passwd"><b>bold</b>'
     model = window.document.model
     model.add_component(Component("evil", hostile, "cloud"))
-    model.add_node(Node("X1", "step", hostile, component="evil", techniques=(hostile,)),
-                   position=(0.0, 600.0))
+    model.add_node(
+        Node("X1", "step", hostile, component="evil", techniques=(hostile,)), position=(0.0, 600.0)
+    )
     model.add_mitigation(Mitigation("MX", hostile, ("X1",)))
     model.set_title(hostile)
     window.scene.refresh_frames()
@@ -304,8 +326,9 @@ def test_unplaced_model_gets_a_quick_layout_then_graphviz(qtbot, settings, model
 
 
 @pytest.mark.parametrize("graphviz", [True, False])
-def test_a_window_deleted_at_once_leaves_no_callback_behind(qtbot, settings, tmp_path, model,
-                                                            graphviz):
+def test_a_window_deleted_at_once_leaves_no_callback_behind(
+    qtbot, settings, tmp_path, model, graphviz
+):
     # Deferred work (the first view, the layout message) must die with its
     # window: a callback into a deleted window prints "Internal C++ object
     # ... already deleted" at teardown (pytest-qt fails the test instead).

@@ -210,10 +210,14 @@ def test_arrow_keys_nudge_and_merge(qtbot, model):
 
 def test_overlay_layers_combine_and_clear(qtbot, model):
     _, scene = _scene(model)
-    scene.set_overlay("a", Overlay(nodes={"S1": NodeMark(accent="#ff0000",
-                                                          badges=(Badge("M1"),))},
-                                   edges={("E1", "S1"): EdgeMark(accent="#ff0000")},
-                                   dim_others=True))
+    scene.set_overlay(
+        "a",
+        Overlay(
+            nodes={"S1": NodeMark(accent="#ff0000", badges=(Badge("M1"),))},
+            edges={("E1", "S1"): EdgeMark(accent="#ff0000")},
+            dim_others=True,
+        ),
+    )
     assert scene.nodes["S1"].mark.accent == "#ff0000"
     assert scene.nodes["S2"].mark.dimmed and scene.edges[("S1", "S2")].mark.dimmed
     scene.set_overlay("b", Overlay(nodes={"S1": NodeMark(badges=(Badge("M2"),))}))
@@ -228,8 +232,10 @@ def test_overlay_layers_combine_and_clear(qtbot, model):
 def test_edit_on_a_node_touches_only_its_items(qtbot, model):
     _, scene = _scene(model)
     for i in range(200):
-        model.add_node(Node(f"X{i}", "step", f"Filler {i}", component="cloud"),
-                       position=(float(i % 20) * 200, 800.0 + (i // 20) * 100))
+        model.add_node(
+            Node(f"X{i}", "step", f"Filler {i}", component="cloud"),
+            position=(float(i % 20) * 200, 800.0 + (i // 20) * 100),
+        )
     scene.refresh_frames()
     repainted: list[str] = []
     for nid, item in scene.nodes.items():
@@ -253,8 +259,10 @@ def test_frames_from_the_scene_never_overlap_after_a_layout(qtbot, model):
             outer, inner = (ra, rb) if model.components[b].parent == a else (rb, ra)
             assert outer.contains(inner)
         else:
-            assert not rects_overlap((ra.left(), ra.top(), ra.right(), ra.bottom()),
-                                     (rb.left(), rb.top(), rb.right(), rb.bottom()))
+            assert not rects_overlap(
+                (ra.left(), ra.top(), ra.right(), ra.bottom()),
+                (rb.left(), rb.top(), rb.right(), rb.bottom()),
+            )
 
 
 def test_wheel_zooms_and_shift_wheel_scrolls(qtbot, model):
@@ -266,9 +274,16 @@ def test_wheel_zooms_and_shift_wheel_scrolls(qtbot, model):
 
     def wheel(delta, modifiers=Qt.KeyboardModifier.NoModifier):
         centre = QPointF(view.viewport().rect().center())
-        event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())),
-                            QPoint(), QPoint(0, delta), Qt.MouseButton.NoButton, modifiers,
-                            Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            centre,
+            QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+            QPoint(),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            modifiers,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(view.viewport(), event)
 
     wheel(240)

@@ -19,6 +19,7 @@ BLOCKED: list[str] = []
 def _watchdog(path: str) -> threading.Timer:
     """If the GUI thread blocks on the FIFO, a writer unblocks it after a few
     seconds and records it (so the test fails instead of hanging)."""
+
     def unblock() -> None:
         try:  # succeeds only while a reader waits on the FIFO
             fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
@@ -26,6 +27,7 @@ def _watchdog(path: str) -> threading.Timer:
             return
         BLOCKED.append(path)
         os.close(fd)
+
     BLOCKED.clear()
     timer = threading.Timer(3.0, unblock)
     timer.daemon = True
@@ -35,8 +37,13 @@ def _watchdog(path: str) -> threading.Timer:
 
 def test_opening_a_fifo_is_an_error_not_a_hang(window, tmp_path, monkeypatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(window.files, "show_error", lambda title, exc, name=None: shown.extend(
-        [str(exc), *(p.message for p in getattr(exc, "problems", []))]))
+    monkeypatch.setattr(
+        window.files,
+        "show_error",
+        lambda title, exc, name=None: shown.extend(
+            [str(exc), *(p.message for p in getattr(exc, "problems", []))]
+        ),
+    )
     fifo = tmp_path / "pipe.attackgraph.json"
     os.mkfifo(fifo)
     timer = _watchdog(str(fifo))

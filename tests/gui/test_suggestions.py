@@ -70,8 +70,7 @@ def test_one_click_adds_a_mitigation_as_one_undo_entry(window, qtbot):
 
 def test_a_catalog_entry_in_the_model_is_extended_not_added_again(window, qtbot):
     model, stack = window.document.model, window.document.undo_stack
-    model.add_mitigation(Mitigation("patching", "Patch management", ("S2",),
-                                    refs=("M1051",)))
+    model.add_mitigation(Mitigation("patching", "Patch management", ("S2",), refs=("M1051",)))
     stack.clear()
     panel = _panel(window)
     row = next(r for r in panel.rows if r.suggestion.entry_id == "M1051")
@@ -105,8 +104,7 @@ def test_a_seven_properties_entry_brings_its_property(window):
     row = next(r for r in panel.rows if r.suggestion.catalog == "seven-properties")
     assert row.suggestion.via and "Realises ATT&CK" in row.why.text()
     row.button.click()
-    added = [m for m in model.mitigations.values() if m.property is not None and
-             "S1" in m.blocks]
+    added = [m for m in model.mitigations.values() if m.property is not None and "S1" in m.blocks]
     assert added and added[0].property == row.suggestion.label
 
 
@@ -121,8 +119,11 @@ def test_catalogs_show_version_and_terms(window, qtbot, modal_dialogs):
     assert terms is not None
     button = next(b for b in terms.findChildren(QToolButton) if b.text() == "Terms…")
     button.click()
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-             and attack.title in w.text()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and attack.title in w.text()
+    ]
     assert boxes and "non-exclusive, royalty-free license" in boxes[-1].informativeText()
     assert boxes[-1].textFormat() == Qt.TextFormat.PlainText
     for box in boxes:
@@ -160,8 +161,7 @@ def test_the_panel_follows_edits_of_the_techniques(window, qtbot):
 def test_catalog_and_model_text_is_plain(window, qtbot):
     model = window.document.model
     model.add_node(Node("S9", "step", "<b>bold</b> <img src=x>", techniques=("T1068",)))
-    model.add_mitigation(Mitigation("m-hostile", "<i>x</i>", ("S1",),
-                                    refs=("M1051",)))
+    model.add_mitigation(Mitigation("m-hostile", "<i>x</i>", ("S1",), refs=("M1051",)))
     panel = _panel(window, "S9")
     labels = panel.findChildren(QLabel)
     assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
@@ -176,8 +176,12 @@ def test_rename_of_the_node_keeps_the_panel(window, qtbot):
     _panel(window)
     window.inspector.form.editors["id"].edit.setText("exploit")
     window.inspector.form.editors["id"].edit.editingFinished.emit()
-    qtbot.waitUntil(lambda: window.inspector.suggestions is not None
-                    and window.inspector.suggestions.node_id == "exploit")
+    qtbot.waitUntil(
+        lambda: (
+            window.inspector.suggestions is not None
+            and window.inspector.suggestions.node_id == "exploit"
+        )
+    )
     panel = window.inspector.suggestions
     before = set(window.document.model.mitigations)
     panel.rows[0].button.click()

@@ -54,16 +54,19 @@ def _strongest(image: QImage, ground: QColor) -> float:
 
 
 def _shown(widget: QWidget) -> bool:
-    return widget.isVisible() and widget.isEnabled() \
-        and widget.width() > 4 and widget.height() > 4
+    return widget.isVisible() and widget.isEnabled() and widget.width() > 4 and widget.height() > 4
 
 
 def _text_of(widget: QWidget) -> str:
     if isinstance(widget, QLabel):
         return widget.text() if widget.pixmap().isNull() else ""
     if isinstance(widget, QAbstractButton):
-        return widget.text() if not isinstance(widget, QToolButton) or \
-            widget.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly else ""
+        return (
+            widget.text()
+            if not isinstance(widget, QToolButton)
+            or widget.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly
+            else ""
+        )
     if isinstance(widget, QComboBox):
         return widget.currentText()
     if isinstance(widget, QLineEdit):
@@ -75,8 +78,9 @@ def _foreground(widget: QWidget) -> QColor:
     palette = widget.palette()
     if isinstance(widget, QLineEdit) and not widget.text():
         return palette.color(QPalette.ColorRole.PlaceholderText)
-    role = {QComboBox: QPalette.ColorRole.ButtonText,
-            QLineEdit: QPalette.ColorRole.Text}.get(type(widget), widget.foregroundRole())
+    role = {QComboBox: QPalette.ColorRole.ButtonText, QLineEdit: QPalette.ColorRole.Text}.get(
+        type(widget), widget.foregroundRole()
+    )
     return palette.color(role)
 
 
@@ -90,8 +94,10 @@ def _text_problems(root: QWidget, where: str) -> list[str]:
         ground = _background(widget.grab().toImage())
         ratio = contrast_ratio(_foreground(widget), ground)
         if ratio < TEXT:
-            problems.append(f"{where}: {type(widget).__name__} {_text_of(widget)[:30]!r} "
-                            f"{_foreground(widget).name()} on {ground.name()}: {ratio:.2f}")
+            problems.append(
+                f"{where}: {type(widget).__name__} {_text_of(widget)[:30]!r} "
+                f"{_foreground(widget).name()} on {ground.name()}: {ratio:.2f}"
+            )
     return problems
 
 
@@ -121,17 +127,31 @@ def _view_problems(view: QAbstractItemView, where: str) -> list[str]:
             if not str(index.data() or "").strip():
                 continue
             fore = index.data(Qt.ItemDataRole.ForegroundRole)
-            fore = QColor(fore.color() if hasattr(fore, "color") else fore) if fore is not None \
+            fore = (
+                QColor(fore.color() if hasattr(fore, "color") else fore)
+                if fore is not None
                 else palette.color(QPalette.ColorRole.Text)
+            )
             back = index.data(Qt.ItemDataRole.BackgroundRole)
-            backs = [QColor(back.color() if hasattr(back, "color") else back)] \
-                if back is not None else [*grounds, painted]
+            backs = (
+                [QColor(back.color() if hasattr(back, "color") else back)]
+                if back is not None
+                else [*grounds, painted]
+            )
             ratio = min(contrast_ratio(fore, b) for b in backs)
             if ratio < TEXT:
-                problems.append(f"{where}: cell {row},{column} {str(index.data())[:20]!r} "
-                                f"{fore.name()} on {[b.name() for b in backs]}: {ratio:.2f}")
-    header_views = [h for h in (getattr(view, "horizontalHeader", lambda: None)(),
-                                getattr(view, "header", lambda: None)()) if h is not None]
+                problems.append(
+                    f"{where}: cell {row},{column} {str(index.data())[:20]!r} "
+                    f"{fore.name()} on {[b.name() for b in backs]}: {ratio:.2f}"
+                )
+    header_views = [
+        h
+        for h in (
+            getattr(view, "horizontalHeader", lambda: None)(),
+            getattr(view, "header", lambda: None)(),
+        )
+        if h is not None
+    ]
     for header in header_views:
         if _shown(header):
             ground = _background(header.grab().toImage())
@@ -147,8 +167,11 @@ def _dock_title_problem(dock: QDockWidget) -> list[str]:
     strip = dock.grab().toImage().copy(0, 0, dock.width(), 18)
     ground = _background(strip)
     ratio = contrast_ratio(dock.palette().color(QPalette.ColorRole.WindowText), ground)
-    return [f"dock title {dock.windowTitle()!r} on {ground.name()}: {ratio:.2f}"] \
-        if ratio < TEXT else []
+    return (
+        [f"dock title {dock.windowTitle()!r} on {ground.name()}: {ratio:.2f}"]
+        if ratio < TEXT
+        else []
+    )
 
 
 def _icon_problems(bar: QToolBar, where: str) -> list[str]:
@@ -160,8 +183,9 @@ def _icon_problems(bar: QToolBar, where: str) -> list[str]:
         ground = _background(image)
         ratio = _strongest(image, ground)
         if ratio < ICON:
-            problems.append(f"{where}: icon of {button.toolTip()[:30]!r} on {ground.name()}: "
-                            f"{ratio:.2f}")
+            problems.append(
+                f"{where}: icon of {button.toolTip()[:30]!r} on {ground.name()}: {ratio:.2f}"
+            )
     return problems
 
 
@@ -193,8 +217,11 @@ def _summary(problems: list[str]) -> str:
     """One line per kind of problem (a table repeats the same one per row)."""
     seen: dict[str, str] = {}
     for problem in problems:
-        kind = problem.split(" cell ")[0] + problem.split(":", 2)[-1] if " cell " in problem \
+        kind = (
+            problem.split(" cell ")[0] + problem.split(":", 2)[-1]
+            if " cell " in problem
             else problem
+        )
         seen.setdefault(kind, problem)
     return "\n".join(seen.values())
 

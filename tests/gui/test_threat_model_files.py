@@ -11,7 +11,7 @@ from tests.formats.threat_files import DATA
 
 def _without_layout(model) -> dict:
     doc = model_to_document(model)
-    doc.pop("layout", None)            # the window lays an imported model out
+    doc.pop("layout", None)  # the window lays an imported model out
     return doc
 
 
@@ -23,7 +23,7 @@ def test_dialog_filters_list_the_formats() -> None:
     # demo models of these tools are often plain *.json: Import shows them
     assert "(*.threat-dragon.json *.td.json *.json)" in import_filters()
     assert "Open Threat Model" in export_filters() and "Threat Dragon" in export_filters()
-    assert ".tm7" not in export_filters()                # read only
+    assert ".tm7" not in export_filters()  # read only
 
 
 def test_each_format_is_imported_and_exported(window, tmp_path) -> None:

@@ -8,8 +8,7 @@ from attackgraph.gui.windowplace import fit_rect
 
 
 def test_a_window_inside_stays_where_it_is():
-    assert fit_rect(QRect(100, 100, 800, 600), QRect(0, 0, 1600, 1000)) == \
-        QRect(100, 100, 800, 600)
+    assert fit_rect(QRect(100, 100, 800, 600), QRect(0, 0, 1600, 1000)) == QRect(100, 100, 800, 600)
 
 
 def test_a_window_past_the_right_and_bottom_edges_moves_back():

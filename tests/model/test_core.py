@@ -63,8 +63,9 @@ def test_add_objects_of_every_kind(model: AttackModel) -> None:
     events = record(model)
     model.add_release(Release("R3", "20.08", "2020-08-01"))
     model.add_component(Component("tee", "Secure World", "device", parent="kern"))
-    model.add_node(Node("S9", "step", "Escape", component="tee", release_fixed="R3"),
-                   position=(5, 6))
+    model.add_node(
+        Node("S9", "step", "Escape", component="tee", release_fixed="R3"), position=(5, 6)
+    )
     model.add_edge(Edge("S1", "S9", label="then"))
     model.add_mitigation(Mitigation("M9", "Isolate", ("S9",), release="R3"))
     model.add_profile(Profile("P9", "Insider", ("local",), "expert"))
@@ -104,22 +105,25 @@ def test_add_at_index_sets_file_order(model: AttackModel) -> None:
 
 REFUSED_CHANGES: list[tuple[str, Callable[[AttackModel], Any], str]] = [
     # duplicates
-    ("dup component", lambda m: m.add_component(Component("dev", "X", "device")),
-     "already exists"),
+    ("dup component", lambda m: m.add_component(Component("dev", "X", "device")), "already exists"),
     ("dup node", lambda m: m.add_node(Node("S1", "step", "X")), "already exists"),
     ("dup edge", lambda m: m.add_edge(Edge("E1", "S1")), "already exists"),
-    ("dup mitigation", lambda m: m.add_mitigation(Mitigation("M1", "X", ("S1",))),
-     "already exists"),
+    (
+        "dup mitigation",
+        lambda m: m.add_mitigation(Mitigation("M1", "X", ("S1",))),
+        "already exists",
+    ),
     ("dup profile", lambda m: m.add_profile(Profile("P1", "X")), "already exists"),
     ("dup release", lambda m: m.add_release(Release("R1", "X")), "already exists"),
     # field checks
     ("bad component kind", lambda m: m.add_component(Component("c9", "X", "moon")), "kind"),
-    ("bad component id", lambda m: m.add_component(Component("-c", "X", "cloud")),
-     "identifier"),
-    ("missing parent", lambda m: m.add_component(Component("c9", "X", "cloud", parent="zz")),
-     "does not exist"),
-    ("self parent", lambda m: m.add_component(Component("c9", "X", "cloud", parent="c9")),
-     "cycle"),
+    ("bad component id", lambda m: m.add_component(Component("-c", "X", "cloud")), "identifier"),
+    (
+        "missing parent",
+        lambda m: m.add_component(Component("c9", "X", "cloud", parent="zz")),
+        "does not exist",
+    ),
+    ("self parent", lambda m: m.add_component(Component("c9", "X", "cloud", parent="c9")), "cycle"),
     ("bad node kind", lambda m: m.add_node(Node("S9", "attack", "X")), "kind"),
     ("bad node id", lambda m: m.add_node(Node("a b", "step", "X")), "identifier"),
     ("label not str", lambda m: m.add_node(Node("S9", "step", 5)), "string"),  # type: ignore
@@ -127,62 +131,78 @@ REFUSED_CHANGES: list[tuple[str, Callable[[AttackModel], Any], str]] = [
     ("bool cost", lambda m: m.add_node(Node("S9", "step", "X", cost=True)), "boolean"),
     ("nan cost", lambda m: m.add_node(Node("S9", "step", "X", cost=float("nan"))), "finite"),
     ("huge cost", lambda m: m.add_node(Node("S9", "step", "X", cost=10**400)), "finite"),
-    ("probability > 1", lambda m: m.add_node(Node("S9", "step", "X", probability=1.5)),
-     "[0, 1]"),
-    ("bad access", lambda m: m.add_node(Node("S9", "step", "X", access="telepathy")),
-     "access"),
+    ("probability > 1", lambda m: m.add_node(Node("S9", "step", "X", probability=1.5)), "[0, 1]"),
+    ("bad access", lambda m: m.add_node(Node("S9", "step", "X", access="telepathy")), "access"),
     ("bad skill", lambda m: m.add_node(Node("S9", "step", "X", skill="guru")), "skill"),
-    ("techniques not list", lambda m: m.add_node(Node("S9", "step", "X", techniques=5)),
-     "list"),  # type: ignore[arg-type]
-    ("unknown component", lambda m: m.add_node(Node("S9", "step", "X", component="nope")),
-     "does not exist"),
-    ("unknown release_fixed", lambda m: m.add_node(Node("S9", "step", "X",
-                                                        release_fixed="nope")),
-     "does not exist"),
+    ("techniques not list", lambda m: m.add_node(Node("S9", "step", "X", techniques=5)), "list"),  # type: ignore[arg-type]
+    (
+        "unknown component",
+        lambda m: m.add_node(Node("S9", "step", "X", component="nope")),
+        "does not exist",
+    ),
+    (
+        "unknown release_fixed",
+        lambda m: m.add_node(Node("S9", "step", "X", release_fixed="nope")),
+        "does not exist",
+    ),
     ("entry with gate", lambda m: m.add_node(Node("E9", "entry", "X", gate="or")), "gate"),
-    ("and without edges", lambda m: m.add_node(Node("S9", "step", "X", gate="and")),
-     "incoming edge"),
-    ("bad extras key", lambda m: m.add_node(Node("S9", "step", "X", extras={"note": 1})),
-     "x-"),
-    ("bad position", lambda m: m.add_node(Node("S9", "step", "X"), position=(1, "a")),
-     "position"),
+    (
+        "and without edges",
+        lambda m: m.add_node(Node("S9", "step", "X", gate="and")),
+        "incoming edge",
+    ),
+    ("bad extras key", lambda m: m.add_node(Node("S9", "step", "X", extras={"note": 1})), "x-"),
+    ("bad position", lambda m: m.add_node(Node("S9", "step", "X"), position=(1, "a")), "position"),
     ("edge unknown end", lambda m: m.add_edge(Edge("E1", "nope")), "does not exist"),
     ("self loop", lambda m: m.add_edge(Edge("S1", "S1")), "self-loop"),
     ("edge into entry", lambda m: m.add_edge(Edge("S1", "E2")), "Entry"),
     ("edge label not str", lambda m: m.add_edge(Edge("E1", "G2", label=3)), "string"),
     ("empty blocks", lambda m: m.add_mitigation(Mitigation("M9", "X", ())), "at least 1"),
-    ("blocks unknown", lambda m: m.add_mitigation(Mitigation("M9", "X", ("nope",))),
-     "does not exist"),
-    ("effectiveness 0", lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",),
-                                                              effectiveness=0)), "(0, 1]"),
-    ("bad status", lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",), status="done")),
-     "status"),
-    ("mitigation release", lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",),
-                                                                 release="nope")),
-     "does not exist"),
+    (
+        "blocks unknown",
+        lambda m: m.add_mitigation(Mitigation("M9", "X", ("nope",))),
+        "does not exist",
+    ),
+    (
+        "effectiveness 0",
+        lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",), effectiveness=0)),
+        "(0, 1]",
+    ),
+    (
+        "bad status",
+        lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",), status="done")),
+        "status",
+    ),
+    (
+        "mitigation release",
+        lambda m: m.add_mitigation(Mitigation("M9", "X", ("S1",), release="nope")),
+        "does not exist",
+    ),
     ("profile access", lambda m: m.add_profile(Profile("P9", "X", ("psychic",))), "access"),
-    ("profile skill", lambda m: m.add_profile(Profile("P9", "X", max_skill="god")),
-     "max_skill"),
+    ("profile skill", lambda m: m.add_profile(Profile("P9", "X", max_skill="god")), "max_skill"),
     ("release date", lambda m: m.add_release(Release("R9", "X", "2020-02-30")), "date"),
-    ("release date format", lambda m: m.add_release(Release("R9", "X", "June 2020")),
-     "YYYY-MM-DD"),
+    ("release date format", lambda m: m.add_release(Release("R9", "X", "June 2020")), "YYYY-MM-DD"),
     # updates
     ("update unknown node", lambda m: m.update_node("nope", label="X"), "no node"),
     ("update id", lambda m: m.update_node("S1", id="S7"), "rename_node"),
-    ("update component id", lambda m: m.update_component("dev", id="d2"),
-     "rename_component"),
-    ("update mitigation id", lambda m: m.update_mitigation("M1", id="M7"),
-     "rename_mitigation"),
+    ("update component id", lambda m: m.update_component("dev", id="d2"), "rename_component"),
+    ("update mitigation id", lambda m: m.update_mitigation("M1", id="M7"), "rename_mitigation"),
     ("update profile id", lambda m: m.update_profile("P1", id="P7"), "rename_profile"),
     ("update release id", lambda m: m.update_release("R1", id="R7"), "rename_release"),
     ("update unknown field", lambda m: m.update_node("S1", colour="red"), "no field"),
     ("update unknown edge field", lambda m: m.update_edge("E1", "S1", weight=2), "no field"),
-    ("update to entry with incoming", lambda m: m.update_node("S1", kind="entry", gate=None),
-     "incoming"),
+    (
+        "update to entry with incoming",
+        lambda m: m.update_node("S1", kind="entry", gate=None),
+        "incoming",
+    ),
     ("update to entry keeping gate", lambda m: m.update_node("S1", kind="entry"), "gate"),
     ("update entry gate", lambda m: m.update_node("E1", gate="and"), "gate"),
-    ("update to and without edges", lambda m: m.update_node("E1", kind="step", gate="and"),
-     "incoming edge"),
+    (
+        "update to and without edges",
+        lambda m: m.update_node("E1", kind="step", gate="and"),
+        "incoming edge",
+    ),
     ("update bad probability", lambda m: m.update_node("S1", probability=-0.1), "[0, 1]"),
     ("parent cycle", lambda m: m.update_component("dev", parent="kern"), "cycle"),
     ("unknown parent", lambda m: m.update_component("dev", parent="nope"), "does not exist"),
@@ -190,8 +210,7 @@ REFUSED_CHANGES: list[tuple[str, Callable[[AttackModel], Any], str]] = [
     ("update missing edge", lambda m: m.update_edge("E1", "G1", label="x"), "no edge"),
     ("edge extras", lambda m: m.update_edge("E1", "S1", extras={"w": 1}), "x-"),
     ("update blocks empty", lambda m: m.update_mitigation("M1", blocks=[]), "at least 1"),
-    ("update blocks unknown", lambda m: m.update_mitigation("M1", blocks=["zz"]),
-     "does not exist"),
+    ("update blocks unknown", lambda m: m.update_mitigation("M1", blocks=["zz"]), "does not exist"),
     ("update profile access", lambda m: m.update_profile("P1", access=["x"]), "access"),
     ("update release date", lambda m: m.update_release("R1", date="yesterday"), "date"),
     # removals
@@ -222,18 +241,21 @@ REFUSED_CHANGES: list[tuple[str, Callable[[AttackModel], Any], str]] = [
     ("position three", lambda m: m.set_position("S1", (1, 2, 3)), "two"),
     ("position scalar", lambda m: m.set_position("S1", 5), "two"),  # type: ignore
     ("position huge int", lambda m: m.set_position("S1", (10**400, 0)), "finite"),
-    ("positions all or nothing", lambda m: m.set_positions({"E1": (9, 9), "S1": (0, "x")}),
-     "finite"),
-    ("positions unknown node", lambda m: m.set_positions({"E1": (9, 9), "zz": (0, 0)}),
-     "no node"),
+    (
+        "positions all or nothing",
+        lambda m: m.set_positions({"E1": (9, 9), "S1": (0, "x")}),
+        "finite",
+    ),
+    ("positions unknown node", lambda m: m.set_positions({"E1": (9, 9), "zz": (0, 0)}), "no node"),
     ("title not str", lambda m: m.set_title(None), "title"),  # type: ignore[arg-type]
     ("description not str", lambda m: m.set_description(5), "description"),  # type: ignore
     ("extras key", lambda m: m.set_extras({"generator": "x"}), "x-"),
 ]
 
 
-@pytest.mark.parametrize(("change", "fragment"), [c[1:] for c in REFUSED_CHANGES],
-                         ids=[c[0] for c in REFUSED_CHANGES])
+@pytest.mark.parametrize(
+    ("change", "fragment"), [c[1:] for c in REFUSED_CHANGES], ids=[c[0] for c in REFUSED_CHANGES]
+)
 def test_refused_change_raises_and_changes_nothing(
     model: AttackModel, change: Callable[[AttackModel], Any], fragment: str
 ) -> None:
@@ -267,27 +289,63 @@ def test_model_error_has_no_problem_list_for_api_errors(model: AttackModel) -> N
 
 # --------------------------------------------------------------- updating
 UPDATES: list[tuple[str, Callable[[AttackModel], Any], str, Any, str, Any]] = [
-    ("component", lambda m: m.update_component("dev", label="Board", parent="cloud"),
-     "component", "dev", "label", "Board"),
-    ("node", lambda m: m.update_node("S1", cost=7, techniques=["T1"], description=None),
-     "node", "S1", "techniques", ("T1",)),
+    (
+        "component",
+        lambda m: m.update_component("dev", label="Board", parent="cloud"),
+        "component",
+        "dev",
+        "label",
+        "Board",
+    ),
+    (
+        "node",
+        lambda m: m.update_node("S1", cost=7, techniques=["T1"], description=None),
+        "node",
+        "S1",
+        "techniques",
+        ("T1",),
+    ),
     ("node gate and", lambda m: m.update_node("S2", gate="or"), "node", "S2", "gate", "or"),
-    ("edge", lambda m: m.update_edge("E1", "S1", label=None), "edge", ("E1", "S1"), "label",
-     None),
-    ("mitigation", lambda m: m.update_mitigation("M2", blocks=["G1"], status="deployed"),
-     "mitigation", "M2", "blocks", ("G1",)),
-    ("profile", lambda m: m.update_profile("P2", access=["local"], max_skill="none"),
-     "profile", "P2", "access", ("local",)),
-    ("release", lambda m: m.update_release("R2", date="2020-07-31"), "release", "R2",
-     "date", "2020-07-31"),
+    ("edge", lambda m: m.update_edge("E1", "S1", label=None), "edge", ("E1", "S1"), "label", None),
+    (
+        "mitigation",
+        lambda m: m.update_mitigation("M2", blocks=["G1"], status="deployed"),
+        "mitigation",
+        "M2",
+        "blocks",
+        ("G1",),
+    ),
+    (
+        "profile",
+        lambda m: m.update_profile("P2", access=["local"], max_skill="none"),
+        "profile",
+        "P2",
+        "access",
+        ("local",),
+    ),
+    (
+        "release",
+        lambda m: m.update_release("R2", date="2020-07-31"),
+        "release",
+        "R2",
+        "date",
+        "2020-07-31",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "kind", "key", "field", "value"),
-                         [u[1:] for u in UPDATES], ids=[u[0] for u in UPDATES])
+@pytest.mark.parametrize(
+    ("change", "kind", "key", "field", "value"),
+    [u[1:] for u in UPDATES],
+    ids=[u[0] for u in UPDATES],
+)
 def test_update_changes_one_object_and_emits_one_event(
-    model: AttackModel, change: Callable[[AttackModel], Any], kind: str, key: Any,
-    field: str, value: Any,
+    model: AttackModel,
+    change: Callable[[AttackModel], Any],
+    kind: str,
+    key: Any,
+    field: str,
+    value: Any,
 ) -> None:
     events: list[ModelEvent] = []
     model.subscribe(events.append)
@@ -373,8 +431,12 @@ def test_constructor_checks_title() -> None:
     with pytest.raises(ModelError, match="title"):
         AttackModel(5)  # type: ignore[arg-type]
     empty = AttackModel()
-    assert model_to_document(empty) == {"format": "attackgraph", "version": 1,
-                                        "title": "Untitled model", "nodes": []}
+    assert model_to_document(empty) == {
+        "format": "attackgraph",
+        "version": 1,
+        "title": "Untitled model",
+        "nodes": [],
+    }
 
 
 def test_unsubscribe_stops_events(model: AttackModel) -> None:
@@ -404,8 +466,11 @@ def test_positions_are_floats_and_can_be_forgotten(model: AttackModel) -> None:
         ("layout", "changed", "G1", None, (2.5, 2.5)),
         ("layout", "changed", "S1", (120.5, -3.0), None),
     ]
-    assert model_to_document(model)["layout"] == {"E1": [1.0, 1.0], "G1": [2.5, 2.5],
-                                                  "G2": [300.0, 40.0]}
+    assert model_to_document(model)["layout"] == {
+        "E1": [1.0, 1.0],
+        "G1": [2.5, 2.5],
+        "G2": [300.0, 40.0],
+    }
 
 
 def test_layout_is_a_copy(model: AttackModel) -> None:
@@ -421,7 +486,12 @@ def test_rename_node_updates_every_reference(model: AttackModel) -> None:
     doc = model_to_document(model)
     assert [n["id"] for n in doc["nodes"]] == ["E1", "E2", "exploit", "S2", "G1", "G2"]
     assert [(e["source"], e["target"]) for e in doc["edges"]] == [
-        ("E1", "exploit"), ("E2", "S2"), ("exploit", "S2"), ("S2", "G1"), ("exploit", "G2")]
+        ("E1", "exploit"),
+        ("E2", "S2"),
+        ("exploit", "S2"),
+        ("S2", "G1"),
+        ("exploit", "G2"),
+    ]
     assert doc["edges"][0]["label"] == "reach"
     assert doc["edges"][2]["x-weight"] == 2
     assert doc["mitigations"][0]["blocks"] == ["exploit"]
@@ -464,8 +534,11 @@ def test_rename_node_touches_only_the_node_and_its_edges() -> None:
     for nid, node in nodes_before.items():  # every other node is the same object
         if nid != "N1000":
             assert model.nodes[nid] is node
-    touched = {i for i, (old, new) in enumerate(zip(edges_before, model.edges, strict=True))
-               if old is not new}
+    touched = {
+        i
+        for i, (old, new) in enumerate(zip(edges_before, model.edges, strict=True))
+        if old is not new
+    }
     assert touched == {i for i, e in enumerate(edges_before) if "N1000" in e.key}
     assert [e.key for e in model.edges][999:1001] == [("N999", "hub"), ("hub", "N1001")]
     assert model.edges[-1].key == ("N0", "hub") and model.edges[999].label == "e1000"
@@ -515,7 +588,10 @@ def test_remove_node_returns_everything_undo_needs(model: AttackModel) -> None:
     assert isinstance(removed, Removed)
     assert (removed.kind, removed.index, removed.item.id) == ("node", 2, "S1")
     assert [(i, e.key) for i, e in removed.edges] == [
-        (0, ("E1", "S1")), (2, ("S1", "S2")), (4, ("S1", "G2"))]
+        (0, ("E1", "S1")),
+        (2, ("S1", "S2")),
+        (4, ("S1", "G2")),
+    ]
     assert [(i, m.id) for i, m in removed.dropped] == [(0, "M1")]
     assert [(i, m.id, m.blocks) for i, m in removed.changed] == [(1, "M2", ("S1", "S2"))]
     assert removed.position == (120.5, -3.0)
@@ -542,8 +618,9 @@ def test_remove_node_returns_everything_undo_needs(model: AttackModel) -> None:
 
 
 @pytest.mark.parametrize("node_id", [n["id"] for n in rich_doc()["nodes"]])
-def test_remove_then_restore_any_node_gives_the_same_model(model: AttackModel,
-                                                           node_id: str) -> None:
+def test_remove_then_restore_any_node_gives_the_same_model(
+    model: AttackModel, node_id: str
+) -> None:
     before = doc_of(model)
     try:
         removed = model.remove_node(node_id)
@@ -616,14 +693,18 @@ def test_remove_release_clears_references_and_restores(model: AttackModel) -> No
     assert_consistent(model)
 
 
-@pytest.mark.parametrize(("remove", "kind", "key"), [
-    (lambda m: m.remove_mitigation("M2"), "mitigation", "M2"),
-    (lambda m: m.remove_profile("P1"), "profile", "P1"),
-    (lambda m: m.remove_release("R1"), "release", "R1"),
-    (lambda m: m.remove_component("cloud"), "component", "cloud"),
-])
-def test_remove_and_restore_other_kinds(model: AttackModel, remove: Callable[[AttackModel],
-                                        Removed], kind: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ("remove", "kind", "key"),
+    [
+        (lambda m: m.remove_mitigation("M2"), "mitigation", "M2"),
+        (lambda m: m.remove_profile("P1"), "profile", "P1"),
+        (lambda m: m.remove_release("R1"), "release", "R1"),
+        (lambda m: m.remove_component("cloud"), "component", "cloud"),
+    ],
+)
+def test_remove_and_restore_other_kinds(
+    model: AttackModel, remove: Callable[[AttackModel], Removed], kind: str, key: str
+) -> None:
     before = doc_of(model)
     events = record(model)
     removed = remove(model)
@@ -636,8 +717,11 @@ def test_remove_and_restore_other_kinds(model: AttackModel, remove: Callable[[At
 
 def test_listeners_see_the_model_in_step_with_events(model: AttackModel) -> None:
     """A mirror built from events alone matches the model after every change."""
-    mirror = {"nodes": dict(model.nodes), "mitigations": dict(model.mitigations),
-              "edges": {e.key: e for e in model.edges}}
+    mirror = {
+        "nodes": dict(model.nodes),
+        "mitigations": dict(model.mitigations),
+        "edges": {e.key: e for e in model.edges},
+    }
 
     def follow(event: ModelEvent) -> None:
         store = {"node": "nodes", "mitigation": "mitigations", "edge": "edges"}.get(event.kind)
@@ -704,11 +788,19 @@ def test_add_all_builds_and_nodes_and_nested_components_in_file_order() -> None:
 
 def test_effective_defaults() -> None:
     node = Node("S1", "step", "x")
-    assert (node.effective_gate, node.effective_cost, node.effective_probability,
-            node.effective_impact) == ("or", 1.0, 1.0, 1.0)
+    assert (
+        node.effective_gate,
+        node.effective_cost,
+        node.effective_probability,
+        node.effective_impact,
+    ) == ("or", 1.0, 1.0, 1.0)
     mit = Mitigation("M1", "x", ("S1",))
-    assert (mit.effective_cost, mit.effective_effectiveness, mit.effective_status,
-            mit.is_full) == (1.0, 1.0, "proposed", True)
+    assert (mit.effective_cost, mit.effective_effectiveness, mit.effective_status, mit.is_full) == (
+        1.0,
+        1.0,
+        "proposed",
+        True,
+    )
     assert not mit.replace(effectiveness=0.5).is_full
     profile = Profile("P1", "x")
     assert profile.effective_access == ("physical", "adjacent", "local", "network")

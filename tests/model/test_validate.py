@@ -32,6 +32,7 @@ def test_base_and_rich_documents_are_clean() -> None:
 
 def _set(path: str, value: Any) -> Callable[[Doc], None]:
     """A change that sets ``doc[path...] = value`` (path like ``nodes/1/gate``)."""
+
     def change(doc: Doc) -> None:
         *parents, last = path.split("/")
         target: Any = doc
@@ -41,6 +42,7 @@ def _set(path: str, value: Any) -> Callable[[Doc], None]:
             target[int(last)] = value
         else:
             target[last] = value
+
     return change
 
 
@@ -51,12 +53,14 @@ def _delete(path: str) -> Callable[[Doc], None]:
         for token in parents:
             target = target[int(token)] if isinstance(target, list) else target[token]
         del target[int(last) if isinstance(target, list) else last]
+
     return change
 
 
 def _append(key: str, value: Any) -> Callable[[Doc], None]:
     def change(doc: Doc) -> None:
         doc.setdefault(key, []).append(value)
+
     return change
 
 
@@ -83,8 +87,12 @@ ERROR_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("release not object", _set("releases/0", None), "/releases/0", "object"),
     ("component without label", _delete("components/0/label"), "/components/0", "'label'"),
     ("component kind", _set("components/0/kind", "moon"), "/components/0/kind", "'cloud'"),
-    ("component description", _set("components/1/description", 1),
-     "/components/1/description", "string"),
+    (
+        "component description",
+        _set("components/1/description", 1),
+        "/components/1/description",
+        "string",
+    ),
     ("node without kind", _delete("nodes/2/kind"), "/nodes/2", "'kind'"),
     ("node kind", _set("nodes/2/kind", "target"), "/nodes/2/kind", "'goal'"),
     ("node label", _set("nodes/2/label", None), "/nodes/2/label", "string"),
@@ -96,13 +104,20 @@ ERROR_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("node cost boolean", _set("nodes/2/cost", False), "/nodes/2/cost", "boolean"),
     ("node probability", _set("nodes/2/probability", 1.01), "/nodes/2/probability", "[0, 1]"),
     ("node impact", _set("nodes/2/impact", -1), "/nodes/2/impact", "at least 0"),
-    ("node techniques not list", _set("nodes/2/techniques", "T1068"), "/nodes/2/techniques",
-     "list"),
-    ("node techniques item", _set("nodes/2/techniques", ["T1", 2]), "/nodes/2/techniques/1",
-     "each item"),
+    (
+        "node techniques not list",
+        _set("nodes/2/techniques", "T1068"),
+        "/nodes/2/techniques",
+        "list",
+    ),
+    (
+        "node techniques item",
+        _set("nodes/2/techniques", ["T1", 2]),
+        "/nodes/2/techniques/1",
+        "each item",
+    ),
     ("node refs item", _set("nodes/2/refs", [None]), "/nodes/2/refs/0", "string"),
-    ("node description", _set("nodes/2/description", {"md": 1}), "/nodes/2/description",
-     "string"),
+    ("node description", _set("nodes/2/description", {"md": 1}), "/nodes/2/description", "string"),
     ("node id invalid", _set("nodes/2/id", "bad id"), "/nodes/2/id", "identifier"),
     ("node id too long", _set("nodes/2/id", "G" * 129), "/nodes/2/id", "identifier"),
     ("node id leading dash", _set("nodes/2/id", "-G1"), "/nodes/2/id", "identifier"),
@@ -110,31 +125,59 @@ ERROR_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("edge without target", _delete("edges/1/target"), "/edges/1", "'target'"),
     ("edge label", _set("edges/1/label", 1), "/edges/1/label", "string"),
     ("edge not object", _set("edges/1", ["S1", "G1"]), "/edges/1", "object"),
-    ("mitigation without blocks", _delete("mitigations/0/blocks"), "/mitigations/0",
-     "'blocks'"),
-    ("mitigation blocks empty", _set("mitigations/0/blocks", []), "/mitigations/0/blocks",
-     "at least 1"),
-    ("mitigation blocks item", _set("mitigations/0/blocks", ["S1", "bad id"]),
-     "/mitigations/0/blocks/1", "identifier"),
+    ("mitigation without blocks", _delete("mitigations/0/blocks"), "/mitigations/0", "'blocks'"),
+    (
+        "mitigation blocks empty",
+        _set("mitigations/0/blocks", []),
+        "/mitigations/0/blocks",
+        "at least 1",
+    ),
+    (
+        "mitigation blocks item",
+        _set("mitigations/0/blocks", ["S1", "bad id"]),
+        "/mitigations/0/blocks/1",
+        "identifier",
+    ),
     ("mitigation cost", _set("mitigations/0/cost", -1), "/mitigations/0/cost", "at least 0"),
-    ("mitigation effectiveness 0", _set("mitigations/0/effectiveness", 0),
-     "/mitigations/0/effectiveness", "(0, 1]"),
-    ("mitigation effectiveness 2", _set("mitigations/0/effectiveness", 2),
-     "/mitigations/0/effectiveness", "(0, 1]"),
-    ("mitigation status", _set("mitigations/0/status", "done"), "/mitigations/0/status",
-     "'deployed'"),
-    ("mitigation property", _set("mitigations/0/property", 7), "/mitigations/0/property",
-     "string"),
-    ("profile access not list", _set("profiles/0/access", "network"), "/profiles/0/access",
-     "list"),
-    ("profile access item", _set("profiles/0/access", ["network", "moon"]),
-     "/profiles/0/access/1", "'physical'"),
-    ("profile max_skill", _set("profiles/0/max_skill", "god"), "/profiles/0/max_skill",
-     "'none'"),
-    ("release date format", _set("releases/0/date", "30.06.2020"), "/releases/0/date",
-     "YYYY-MM-DD"),
-    ("release date not real", _set("releases/0/date", "2020-02-30"), "/releases/0/date",
-     "not a real date"),
+    (
+        "mitigation effectiveness 0",
+        _set("mitigations/0/effectiveness", 0),
+        "/mitigations/0/effectiveness",
+        "(0, 1]",
+    ),
+    (
+        "mitigation effectiveness 2",
+        _set("mitigations/0/effectiveness", 2),
+        "/mitigations/0/effectiveness",
+        "(0, 1]",
+    ),
+    (
+        "mitigation status",
+        _set("mitigations/0/status", "done"),
+        "/mitigations/0/status",
+        "'deployed'",
+    ),
+    ("mitigation property", _set("mitigations/0/property", 7), "/mitigations/0/property", "string"),
+    ("profile access not list", _set("profiles/0/access", "network"), "/profiles/0/access", "list"),
+    (
+        "profile access item",
+        _set("profiles/0/access", ["network", "moon"]),
+        "/profiles/0/access/1",
+        "'physical'",
+    ),
+    ("profile max_skill", _set("profiles/0/max_skill", "god"), "/profiles/0/max_skill", "'none'"),
+    (
+        "release date format",
+        _set("releases/0/date", "30.06.2020"),
+        "/releases/0/date",
+        "YYYY-MM-DD",
+    ),
+    (
+        "release date not real",
+        _set("releases/0/date", "2020-02-30"),
+        "/releases/0/date",
+        "not a real date",
+    ),
     ("release label", _delete("releases/0/label"), "/releases/0", "'label'"),
     ("layout not object", _set("layout", [[0, 0]]), "/layout", "object"),
     ("layout value short", _set("layout/E1", [1]), "/layout/E1", "two finite numbers"),
@@ -143,64 +186,121 @@ ERROR_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("layout value string", _set("layout/E1", "0,0"), "/layout/E1", "finite"),
     # rule 1: unknown keys
     ("unknown top-level key", _set("nodez", []), "/nodez", "unknown top-level key"),
-    ("unknown component key", _set("components/0/parnet", "C2"), "/components/0/parnet",
-     "unknown key"),
+    (
+        "unknown component key",
+        _set("components/0/parnet", "C2"),
+        "/components/0/parnet",
+        "unknown key",
+    ),
     ("unknown node key", _set("nodes/1/lable", "x"), "/nodes/1/lable", "x-"),
     ("unknown edge key", _set("edges/0/weight", 1), "/edges/0/weight", "unknown key"),
-    ("unknown mitigation key", _set("mitigations/0/state", "deployed"),
-     "/mitigations/0/state", "unknown key"),
-    ("unknown profile key", _set("profiles/0/skill", "low"), "/profiles/0/skill",
-     "unknown key"),
+    (
+        "unknown mitigation key",
+        _set("mitigations/0/state", "deployed"),
+        "/mitigations/0/state",
+        "unknown key",
+    ),
+    ("unknown profile key", _set("profiles/0/skill", "low"), "/profiles/0/skill", "unknown key"),
     ("unknown release key", _set("releases/0/name", "x"), "/releases/0/name", "unknown key"),
-    ("unknown key escaped", lambda d: d["nodes"][0].update({"a/b~c": 1}), "/nodes/0/a~1b~0c",
-     "unknown key"),
+    (
+        "unknown key escaped",
+        lambda d: d["nodes"][0].update({"a/b~c": 1}),
+        "/nodes/0/a~1b~0c",
+        "unknown key",
+    ),
     ("X- is not x-", _set("X-note", 1), "/X-note", "unknown top-level key"),
     # rule 2: references
-    ("node component", _set("nodes/1/component", "C9"), "/nodes/1/component",
-     "component 'C9'"),
-    ("node component names a node", _set("nodes/1/component", "S1"), "/nodes/1/component",
-     "does not exist"),
-    ("component parent", _set("components/1/parent", "C9"), "/components/1/parent",
-     "does not exist"),
+    ("node component", _set("nodes/1/component", "C9"), "/nodes/1/component", "component 'C9'"),
+    (
+        "node component names a node",
+        _set("nodes/1/component", "S1"),
+        "/nodes/1/component",
+        "does not exist",
+    ),
+    (
+        "component parent",
+        _set("components/1/parent", "C9"),
+        "/components/1/parent",
+        "does not exist",
+    ),
     ("edge source", _set("edges/0/source", "E9"), "/edges/0/source", "node 'E9'"),
     ("edge target", _set("edges/1/target", "G9"), "/edges/1/target", "node 'G9'"),
-    ("mitigation blocks", _set("mitigations/0/blocks", ["S1", "C1"]),
-     "/mitigations/0/blocks/1", "node 'C1'"),
-    ("mitigation release", _set("mitigations/0/release", "R9"), "/mitigations/0/release",
-     "release 'R9'"),
-    ("node release_fixed", _set("nodes/1/release_fixed", "M1"), "/nodes/1/release_fixed",
-     "release 'M1'"),
+    (
+        "mitigation blocks",
+        _set("mitigations/0/blocks", ["S1", "C1"]),
+        "/mitigations/0/blocks/1",
+        "node 'C1'",
+    ),
+    (
+        "mitigation release",
+        _set("mitigations/0/release", "R9"),
+        "/mitigations/0/release",
+        "release 'R9'",
+    ),
+    (
+        "node release_fixed",
+        _set("nodes/1/release_fixed", "M1"),
+        "/nodes/1/release_fixed",
+        "release 'M1'",
+    ),
     ("layout key", _set("layout/G9", [0, 0]), "/layout/G9", "node 'G9'"),
-    ("layout key escaped", lambda d: d["layout"].update({"a/b": [0, 0]}), "/layout/a~1b",
-     "does not exist"),
+    (
+        "layout key escaped",
+        lambda d: d["layout"].update({"a/b": [0, 0]}),
+        "/layout/a~1b",
+        "does not exist",
+    ),
     # rule 3: duplicates, self-loops, cycles
-    ("duplicate component", _append("components", {"id": "C1", "label": "x",
-                                                   "kind": "other"}),
-     "/components/2/id", "first used at /components/0"),
-    ("duplicate mitigation", _append("mitigations", {"id": "M1", "label": "x",
-                                                     "blocks": ["S1"]}),
-     "/mitigations/1/id", "duplicate mitigation id 'M1'"),
-    ("duplicate profile", _append("profiles", {"id": "P1", "label": "x"}), "/profiles/1/id",
-     "duplicate profile"),
-    ("duplicate release", _append("releases", {"id": "R1", "label": "x"}), "/releases/1/id",
-     "duplicate release"),
-    ("duplicate edge", _append("edges", {"source": "E1", "target": "S1", "label": "again"}),
-     "/edges/2", "first at /edges/0"),
-    ("self-loop", _append("edges", {"source": "S1", "target": "S1"}), "/edges/2",
-     "self-loop"),
+    (
+        "duplicate component",
+        _append("components", {"id": "C1", "label": "x", "kind": "other"}),
+        "/components/2/id",
+        "first used at /components/0",
+    ),
+    (
+        "duplicate mitigation",
+        _append("mitigations", {"id": "M1", "label": "x", "blocks": ["S1"]}),
+        "/mitigations/1/id",
+        "duplicate mitigation id 'M1'",
+    ),
+    (
+        "duplicate profile",
+        _append("profiles", {"id": "P1", "label": "x"}),
+        "/profiles/1/id",
+        "duplicate profile",
+    ),
+    (
+        "duplicate release",
+        _append("releases", {"id": "R1", "label": "x"}),
+        "/releases/1/id",
+        "duplicate release",
+    ),
+    (
+        "duplicate edge",
+        _append("edges", {"source": "E1", "target": "S1", "label": "again"}),
+        "/edges/2",
+        "first at /edges/0",
+    ),
+    ("self-loop", _append("edges", {"source": "S1", "target": "S1"}), "/edges/2", "self-loop"),
     ("self parent", _set("components/0/parent", "C1"), "/components/0/parent", "cycle"),
     # rule 4: entries
-    ("edge into entry", _append("edges", {"source": "S1", "target": "E1"}),
-     "/edges/2/target", "entry 'E1'"),
+    (
+        "edge into entry",
+        _append("edges", {"source": "S1", "target": "E1"}),
+        "/edges/2/target",
+        "entry 'E1'",
+    ),
     ("entry with or gate", _set("nodes/0/gate", "or"), "/nodes/0/gate", "has a gate"),
     ("entry with and gate", _set("nodes/0/gate", "and"), "/nodes/0/gate", "has a gate"),
 ]
 
 
-@pytest.mark.parametrize(("change", "pointer", "fragment"), [c[1:] for c in ERROR_CASES],
-                         ids=[c[0] for c in ERROR_CASES])
-def test_each_rule_reports_one_located_error(change: Callable[[Doc], None], pointer: str,
-                                             fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "pointer", "fragment"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
+def test_each_rule_reports_one_located_error(
+    change: Callable[[Doc], None], pointer: str, fragment: str
+) -> None:
     doc = base_doc()
     change(doc)
     errors = errors_of(doc)
@@ -243,8 +343,11 @@ def test_parent_cycle_is_reported_once_with_the_cycle() -> None:
         node.pop("component", None)
     errors = errors_of(doc)
     assert len(errors) == 1
-    assert errors[0].pointer in {"/components/0/parent", "/components/1/parent",
-                                 "/components/2/parent"}
+    assert errors[0].pointer in {
+        "/components/0/parent",
+        "/components/1/parent",
+        "/components/2/parent",
+    }
     assert "cycle" in errors[0].message
     for ident in "ABC":
         assert ident in errors[0].message
@@ -307,8 +410,7 @@ def test_warning_mitigation_blocking_only_entries() -> None:
     doc = base_doc()
     doc["mitigations"].append({"id": "M2", "label": "Firewall", "blocks": ["E1"]})
     problems = validate_document(doc)
-    assert [(p.pointer, p.severity) for p in problems] == [("/mitigations/1/blocks",
-                                                            "warning")]
+    assert [(p.pointer, p.severity) for p in problems] == [("/mitigations/1/blocks", "warning")]
     assert "only entries" in problems[0].message
     doc["mitigations"][1]["blocks"] = ["E1", "S1"]
     assert validate_document(doc) == []
@@ -355,10 +457,19 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
     doc["releases"][0]["date"] = "soon"
     doc["layout"]["ghost"] = [0, 0]
     pointers = [p.pointer for p in errors_of(doc)]
-    assert sorted(pointers) == sorted([
-        "/oops", "/title", "/nodes/1/cost", "/releases/0/date", "/nodes/2/component",
-        "/mitigations/0/blocks/0", "/edges/2", "/layout/ghost", "/nodes/0/gate",
-    ])
+    assert sorted(pointers) == sorted(
+        [
+            "/oops",
+            "/title",
+            "/nodes/1/cost",
+            "/releases/0/date",
+            "/nodes/2/component",
+            "/mitigations/0/blocks/0",
+            "/edges/2",
+            "/layout/ghost",
+            "/nodes/0/gate",
+        ]
+    )
 
 
 def test_problem_flood_is_capped_with_a_summary() -> None:

@@ -17,8 +17,17 @@ from attackgraph.formats.native import document_to_model
 from attackgraph.model import AttackModel
 from attackgraph.render.backend import dot_available
 
-__all__ = ["HOSTILE", "LOADABLE", "MARKER", "hostile_doc", "hostile_model", "needs_chromium",
-           "needs_dot", "small_doc", "small_model"]
+__all__ = [
+    "HOSTILE",
+    "LOADABLE",
+    "MARKER",
+    "hostile_doc",
+    "hostile_model",
+    "needs_chromium",
+    "needs_dot",
+    "small_doc",
+    "small_model",
+]
 
 MARKER = "data-pwned"
 """Set on <body> by the script payloads if any of them ever ran."""
@@ -29,10 +38,10 @@ HOSTILE: list[str] = [
     "</text><script>alert(1)</script>",
     f"<script>{_JS}</script>",
     f'<img src=x onerror="{_JS}">',
-    f"<svg onload=\"{_JS}\"><a href=\"javascript:{_JS}\">x</a></svg>",
+    f'<svg onload="{_JS}"><a href="javascript:{_JS}">x</a></svg>',
     '"]; x -> y [label="pwned"]; //',
     '"; shape=none image="/etc/passwd" fontpath="/etc" //',
-    "<<b>html</b>> <IMG SRC=\"/etc/passwd\"/>",
+    '<<b>html</b>> <IMG SRC="/etc/passwd"/>',
     "back\\slash \\N \\G \\l \\\\ end\\",
     "new\nline\r\nand\rreturn\u2028sep",
     "tab\there",
@@ -71,22 +80,46 @@ def hostile_doc() -> dict[str, Any]:
         return h[i % n]
 
     nodes = [
-        {"id": "E1", "kind": "entry", "label": pick(0), "component": "C1",
-         "techniques": [pick(5), "T1190"], "refs": [pick(6)], "description": pick(7)},
+        {
+            "id": "E1",
+            "kind": "entry",
+            "label": pick(0),
+            "component": "C1",
+            "techniques": [pick(5), "T1190"],
+            "refs": [pick(6)],
+            "description": pick(7),
+        },
         {"id": "E2", "kind": "entry", "label": pick(1), "component": "C2"},
-        {"id": "end", "kind": "step", "label": pick(11), "component": "C2",
-         "techniques": [pick(10)]},
-        {"id": "a--b", "kind": "step", "label": pick(2), "component": "C3", "gate": "and",
-         "techniques": [pick(14)]},
+        {
+            "id": "end",
+            "kind": "step",
+            "label": pick(11),
+            "component": "C2",
+            "techniques": [pick(10)],
+        },
+        {
+            "id": "a--b",
+            "kind": "step",
+            "label": pick(2),
+            "component": "C3",
+            "gate": "and",
+            "techniques": [pick(14)],
+        },
         {"id": "cluster_0", "kind": "step", "label": pick(3), "description": pick(24)},
         {"id": "node", "kind": "step", "label": pick(4), "component": "C3"},
         {"id": "G1", "kind": "goal", "label": pick(8), "component": "C3", "impact": 5},
         {"id": "G2", "kind": "goal", "label": pick(9), "impact": 2},
     ]
     for i in range(10, len(h)):
-        nodes.append({"id": f"S{i}", "kind": "step", "label": pick(i),
-                      "component": ("C1", "C2", "C3", None)[i % 4],
-                      "techniques": [pick(i + 1)]})
+        nodes.append(
+            {
+                "id": f"S{i}",
+                "kind": "step",
+                "label": pick(i),
+                "component": ("C1", "C2", "C3", None)[i % 4],
+                "techniques": [pick(i + 1)],
+            }
+        )
         if nodes[-1]["component"] is None:
             del nodes[-1]["component"]
     edges = [
@@ -117,12 +150,30 @@ def hostile_doc() -> dict[str, Any]:
         "nodes": nodes,
         "edges": edges,
         "mitigations": [
-            {"id": "M1", "label": pick(2), "blocks": ["end"], "status": "deployed",
-             "property": pick(14), "refs": [pick(15)], "description": pick(3)},
-            {"id": "M2", "label": pick(14), "blocks": ["node", "S12"], "cost": 2,
-             "release": "R2", "property": pick(16)},
-            {"id": "M3", "label": pick(17), "blocks": ["cluster_0"], "effectiveness": 0.5,
-             "status": "deployed"},
+            {
+                "id": "M1",
+                "label": pick(2),
+                "blocks": ["end"],
+                "status": "deployed",
+                "property": pick(14),
+                "refs": [pick(15)],
+                "description": pick(3),
+            },
+            {
+                "id": "M2",
+                "label": pick(14),
+                "blocks": ["node", "S12"],
+                "cost": 2,
+                "release": "R2",
+                "property": pick(16),
+            },
+            {
+                "id": "M3",
+                "label": pick(17),
+                "blocks": ["cluster_0"],
+                "effectiveness": 0.5,
+                "status": "deployed",
+            },
             {"id": "M4", "label": pick(18), "blocks": ["E2"], "cost": 3},
         ],
         "profiles": [{"id": "P1", "label": pick(19), "access": ["network"]}],
@@ -154,18 +205,50 @@ def small_doc() -> dict[str, Any]:
             {"id": "kernel", "label": "Laptop kernel", "kind": "device", "parent": "corp"},
         ],
         "nodes": [
-            {"id": "E1", "kind": "entry", "label": "Phish a user", "component": "cloud",
-             "access": "network"},
-            {"id": "E2", "kind": "entry", "label": "Stolen laptop", "access": "physical",
-             "component": "corp"},
-            {"id": "S1", "kind": "step", "label": "Run a macro on the laptop",
-             "component": "corp", "techniques": ["T1204.002"]},
-            {"id": "S2", "kind": "step", "label": "Escalate to SYSTEM with a kernel bug",
-             "component": "kernel", "techniques": ["T1068"], "release_fixed": "R2"},
-            {"id": "S3", "kind": "step", "label": "Dump cached domain credentials",
-             "component": "corp", "gate": "and", "techniques": ["T1003.005"]},
-            {"id": "G1", "kind": "goal", "label": "Domain admin", "impact": 10,
-             "component": "cloud"},
+            {
+                "id": "E1",
+                "kind": "entry",
+                "label": "Phish a user",
+                "component": "cloud",
+                "access": "network",
+            },
+            {
+                "id": "E2",
+                "kind": "entry",
+                "label": "Stolen laptop",
+                "access": "physical",
+                "component": "corp",
+            },
+            {
+                "id": "S1",
+                "kind": "step",
+                "label": "Run a macro on the laptop",
+                "component": "corp",
+                "techniques": ["T1204.002"],
+            },
+            {
+                "id": "S2",
+                "kind": "step",
+                "label": "Escalate to SYSTEM with a kernel bug",
+                "component": "kernel",
+                "techniques": ["T1068"],
+                "release_fixed": "R2",
+            },
+            {
+                "id": "S3",
+                "kind": "step",
+                "label": "Dump cached domain credentials",
+                "component": "corp",
+                "gate": "and",
+                "techniques": ["T1003.005"],
+            },
+            {
+                "id": "G1",
+                "kind": "goal",
+                "label": "Domain admin",
+                "impact": 10,
+                "component": "cloud",
+            },
         ],
         "edges": [
             {"source": "E1", "target": "S1", "label": "macro document"},
@@ -177,12 +260,22 @@ def small_doc() -> dict[str, Any]:
         ],
         "mitigations": [
             {"id": "M1", "label": "Block Office macros", "blocks": ["S1"], "cost": 1},
-            {"id": "M2", "label": "Patch the kernel", "blocks": ["S2"], "cost": 2,
-             "release": "R2"},
-            {"id": "M3", "label": "Credential Guard", "blocks": ["S3"], "cost": 3,
-             "status": "deployed", "effectiveness": 0.6},
-            {"id": "M4", "label": "Full-disk encryption", "blocks": ["E2"], "cost": 1,
-             "status": "deployed"},
+            {"id": "M2", "label": "Patch the kernel", "blocks": ["S2"], "cost": 2, "release": "R2"},
+            {
+                "id": "M3",
+                "label": "Credential Guard",
+                "blocks": ["S3"],
+                "cost": 3,
+                "status": "deployed",
+                "effectiveness": 0.6,
+            },
+            {
+                "id": "M4",
+                "label": "Full-disk encryption",
+                "blocks": ["E2"],
+                "cost": 1,
+                "status": "deployed",
+            },
         ],
         "profiles": [{"id": "remote", "label": "Remote attacker", "access": ["network"]}],
         "releases": [{"id": "R1", "label": "1.0"}, {"id": "R2", "label": "1.1"}],

@@ -68,26 +68,30 @@ def test_cancel_before_start_runs_nothing(slow_dot: Path) -> None:
 @pytest.mark.graphviz
 @needs_dot
 def test_dot_output_and_failure() -> None:
-    svg = run_graphviz('digraph { a -> b }', "svg")
+    svg = run_graphviz("digraph { a -> b }", "svg")
     assert b"<svg" in svg
     with pytest.raises(RenderError, match="Graphviz dot failed"):
         run_graphviz("digraph { a -> }", "svg")
     cancel = threading.Event()  # an unset event does not disturb a normal run
-    assert b"<svg" in run_graphviz('digraph { a -> b }', "svg", cancel=cancel)
+    assert b"<svg" in run_graphviz("digraph { a -> b }", "svg", cancel=cancel)
 
 
 @pytest.mark.graphviz
 @needs_dot
 def test_large_input_through_the_polling_loop() -> None:
     # more than a pipe buffer each way, with a cancel event (polling path)
-    source = "digraph {\n" + "".join(f'n{i} -> n{i + 1} [label="{"x" * 40}"];\n'
-                                     for i in range(3000)) + "}\n"
+    source = (
+        "digraph {\n"
+        + "".join(f'n{i} -> n{i + 1} [label="{"x" * 40}"];\n' for i in range(3000))
+        + "}\n"
+    )
     out = run_graphviz(source, "plain", cancel=threading.Event(), timeout=120)
     assert out.count(b"\nnode ") == 3001
 
 
 def test_a_slow_reader_gets_all_its_input_while_cancel_is_watched(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # An engine that starts reading late: its input outlasts the first
     # polling slice. It must still arrive whole (a pipe fed only during the
     # first slice left both sides waiting until the timeout).

@@ -46,8 +46,7 @@ def test_hostile_svg_parses_and_is_inert(chain: str | None) -> None:
     _inert(root)
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     # the label text is there, as text
-    assert "</text><script>alert(1)</script>" in texts.replace(" ", "") or \
-        "<script>" in texts
+    assert "</text><script>alert(1)</script>" in texts.replace(" ", "") or "<script>" in texts
     assert "\x1b" not in svg.decode() and "\u202e" not in svg.decode()
 
 
@@ -103,8 +102,9 @@ def test_hidden_mitigations_and_plain_model() -> None:
     model = small_model()
     overlay = analysis_overlay(model)
     shown = render_diagram(model, "svg", overlay=overlay, embed=False)
-    hidden = render_diagram(model, "svg", overlay=overlay, embed=False,
-                            options=DiagramOptions(mitigations=False))
+    hidden = render_diagram(
+        model, "svg", overlay=overlay, embed=False, options=DiagramOptions(mitigations=False)
+    )
     assert b"Credential Guard" in shown and b"Credential Guard" not in hidden
     plain = render_diagram(model, "svg")
     assert b"REACHABLE" not in plain and b"REACHABLE" in shown

@@ -11,8 +11,8 @@ import pytest
 import attackgraph.render
 
 MODULES = ["attackgraph.compare", "attackgraph.render"] + [
-    info.name for info in pkgutil.walk_packages(attackgraph.render.__path__,
-                                                "attackgraph.render.")]
+    info.name for info in pkgutil.walk_packages(attackgraph.render.__path__, "attackgraph.render.")
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -26,8 +26,14 @@ from attackgraph.render.style import DEFENCE
 from attackgraph.render.style import OPEN as OPEN_COLOUR
 from tests.render.hostile import hostile_model, needs_dot, small_model
 
-SAMPLES = ["azure-sphere-2020", "jeep-cherokee-2015", "mirai-2016", "tesla-model-x-2020",
-           "triton-2017", "verkada-2021"]
+SAMPLES = [
+    "azure-sphere-2020",
+    "jeep-cherokee-2015",
+    "mirai-2016",
+    "tesla-model-x-2020",
+    "triton-2017",
+    "verkada-2021",
+]
 
 
 def _statement(dot: str, name: str) -> str:
@@ -119,8 +125,12 @@ def test_labels_wrapped_and_techniques_small() -> None:
     statement = _statement(dot, "S2")
     assert "Escalate to<BR/>SYSTEM with<BR/>a kernel bug" in statement
     assert 'POINT-SIZE="8"' in statement and "T1068" in statement
-    assert "T1068" not in _statement(generate_dot(
-        small_model(), options=DiagramOptions(techniques=False)), "S2").split("tooltip")[0]
+    assert (
+        "T1068"
+        not in _statement(
+            generate_dot(small_model(), options=DiagramOptions(techniques=False)), "S2"
+        ).split("tooltip")[0]
+    )
 
 
 def test_overlay_states_and_defences() -> None:
@@ -205,7 +215,7 @@ def test_writer_refuses_an_attribute_outside_the_allowlist() -> None:
 def test_layout_dot_is_the_same_graph_reduced() -> None:
     model = small_model()
     text = layout_dot(model, width=180, height=64)
-    assert 'fixedsize=true' in text and 'label=""' in text
+    assert "fixedsize=true" in text and 'label=""' in text
     assert text.count("subgraph cluster_") == 3
     index = {nid: i for i, nid in enumerate(model.nodes)}
     assert all(f"n{index[e.source]} -> n{index[e.target]};" in text for e in model.edges)
@@ -215,21 +225,31 @@ def test_layout_dot_is_the_same_graph_reduced() -> None:
 
 def test_layout_dot_takes_no_text_from_the_model() -> None:
     model = hostile_model()
-    text = layout_dot(model, width=176, height=68, cluster_margin=14, header_height=26,
-                      column_gap=64, row_gap=26)
+    text = layout_dot(
+        model, width=176, height=68, cluster_margin=14, header_height=26, column_gap=64, row_gap=26
+    )
     # every quoted value is one of the writer's own, every name a number
     own = {"LR", "box", "t", "false", "", "0", "TRUE", "8", "26"}
     assert set(re.findall(r'"([^"]*)"', text)) <= own
     names = set(re.findall(r"^\s*(\w+)(?: -> (\w+))?;$", text, re.M))
     assert {n for pair in names for n in pair if n} == {
-        layout_node_name(i) for i in range(len(model.nodes))}
+        layout_node_name(i) for i in range(len(model.nodes))
+    }
     assert [layout_node_index(layout_node_name(i)) for i in range(3)] == [0, 1, 2]
     assert layout_node_index("cluster_1") is None and layout_node_index("node") is None
 
 
 def test_layout_dot_options() -> None:
-    text = layout_dot(small_model(), width=144, height=72, cluster_margin=20, header_height=30,
-                      column_gap=72, row_gap=36, newrank=False)
+    text = layout_dot(
+        small_model(),
+        width=144,
+        height=72,
+        cluster_margin=20,
+        header_height=30,
+        column_gap=72,
+        row_gap=36,
+        newrank=False,
+    )
     assert "width=2, height=1]" in text
     assert "ranksep=1," in text and "nodesep=0.5," in text and "newrank=false" in text
     assert text.count("margin=20") == 3 and text.count('HEIGHT="30"') == 3
@@ -257,5 +277,7 @@ def test_hostile_model_renders_with_dot_and_keeps_its_nodes() -> None:
         assert set(model.nodes) <= names
         assert not {"x", "y", "A", "B"} & names
         assert len(layout.get("edges", [])) == len(model.edges) + (
-            sum(len(m.blocks) for m in model.mitigations.values()
-                if m.status == "deployed") if overlay else 0)
+            sum(len(m.blocks) for m in model.mitigations.values() if m.status == "deployed")
+            if overlay
+            else 0
+        )

@@ -65,9 +65,11 @@ def random_model(seed: int, nodes: int = 40, components: int = 8) -> AttackModel
     model = AttackModel(f"random {seed}")
     for i in range(components):
         parent = f"C{rng.randrange(i)}" if i and rng.random() < 0.6 else None
-        model.add_component(Component(f"C{i}", f"Component {i}",
-                                      rng.choice(["cloud", "device", "network"]),
-                                      parent=parent))
+        model.add_component(
+            Component(
+                f"C{i}", f"Component {i}", rng.choice(["cloud", "device", "network"]), parent=parent
+            )
+        )
     for i in range(nodes):
         kind = "entry" if i < 4 else ("goal" if i >= nodes - 3 else "step")
         comp = f"C{rng.randrange(components)}" if rng.random() < 0.8 else None
@@ -85,8 +87,11 @@ def random_model(seed: int, nodes: int = 40, components: int = 8) -> AttackModel
 
 def _left_to_right(model: AttackModel, positions: dict) -> list[str]:
     """Edges that do not point right, except along a cycle."""
-    return [f"{e.source} -> {e.target}" for e in model.edges
-            if not _on_cycle(model, e) and positions[e.source][0] >= positions[e.target][0]]
+    return [
+        f"{e.source} -> {e.target}"
+        for e in model.edges
+        if not _on_cycle(model, e) and positions[e.source][0] >= positions[e.target][0]
+    ]
 
 
 @needs_dot
@@ -128,8 +133,9 @@ def test_lane_layout_of_a_chain_is_one_row_of_columns():
     model.add_edge(Edge("S", "G"))
     positions = lane_layout(model)
     step = DEFAULT_GEOMETRY.node_width + DEFAULT_GEOMETRY.column_gap
-    assert [x for x, _ in positions.values()] == [step * i + DEFAULT_GEOMETRY.node_width / 2
-                                                   for i in range(3)]
+    assert [x for x, _ in positions.values()] == [
+        step * i + DEFAULT_GEOMETRY.node_width / 2 for i in range(3)
+    ]
     assert len({y for _, y in positions.values()}) == 1
 
 
@@ -166,8 +172,7 @@ def test_dot_text_keeps_the_room_of_the_canvas_frames():
     assert f"width={round(geometry.node_width / 72, 4):g}" in text
     assert f"height={round(geometry.node_height / 72, 4):g}" in text
     assert text.count(f"margin={geometry.frame_margin:g}") == text.count("subgraph cluster_")
-    assert text.count(f'HEIGHT="{round(geometry.frame_header)}"') == \
-        text.count("subgraph cluster_")
+    assert text.count(f'HEIGHT="{round(geometry.frame_header)}"') == text.count("subgraph cluster_")
 
 
 @needs_dot
@@ -211,8 +216,15 @@ def test_cancel_kills_a_running_dot(tmp_path, monkeypatch):
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.parametrize("reply", [b"not json", b'{"objects": 3}', b'{"objects": [{"name": "n0"}]}',
-                                   b'{"objects": [{"name": "n0", "pos": "x,y"}]}'])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"not json",
+        b'{"objects": 3}',
+        b'{"objects": [{"name": "n0"}]}',
+        b'{"objects": [{"name": "n0", "pos": "x,y"}]}',
+    ],
+)
 def test_unreadable_graphviz_output_falls_back_with_a_reason(monkeypatch, reply):
     monkeypatch.setattr(graphviz_module, "run_graphviz", lambda *a, **k: reply)
     with pytest.raises(RenderError):
@@ -245,8 +257,7 @@ def test_compute_layout_keeps_saved_positions_unless_full():
 
 def test_without_graphviz_the_built_in_layout_says_why(monkeypatch):
     def missing(*args, **kwargs):
-        raise RenderError("Graphviz is not installed: install it with 'sudo apt install "
-                          "graphviz'.")
+        raise RenderError("Graphviz is not installed: install it with 'sudo apt install graphviz'.")
 
     monkeypatch.setattr(graphviz_module, "run_graphviz", missing)
     model = read_model(SAMPLES[0])

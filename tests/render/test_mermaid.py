@@ -11,21 +11,22 @@ from attackgraph.render.overlay import analysis_overlay
 from tests.render.hostile import hostile_model, small_model
 
 STATEMENT = re.compile(
-    r'^\s*(?:'
+    r"^\s*(?:"
     r'n\d+(?:>"[^"\n]*"\]|\("[^"\n]*"\)|\{\{"[^"\n]*"\}\})'  # node
     r'|d\d+\["[^"\n]*"\]'  # defence
     r'|subgraph c\d+\["[^"\n]*"\]|end'
     r'|n\d+ (?:-->|-- "[^"\n]*" -->) n\d+'  # edge
-    r'|d\d+ (?:--x|-\.-x) n\d+'
+    r"|d\d+ (?:--x|-\.-x) n\d+"
     r'|classDef [a-z]+ [^"\n]+|class [nd\d,]+ [a-z]+'
     r'|style c\d+ [^"\n]+|linkStyle [\d,]+ [^"\n]+'
-    r')$')
+    r")$"
+)
 
 
 def _body(text: str) -> list[str]:
     lines = text.splitlines()
     assert lines[0] == "---" and lines[1].startswith("title: ") and lines[2] == "---"
-    json.loads(lines[1][len("title: "):])  # a JSON string is valid YAML
+    json.loads(lines[1][len("title: ") :])  # a JSON string is valid YAML
     assert lines[3] == "flowchart LR"
     return lines[4:]
 
@@ -33,8 +34,9 @@ def _body(text: str) -> list[str]:
 def test_structure_of_a_small_model() -> None:
     text = generate_mermaid(small_model())
     body = _body(text)
-    assert all(STATEMENT.match(line) for line in body), [ln for ln in body
-                                                        if not STATEMENT.match(ln)]
+    assert all(STATEMENT.match(line) for line in body), [
+        ln for ln in body if not STATEMENT.match(ln)
+    ]
     assert 'n0>"ENTRY · Phish a user"]' in text
     assert 'n5{{"GOAL · Domain admin"}}' in text
     assert "AND (needs all inputs)" in text

@@ -25,39 +25,52 @@ from attackgraph.render.navigator import (
 
 jsonschema = pytest.importorskip("jsonschema")
 
-SCHEMA = json.loads((Path(__file__).parent / "navigator_layer_4_5.schema.json")
-                    .read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "navigator_layer_4_5.schema.json").read_text(encoding="utf-8")
+)
 SAMPLES = sorted(Path("samples").glob("*.attackgraph.json"))
 
 
 def check_layer(layer: Any) -> None:
     """Fail with every schema error of ``layer``."""
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in validator.iter_errors(layer)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(layer)
+    ]
     assert not errors, errors
 
 
 def small_model():
-    return document_to_model({
-        "format": "attackgraph", "version": 1, "title": "Two ways in",
-        "nodes": [
-            {"id": "net", "kind": "entry", "label": "Internet"},
-            {"id": "phish", "kind": "step", "label": "Phishing", "techniques": ["T1566.001"]},
-            {"id": "vpn", "kind": "step", "label": "VPN exploit",
-             "techniques": ["T1190", "AML.T0051"]},
-            {"id": "spare", "kind": "step", "label": "Dead end", "techniques": ["T1059"]},
-            {"id": "data", "kind": "goal", "label": "Data <b>\"x\"</b>",
-             "techniques": ["t1005"]},
-        ],
-        "edges": [{"source": "net", "target": "phish"}, {"source": "net", "target": "vpn"},
-                  {"source": "phish", "target": "data"}, {"source": "vpn", "target": "data"},
-                  {"source": "net", "target": "spare"}],
-        "mitigations": [
-            {"id": "mfa", "label": "MFA", "blocks": ["phish"], "status": "deployed"},
-            {"id": "patch", "label": "Patch VPN", "blocks": ["vpn"]},
-        ],
-    })
+    return document_to_model(
+        {
+            "format": "attackgraph",
+            "version": 1,
+            "title": "Two ways in",
+            "nodes": [
+                {"id": "net", "kind": "entry", "label": "Internet"},
+                {"id": "phish", "kind": "step", "label": "Phishing", "techniques": ["T1566.001"]},
+                {
+                    "id": "vpn",
+                    "kind": "step",
+                    "label": "VPN exploit",
+                    "techniques": ["T1190", "AML.T0051"],
+                },
+                {"id": "spare", "kind": "step", "label": "Dead end", "techniques": ["T1059"]},
+                {"id": "data", "kind": "goal", "label": 'Data <b>"x"</b>', "techniques": ["t1005"]},
+            ],
+            "edges": [
+                {"source": "net", "target": "phish"},
+                {"source": "net", "target": "vpn"},
+                {"source": "phish", "target": "data"},
+                {"source": "vpn", "target": "data"},
+                {"source": "net", "target": "spare"},
+            ],
+            "mitigations": [
+                {"id": "mfa", "label": "MFA", "blocks": ["phish"], "status": "deployed"},
+                {"id": "patch", "label": "Patch VPN", "blocks": ["vpn"]},
+            ],
+        }
+    )
 
 
 def by_id(layer: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -98,8 +111,12 @@ def test_every_sample_layer_passes_the_schema(sample: Path) -> None:
     model = read_model(sample)
     layer = navigator_layer(model, analyze(model, max_chains=200))
     check_layer(layer)
-    techniques = [t for n in model.nodes.values() for t in n.techniques or ()
-                  if re.fullmatch(r"T\d{4}(\.\d{3})?", t)]
+    techniques = [
+        t
+        for n in model.nodes.values()
+        for t in n.techniques or ()
+        if re.fullmatch(r"T\d{4}(\.\d{3})?", t)
+    ]
     assert {t["techniqueID"] for t in layer["techniques"]} == set(techniques)
 
 
@@ -107,15 +124,17 @@ def test_cli_export_writes_a_layer_of_the_chosen_scenario(tmp_path: Path) -> Non
     out = tmp_path / "layer.json"
     sample = "samples/azure-sphere-2020.attackgraph.json"
     model = read_model(sample)
-    mitigation = next(m.id for m in model.mitigations.values()
-                      if m.effective_status == "deployed")
-    assert main(["export", sample, "-o", str(out), "--format", "navigator",
-                 "--without", mitigation]) == 0
+    mitigation = next(m.id for m in model.mitigations.values() if m.effective_status == "deployed")
+    assert (
+        main(["export", sample, "-o", str(out), "--format", "navigator", "--without", mitigation])
+        == 0
+    )
     layer = json.loads(out.read_text(encoding="utf-8"))
     check_layer(layer)
     assert f"without {mitigation}" in layer["description"]
-    assert layer == navigator_layer(model, analyze(model, switch_off=(mitigation,)),
-                                    switch_off=(mitigation,))
+    assert layer == navigator_layer(
+        model, analyze(model, switch_off=(mitigation,)), switch_off=(mitigation,)
+    )
 
 
 def test_the_schema_accepts_the_navigator_specs_own_examples() -> None:
@@ -129,9 +148,12 @@ def test_the_schema_accepts_the_navigator_specs_own_examples() -> None:
     if spec_path.exists():
         text = spec_path.read_text(encoding="utf-8")
     else:
-        text = subprocess.run(["git", f"--git-dir={repo}", "show",
-                               "HEAD:layers/spec/v4.5/layerformat.md"],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["git", f"--git-dir={repo}", "show", "HEAD:layers/spec/v4.5/layerformat.md"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     blocks = re.findall(r"```json\n(.*?)```", text, re.S)
     assert blocks
     for block in blocks:

@@ -32,7 +32,8 @@ def test_render_is_qt_free_and_light() -> None:
         qt = [m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6")]
         print(json.dumps({"light": light, "qt": qt}))
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == {"light": [], "qt": []}

@@ -27,8 +27,16 @@ from tests.render.hostile import (
     small_model,
 )
 
-SECTIONS = ["diagram", "goals", "chains", "matrix", "mitigations", "optimal", "timeline",
-            "profiles"]
+SECTIONS = [
+    "diagram",
+    "goals",
+    "chains",
+    "matrix",
+    "mitigations",
+    "optimal",
+    "timeline",
+    "profiles",
+]
 
 
 class _Collector(HTMLParser):
@@ -48,16 +56,27 @@ def _assert_inert_html(html: str) -> list[tuple[str, dict[str, str | None]]]:
     collector = _Collector()
     collector.feed(html)
     for tag, attrs in collector.tags:
-        assert tag not in ("script", "iframe", "object", "embed", "img", "link", "base",
-                           "form", "foreignobject", "image"), tag
+        assert tag not in (
+            "script",
+            "iframe",
+            "object",
+            "embed",
+            "img",
+            "link",
+            "base",
+            "form",
+            "foreignobject",
+            "image",
+        ), tag
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
             assert name not in ("src", "srcset", "formaction"), (tag, name)
             if name == "xlink:href" or (name == "href" and tag == "use"):
                 assert (value or "").startswith("#"), (tag, value)  # in-document only
             elif name == "href":
-                assert value and (value.startswith("#") or value.startswith(("http://",
-                                                                             "https://"))), value
+                assert value and (
+                    value.startswith("#") or value.startswith(("http://", "https://"))
+                ), value
             if not name.endswith("title"):  # tooltips are text
                 assert "javascript:" not in (value or "").lower(), (tag, name, value)
     return collector.tags
@@ -81,8 +100,15 @@ def test_html_report_is_well_formed_self_contained_and_complete(small_report) ->
     assert set(SECTIONS) <= ids
     tags = _assert_inert_html(html)
     assert any(t == "svg" for t, _ in tags)  # the diagram and plots are inline
-    for word in ("Phish to domain admin", "goals reachable", "Domain admin",
-                 "Credential Guard", "Budget variants", "Release timeline", "Remote attacker"):
+    for word in (
+        "Phish to domain admin",
+        "goals reachable",
+        "Domain admin",
+        "Credential Guard",
+        "Budget variants",
+        "Release timeline",
+        "Remote attacker",
+    ):
         assert word in html, word
     assert "<em>small</em>" in html  # the description is rendered Markdown
 
@@ -100,8 +126,10 @@ def test_html_report_figures_match_the_analysis(small_report) -> None:
     assert f"{reachable} of {len(result.goals)}" in html
     assert f"{sum(c.open for c in result.chains)}" in summary
     matrix = html.split('id="matrix"')[1].split("</table>")[0]
-    marks = sum(len([m for m in c.broken_by if model.mitigations[m].is_full])
-                for c in result.chains[:MATRIX_ROWS])
+    marks = sum(
+        len([m for m in c.broken_by if model.mitigations[m].is_full])
+        for c in result.chains[:MATRIX_ROWS]
+    )
     assert matrix.count("●") == marks
     timeline = html.split('id="timeline"')[1].split("</table>")[0]
     assert timeline.count("<tr>") == 1 + len(model.releases)
@@ -136,8 +164,13 @@ def test_hostile_html_report_is_well_formed_and_inert() -> None:
     assert "&lt;script&gt;" in html
     assert "\x1b" not in html and "\u202e" not in html
     lowered = html.lower()
-    assert "<script" not in lowered and "javascript:" not in re.sub(
-        r'title="[^"]*"', "", lowered).replace("javascript:document", "").split("<body")[0]
+    assert (
+        "<script" not in lowered
+        and "javascript:"
+        not in re.sub(r'title="[^"]*"', "", lowered)
+        .replace("javascript:document", "")
+        .split("<body")[0]
+    )
 
 
 @pytest.mark.graphviz
@@ -150,8 +183,15 @@ def test_markdown_report_tables_attachments_and_escaping(tmp_path: Path) -> None
         ET.fromstring(content)
     text = report.text
     assert "![Diagram of" in text and "(r.diagram.svg)" in text
-    for heading in ("## Goals", "## Chains", "## Chain × mitigation matrix", "## Mitigations",
-                    "## Optimal mitigation set", "## Release timeline", "## Attacker profiles"):
+    for heading in (
+        "## Goals",
+        "## Chains",
+        "## Chain × mitigation matrix",
+        "## Mitigations",
+        "## Optimal mitigation set",
+        "## Release timeline",
+        "## Attacker profiles",
+    ):
         assert heading in text
     # rendered the way a permissive wiki would (raw HTML allowed), it stays inert
     from markdown_it import MarkdownIt
@@ -191,11 +231,25 @@ def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess[str]:
     binary = chromium_path()
     assert binary is not None
     return subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={user_dir}", "--virtual-time-budget=3000",
-         *args],
-        capture_output=True, text=True, timeout=120, check=False)
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={user_dir}",
+            "--virtual-time-budget=3000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -205,8 +259,10 @@ def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess[str]:
 def test_chromium_renders_the_report_and_runs_no_script(tmp_path: Path) -> None:
     # the harness really sees a script run: a control page sets the marker
     control = tmp_path / "control.html"
-    control.write_text(f"<html><body><script>document.body.setAttribute('{MARKER}','1')"
-                       "</script><p>x</p></body></html>")
+    control.write_text(
+        f"<html><body><script>document.body.setAttribute('{MARKER}','1')"
+        "</script><p>x</p></body></html>"
+    )
     dom = _chromium("--dump-dom", control.as_uri(), user_dir=tmp_path / "profile0").stdout
     assert re.search(rf"<body[^>]*{MARKER}=\"1\"", dom), dom[:300]
 
@@ -219,8 +275,12 @@ def test_chromium_renders_the_report_and_runs_no_script(tmp_path: Path) -> None:
     assert "<script" not in dom.lower()
 
     shot = tmp_path / "report.png"
-    _chromium(f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri(),
-              user_dir=tmp_path / "profile2")
+    _chromium(
+        f"--screenshot={shot}",
+        "--window-size=1280,1600",
+        page.as_uri(),
+        user_dir=tmp_path / "profile2",
+    )
     from PIL import Image
 
     with Image.open(shot) as image:

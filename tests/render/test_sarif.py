@@ -17,7 +17,9 @@ from attackgraph.formats.native import generate_yaml
 
 HOSTILE_LABEL = 'Goal </script><b>"x"</b>\u202e & ${{ secrets.TOKEN }}'
 DOC = {
-    "format": "attackgraph", "version": 1, "title": "Two goals",
+    "format": "attackgraph",
+    "version": 1,
+    "title": "Two goals",
     "nodes": [
         {"id": "net", "kind": "entry", "label": "Internet"},
         {"id": "vpn", "kind": "step", "label": "VPN exploit"},
@@ -25,9 +27,13 @@ DOC = {
         {"id": "data", "kind": "goal", "label": HOSTILE_LABEL, "impact": 5},
         {"id": "admin", "kind": "goal", "label": "Domain admin"},
     ],
-    "edges": [{"source": "net", "target": "vpn"}, {"source": "net", "target": "phish"},
-              {"source": "vpn", "target": "data"}, {"source": "phish", "target": "data"},
-              {"source": "phish", "target": "admin"}],
+    "edges": [
+        {"source": "net", "target": "vpn"},
+        {"source": "net", "target": "phish"},
+        {"source": "vpn", "target": "data"},
+        {"source": "phish", "target": "data"},
+        {"source": "phish", "target": "admin"},
+    ],
     "mitigations": [{"id": "mfa", "label": "MFA", "blocks": ["phish"]}],
 }
 
@@ -40,8 +46,10 @@ def check_schema(log: dict[str, Any]) -> None:
         return
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in jsonschema.Draft4Validator(schema).iter_errors(log)]
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in jsonschema.Draft4Validator(schema).iter_errors(log)
+    ]
     assert not errors, errors
 
 
@@ -53,8 +61,9 @@ def sarif(capsys, path: Path, *options: str) -> tuple[int, dict[str, Any]]:
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if text in line)
+    return next(
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line
+    )
 
 
 @pytest.mark.parametrize("syntax", ["json", "yaml"])
@@ -74,15 +83,18 @@ def test_each_open_chain_is_a_result_at_its_goal(tmp_path, capsys, syntax) -> No
     results = run["results"]
     assert len(results) == 3  # net>vpn>data, net>phish>data, net>phish>admin
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rules == ["attackgraph/open-chain/data", "attackgraph/open-chain/admin"] or \
-        sorted(rules) == ["attackgraph/open-chain/admin", "attackgraph/open-chain/data"]
+    assert rules == ["attackgraph/open-chain/data", "attackgraph/open-chain/admin"] or sorted(
+        rules
+    ) == ["attackgraph/open-chain/admin", "attackgraph/open-chain/data"]
     for result in results:
         goal = result["ruleId"].rsplit("/", 1)[1]
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] == "error"
         location = result["locations"][0]
-        assert location["logicalLocations"][0]["fullyQualifiedName"] == \
-            f"/nodes/{[n['id'] for n in DOC['nodes']].index(goal)}"
+        assert (
+            location["logicalLocations"][0]["fullyQualifiedName"]
+            == f"/nodes/{[n['id'] for n in DOC['nodes']].index(goal)}"
+        )
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uri"] == path.as_uri()  # outside the cwd
         needle = f'"id": "{goal}"' if syntax == "json" else f"id: {goal}"
@@ -102,8 +114,9 @@ def test_policy_sets_the_level_and_fingerprints_are_stable(tmp_path, capsys) -> 
     moved = dict(DOC, description="a new line\n" * 3)
     path.write_text(json.dumps(moved, indent=4), encoding="utf-8")
     _, again = sarif(capsys, path, "--max-open-chains", "3")
-    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == \
-        [r["partialFingerprints"] for r in log["runs"][0]["results"]]
+    assert [r["partialFingerprints"] for r in again["runs"][0]["results"]] == [
+        r["partialFingerprints"] for r in log["runs"][0]["results"]
+    ]
     code, safe = sarif(capsys, path, "--with", "mfa")
     check_schema(safe)
     assert code == 1 and len(safe["runs"][0]["results"]) == 1
@@ -124,12 +137,15 @@ def test_imported_formats_point_at_the_file(tmp_path, capsys) -> None:
     _, log = sarif(capsys, path)
     check_schema(log)
     result = log["runs"][0]["results"][0]
-    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1,
-                                                                    "startColumn": 1}
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 1,
+        "startColumn": 1,
+    }
 
 
-@pytest.mark.parametrize("sample", sorted(Path("samples").glob("*.attackgraph.json")),
-                         ids=lambda p: p.name.split(".")[0])
+@pytest.mark.parametrize(
+    "sample", sorted(Path("samples").glob("*.attackgraph.json")), ids=lambda p: p.name.split(".")[0]
+)
 def test_samples(capsys, sample: Path) -> None:
     _, log = sarif(capsys, sample, "--max-chains", "50")
     check_schema(log)
@@ -137,10 +153,13 @@ def test_samples(capsys, sample: Path) -> None:
     for result in log["runs"][0]["results"]:
         goal = result["ruleId"].rsplit("/", 1)[1]
         assert model.nodes[goal].kind == "goal"
-        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
-            sample.as_posix()
-        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == \
-            line_of(sample, f'"id": "{goal}"')
+        assert (
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == sample.as_posix()
+        )
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line_of(
+            sample, f'"id": "{goal}"'
+        )
 
 
 @pytest.mark.parametrize("syntax", ["json", "yaml"])
@@ -148,10 +167,14 @@ def test_an_invalid_model_is_a_log_of_its_problems(tmp_path, capsys, syntax) -> 
     doc = json.loads(json.dumps(DOC))
     doc["nodes"][1]["gate"] = "xor"
     path = tmp_path / f"bad.attackgraph.{syntax}"
-    path.write_text(json.dumps(doc, indent=2) if syntax == "json" else
-                    "format: attackgraph\nversion: 1\ntitle: t\nnodes:\n"
-                    "  - {id: e, kind: entry, label: E}\n"
-                    "  - {id: g, kind: goal, label: G, gate: xor}\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(doc, indent=2)
+        if syntax == "json"
+        else "format: attackgraph\nversion: 1\ntitle: t\nnodes:\n"
+        "  - {id: e, kind: entry, label: E}\n"
+        "  - {id: g, kind: goal, label: G, gate: xor}\n",
+        encoding="utf-8",
+    )
     code = main(["check", str(path), "--format", "sarif"])
     out, err = capsys.readouterr()
     assert code == 1 and "gate" in err

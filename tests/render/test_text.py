@@ -23,8 +23,7 @@ from attackgraph.render.text import (
 )
 from tests.render.hostile import HOSTILE
 
-UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                    "\ud800-\udfff]")
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -77,7 +76,7 @@ def test_mermaid_text_has_no_syntax(text: str) -> None:
     out = mermaid_text(text)
     assert re.fullmatch(r"(?:[^#;]|#\d+;)*", out), out
     bare = re.sub(r"#\d+;", "", out)
-    assert not set("\"[]{}<>|;%`#&\n") & set(bare)
+    assert not set('"[]{}<>|;%`#&\n') & set(bare)
     assert "--" not in bare
 
 
@@ -106,8 +105,16 @@ def test_csv_cells_are_never_formulas(text: str) -> None:
 
 
 def test_csv_writer_round_trips_and_neutralises() -> None:
-    text = write_csv([["id", "label"], ["M1", '=HYPERLINK("http://x","y")'], ["M2", "-3"],
-                      ["M3", "+1"], ["M4", "@A1"], ["M5", "\tTAB"]])
+    text = write_csv(
+        [
+            ["id", "label"],
+            ["M1", '=HYPERLINK("http://x","y")'],
+            ["M2", "-3"],
+            ["M3", "+1"],
+            ["M4", "@A1"],
+            ["M5", "\tTAB"],
+        ]
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1] == ["M1", '\'=HYPERLINK("http://x","y")']
     assert rows[2] == ["M2", "-3"]  # a number stays a number

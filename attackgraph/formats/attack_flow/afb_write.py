@@ -27,14 +27,40 @@ __all__ = ["generate_afb"]
 
 _ANGLES = ("0", "30", "60", "90", "120", "150", "180", "210", "240", "270", "300", "330")
 _VERTICAL = {"60", "90", "120", "240", "270", "300", "branch:True", "branch:False"}
-_CONDITION_ANCHORS = ("0", "30", "60", "90", "120", "150", "180", "210", "330",
-                      "branch:True", "branch:False")
-_ANCHOR_OFFSET = {"90": (0.0, -100.0), "270": (0.0, 100.0), "branch:True": (-85.0, 70.0),
-                  "branch:False": (85.0, 70.0), "0": (150.0, 0.0), "180": (-150.0, 0.0),
-                  "330": (130.0, 60.0)}
+_CONDITION_ANCHORS = (
+    "0",
+    "30",
+    "60",
+    "90",
+    "120",
+    "150",
+    "180",
+    "210",
+    "330",
+    "branch:True",
+    "branch:False",
+)
+_ANCHOR_OFFSET = {
+    "90": (0.0, -100.0),
+    "270": (0.0, 100.0),
+    "branch:True": (-85.0, 70.0),
+    "branch:False": (85.0, 70.0),
+    "0": (150.0, 0.0),
+    "180": (-150.0, 0.0),
+    "330": (130.0, 60.0),
+}
 _PROPERTIES = {
-    "attack-action": ("name", "tactic_id", "tactic_ref", "technique_id", "technique_ref",
-                      "description", "confidence", "execution_start", "execution_end"),
+    "attack-action": (
+        "name",
+        "tactic_id",
+        "tactic_ref",
+        "technique_id",
+        "technique_ref",
+        "description",
+        "confidence",
+        "execution_start",
+        "execution_end",
+    ),
     "attack-condition": ("description", "pattern", "pattern_type", "pattern_version"),
     "attack-asset": ("name", "description"),
     "attack-operator": ("operator",),
@@ -54,16 +80,30 @@ class _Canvas:
         self.count += 1
         return str(uuid.uuid5(self.seed, f"afb:{self.count}"))
 
-    def block(self, template: str, instance: str, properties: list[list[Any]],
-              position: tuple[float, float]) -> None:
+    def block(
+        self,
+        template: str,
+        instance: str,
+        properties: list[list[Any]],
+        position: tuple[float, float],
+    ) -> None:
         names = _CONDITION_ANCHORS if template == "condition" else _ANGLES
         anchors: dict[str, dict[str, Any]] = {}
         for name in names:
-            anchors[name] = {"id": "vertical_anchor" if name in _VERTICAL
-                             else "horizontal_anchor", "instance": self.new(), "latches": []}
+            anchors[name] = {
+                "id": "vertical_anchor" if name in _VERTICAL else "horizontal_anchor",
+                "instance": self.new(),
+                "latches": [],
+            }
         self.anchors[instance] = anchors
-        self.objects.append({"id": template, "instance": instance, "properties": properties,
-                             "anchors": {n: a["instance"] for n, a in anchors.items()}})
+        self.objects.append(
+            {
+                "id": template,
+                "instance": instance,
+                "properties": properties,
+                "anchors": {n: a["instance"] for n, a in anchors.items()},
+            }
+        )
         self.objects.extend(anchors.values())
         self.layout[instance] = [float(position[0]), float(position[1])]
 
@@ -79,13 +119,22 @@ class _Canvas:
             latches.append(latch)
         handle, line = self.new(), self.new()
         self.objects.append({"id": "generic_handle", "instance": handle})
-        self.objects.append({"id": "dynamic_line", "instance": line, "source": latches[0],
-                             "target": latches[1], "handles": [handle]})
+        self.objects.append(
+            {
+                "id": "dynamic_line",
+                "instance": line,
+                "source": latches[0],
+                "target": latches[1],
+                "handles": [handle],
+            }
+        )
         return line
 
 
-def _layered(objects: list[dict[str, Any]], fixed: dict[str, tuple[float, float]],
-             ) -> dict[str, tuple[float, float]]:
+def _layered(
+    objects: list[dict[str, Any]],
+    fixed: dict[str, tuple[float, float]],
+) -> dict[str, tuple[float, float]]:
     """Positions for the blocks the model has none for: breadth-first layers
     from the blocks without incoming references."""
     ids = [o["id"] for o in objects]
@@ -123,10 +172,13 @@ def _properties(obj: dict[str, Any]) -> list[list[Any]]:
     props: list[list[Any]] = [[key, obj.get(key)] for key in _PROPERTIES[obj["type"]]]
     if obj["type"] == "attack-action":
         confidence = obj.get("confidence")
-        props = [[k, confidence_term(confidence) if k == "confidence" and confidence is not None
-                  else v] for k, v in props]
-        props.append(["ttp", [["tactic", obj.get("tactic_id")],
-                              ["technique", obj.get("technique_id")]]])
+        props = [
+            [k, confidence_term(confidence) if k == "confidence" and confidence is not None else v]
+            for k, v in props
+        ]
+        props.append(
+            ["ttp", [["tactic", obj.get("tactic_id")], ["technique", obj.get("technique_id")]]]
+        )
     elif obj["type"] == "attack-condition":
         props.append(["date", None])
     elif obj["type"] == "course-of-action":
@@ -142,8 +194,11 @@ def _author(writer: _Writer) -> list[list[Any]]:
     """The flow's author block; the Builder requires a name, so a model
     without an author gets ``Unknown`` (identity class ``unknown``)."""
     author = writer.author or UNKNOWN_AUTHOR
-    return [["name", author["name"]], ["identity_class", author.get("identity_class")],
-            ["contact_information", author.get("contact_information")]]
+    return [
+        ["name", author["name"]],
+        ["identity_class", author.get("identity_class")],
+        ["contact_information", author.get("contact_information")],
+    ]
 
 
 def _edge_anchor(source_type: str, label: str | None) -> str:
@@ -155,8 +210,9 @@ def _edge_anchor(source_type: str, label: str | None) -> str:
     return "270"
 
 
-def _mitigation_positions(model: AttackModel, writer: _Writer,
-                          positions: dict[str, tuple[float, float]]) -> None:
+def _mitigation_positions(
+    model: AttackModel, writer: _Writer, positions: dict[str, tuple[float, float]]
+) -> None:
     """Courses of action to the right of the flow, beside the first node
     each blocks."""
     right = max((p[0] for p in positions.values()), default=0.0) + 420.0
@@ -165,8 +221,7 @@ def _mitigation_positions(model: AttackModel, writer: _Writer,
         coa = writer.coa_ids[mit.id]
         if coa in positions:
             continue
-        first = positions.get(writer.ids[mit.blocks[0]], (0.0, 0.0)) if mit.blocks \
-            else (0.0, 0.0)
+        first = positions.get(writer.ids[mit.blocks[0]], (0.0, 0.0)) if mit.blocks else (0.0, 0.0)
         spot = (right, first[1])
         while spot in used:
             spot = (spot[0], spot[1] + 140.0)
@@ -201,32 +256,49 @@ def generate_afb(model: AttackModel) -> str:
         instances[obj["id"]] = candidate
     for obj in drawn:
         kind = obj["type"]
-        template = {"attack-action": "action", "attack-condition": "condition",
-                    "attack-asset": "asset", "course-of-action": "course_of_action"}.get(
-            kind, f"{obj.get('operator', 'OR')}_operator")
+        template = {
+            "attack-action": "action",
+            "attack-condition": "condition",
+            "attack-asset": "asset",
+            "course-of-action": "course_of_action",
+        }.get(kind, f"{obj.get('operator', 'OR')}_operator")
         canvas.block(template, instances[obj["id"]], _properties(obj), positions[obj["id"]])
     lines = []
-    for node_id, op_id in writer.gate_ops.items():   # an AND gate's operator block
+    for node_id, op_id in writer.gate_ops.items():  # an AND gate's operator block
         lines.append(canvas.line(instances[op_id], "270", instances[writer.ids[node_id]], "90"))
     for edge in model.edges:
         source = writer.ids[edge.source]
         target = writer.gate_ops.get(edge.target, writer.ids[edge.target])
         anchor = _edge_anchor(writer.types[edge.source], edge.label)
         lines.append(canvas.line(instances[source], anchor, instances[target], "90"))
-    for mit in model.mitigations.values():    # the Builder exports these as relationships
+    for mit in model.mitigations.values():  # the Builder exports these as relationships
         for node_id in mit.blocks:
-            lines.append(canvas.line(instances[writer.coa_ids[mit.id]], "180",
-                                     instances[writer.ids[node_id]], "0"))
+            lines.append(
+                canvas.line(
+                    instances[writer.coa_ids[mit.id]], "180", instances[writer.ids[node_id]], "0"
+                )
+            )
     blocks = [instances[o["id"]] for o in drawn]
-    flow_block = {"id": "flow", "instance": _instance(flow["id"]), "properties": [
-        ["name", flow["name"]], ["description", flow.get("description")],
-        ["author", _author(writer)], ["scope", flow["scope"]],
-        ["external_references", []], ["created", flow["created"]]],
-        "objects": blocks + lines}
+    flow_block = {
+        "id": "flow",
+        "instance": _instance(flow["id"]),
+        "properties": [
+            ["name", flow["name"]],
+            ["description", flow.get("description")],
+            ["author", _author(writer)],
+            ["scope", flow["scope"]],
+            ["external_references", []],
+            ["created", flow["created"]],
+        ],
+        "objects": blocks + lines,
+    }
     xs = [p[0] for p in canvas.layout.values()] or [0.0]
     ys = [p[1] for p in canvas.layout.values()] or [0.0]
-    document = {"schema": "attack_flow_v2", "theme": "dark_theme",
-                "objects": [flow_block, *canvas.objects],
-                "layout": canvas.layout,
-                "camera": {"x": -min(xs), "y": -min(ys), "k": 0.5}}
+    document = {
+        "schema": "attack_flow_v2",
+        "theme": "dark_theme",
+        "objects": [flow_block, *canvas.objects],
+        "layout": canvas.layout,
+        "camera": {"x": -min(xs), "y": -min(ys), "k": 0.5},
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -50,12 +50,20 @@ FLOW_TYPES = {
 
 STIX_ID = re.compile(
     r"[a-z][a-z0-9-]+[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-"
-    r"[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}")
+    r"[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+)
 """A STIX 2.1 identifier."""
 
 
-CONFIDENCE_TERMS = {"speculative": 0, "very-doubtful": 10, "doubtful": 30, "even-odds": 50,
-                    "probable": 70, "very-probable": 90, "certain": 100}
+CONFIDENCE_TERMS = {
+    "speculative": 0,
+    "very-doubtful": 10,
+    "doubtful": 30,
+    "even-odds": 50,
+    "probable": 70,
+    "very-probable": 90,
+    "certain": 100,
+}
 """The Builder's confidence terms and the STIX ``confidence`` each stands
 for (Attack Flow's confidence scale)."""
 
@@ -74,8 +82,10 @@ the next export writes it afresh."""
 _ANALYSIS = re.compile(r"(?:^|\n\n)" + re.escape(ANALYSIS_MARK) + r" (proposed|planned|deployed)\b")
 
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
-                   r"[0-9a-fA-F]{12}")
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
+    r"[0-9a-fA-F]{12}"
+)
 
 
 def is_stix_id(value: Any, kind: str) -> bool:
@@ -89,8 +99,11 @@ def is_stix_id(value: Any, kind: str) -> bool:
     ...            "attack-flow")
     False
     """
-    return (isinstance(value, str) and value.startswith(kind + "--")
-            and _UUID.fullmatch(value, len(kind) + 2) is not None)
+    return (
+        isinstance(value, str)
+        and value.startswith(kind + "--")
+        and _UUID.fullmatch(value, len(kind) + 2) is not None
+    )
 
 
 def confidence_term(value: int) -> str:
@@ -102,8 +115,14 @@ def confidence_term(value: int) -> str:
     >>> confidence_term(0), confidence_term(38), confidence_term(90), confidence_term(100)
     ('speculative', 'doubtful', 'very-probable', 'certain')
     """
-    for term, upper in (("speculative", 0), ("very-doubtful", 20), ("doubtful", 40),
-                        ("even-odds", 60), ("probable", 80), ("very-probable", 99)):
+    for term, upper in (
+        ("speculative", 0),
+        ("very-doubtful", 20),
+        ("doubtful", 40),
+        ("even-odds", 60),
+        ("probable", 80),
+        ("very-probable", 99),
+    ):
         if value <= upper:
             return term
     return "certain"
@@ -152,7 +171,7 @@ def split_analysis(text: str | None) -> tuple[str | None, str | None]:
     match = _ANALYSIS.search(text)
     if match is None:
         return text, None
-    kept = text[:match.start()].rstrip()
+    kept = text[: match.start()].rstrip()
     return kept or None, match.group(1)
 
 

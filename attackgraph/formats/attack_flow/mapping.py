@@ -44,23 +44,42 @@ from attackgraph.model.schema import MITIGATION_FIELDS, NODE_FIELDS, Field, chec
 
 __all__ = ["import_objects"]
 
-_KEPT = ("tactic_id", "tactic_ref", "technique_ref", "confidence", "execution_start",
-         "execution_end", "command_ref", "pattern", "pattern_type", "pattern_version",
-         "object_ref", "created", "modified", "created_by_ref")
+_KEPT = (
+    "tactic_id",
+    "tactic_ref",
+    "technique_ref",
+    "confidence",
+    "execution_start",
+    "execution_end",
+    "command_ref",
+    "pattern",
+    "pattern_type",
+    "pattern_version",
+    "object_ref",
+    "created",
+    "modified",
+    "created_by_ref",
+)
 """Scalar properties of flow objects kept in the node's ``x-stix`` extra, so
 that an export writes them back."""
 
 _OTHER_CATALOGS = re.compile(
-    r"F3\.[FT]\d{4}(?:\.\d{3})?"            # MITRE F3 (the Builder offers it)
-    r"|D3-[A-Z][A-Za-z0-9]{0,15}"            # MITRE D3FEND
-    r"|(?:[BCEF]\d{4}|OB\d{4})(?:\.\d{3})?")  # Malware Behavior Catalog
+    r"F3\.[FT]\d{4}(?:\.\d{3})?"  # MITRE F3 (the Builder offers it)
+    r"|D3-[A-Z][A-Za-z0-9]{0,15}"  # MITRE D3FEND
+    r"|(?:[BCEF]\d{4}|OB\d{4})(?:\.\d{3})?"
+)  # Malware Behavior Catalog
 """Technique ids of catalogs other than ATT&CK and ATLAS, kept as written."""
 _SLASHED = re.compile(r"(T\d{4})/(\d{3})", re.IGNORECASE)
 
 _NODE_EXT = {f.name: f for f in NODE_FIELDS if f.name not in ("id", "label")}
 _MIT_EXT = {f.name: f for f in MITIGATION_FIELDS if f.name not in ("id", "label", "blocks")}
-_SKIPPED_TYPES = {"extension-definition", "relationship", "marking-definition", "language-content",
-                  "identity"}
+_SKIPPED_TYPES = {
+    "extension-definition",
+    "relationship",
+    "marking-definition",
+    "language-content",
+    "identity",
+}
 
 
 @dataclass
@@ -104,9 +123,13 @@ def _name_of(obj: dict[str, Any]) -> str:
     return str(obj.get("id", "?"))[:80]
 
 
-def import_objects(builder: ModelBuilder, objects: Sequence[Any], pointers: Sequence[str],
-                   layout: dict[str, tuple[float, float]] | None = None,
-                   model_extras: dict[str, Any] | None = None) -> CheckedModel:
+def import_objects(
+    builder: ModelBuilder,
+    objects: Sequence[Any],
+    pointers: Sequence[str],
+    layout: dict[str, tuple[float, float]] | None = None,
+    model_extras: dict[str, Any] | None = None,
+) -> CheckedModel:
     """Build the model from a list of STIX objects.
 
     Parameters
@@ -135,8 +158,11 @@ def import_objects(builder: ModelBuilder, objects: Sequence[Any], pointers: Sequ
         flow_ext = _ext(flow_obj)
         starts = _refs(state, flow_obj, "start_refs", flow_pointer)
     else:
-        builder.warn("", "the bundle has no attack-flow object; the flow objects are imported "
-                         "without a title or start points")
+        builder.warn(
+            "",
+            "the bundle has no attack-flow object; the flow objects are imported "
+            "without a title or start points",
+        )
     for stix_id, (obj, pointer) in state.objects.items():
         if obj["type"] in FLOW_TYPES:
             _add_node(state, stix_id, obj, pointer)
@@ -159,8 +185,11 @@ def import_objects(builder: ModelBuilder, objects: Sequence[Any], pointers: Sequ
 
 
 # ------------------------------------------------------------------ indexing
-def _index(state: _Import, objects: Sequence[Any], pointers: Sequence[str],
-           ) -> tuple[dict[str, Any], str] | None:
+def _index(
+    state: _Import,
+    objects: Sequence[Any],
+    pointers: Sequence[str],
+) -> tuple[dict[str, Any], str] | None:
     flow = None
     for obj, pointer in zip(objects, pointers, strict=True):
         if not isinstance(obj, dict):
@@ -168,20 +197,23 @@ def _index(state: _Import, objects: Sequence[Any], pointers: Sequence[str],
             continue
         stix_id, kind = obj.get("id"), obj.get("type")
         if not isinstance(kind, str) or not isinstance(stix_id, str) or not stix_id:
-            state.builder.warn(pointer, "this object has no 'type' or 'id' string; it is "
-                                        "skipped")
+            state.builder.warn(pointer, "this object has no 'type' or 'id' string; it is skipped")
             continue
         if stix_id in state.objects:
-            state.builder.warn(pointer, f"a second object has the id {stix_id[:80]!r}; only "
-                                        "the first is imported")
+            state.builder.warn(
+                pointer, f"a second object has the id {stix_id[:80]!r}; only the first is imported"
+            )
             continue
         state.objects[stix_id] = (obj, pointer)
         if kind == "attack-flow":
             if flow is None:
                 flow = (obj, pointer)
             else:
-                state.builder.warn(pointer, "the bundle has a second attack-flow object; "
-                                            "only the first one's name and start points count")
+                state.builder.warn(
+                    pointer,
+                    "the bundle has a second attack-flow object; "
+                    "only the first one's name and start points count",
+                )
     return flow
 
 
@@ -190,22 +222,28 @@ def _refs(state: _Import, obj: dict[str, Any], key: str, pointer: str) -> list[s
     if value is None:
         return []
     if not isinstance(value, list):
-        state.builder.warn(f"{pointer}/{key}", f"'{key}' should be a list of STIX ids; it is "
-                                               "ignored")
+        state.builder.warn(
+            f"{pointer}/{key}", f"'{key}' should be a list of STIX ids; it is ignored"
+        )
         return []
     out = []
     for index, item in enumerate(value):
         if isinstance(item, str):
             out.append(item)
         else:
-            state.builder.warn(f"{pointer}/{key}/{index}", "this reference is not a STIX id "
-                                                           "string; it is ignored")
+            state.builder.warn(
+                f"{pointer}/{key}/{index}", "this reference is not a STIX id string; it is ignored"
+            )
     return out
 
 
 # --------------------------------------------------------------------- nodes
-def _ext_fields(state: _Import, ext: dict[str, Any], fields: dict[str, Field], pointer: str,
-                ) -> dict[str, Any]:
+def _ext_fields(
+    state: _Import,
+    ext: dict[str, Any],
+    fields: dict[str, Field],
+    pointer: str,
+) -> dict[str, Any]:
     """attackgraph's own fields from the extension, each checked."""
     out: dict[str, Any] = {}
     for name, spec in fields.items():
@@ -214,8 +252,10 @@ def _ext_fields(state: _Import, ext: dict[str, Any], fields: dict[str, Field], p
         value = ext[name]
         message, _ = check_value(spec, value)
         if message is not None:
-            state.builder.warn(f"{pointer}/extensions/{AG_EXTENSION}/{name}",
-                               f"attackgraph's '{name}' {message.rstrip('.')}; it is ignored")
+            state.builder.warn(
+                f"{pointer}/extensions/{AG_EXTENSION}/{name}",
+                f"attackgraph's '{name}' {message.rstrip('.')}; it is ignored",
+            )
             continue
         out[name] = list(value) if isinstance(value, list) else value
     return out
@@ -231,8 +271,7 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     if role == "action":
         label = _text(obj, "name") or _text(obj, "technique_id") or "Unnamed action"
         if not _text(obj, "name"):
-            builder.warn(pointer, "this attack-action has no name; it is labelled "
-                                  f"{label[:60]!r}")
+            builder.warn(pointer, f"this attack-action has no name; it is labelled {label[:60]!r}")
     elif role == "condition":
         label = first_line(description or "Condition")
         if description == label:
@@ -240,8 +279,10 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     elif role == "operator":
         operator = obj.get("operator")
         if operator not in ("AND", "OR"):
-            builder.warn(f"{pointer}/operator", f"the operator is {str(operator)[:40]!r}, "
-                                                "not 'AND' or 'OR'; it is imported as OR")
+            builder.warn(
+                f"{pointer}/operator",
+                f"the operator is {str(operator)[:40]!r}, not 'AND' or 'OR'; it is imported as OR",
+            )
             operator = "OR"
         label = operator
         data["gate"] = operator.lower()
@@ -254,8 +295,11 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     if role == "operator":  # name the gate after what it gates: "and-deploy-container"
         effects = obj.get("effect_refs")
         first = effects[0] if isinstance(effects, list) and effects else None
-        target = state.objects.get(first)[0] if isinstance(first, str) \
-            and first in state.objects else None
+        target = (
+            state.objects.get(first)[0]
+            if isinstance(first, str) and first in state.objects
+            else None
+        )
         if target is not None:
             readable = f"{label} {_name_of(target)}"
     node_id = builder.new_id(wanted or slug(readable, role), role)
@@ -272,9 +316,15 @@ def _add_node(state: _Import, stix_id: str, obj: dict[str, Any], pointer: str) -
     if raw is not None and role == "action":
         found = _technique(raw)
         if found.note:
-            builder.warn(f"{pointer}/technique_id", f"the technique id {found.note}"
-                         + (f"; imported as {found.id}" if found.id else
-                            "; it is kept in the node's description"))
+            builder.warn(
+                f"{pointer}/technique_id",
+                f"the technique id {found.note}"
+                + (
+                    f"; imported as {found.id}"
+                    if found.id
+                    else "; it is kept in the node's description"
+                ),
+            )
         if found.id and found.id not in techniques:
             techniques.insert(0, found.id)
         elif found.id is None and isinstance(raw, str) and raw.strip():
@@ -311,8 +361,11 @@ def _ext_extras(ext: dict[str, Any]) -> dict[str, Any]:
     extras = ext.get("extras")
     if not isinstance(extras, dict):
         return {}
-    return {k: v for k, v in extras.items()
-            if isinstance(k, str) and k.startswith("x-") and k != "x-stix"}
+    return {
+        k: v
+        for k, v in extras.items()
+        if isinstance(k, str) and k.startswith("x-") and k != "x-stix"
+    }
 
 
 def _external_refs(obj: dict[str, Any]) -> list[str]:
@@ -337,8 +390,12 @@ def _merge_synthetic_operators(state: _Import) -> None:
             continue
         target = _ext(obj).get("gate_of")
         effects = obj.get("effect_refs")
-        if (isinstance(target, str) and target in state.node_of and effects == [target]
-                and stix_id in state.node_of):
+        if (
+            isinstance(target, str)
+            and target in state.node_of
+            and effects == [target]
+            and stix_id in state.node_of
+        ):
             node_id = state.node_of.pop(stix_id)
             del state.builder.nodes[node_id]
             state.builder.taken.discard(node_id)
@@ -358,9 +415,12 @@ def _collect_links(state: _Import, stix_id: str, obj: dict[str, Any], pointer: s
             for index, target in enumerate(targets):
                 state.links.append(_Link(stix_id, target, f"{pointer}/{key}/{index}", label))
             if key == "on_false_refs" and targets:
-                state.builder.warn(f"{pointer}/{key}", "the condition's false branch is "
-                                   "imported as edges labelled 'false': attackgraph has no "
-                                   "negation, so either branch may be taken")
+                state.builder.warn(
+                    f"{pointer}/{key}",
+                    "the condition's false branch is "
+                    "imported as edges labelled 'false': attackgraph has no "
+                    "negation, so either branch may be taken",
+                )
         target = obj.get("object_ref")
         if kind == "attack-asset" and isinstance(target, str):
             if target in state.node_of or target in state.merged:
@@ -369,13 +429,16 @@ def _collect_links(state: _Import, stix_id: str, obj: dict[str, Any], pointer: s
                 state.notes.setdefault(stix_id, []).append(_describe_object(state, target))
                 _refs_of_object(state, stix_id, target)
             else:
-                state.builder.warn(f"{pointer}/object_ref", f"the asset refers to "
-                                   f"{target[:80]!r}, which is not in the bundle")
+                state.builder.warn(
+                    f"{pointer}/object_ref",
+                    f"the asset refers to {target[:80]!r}, which is not in the bundle",
+                )
     elif kind == "relationship":
         source, target = obj.get("source_ref"), obj.get("target_ref")
         if not isinstance(source, str) or not isinstance(target, str):
-            state.builder.warn(pointer, "this relationship lacks a source_ref or target_ref; "
-                                        "it is ignored")
+            state.builder.warn(
+                pointer, "this relationship lacks a source_ref or target_ref; it is ignored"
+            )
             return
         label = obj.get("relationship_type")
         label = label if isinstance(label, str) and label not in ("related-to", "") else None
@@ -388,9 +451,10 @@ def _collect_links(state: _Import, stix_id: str, obj: dict[str, Any], pointer: s
                 state.notes.setdefault(node, []).append(f"Note: {text}")
                 state.explained.add(stix_id)
             elif target not in state.objects:
-                state.builder.warn(f"{pointer}/object_refs/{index}",
-                                   f"the note refers to {target[:80]!r}, which is not in the "
-                                   "bundle")
+                state.builder.warn(
+                    f"{pointer}/object_refs/{index}",
+                    f"the note refers to {target[:80]!r}, which is not in the bundle",
+                )
 
 
 def _flow_target(state: _Import, stix_id: str) -> str | None:
@@ -398,8 +462,9 @@ def _flow_target(state: _Import, stix_id: str) -> str | None:
     return stix_id if stix_id in state.node_of else None
 
 
-def _relationship(state: _Import, source: str, target: str, label: str | None,
-                  pointer: str) -> None:
+def _relationship(
+    state: _Import, source: str, target: str, label: str | None, pointer: str
+) -> None:
     flow_source, flow_target = _flow_target(state, source), _flow_target(state, target)
     if flow_source and flow_target:
         state.links.append(_Link(source, target, pointer, label))
@@ -408,8 +473,9 @@ def _relationship(state: _Import, source: str, target: str, label: str | None,
         if flow_node is None:
             continue
         if other not in state.objects:
-            state.builder.warn(pointer, f"the relationship refers to {other[:80]!r}, which is "
-                                        "not in the bundle")
+            state.builder.warn(
+                pointer, f"the relationship refers to {other[:80]!r}, which is not in the bundle"
+            )
         elif state.objects[other][0]["type"] == "course-of-action":
             state.blocks.setdefault(other, []).append(flow_node)
         else:
@@ -418,8 +484,9 @@ def _relationship(state: _Import, source: str, target: str, label: str | None,
         return
     for end in (source, target):
         if end not in state.objects:
-            state.builder.warn(pointer, f"the relationship refers to {end[:80]!r}, which is "
-                                        "not in the bundle")
+            state.builder.warn(
+                pointer, f"the relationship refers to {end[:80]!r}, which is not in the bundle"
+            )
             return
 
 
@@ -452,18 +519,23 @@ def _resolve_links(state: _Import) -> None:
         if source is None or target is None:
             missing = link.source if source is None else link.target
             if missing in state.objects:
-                builder.warn(link.pointer, f"{missing[:80]!r} is a "
-                             f"{state.objects[missing][0]['type'][:60]}, not a flow object; the "
-                             "link is kept as text")
+                builder.warn(
+                    link.pointer,
+                    f"{missing[:80]!r} is a "
+                    f"{state.objects[missing][0]['type'][:60]}, not a flow object; the "
+                    "link is kept as text",
+                )
                 node = source or target
                 if node:
                     state.notes.setdefault(node, []).append(_describe_object(state, missing))
             else:
-                builder.warn(link.pointer, f"the reference {missing[:80]!r} names no object "
-                                           "in the bundle; the edge is left out")
+                builder.warn(
+                    link.pointer,
+                    f"the reference {missing[:80]!r} names no object "
+                    "in the bundle; the edge is left out",
+                )
             continue
-        builder.add_edge(state.node_of[source], state.node_of[target], link.pointer,
-                         link.label)
+        builder.add_edge(state.node_of[source], state.node_of[target], link.pointer, link.label)
 
 
 def _mark_starts(state: _Import, starts: list[str], pointer: str) -> None:
@@ -471,18 +543,23 @@ def _mark_starts(state: _Import, starts: list[str], pointer: str) -> None:
     for index, start in enumerate(starts):
         stix_id = _flow_target(state, start)
         if stix_id is None:
-            state.builder.warn(f"{pointer}/start_refs/{index}", f"the start point "
-                               f"{start[:80]!r} is not a flow object of the bundle")
+            state.builder.warn(
+                f"{pointer}/start_refs/{index}",
+                f"the start point {start[:80]!r} is not a flow object of the bundle",
+            )
             continue
         node_id = state.node_of[stix_id]
         node = state.builder.nodes[node_id]
         if node.explicit_kind:
             continue
         if preds[node_id]:  # not where an attacker starts: step or goal, as the edges say
-            state.builder.warn(f"{pointer}/start_refs/{index}", f"the start point "
-                               f"{node.data['label'][:60]!r} has {len(preds[node_id])} "
-                               "enabler(s); it is imported as a step or goal, as its edges "
-                               "say")
+            state.builder.warn(
+                f"{pointer}/start_refs/{index}",
+                f"the start point "
+                f"{node.data['label'][:60]!r} has {len(preds[node_id])} "
+                "enabler(s); it is imported as a step or goal, as its edges "
+                "say",
+            )
             continue
         node.data["kind"] = "entry"
         node.explicit_kind = True
@@ -512,8 +589,10 @@ def _kept(state: _Import, obj: dict[str, Any], pointer: str) -> dict[str, Any]:
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
                 kept[key] = value
             else:
-                state.builder.warn(f"{pointer}/{key}", "the confidence is not a whole number "
-                                   "from 0 to 100; it is ignored")
+                state.builder.warn(
+                    f"{pointer}/{key}",
+                    "the confidence is not a whole number from 0 to 100; it is ignored",
+                )
         elif isinstance(value, str):
             if len(value) <= 10000:
                 kept[key] = value
@@ -542,9 +621,11 @@ def _add_mitigations(state: _Import) -> None:
         ext = _ext(obj)
         label = _text(obj, "name") or "Unnamed course of action"
         wanted = ext.get("id") if isinstance(ext.get("id"), str) and is_id(ext["id"]) else None
-        data: dict[str, Any] = {"id": unique_id(wanted or slug(label, "mitigation"), taken,
-                                                "mitigation"),
-                                "label": label, "blocks": blocked}
+        data: dict[str, Any] = {
+            "id": unique_id(wanted or slug(label, "mitigation"), taken, "mitigation"),
+            "label": label,
+            "blocks": blocked,
+        }
         fields = _ext_fields(state, ext, _MIT_EXT, pointer)
         refs = fields.pop("refs") if "refs" in fields else _external_refs(obj)
         data.update(fields)
@@ -569,14 +650,21 @@ def _warn_ambiguous_enablers(state: _Import) -> None:
         count = len(preds[node_id])
         if count > 1 and stix_id not in state.gated:
             node = state.builder.nodes[node_id]
-            state.builder.warn(node.pointer, f"{node.data['label'][:60]!r} has {count} "
-                               "enablers and no operator: it is imported as OR (any one "
-                               "enables it); set its gate to AND if all are needed")
+            state.builder.warn(
+                node.pointer,
+                f"{node.data['label'][:60]!r} has {count} "
+                "enablers and no operator: it is imported as OR (any one "
+                "enables it); set its gate to AND if all are needed",
+            )
 
 
 # --------------------------------------------------------------------- model
-def _model_fields(state: _Import, flow: tuple[dict[str, Any], str] | None,
-                  flow_ext: dict[str, Any], model_extras: dict[str, Any]) -> None:
+def _model_fields(
+    state: _Import,
+    flow: tuple[dict[str, Any], str] | None,
+    flow_ext: dict[str, Any],
+    model_extras: dict[str, Any],
+) -> None:
     builder = state.builder
     record: dict[str, Any] = dict(model_extras)
     parts: list[str | None] = []
@@ -590,29 +678,45 @@ def _model_fields(state: _Import, flow: tuple[dict[str, Any], str] | None,
         author = _author(state, obj, pointer)
         if author:
             record["author"] = author
-        description = flow_ext.get("description") if isinstance(
-            flow_ext.get("description"), str) else _text(obj, "description")
+        description = (
+            flow_ext.get("description")
+            if isinstance(flow_ext.get("description"), str)
+            else _text(obj, "description")
+        )
         parts.append(description)
         if "description" not in flow_ext:
             references = obj.get("external_references")
             if references is not None and not isinstance(references, list):
-                builder.warn(f"{pointer}/external_references", "'external_references' should "
-                                                              "be a list; it is ignored")
-            sources = [_source_line(ref) for ref in
-                       (references if isinstance(references, list) else [])
-                       if isinstance(ref, dict)]
+                builder.warn(
+                    f"{pointer}/external_references",
+                    "'external_references' should be a list; it is ignored",
+                )
+            sources = [
+                _source_line(ref)
+                for ref in (references if isinstance(references, list) else [])
+                if isinstance(ref, dict)
+            ]
             sources = [s for s in sources if s]
             if sources:
                 parts.append("Sources:\n" + "\n".join(f"- {s}" for s in sources))
         _model_lists(state, flow_ext, pointer)
     if "description" not in flow_ext:
-        others = [f"{o['type'][:60]} {_name_of(o)!r}" for sid, (o, _) in state.objects.items()
-                  if sid not in state.explained and o["type"] not in FLOW_TYPES
-                  and o["type"] not in _SKIPPED_TYPES and o["type"] != "attack-flow"
-                  and sid not in state.merged]
+        others = [
+            f"{o['type'][:60]} {_name_of(o)!r}"
+            for sid, (o, _) in state.objects.items()
+            if sid not in state.explained
+            and o["type"] not in FLOW_TYPES
+            and o["type"] not in _SKIPPED_TYPES
+            and o["type"] != "attack-flow"
+            and sid not in state.merged
+        ]
         if others:
-            parts.append("Also in the bundle: " + "; ".join(others[:50])
-                         + ("; ..." if len(others) > 50 else "") + ".")
+            parts.append(
+                "Also in the bundle: "
+                + "; ".join(others[:50])
+                + ("; ..." if len(others) > 50 else "")
+                + "."
+            )
     builder.description = join_text(parts)
     if isinstance(flow_ext.get("description"), str):
         builder.description = flow_ext["description"]
@@ -633,21 +737,31 @@ def _author(state: _Import, flow: dict[str, Any], pointer: str) -> dict[str, str
                 return None if author == UNKNOWN_AUTHOR else author
             state.builder.warn(where, "the flow's author has no name; it is ignored")
         else:
-            state.builder.warn(f"{pointer}/created_by_ref", f"the flow's creator {ref[:80]!r} "
-                               f"is a {str(identity.get('type'))[:40]}, not an identity; it is "
-                               "ignored")
+            state.builder.warn(
+                f"{pointer}/created_by_ref",
+                f"the flow's creator {ref[:80]!r} "
+                f"is a {str(identity.get('type'))[:40]}, not an identity; it is "
+                "ignored",
+            )
     raw = flow.get("author")
-    if isinstance(raw, list) and all(isinstance(p, list) and len(p) == 2
-                                     and isinstance(p[0], str) for p in raw):
+    if isinstance(raw, list) and all(
+        isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in raw
+    ):
         raw = {p[0]: p[1] for p in raw}
     author = author_record(raw)
     if author == UNKNOWN_AUTHOR:  # what attackgraph writes for a model without one
         return None
-    if author is None and raw not in (None, {}) and not (
-            isinstance(raw, dict) and raw.get("name") is None):
-        state.builder.warn(f"{pointer}/author", "the author is not {name, identity_class, "
-                                                "contact_information} with a name; it is "
-                                                "ignored")
+    if (
+        author is None
+        and raw not in (None, {})
+        and not (isinstance(raw, dict) and raw.get("name") is None)
+    ):
+        state.builder.warn(
+            f"{pointer}/author",
+            "the author is not {name, identity_class, "
+            "contact_information} with a name; it is "
+            "ignored",
+        )
     return author
 
 
@@ -668,14 +782,22 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
     builder.add_model_lists(flow_ext, f"{pointer}/extensions/{AG_EXTENSION}")
     extras = flow_ext.get("extras")
     if isinstance(extras, dict):
-        builder.extras.update({k: v for k, v in extras.items()
-                               if isinstance(k, str) and k.startswith("x-") and k != "x-stix"})
+        builder.extras.update(
+            {
+                k: v
+                for k, v in extras.items()
+                if isinstance(k, str) and k.startswith("x-") and k != "x-stix"
+            }
+        )
     listed = flow_ext.get("edges")
     if isinstance(listed, list):
         ordered: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for item in listed:
-            if not (isinstance(item, list) and len(item) in (3, 4)
-                    and all(isinstance(v, str) for v in item[:3])):
+            if not (
+                isinstance(item, list)
+                and len(item) in (3, 4)
+                and all(isinstance(v, str) for v in item[:3])
+            ):
                 continue
             entry = builder.edges.get((item[0], item[1]))
             if entry is not None and (item[0], item[1]) not in ordered:
@@ -694,17 +816,22 @@ def _model_lists(state: _Import, flow_ext: dict[str, Any], pointer: str) -> None
     if isinstance(layout, list):
         for index, item in enumerate(layout):
             node = item.get("node") if isinstance(item, dict) else None
-            if (isinstance(node, str) and node in builder.nodes
-                    and all(_finite(item.get(k)) for k in ("x", "y"))):
+            if (
+                isinstance(node, str)
+                and node in builder.nodes
+                and all(_finite(item.get(k)) for k in ("x", "y"))
+            ):
                 builder.layout[node] = [item["x"], item["y"]]
             else:
-                builder.warn(f"{where}/{index}", "this layout entry is not {\"node\": a node "
-                                                 "id, \"x\": number, \"y\": number}; it is "
-                                                 "ignored")
+                builder.warn(
+                    f"{where}/{index}",
+                    'this layout entry is not {"node": a node '
+                    'id, "x": number, "y": number}; it is '
+                    "ignored",
+                )
     elif layout is not None:
         builder.warn(where, "the layout should be a list; it is ignored")
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) \
-        and abs(value) < 1e15
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e15

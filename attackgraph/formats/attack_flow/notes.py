@@ -28,8 +28,11 @@ TIME_LIMIT = 5.0
 _EXAMPLES = 3
 
 
-def mitigation_notes(model: AttackModel, *, time_limit: float = TIME_LIMIT,
-                     ) -> dict[str, str]:
+def mitigation_notes(
+    model: AttackModel,
+    *,
+    time_limit: float = TIME_LIMIT,
+) -> dict[str, str]:
     """The analysis paragraph of each mitigation, by mitigation id.
 
     Empty when the model has no mitigations or the analysis does not finish
@@ -50,8 +53,7 @@ of them open): Phish > Admin. On its own it makes unreachable: Admin.
         return {}
     deadline = time.monotonic() + time_limit
     try:
-        result = analyze(model, max_chains=MAX_CHAINS,
-                         cancel=lambda: time.monotonic() > deadline)
+        result = analyze(model, max_chains=MAX_CHAINS, cancel=lambda: time.monotonic() > deadline)
     except AnalysisError:  # cancelled, or a model the analysis refuses
         return {}
     return {mit.id: _note(model, result, mit.id) for mit in model.mitigations.values()}
@@ -60,24 +62,29 @@ of them open): Phish > Admin. On its own it makes unreachable: Admin.
 def _note(model: AttackModel, result: Analysis, mit_id: str) -> str:
     mit = model.mitigations[mit_id]
     outcome = result.mitigation(mit_id)
-    parts = [f"{ANALYSIS_MARK} {mit.effective_status}, "
-             f"{'in effect' if outcome.in_effect else 'not in effect'}."]
+    parts = [
+        f"{ANALYSIS_MARK} {mit.effective_status}, "
+        f"{'in effect' if outcome.in_effect else 'not in effect'}."
+    ]
     total = len(result.chains)
     found = f"attack chain{'' if total == 1 else 's'} found" + (
-        f" (the {total} cheapest; more exist)" if result.truncated else "")
+        f" (the {total} cheapest; more exist)" if result.truncated else ""
+    )
     if not outcome.full:
-        parts.append(f"Partial (effectiveness {mit.effectiveness:g}): it lowers the "
-                     "probability of the chains through the steps it blocks and breaks "
-                     "none of them.")
+        parts.append(
+            f"Partial (effectiveness {mit.effectiveness:g}): it lowers the "
+            "probability of the chains through the steps it blocks and breaks "
+            "none of them."
+        )
     elif outcome.breaks:
         chains = [result.chain(c) for c in outcome.breaks]
         still_open = sum(1 for c in chains if c.open)
         opened = f" ({still_open} of them open)" if not outcome.in_effect else ""
-        examples = "; ".join(" > ".join(model.nodes[n].label for n in c.nodes)
-                             for c in chains[:_EXAMPLES])
+        examples = "; ".join(
+            " > ".join(model.nodes[n].label for n in c.nodes) for c in chains[:_EXAMPLES]
+        )
         more = f"; and {len(chains) - _EXAMPLES} more" if len(chains) > _EXAMPLES else ""
-        parts.append(f"Breaks {len(chains)} of the {total} {found}{opened}: "
-                     f"{examples}{more}.")
+        parts.append(f"Breaks {len(chains)} of the {total} {found}{opened}: {examples}{more}.")
     else:
         parts.append(f"Breaks none of the {total} {found}.")
     if outcome.makes_unreachable:

@@ -33,12 +33,30 @@ _TEMPLATE_TYPES = {
     "OR_operator": "attack-operator",
     "flow": "attack-flow",
 }
-_HELPERS = {"dynamic_line", "generic_latch", "generic_handle", "horizontal_anchor",
-            "vertical_anchor"}
+_HELPERS = {
+    "dynamic_line",
+    "generic_latch",
+    "generic_handle",
+    "horizontal_anchor",
+    "vertical_anchor",
+}
 _HASH_KEY = re.compile(r"[0-9a-f]{32}")
-_LINK_KEYS = {"effect_refs", "asset_refs", "on_true_refs", "on_false_refs", "object_refs",
-              "start_refs", "object_ref", "command_ref", "source_ref", "target_ref",
-              "extensions", "type", "id", "spec_version"}
+_LINK_KEYS = {
+    "effect_refs",
+    "asset_refs",
+    "on_true_refs",
+    "on_false_refs",
+    "object_refs",
+    "start_refs",
+    "object_ref",
+    "command_ref",
+    "source_ref",
+    "target_ref",
+    "extensions",
+    "type",
+    "id",
+    "spec_version",
+}
 
 
 def _head(raw: bytes) -> bytes:
@@ -83,25 +101,32 @@ def check_stix(raw: bytes) -> CheckedModel:
         return _failed(exc)
     builder = ModelBuilder("Attack Flow")
     if not isinstance(data, dict) or data.get("type") != "bundle":
-        builder.error("" if not isinstance(data, dict) else "/type",
-                      "this is not a STIX bundle: an Attack Flow file holds "
-                      '{"type": "bundle", "objects": [...]}')
+        builder.error(
+            "" if not isinstance(data, dict) else "/type",
+            "this is not a STIX bundle: an Attack Flow file holds "
+            '{"type": "bundle", "objects": [...]}',
+        )
         return CheckedModel(None, builder.problems)
     objects = data.get("objects")
     if not isinstance(objects, list):
         builder.error("/objects", "the bundle's 'objects' must be a list of STIX objects")
         return CheckedModel(None, builder.problems)
     extras = {"bundle_id": data["id"]} if isinstance(data.get("id"), str) else {}
-    return import_objects(builder, objects, [f"/objects/{i}" for i in range(len(objects))],
-                          model_extras=extras)
+    return import_objects(
+        builder, objects, [f"/objects/{i}" for i in range(len(objects))], model_extras=extras
+    )
 
 
 # ----------------------------------------------------------------------- afb
 def _pairs_to_value(value: Any) -> Any:
     """The Builder's ``[[key, value], ...]`` property lists as plain data."""
-    if isinstance(value, list) and value and all(
-            isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
-            for item in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in value
+        )
+    ):
         keys = [item[0] for item in value]
         if all(_HASH_KEY.fullmatch(k) for k in keys):  # a list keyed by random hashes
             return [_pairs_to_value(item[1]) for item in value]
@@ -119,14 +144,19 @@ def check_afb(raw: bytes) -> CheckedModel:
         return _failed(exc)
     builder = ModelBuilder("Attack Flow Builder")
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
-        builder.error("" if not isinstance(data, dict) else "/objects",
-                      'this is not an Attack Flow Builder file: it holds {"schema": '
-                      '"attack_flow_v2", "objects": [...], "layout": {...}}')
+        builder.error(
+            "" if not isinstance(data, dict) else "/objects",
+            'this is not an Attack Flow Builder file: it holds {"schema": '
+            '"attack_flow_v2", "objects": [...], "layout": {...}}',
+        )
         return CheckedModel(None, builder.problems)
     schema = data.get("schema")
     if schema != "attack_flow_v2":
-        builder.warn("/schema", f"the file's schema is {str(schema)[:60]!r}, not "
-                                "'attack_flow_v2'; it is read as version 2")
+        builder.warn(
+            "/schema",
+            f"the file's schema is {str(schema)[:60]!r}, not "
+            "'attack_flow_v2'; it is read as version 2",
+        )
     objects, pointers = _afb_objects(builder, data["objects"])
     positions = _afb_layout(data.get("layout"))
     layout = {}
@@ -144,8 +174,11 @@ def _afb_objects(builder: ModelBuilder, items: list[Any]) -> tuple[list[Any], li
     lines: list[tuple[dict[str, Any], str]] = []
     for index, item in enumerate(items):
         pointer = f"/objects/{index}"
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) \
-                or not isinstance(item.get("instance"), str):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("id"), str)
+            or not isinstance(item.get("instance"), str)
+        ):
             builder.warn(pointer, "this entry has no template 'id' and 'instance'; skipped")
             continue
         template, instance = item["id"], item["instance"]
@@ -158,12 +191,14 @@ def _afb_objects(builder: ModelBuilder, items: list[Any]) -> tuple[list[Any], li
                     latch_anchor.setdefault(latch, instance)
         elif template not in _HELPERS:
             if instance in blocks:
-                builder.warn(pointer, f"a second block has the instance {instance[:60]!r}; "
-                                      "only the first is read")
+                builder.warn(
+                    pointer,
+                    f"a second block has the instance {instance[:60]!r}; only the first is read",
+                )
                 continue
             blocks[instance] = (item, pointer, index)
             anchors = item.get("anchors")
-            for name, anchor in (anchors.items() if isinstance(anchors, dict) else ()):
+            for name, anchor in anchors.items() if isinstance(anchors, dict) else ():
                 if isinstance(anchor, str):
                     anchor_block.setdefault(anchor, (instance, str(name)))
     objects: dict[str, dict[str, Any]] = {}
@@ -187,8 +222,9 @@ def _afb_objects(builder: ModelBuilder, items: list[Any]) -> tuple[list[Any], li
             anchor = latch_anchor.get(latch) if isinstance(latch, str) else None
             ends.append(anchor_block.get(anchor) if anchor else None)
         if ends[0] is None or ends[1] is None:
-            builder.warn(pointer, "this line is not attached to a block at both ends; it is "
-                                  "left out")
+            builder.warn(
+                pointer, "this line is not attached to a block at both ends; it is left out"
+            )
             continue
         (source, anchor_name), (target, _) = ends
         _afb_link(objects[source], objects[target], anchor_name, pointer, relationships)
@@ -205,19 +241,25 @@ def _block_properties(builder: ModelBuilder, props: Any, pointer: str) -> dict[s
         return {}
     where = f"{pointer}/properties"
     if not isinstance(props, list):
-        builder.warn(where, "the block's properties should be a list of [name, value] pairs; "
-                            "they are ignored")
+        builder.warn(
+            where,
+            "the block's properties should be a list of [name, value] pairs; they are ignored",
+        )
         return {}
     obj: dict[str, Any] = {}
     for index, pair in enumerate(props):
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-            builder.warn(f"{where}/{index}", "this property is not a [name, value] pair; it "
-                                             "is ignored")
+            builder.warn(
+                f"{where}/{index}", "this property is not a [name, value] pair; it is ignored"
+            )
             continue
         key, value = pair[0], _pairs_to_value(pair[1])
         if key in _LINK_KEYS:
-            builder.warn(f"{where}/{index}", f"a Builder file draws links as lines, not as "
-                                             f"a {key[:40]!r} property; it is ignored")
+            builder.warn(
+                f"{where}/{index}",
+                f"a Builder file draws links as lines, not as "
+                f"a {key[:40]!r} property; it is ignored",
+            )
         elif key not in obj and value is not None and value != []:
             obj[key] = value
     return obj
@@ -233,37 +275,53 @@ def _action_properties(builder: ModelBuilder, obj: dict[str, Any], pointer: str)
             if value is None:
                 continue
             if not isinstance(value, str):
-                builder.warn(f"{pointer}/properties", f"the TTP's {part} is not text; it is "
-                                                      "ignored")
+                builder.warn(
+                    f"{pointer}/properties", f"the TTP's {part} is not text; it is ignored"
+                )
             elif value.strip():
                 if key in obj and obj[key] != value:
-                    builder.warn(f"{pointer}/properties", f"the action's {key} "
-                                 f"{str(obj[key])[:40]!r} differs from its TTP's {part} "
-                                 f"{value[:40]!r}; the TTP's is used, as the Builder does")
+                    builder.warn(
+                        f"{pointer}/properties",
+                        f"the action's {key} "
+                        f"{str(obj[key])[:40]!r} differs from its TTP's {part} "
+                        f"{value[:40]!r}; the TTP's is used, as the Builder does",
+                    )
                 obj[key] = value
     elif ttp is not None:
-        builder.warn(f"{pointer}/properties", "the action's 'ttp' is not a tactic and "
-                                              "technique pair; it is ignored")
+        builder.warn(
+            f"{pointer}/properties",
+            "the action's 'ttp' is not a tactic and technique pair; it is ignored",
+        )
     confidence = obj.get("confidence")
     if isinstance(confidence, str) and confidence in CONFIDENCE_TERMS:
         obj["confidence"] = CONFIDENCE_TERMS[confidence]
-    elif confidence is not None and not (isinstance(confidence, int)
-                                         and not isinstance(confidence, bool)
-                                         and 0 <= confidence <= 100):
-        builder.warn(f"{pointer}/properties", f"the confidence {str(confidence)[:40]!r} is not "
-                     "one of the Builder's terms ("
-                     + ", ".join(CONFIDENCE_TERMS) + "); it is ignored")
+    elif confidence is not None and not (
+        isinstance(confidence, int) and not isinstance(confidence, bool) and 0 <= confidence <= 100
+    ):
+        builder.warn(
+            f"{pointer}/properties",
+            f"the confidence {str(confidence)[:40]!r} is not "
+            "one of the Builder's terms (" + ", ".join(CONFIDENCE_TERMS) + "); it is ignored",
+        )
         del obj["confidence"]
 
 
-def _afb_link(source: dict[str, Any], target: dict[str, Any], anchor: str, pointer: str,
-              relationships: list[tuple[dict[str, Any], str]]) -> None:
+def _afb_link(
+    source: dict[str, Any],
+    target: dict[str, Any],
+    anchor: str,
+    pointer: str,
+    relationships: list[tuple[dict[str, Any], str]],
+) -> None:
     """Store one Builder line the way the Builder's STIX export does."""
     kind, other = source["type"], target["type"]
     flow_targets = ("attack-action", "attack-operator", "attack-condition")
     key = None
-    if kind == "attack-condition" and anchor in ("branch:True", "branch:False") \
-            and other in flow_targets:
+    if (
+        kind == "attack-condition"
+        and anchor in ("branch:True", "branch:False")
+        and other in flow_targets
+    ):
         key = "on_true_refs" if anchor == "branch:True" else "on_false_refs"
     elif kind in ("attack-action", "attack-operator") and other in flow_targets:
         key = "effect_refs"
@@ -276,10 +334,18 @@ def _afb_link(source: dict[str, Any], target: dict[str, Any], anchor: str, point
         if target["id"] not in refs:
             refs.append(target["id"])
         return
-    relationships.append(({"type": "relationship",
-                           "id": f"relationship--line-{pointer.rsplit('/', 1)[-1]}",
-                           "relationship_type": "related-to",
-                           "source_ref": source["id"], "target_ref": target["id"]}, pointer))
+    relationships.append(
+        (
+            {
+                "type": "relationship",
+                "id": f"relationship--line-{pointer.rsplit('/', 1)[-1]}",
+                "relationship_type": "related-to",
+                "source_ref": source["id"],
+                "target_ref": target["id"],
+            },
+            pointer,
+        )
+    )
 
 
 def _afb_layout(layout: Any) -> dict[str, tuple[float, float]]:
@@ -287,8 +353,13 @@ def _afb_layout(layout: Any) -> dict[str, tuple[float, float]]:
     if not isinstance(layout, dict):
         return out
     for instance, position in layout.items():
-        if (isinstance(position, list) and len(position) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                        and abs(v) < 1e9 for v in position)):
+        if (
+            isinstance(position, list)
+            and len(position) == 2
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e9
+                for v in position
+            )
+        ):
             out[str(instance)] = (float(position[0]), float(position[1]))
     return out

@@ -49,10 +49,12 @@ _URL = re.compile(r"https?://[^\s]+")
 _KEPT_CHECKS: dict[str, Any] = {
     "tactic_id": lambda v: isinstance(v, str),
     "tactic_ref": lambda v: isinstance(v, str) and bool(STIX_ID.fullmatch(v)),
-    "technique_ref": lambda v: isinstance(v, str) and v.startswith("attack-pattern--")
-    and bool(STIX_ID.fullmatch(v)),
-    "command_ref": lambda v: isinstance(v, str) and v.startswith("process--")
-    and bool(STIX_ID.fullmatch(v)),
+    "technique_ref": lambda v: (
+        isinstance(v, str) and v.startswith("attack-pattern--") and bool(STIX_ID.fullmatch(v))
+    ),
+    "command_ref": lambda v: (
+        isinstance(v, str) and v.startswith("process--") and bool(STIX_ID.fullmatch(v))
+    ),
     "confidence": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100,
     "execution_start": lambda v: isinstance(v, str) and bool(_TIMESTAMP.fullmatch(v)),
     "execution_end": lambda v: isinstance(v, str) and bool(_TIMESTAMP.fullmatch(v)),
@@ -61,8 +63,15 @@ _KEPT_CHECKS: dict[str, Any] = {
     "pattern_version": lambda v: isinstance(v, str),
 }
 _KEPT_BY_TYPE = {
-    "attack-action": ("tactic_id", "tactic_ref", "technique_ref", "command_ref", "confidence",
-                      "execution_start", "execution_end"),
+    "attack-action": (
+        "tactic_id",
+        "tactic_ref",
+        "technique_ref",
+        "command_ref",
+        "confidence",
+        "execution_start",
+        "execution_end",
+    ),
     "attack-condition": ("pattern", "pattern_type", "pattern_version"),
     "attack-operator": (),
     "attack-asset": (),
@@ -121,8 +130,7 @@ class _Writer:
     def stamp(self, obj: dict[str, Any], record: dict[str, Any]) -> None:
         for key in ("created", "modified"):
             value = record.get(key)
-            obj[key] = value if isinstance(value, str) and _TIMESTAMP.fullmatch(value) \
-                else self.now
+            obj[key] = value if isinstance(value, str) and _TIMESTAMP.fullmatch(value) else self.now
 
     # ----------------------------------------------------------------- nodes
     def node_type(self, node: Node) -> str:
@@ -134,8 +142,11 @@ class _Writer:
         kind = self.types[node.id]
         obj: dict[str, Any] = {"type": kind, "spec_version": "2.1", "id": self.ids[node.id]}
         self.stamp(obj, record)
-        ext: dict[str, Any] = {"extension_type": "property-extension", "id": node.id,
-                               "kind": node.kind}
+        ext: dict[str, Any] = {
+            "extension_type": "property-extension",
+            "id": node.id,
+            "kind": node.kind,
+        }
         if kind == "attack-action":
             obj["name"] = node.label
             if node.techniques:
@@ -162,8 +173,16 @@ class _Writer:
         references = _external_references(node.refs or ())
         if references:
             obj["external_references"] = references
-        for name in ("gate", "component", "access", "skill", "cost", "probability", "impact",
-                     "release_fixed"):
+        for name in (
+            "gate",
+            "component",
+            "access",
+            "skill",
+            "cost",
+            "probability",
+            "impact",
+            "release_fixed",
+        ):
             value = getattr(node, name)
             if value is not None:
                 ext[name] = value
@@ -189,8 +208,9 @@ class _Writer:
             target_id = self.gate_ops.get(edge.target, self.ids[edge.target])
             if source_type == "attack-condition" and target_type in _FLOW_TARGETS:
                 key = "on_false_refs" if edge.label == "false" else "on_true_refs"
-            elif source_type in ("attack-action", "attack-operator") \
-                    and target_type in _FLOW_TARGETS:
+            elif (
+                source_type in ("attack-action", "attack-operator") and target_type in _FLOW_TARGETS
+            ):
                 key = "effect_refs"
             elif source_type == "attack-action" and target_type == "attack-asset":
                 key = "asset_refs"
@@ -198,10 +218,16 @@ class _Writer:
                 key = None
             if key is None:
                 rel_id = self.new_id("relationship", f"edge:{edge.source}->{edge.target}")
-                rel = {"type": "relationship", "spec_version": "2.1", "id": rel_id,
-                       "created": self.now, "modified": self.now,
-                       "relationship_type": "related-to", "source_ref": self.ids[edge.source],
-                       "target_ref": target_id}
+                rel = {
+                    "type": "relationship",
+                    "spec_version": "2.1",
+                    "id": rel_id,
+                    "created": self.now,
+                    "modified": self.now,
+                    "relationship_type": "related-to",
+                    "source_ref": self.ids[edge.source],
+                    "target_ref": target_id,
+                }
                 relationships.append(rel)
             else:
                 refs = source.setdefault(key, [])
@@ -241,56 +267,91 @@ class _Writer:
         out = [coa]
         for node_id in mit.blocks:
             rel_id = self.new_id("relationship", f"mitigates:{mit.id}->{node_id}")
-            out.append({"type": "relationship", "spec_version": "2.1", "id": rel_id,
-                        "created": self.now, "modified": self.now,
-                        "relationship_type": "mitigates", "source_ref": coa_id,
-                        "target_ref": self.ids[node_id]})
+            out.append(
+                {
+                    "type": "relationship",
+                    "spec_version": "2.1",
+                    "id": rel_id,
+                    "created": self.now,
+                    "modified": self.now,
+                    "relationship_type": "mitigates",
+                    "source_ref": coa_id,
+                    "target_ref": self.ids[node_id],
+                }
+            )
         return out
 
     # ---------------------------------------------------------------- bundle
     def bundle(self) -> dict[str, Any]:
         model = self.model
         if not model.nodes:
-            raise FormatError("cannot write an Attack Flow: the model has no nodes, and a "
-                              "flow needs at least one action.")
+            raise FormatError(
+                "cannot write an Attack Flow: the model has no nodes, and a "
+                "flow needs at least one action."
+            )
         record = _record(model.extras)
         flow_id = self.flow_id
         for node in model.nodes.values():
             self.types[node.id] = self.node_type(node)
-            self.ids[node.id] = self.new_id(self.types[node.id], f"node:{node.id}",
-                                            _record(node.extras).get("id"))
+            self.ids[node.id] = self.new_id(
+                self.types[node.id], f"node:{node.id}", _record(node.extras).get("id")
+            )
         preds: dict[str, int] = {n: 0 for n in model.nodes}
         for edge in model.edges:
             preds[edge.target] += 1
         nodes_out: list[dict[str, Any]] = []
         for node in model.nodes.values():
-            if (node.effective_gate == "and" and self.types[node.id] != "attack-operator"
-                    and preds[node.id] > 1):
+            if (
+                node.effective_gate == "and"
+                and self.types[node.id] != "attack-operator"
+                and preds[node.id] > 1
+            ):
                 op_id = self.new_id("attack-operator", f"gate:{node.id}")
                 self.gate_ops[node.id] = op_id
-                nodes_out.append({
-                    "type": "attack-operator", "spec_version": "2.1", "id": op_id,
-                    "created": self.now, "modified": self.now, "operator": "AND",
-                    "effect_refs": [self.ids[node.id]],
-                    "extensions": {AF_EXTENSION: {"extension_type": "new-sdo"},
-                                   AG_EXTENSION: {"extension_type": "property-extension",
-                                                  "gate_of": self.ids[node.id]}}})
+                nodes_out.append(
+                    {
+                        "type": "attack-operator",
+                        "spec_version": "2.1",
+                        "id": op_id,
+                        "created": self.now,
+                        "modified": self.now,
+                        "operator": "AND",
+                        "effect_refs": [self.ids[node.id]],
+                        "extensions": {
+                            AF_EXTENSION: {"extension_type": "new-sdo"},
+                            AG_EXTENSION: {
+                                "extension_type": "property-extension",
+                                "gate_of": self.ids[node.id],
+                            },
+                        },
+                    }
+                )
             obj = self.node_object(node)
             self.objects[node.id] = obj
             nodes_out.append(obj)
         relationships, labels = self.edges()
-        mitigation_objects = [o for m in model.mitigations.values()
-                              for o in self.mitigation_objects(m)]
+        mitigation_objects = [
+            o for m in model.mitigations.values() for o in self.mitigation_objects(m)
+        ]
         flow = self.flow_object(flow_id, record, labels, preds)
         bundle_id = record.get("bundle_id")
         if not is_stix_id(bundle_id, "bundle"):
             bundle_id = f"bundle--{uuid.uuid5(self.space, 'bundle')}"
-        objects = [*_definitions(), flow, *self.author_objects(flow, record), *nodes_out,
-                   *relationships, *mitigation_objects]
+        objects = [
+            *_definitions(),
+            flow,
+            *self.author_objects(flow, record),
+            *nodes_out,
+            *relationships,
+            *mitigation_objects,
+        ]
         return {"type": "bundle", "id": bundle_id, "objects": objects}
 
-    def author_objects(self, flow: dict[str, Any], record: dict[str, Any],
-                       ) -> list[dict[str, Any]]:
+    def author_objects(
+        self,
+        flow: dict[str, Any],
+        record: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         """The flow's author as the identity its ``created_by_ref`` names."""
         if self.author is None:
             return []
@@ -299,39 +360,64 @@ class _Writer:
             wanted = None
         identity_id = self.new_id("identity", "author", wanted)
         flow["created_by_ref"] = identity_id
-        identity = {"type": "identity", "spec_version": "2.1", "id": identity_id,
-                    "created": flow["created"], "modified": flow["modified"],
-                    "name": self.author["name"]}
+        identity = {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": identity_id,
+            "created": flow["created"],
+            "modified": flow["modified"],
+            "name": self.author["name"],
+        }
         identity.update({k: v for k, v in self.author.items() if k != "name"})
         return [identity]
 
-    def flow_object(self, flow_id: str, record: dict[str, Any], labels: list[list[Any]],
-                    preds: dict[str, int]) -> dict[str, Any]:
+    def flow_object(
+        self, flow_id: str, record: dict[str, Any], labels: list[list[Any]], preds: dict[str, int]
+    ) -> dict[str, Any]:
         model = self.model
-        startable = [n for n in model.nodes
-                     if self.types[n] in ("attack-action", "attack-condition")]
-        starts = [n for n in startable if model.nodes[n].kind == "entry"] \
-            or [n for n in startable if preds[n] == 0] or startable[:1]
+        startable = [
+            n for n in model.nodes if self.types[n] in ("attack-action", "attack-condition")
+        ]
+        starts = (
+            [n for n in startable if model.nodes[n].kind == "entry"]
+            or [n for n in startable if preds[n] == 0]
+            or startable[:1]
+        )
         if not starts:
-            raise FormatError("cannot write an Attack Flow: it needs at least one action or "
-                              "condition to start from, and every node here is an asset or "
-                              "an operator.")
+            raise FormatError(
+                "cannot write an Attack Flow: it needs at least one action or "
+                "condition to start from, and every node here is an asset or "
+                "an operator."
+            )
         scope = record.get("scope")
         flow: dict[str, Any] = {"type": "attack-flow", "spec_version": "2.1", "id": flow_id}
         self.stamp(flow, record)
         flow["name"] = model.title
         if model.description:
             flow["description"] = model.description
-        flow["scope"] = scope if scope in ("incident", "campaign", "threat-actor", "malware",
-                                           "emulation-plan", "attack-tree", "other") \
+        flow["scope"] = (
+            scope
+            if scope
+            in (
+                "incident",
+                "campaign",
+                "threat-actor",
+                "malware",
+                "emulation-plan",
+                "attack-tree",
+                "other",
+            )
             else "other"
+        )
         flow["start_refs"] = [self.ids[n] for n in starts]
         ext: dict[str, Any] = {"extension_type": "property-extension"}
         if model.description:
             ext["description"] = model.description
-        for key, items in (("components", model.components.values()),
-                           ("profiles", model.profiles.values()),
-                           ("releases", model.releases.values())):
+        for key, items in (
+            ("components", model.components.values()),
+            ("profiles", model.profiles.values()),
+            ("releases", model.releases.values()),
+        ):
             dicts = [item.to_dict() for item in items]
             if dicts:
                 ext[key] = dicts
@@ -352,8 +438,13 @@ def _external_references(refs: Any) -> list[dict[str, str]]:
         if _CVE.fullmatch(ref):
             out.append({"source_name": "cve", "external_id": ref})
         elif _ATTACK_MITIGATION.fullmatch(ref):
-            out.append({"source_name": "mitre-attack", "external_id": ref,
-                        "url": f"https://attack.mitre.org/mitigations/{ref}"})
+            out.append(
+                {
+                    "source_name": "mitre-attack",
+                    "external_id": ref,
+                    "url": f"https://attack.mitre.org/mitigations/{ref}",
+                }
+            )
         elif _URL.fullmatch(ref):
             out.append({"source_name": "reference", "url": ref})
     return out
@@ -364,35 +455,70 @@ def _definitions() -> list[dict[str, Any]]:
     created = "2022-08-02T19:34:35.143Z"
     ours = "2025-01-01T00:00:00.000Z"
     return [
-        {"type": "extension-definition", "id": AF_EXTENSION, "spec_version": "2.1",
-         "name": "Attack Flow", "description": "Extends STIX 2.1 with features to create "
-                                               "Attack Flows.",
-         "created": created, "modified": created, "created_by_ref": CTID_IDENTITY,
-         "schema": "https://center-for-threat-informed-defense.github.io/attack-flow/stix/"
-                   "attack-flow-schema-2.0.0.json",
-         "version": "2.0.0", "extension_types": ["new-sdo"],
-         "external_references": [
-             {"source_name": "Documentation", "description": "Documentation for Attack Flow",
-              "url": "https://center-for-threat-informed-defense.github.io/attack-flow"},
-             {"source_name": "GitHub", "description": "Source code repository for Attack Flow",
-              "url": "https://github.com/center-for-threat-informed-defense/attack-flow"}]},
-        {"type": "identity", "spec_version": "2.1", "id": CTID_IDENTITY,
-         "created_by_ref": CTID_IDENTITY, "created": created, "modified": created,
-         "name": "MITRE Center for Threat-Informed Defense", "identity_class": "organization"},
-        {"type": "extension-definition", "id": AG_EXTENSION, "spec_version": "2.1",
-         "name": "attackgraph model fields",
-         "description": "Model fields of attackgraph that Attack Flow has no place for: node "
-                        "kinds, gates, costs, probabilities, components, attacker profiles, "
-                        "releases, mitigation fields and the canvas layout.",
-         "created": ours, "modified": ours, "created_by_ref": AG_IDENTITY,
-         "schema": "A property extension on attack-flow, attack-action, attack-condition, "
-                   "attack-operator, attack-asset and course-of-action objects holding the "
-                   "attackgraph model format's fields of the same names (version 1); "
-                   "'gate_of' marks an operator written for an AND gate.",
-         "version": "1.0.0", "extension_types": ["property-extension"]},
-        {"type": "identity", "spec_version": "2.1", "id": AG_IDENTITY,
-         "created_by_ref": AG_IDENTITY, "created": ours, "modified": ours,
-         "name": "attackgraph", "identity_class": "system"},
+        {
+            "type": "extension-definition",
+            "id": AF_EXTENSION,
+            "spec_version": "2.1",
+            "name": "Attack Flow",
+            "description": "Extends STIX 2.1 with features to create Attack Flows.",
+            "created": created,
+            "modified": created,
+            "created_by_ref": CTID_IDENTITY,
+            "schema": "https://center-for-threat-informed-defense.github.io/attack-flow/stix/"
+            "attack-flow-schema-2.0.0.json",
+            "version": "2.0.0",
+            "extension_types": ["new-sdo"],
+            "external_references": [
+                {
+                    "source_name": "Documentation",
+                    "description": "Documentation for Attack Flow",
+                    "url": "https://center-for-threat-informed-defense.github.io/attack-flow",
+                },
+                {
+                    "source_name": "GitHub",
+                    "description": "Source code repository for Attack Flow",
+                    "url": "https://github.com/center-for-threat-informed-defense/attack-flow",
+                },
+            ],
+        },
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": CTID_IDENTITY,
+            "created_by_ref": CTID_IDENTITY,
+            "created": created,
+            "modified": created,
+            "name": "MITRE Center for Threat-Informed Defense",
+            "identity_class": "organization",
+        },
+        {
+            "type": "extension-definition",
+            "id": AG_EXTENSION,
+            "spec_version": "2.1",
+            "name": "attackgraph model fields",
+            "description": "Model fields of attackgraph that Attack Flow has no place for: node "
+            "kinds, gates, costs, probabilities, components, attacker profiles, "
+            "releases, mitigation fields and the canvas layout.",
+            "created": ours,
+            "modified": ours,
+            "created_by_ref": AG_IDENTITY,
+            "schema": "A property extension on attack-flow, attack-action, attack-condition, "
+            "attack-operator, attack-asset and course-of-action objects holding the "
+            "attackgraph model format's fields of the same names (version 1); "
+            "'gate_of' marks an operator written for an AND gate.",
+            "version": "1.0.0",
+            "extension_types": ["property-extension"],
+        },
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": AG_IDENTITY,
+            "created_by_ref": AG_IDENTITY,
+            "created": ours,
+            "modified": ours,
+            "name": "attackgraph",
+            "identity_class": "system",
+        },
     ]
 
 

@@ -89,8 +89,9 @@ def generate_json(model: AttackModel) -> str:
             body = ",\n".join(f"    {_one_line(item)}" for item in value)
             parts.append(f"  {name}: [\n{body}\n  ]")
         elif key == "layout" and isinstance(value, dict) and value:
-            body = ",\n".join(f"    {_one_line(node)}: {_one_line(xy)}"
-                              for node, xy in value.items())
+            body = ",\n".join(
+                f"    {_one_line(node)}: {_one_line(xy)}" for node, xy in value.items()
+            )
             parts.append(f"  {name}: {{\n{body}\n  }}")
         else:
             text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
@@ -129,8 +130,15 @@ def generate_yaml(model: AttackModel) -> str:
     doc = model_to_document(model)
     if "layout" in doc:
         doc["layout"] = {k: _FlowList(v) for k, v in doc["layout"].items()}
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, indent=2, width=100)
+    return yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        indent=2,
+        width=100,
+    )
 
 
 @dataclass(frozen=True)
@@ -246,8 +254,13 @@ def read_model(path: str | os.PathLike[str]) -> AttackModel:
     return checked.model
 
 
-def write_model(model: AttackModel, path: str | os.PathLike[str], *,
-                syntax: Syntax | None = None, backup: bool = False) -> None:
+def write_model(
+    model: AttackModel,
+    path: str | os.PathLike[str],
+    *,
+    syntax: Syntax | None = None,
+    backup: bool = False,
+) -> None:
     """Write a native model file atomically (YAML for ``.yaml``/``.yml`` names)."""
     syntax = syntax or syntax_for_path(path) or "json"
     text = generate_yaml(model) if syntax == "yaml" else generate_json(model)

@@ -35,8 +35,7 @@ def model_to_document(model: AttackModel) -> dict[str, Any]:
     dict
         JSON-compatible data.
     """
-    doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
-                           "title": model.title}
+    doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "title": model.title}
     if model.description is not None:
         doc["description"] = model.description
     if model.components:

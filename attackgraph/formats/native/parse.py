@@ -179,8 +179,11 @@ class _SafeLoader(yaml.SafeLoader):
             key = (key_node.tag, key_node.value)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key_node.value[:60]!r} appears twice in one mapping",
-                    key_node.start_mark)
+                    None,
+                    None,
+                    f"the key {key_node.value[:60]!r} appears twice in one mapping",
+                    key_node.start_mark,
+                )
             seen.add(key)
         return super().construct_mapping(node, deep)
 
@@ -247,8 +250,11 @@ def _check_expansion(root: yaml.Node) -> None:
             continue
         if key in on_stack:
             mark = node.start_mark
-            raise FormatError("a YAML alias refers to itself; model files cannot be recursive.",
-                              mark.line + 1, mark.column + 1)
+            raise FormatError(
+                "a YAML alias refers to itself; model files cannot be recursive.",
+                mark.line + 1,
+                mark.column + 1,
+            )
         on_stack.add(key)
         stack.append((node, True))
         for _, child in _children(node):
@@ -293,8 +299,10 @@ def parse_yaml(text: str) -> ParsedText:
         loader = _SafeLoader(text)  # the reader refuses control characters here
         root = loader.get_single_node()
         if root is None:
-            raise FormatError("the file is empty; a model file holds an object with "
-                              "'format', 'version', 'title' and 'nodes'.")
+            raise FormatError(
+                "the file is empty; a model file holds an object with "
+                "'format', 'version', 'title' and 'nodes'."
+            )
         _check_expansion(root)
         data = loader.construct_document(root)
         positions = _positions(root)
@@ -309,8 +317,12 @@ def parse_yaml(text: str) -> ParsedText:
     except yaml.reader.ReaderError as exc:  # a control character such as NUL
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise FormatError(f"not valid YAML: the control character #x{exc.character:04x} is not "
-                          "allowed in YAML text.", line, column) from None
+        raise FormatError(
+            f"not valid YAML: the control character #x{exc.character:04x} is not "
+            "allowed in YAML text.",
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as exc:
         raise FormatError(f"not valid YAML: {exc}.") from None
     except RecursionError:
@@ -343,8 +355,10 @@ def parse_text(text: str, syntax: Syntax | None = None) -> ParsedText:
     ParsedText
     """
     if not text.strip():
-        raise FormatError("the file is empty; a model file holds an object with "
-                          "'format', 'version', 'title' and 'nodes'.")
+        raise FormatError(
+            "the file is empty; a model file holds an object with "
+            "'format', 'version', 'title' and 'nodes'."
+        )
     if syntax is None:
         syntax = "json" if _JSON_START.match(text) else "yaml"
     parsed = parse_json(text) if syntax == "json" else parse_yaml(text)

@@ -56,8 +56,10 @@ def result_summary(session: AnalysisSession) -> str:
     reachable = sum(g.reachable for g in analysis.goals)
     opened = sum(c.open for c in analysis.chains)
     more = "+" if analysis.truncated else ""
-    text = (f"{reachable} of {len(analysis.goals)} goals reachable · {opened} of "
-            f"{len(analysis.chains)}{more} chains open")
+    text = (
+        f"{reachable} of {len(analysis.goals)} goals reachable · {opened} of "
+        f"{len(analysis.chains)}{more} chains open"
+    )
     if analysis.profile:
         text += f" · profile {analysis.profile}"
     if analysis.at_release:
@@ -109,7 +111,8 @@ class ChainsDock(QWidget):
         self.search.textChanged.connect(lambda text: self._filter(text=text))
         self.goal_choice = QComboBox()
         self.goal_choice.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.goal_choice.setMinimumContentsLength(8)
         self.goal_choice.setToolTip("Only the chains to this goal")
         self.goal_choice.currentIndexChanged.connect(self._goal_chosen)
@@ -221,8 +224,9 @@ class ChainsDock(QWidget):
         for column in range(7):  # up to Depth; "Broken by" takes the rest
             self.chains.resizeColumnToContents(column)
         for column in (1, 2):
-            self.chains.setColumnWidth(column, max(120, min(self.chains.columnWidth(column),
-                                                            int(width * 0.3))))
+            self.chains.setColumnWidth(
+                column, max(120, min(self.chains.columnWidth(column), int(width * 0.3)))
+            )
         if sum(self.splitter.sizes()) > 0 and not self._split:
             self._split = True
             total = sum(self.splitter.sizes())
@@ -257,19 +261,23 @@ class ChainsDock(QWidget):
         self.goal_choice.addItem("All goals", None)
         for goal in analysis.goals if analysis else ():
             self.goal_choice.addItem(plain(goal.label), goal.id)
-            self.goal_choice.setItemData(self.goal_choice.count() - 1,
-                                         plain(f"{goal.label} ({goal.id})"),
-                                         Qt.ItemDataRole.ToolTipRole)
+            self.goal_choice.setItemData(
+                self.goal_choice.count() - 1,
+                plain(f"{goal.label} ({goal.id})"),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         index = self.goal_choice.findData(wanted) if wanted else 0
         self.goal_choice.setCurrentIndex(max(index, 0))
         # The list opens wide enough for whole goal names; the closed combo
         # elides the chosen one and says it whole in its tooltip.
         view = self.goal_choice.view()
         view.setMinimumWidth(min(view.sizeHintForColumn(0) + 24, 640))
-        chosen = self.goal_choice.itemData(self.goal_choice.currentIndex(),
-                                           Qt.ItemDataRole.ToolTipRole)
-        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
-                                    else "Only the chains to this goal")
+        chosen = self.goal_choice.itemData(
+            self.goal_choice.currentIndex(), Qt.ItemDataRole.ToolTipRole
+        )
+        self.goal_choice.setToolTip(
+            f"Only the chains to this goal: {chosen}" if chosen else "Only the chains to this goal"
+        )
         self.goal_choice.blockSignals(False)
         if wanted and index < 0:
             self.filter.set_filter(goal=None)
@@ -290,8 +298,9 @@ class ChainsDock(QWidget):
     def _goal_chosen(self, index: int) -> None:
         self._filter(goal=self.goal_choice.itemData(index))
         chosen = self.goal_choice.itemData(index, Qt.ItemDataRole.ToolTipRole)
-        self.goal_choice.setToolTip(f"Only the chains to this goal: {chosen}" if chosen
-                                    else "Only the chains to this goal")
+        self.goal_choice.setToolTip(
+            f"Only the chains to this goal: {chosen}" if chosen else "Only the chains to this goal"
+        )
 
     def _goal_clicked(self, index: QModelIndex) -> None:
         goal = self.goal_table.goal_id(index.row())
@@ -324,17 +333,21 @@ class ChainsDock(QWidget):
         self._syncing = True
         try:
             row = self.chain_table.row_of(chain.id) if chain else -1
-            index = self.filter.mapFromSource(self.chain_table.index(row, 0)) if row >= 0 \
+            index = (
+                self.filter.mapFromSource(self.chain_table.index(row, 0))
+                if row >= 0
                 else QModelIndex()
+            )
             if index.isValid():
                 selection.setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
                 self.chains.scrollTo(index)
             else:
                 selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(),
-                                          QItemSelectionModel.SelectionFlag.NoUpdate)
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
         finally:
             self._syncing = False
 
@@ -357,6 +370,5 @@ class ChainsDock(QWidget):
         menu = QMenu(self)
         menu.addAction("Show on the Canvas", lambda: self.zoomRequested.emit(chain_id))
         menu.addAction("Present This Chain (F5)", lambda: self.presentRequested.emit(chain_id))
-        menu.addAction("Add to the Presentation Story",
-                       lambda: self.storyRequested.emit(chain_id))
+        menu.addAction("Add to the Presentation Story", lambda: self.storyRequested.emit(chain_id))
         menu.popup(self.chains.viewport().mapToGlobal(pos))

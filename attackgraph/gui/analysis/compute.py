@@ -23,8 +23,15 @@ from attackgraph.analysis.compiled import CompiledGraph, compile_model
 from attackgraph.analysis.naming import is_base_scenario, name_by_whole_model, whole_model_names
 from attackgraph.model import AttackModel, Component, Edge, Mitigation, Node, Profile, Release
 
-__all__ = ["AnalysisState", "Computed", "ModelSnapshot", "compute",
-           "is_base_state", "named_analysis", "provisional_analysis"]
+__all__ = [
+    "AnalysisState",
+    "Computed",
+    "ModelSnapshot",
+    "compute",
+    "is_base_state",
+    "named_analysis",
+    "provisional_analysis",
+]
 
 Progress = Callable[[str], None]
 
@@ -57,9 +64,13 @@ class AnalysisState:
     def analyze_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`~attackgraph.analysis.analyze` (also
         of the report and the optimiser, which take the same state)."""
-        return {"profile": self.profile, "at_release": self.at_release,
-                "switch_on": self.switch_on, "switch_off": self.switch_off,
-                "goals": self.goals}
+        return {
+            "profile": self.profile,
+            "at_release": self.at_release,
+            "switch_on": self.switch_on,
+            "switch_off": self.switch_off,
+            "goals": self.goals,
+        }
 
     @property
     def what_if(self) -> bool:
@@ -111,17 +122,31 @@ class ModelSnapshot:
     @classmethod
     def of(cls, model: AttackModel) -> ModelSnapshot:
         """The snapshot of ``model`` now."""
-        return cls(model.title, model.description, dict(model.extras),
-                   tuple(model.components.values()), tuple(model.nodes.values()),
-                   tuple(model.edges), tuple(model.mitigations.values()),
-                   tuple(model.profiles.values()), tuple(model.releases.values()),
-                   dict(model.layout))
+        return cls(
+            model.title,
+            model.description,
+            dict(model.extras),
+            tuple(model.components.values()),
+            tuple(model.nodes.values()),
+            tuple(model.edges),
+            tuple(model.mitigations.values()),
+            tuple(model.profiles.values()),
+            tuple(model.releases.values()),
+            dict(model.layout),
+        )
 
     def build(self) -> AttackModel:
         """A new model with this content."""
         model = AttackModel(self.title, self.description)
-        model.load_validated(self.components, self.nodes, self.edges, self.mitigations,
-                             self.profiles, self.releases, self.layout)
+        model.load_validated(
+            self.components,
+            self.nodes,
+            self.edges,
+            self.mitigations,
+            self.profiles,
+            self.releases,
+            self.layout,
+        )
         if self.extras:
             model.set_extras(self.extras)
         return model
@@ -173,7 +198,8 @@ class Computed:
     seconds: float
     names: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _partial_touching(model: AttackModel, analysis: Analysis) -> tuple[tuple[str, ...], ...]:
@@ -184,14 +210,21 @@ def _partial_touching(model: AttackModel, analysis: Analysis) -> tuple[tuple[str
                 by_node.setdefault(node_id, []).append(mit.id)
     if not by_node:
         return tuple(() for _ in analysis.chains)
-    return tuple(tuple(sorted({m for v in chain.nodes for m in by_node.get(v, ())}))
-                 for chain in analysis.chains)
+    return tuple(
+        tuple(sorted({m for v in chain.nodes for m in by_node.get(v, ())}))
+        for chain in analysis.chains
+    )
 
 
-def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
-            cancel: Callable[[], bool] | None = None,
-            progress: Progress | None = None,
-            names: Mapping[str, str] | None = None) -> tuple[Computed, WhatIf]:
+def compute(
+    snapshot: ModelSnapshot,
+    state: AnalysisState,
+    revision: int,
+    *,
+    cancel: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    names: Mapping[str, str] | None = None,
+) -> tuple[Computed, WhatIf]:
     """Analyse a snapshot in a state, as the CLI does, and prepare the what-if.
 
     Parameters
@@ -230,32 +263,49 @@ def compute(snapshot: ModelSnapshot, state: AnalysisState, revision: int, *,
     graph = compile_model(model)
     say(f"finding the cheapest chains of {len(model.nodes):,} nodes")
     started = time.perf_counter()
-    analysis = analyze(model, max_chains=state.max_chains, graph=graph, cancel=cancel,
-                       **state.analyze_kwargs())
+    analysis = analyze(
+        model, max_chains=state.max_chains, graph=graph, cancel=cancel, **state.analyze_kwargs()
+    )
     seconds = time.perf_counter() - started
     if is_base_state(state):
         names = analysis.chain_names()
     else:
         if names is None:
             say("naming the chains as the whole model's analysis does")
-            names = whole_model_names(model, max_chains=state.max_chains, graph=graph,
-                                     cancel=cancel)
+            names = whole_model_names(
+                model, max_chains=state.max_chains, graph=graph, cancel=cancel
+            )
         analysis = analysis.named_as(names)
     say("preparing the what-if")
-    base = resolve_scenario(model, profile=state.profile, at_release=state.at_release,
-                            graph=graph)
-    whatif = WhatIf(model, profile=state.profile, at_release=state.at_release,
-                    goals=state.goals, max_chains=state.max_chains, analysis=analysis)
+    base = resolve_scenario(model, profile=state.profile, at_release=state.at_release, graph=graph)
+    whatif = WhatIf(
+        model,
+        profile=state.profile,
+        at_release=state.at_release,
+        goals=state.goals,
+        max_chains=state.max_chains,
+        analysis=analysis,
+    )
     for mit in state.switch_on:
         whatif.switch(mit, True)
     for mit in state.switch_off:  # off wins, as in the CLI: (base | on) - off
         whatif.switch(mit, False)
-    probability = tuple(math.prod(graph.probability[graph.index[v]] for v in chain.nodes)
-                        for chain in analysis.chains)
-    return Computed(revision, state, model, graph, analysis, frozenset(base.in_effect),
-                    _partial_touching(model, analysis), probability, seconds,
-                    names), whatif
-
+    probability = tuple(
+        math.prod(graph.probability[graph.index[v]] for v in chain.nodes)
+        for chain in analysis.chains
+    )
+    return Computed(
+        revision,
+        state,
+        model,
+        graph,
+        analysis,
+        frozenset(base.in_effect),
+        _partial_touching(model, analysis),
+        probability,
+        seconds,
+        names,
+    ), whatif
 
 
 def is_base_state(state: AnalysisState) -> bool:
@@ -264,12 +314,18 @@ def is_base_state(state: AnalysisState) -> bool:
     return is_base_scenario(**state.analyze_kwargs())
 
 
-def named_analysis(model: AttackModel, analysis: Analysis, state: AnalysisState, *,
-                   cancel: Callable[[], bool] | None = None) -> Analysis:
+def named_analysis(
+    model: AttackModel,
+    analysis: Analysis,
+    state: AnalysisState,
+    *,
+    cancel: Callable[[], bool] | None = None,
+) -> Analysis:
     """``analysis`` of ``model`` in ``state`` with its chains named by the
     whole model's ids (unchanged for the base scenario)."""
-    return name_by_whole_model(model, analysis, max_chains=state.max_chains, cancel=cancel,
-                               **state.analyze_kwargs())
+    return name_by_whole_model(
+        model, analysis, max_chains=state.max_chains, cancel=cancel, **state.analyze_kwargs()
+    )
 
 
 def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:
@@ -290,8 +346,9 @@ def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:
     effectiveness = {m.id: m.effective_effectiveness for m in model.mitigations.values()}
     chains = []
     listed: dict[str, list[bool]] = {}
-    for chain, touching, base in zip(analysis.chains, computed.partial_touching,
-                                     computed.base_probability, strict=True):
+    for chain, touching, base in zip(
+        analysis.chains, computed.partial_touching, computed.base_probability, strict=True
+    ):
         probability = base
         for mit in touching:
             if mit in on:
@@ -305,9 +362,22 @@ def provisional_analysis(computed: Computed, whatif: WhatIf) -> Analysis:
     for goal in analysis.goals:
         states = listed.get(goal.id, [])
         exact = goal.chains is not None and goal.chains == len(states)
-        goals.append(replace(goal, reachable=whatif.is_reachable(goal.id),
-                             open_chains=sum(states) if exact else None))
-    mitigations = tuple(replace(m, in_effect=m.id in on) if (m.id in on) != m.in_effect else m
-                        for m in analysis.mitigations)
-    return replace(analysis, in_effect=whatif.in_effect, goals=tuple(goals),
-                   chains=tuple(chains), mitigations=mitigations, depth=None)
+        goals.append(
+            replace(
+                goal,
+                reachable=whatif.is_reachable(goal.id),
+                open_chains=sum(states) if exact else None,
+            )
+        )
+    mitigations = tuple(
+        replace(m, in_effect=m.id in on) if (m.id in on) != m.in_effect else m
+        for m in analysis.mitigations
+    )
+    return replace(
+        analysis,
+        in_effect=whatif.in_effect,
+        goals=tuple(goals),
+        chains=tuple(chains),
+        mitigations=mitigations,
+        depth=None,
+    )

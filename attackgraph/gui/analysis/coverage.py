@@ -56,9 +56,11 @@ BREAKS, BREAKS_OFF, PARTIAL, PARTIAL_OFF = 1, 2, 3, 4
 
 def _mix(colour: str, base: QColor, amount: float) -> QColor:
     c = QColor(colour)
-    return QColor.fromRgbF(base.redF() + (c.redF() - base.redF()) * amount,
-                           base.greenF() + (c.greenF() - base.greenF()) * amount,
-                           base.blueF() + (c.blueF() - base.blueF()) * amount)
+    return QColor.fromRgbF(
+        base.redF() + (c.redF() - base.redF()) * amount,
+        base.greenF() + (c.greenF() - base.greenF()) * amount,
+        base.blueF() + (c.blueF() - base.blueF()) * amount,
+    )
 
 
 class CoverageTable(QAbstractTableModel):
@@ -74,15 +76,22 @@ class CoverageTable(QAbstractTableModel):
         self.only_breaking = True
         self._cells: list[dict[int, int]] = []
 
-    def set_result(self, analysis: Analysis | None, model: AttackModel,
-                   partial: tuple[tuple[str, ...], ...] = ()) -> None:
+    def set_result(
+        self,
+        analysis: Analysis | None,
+        model: AttackModel,
+        partial: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
         """Show another result; ``partial`` lists each chain's partial mitigations."""
         self.beginResetModel()
         self.analysis, self.model = analysis, model
         in_effect = set(analysis.in_effect) if analysis else set()
         results = {m.id: m for m in analysis.mitigations} if analysis else {}
-        self.mitigations = [m for m in model.mitigations if m in results and (
-            not self.only_breaking or results[m].breaks or not results[m].full)]
+        self.mitigations = [
+            m
+            for m in model.mitigations
+            if m in results and (not self.only_breaking or results[m].breaks or not results[m].full)
+        ]
         column = {m: i for i, m in enumerate(self.mitigations)}
         self._cells = []
         for i, chain in enumerate(analysis.chains if analysis else ()):
@@ -122,17 +131,25 @@ class CoverageTable(QAbstractTableModel):
         kind = self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.BackgroundRole and kind:
             colours = self.colours
-            return {BREAKS: QColor(colours.blocked),
-                    BREAKS_OFF: _mix(colours.blocked, self.base, 0.28),
-                    PARTIAL: QColor(colours.partial),
-                    PARTIAL_OFF: _mix(colours.partial, self.base, 0.28)}[kind]
+            return {
+                BREAKS: QColor(colours.blocked),
+                BREAKS_OFF: _mix(colours.blocked, self.base, 0.28),
+                PARTIAL: QColor(colours.partial),
+                PARTIAL_OFF: _mix(colours.partial, self.base, 0.28),
+            }[kind]
         if role == Qt.ItemDataRole.DisplayRole and kind in (PARTIAL, PARTIAL_OFF):
             return "◐"
         if role == Qt.ItemDataRole.ForegroundRole and kind in (PARTIAL, PARTIAL_OFF):
-            ground = (QColor(self.colours.partial) if kind == PARTIAL
-                      else _mix(self.colours.partial, self.base, 0.28))
-            return QColor("#ffffff") if contrast_ratio("#ffffff", ground) >= 4.5 \
+            ground = (
+                QColor(self.colours.partial)
+                if kind == PARTIAL
+                else _mix(self.colours.partial, self.base, 0.28)
+            )
+            return (
+                QColor("#ffffff")
+                if contrast_ratio("#ffffff", ground) >= 4.5
                 else readable("#000000" if ground.lightness() > 110 else "#ffffff", ground)
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -140,15 +157,21 @@ class CoverageTable(QAbstractTableModel):
             mit_id = self.mitigations[index.column()]
             mit = self.model.mitigations.get(mit_id)
             name = f"{mit.label} ({mit_id})" if mit else mit_id
-            what = {BREAKS: "breaks it (in effect)", BREAKS_OFF: "would break it (not in effect)",
-                    PARTIAL: "lowers its probability (in effect)",
-                    PARTIAL_OFF: "would lower its probability"}.get(kind, "does not touch it")
-            return plain(f"{chain.id} → {chain.goal}: {name} {what}.\n"
-                         "Double-click to switch the mitigation for the what-if.")
+            what = {
+                BREAKS: "breaks it (in effect)",
+                BREAKS_OFF: "would break it (not in effect)",
+                PARTIAL: "lowers its probability (in effect)",
+                PARTIAL_OFF: "would lower its probability",
+            }.get(kind, "does not touch it")
+            return plain(
+                f"{chain.id} → {chain.goal}: {name} {what}.\n"
+                "Double-click to switch the mitigation for the what-if."
+            )
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if self.analysis is None:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -170,8 +193,11 @@ class CoverageTable(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             mit = self.model.mitigations.get(mit_id)
             return plain(f"{mit.label} ({mit_id})" if mit else mit_id)
-        if (role == Qt.ItemDataRole.ForegroundRole and self.analysis is not None
-                and mit_id in set(self.analysis.in_effect)):
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and self.analysis is not None
+            and mit_id in set(self.analysis.in_effect)
+        ):
             return QColor(self.colours.blocked)
         return None
 
@@ -190,9 +216,17 @@ class _UpwardHeader(QHeaderView):
     def sizeHint(self) -> QSize:
         model = self.model()
         metrics = self.fontMetrics()
-        longest = max((metrics.horizontalAdvance(str(model.headerData(
-            i, Qt.Orientation.Horizontal))) for i in range(model.columnCount())), default=40) \
-            if model is not None else 40
+        longest = (
+            max(
+                (
+                    metrics.horizontalAdvance(str(model.headerData(i, Qt.Orientation.Horizontal)))
+                    for i in range(model.columnCount())
+                ),
+                default=40,
+            )
+            if model is not None
+            else 40
+        )
         # capped, so that a docked matrix keeps room for rows (full names in tooltips)
         return QSize(super().sizeHint().width(), min(longest, HEADER_TEXT_MAX) + 14)
 
@@ -204,20 +238,24 @@ class _UpwardHeader(QHeaderView):
         if model is None:
             return
         text = str(model.headerData(index, Qt.Orientation.Horizontal) or "")
-        colour = model.headerData(index, Qt.Orientation.Horizontal,
-                                  Qt.ItemDataRole.ForegroundRole)
+        colour = model.headerData(index, Qt.Orientation.Horizontal, Qt.ItemDataRole.ForegroundRole)
         painter.save()
-        painter.setPen(colour if isinstance(colour, QColor) else
-                       self.palette().color(self.palette().ColorRole.ButtonText))
+        painter.setPen(
+            colour
+            if isinstance(colour, QColor)
+            else self.palette().color(self.palette().ColorRole.ButtonText)
+        )
         font = QFont(self.font())
         if isinstance(colour, QColor):
             font.setBold(True)
         painter.setFont(font)
-        painter.translate(rect.left() + rect.width() / 2 + self.fontMetrics().ascent() / 2 - 1,
-                          rect.bottom() - 6)
+        painter.translate(
+            rect.left() + rect.width() / 2 + self.fontMetrics().ascent() / 2 - 1, rect.bottom() - 6
+        )
         painter.rotate(-90)
-        elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                               rect.height() - 10)
+        elided = QFontMetrics(font).elidedText(
+            text, Qt.TextElideMode.ElideRight, rect.height() - 10
+        )
         painter.drawText(0, 0, elided)
         painter.restore()
 
@@ -226,8 +264,12 @@ class _SeeThroughSelection(QStyledItemDelegate):
     """Cells keep their colours when selected: the chosen chain's row gets a
     tint and a frame in the highlight colour instead of a solid fill."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if not selected:
             super().paint(painter, option, index)
@@ -303,10 +345,17 @@ class CoverageDock(QWidget):
         self.table_model.colours = colours
         self.table_model.base = self.palette().color(self.palette().ColorRole.Base)
         swatch = ('<span style="background:{0};color:{0}">&nbsp;■&nbsp;</span> {1}').format
-        self.legend.setText(" &nbsp; ".join([
-            swatch(colours.blocked, "breaks it, in effect"),
-            swatch(_mix(colours.blocked, self.table_model.base, 0.28).name(), "would break it"),
-            swatch(colours.partial, "◐ partial")]))
+        self.legend.setText(
+            " &nbsp; ".join(
+                [
+                    swatch(colours.blocked, "breaks it, in effect"),
+                    swatch(
+                        _mix(colours.blocked, self.table_model.base, 0.28).name(), "would break it"
+                    ),
+                    swatch(colours.partial, "◐ partial"),
+                ]
+            )
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -314,8 +363,9 @@ class CoverageDock(QWidget):
         session = self.session
         computed = session.computed
         model = computed.model if computed else session.model
-        self.table_model.set_result(session.analysis, model,
-                                    computed.partial_touching if computed else ())
+        self.table_model.set_result(
+            session.analysis, model, computed.partial_touching if computed else ()
+        )
         self._show_highlight()
 
     def _only_breaking(self, on: bool) -> None:
@@ -326,11 +376,19 @@ class CoverageDock(QWidget):
         chain = self.session.highlighted_chain()
         if chain is None:
             return
-        row = next((i for i in range(self.table_model.rowCount())
-                    if self.table_model.chain_id(i) == chain.id), -1)
+        row = next(
+            (
+                i
+                for i in range(self.table_model.rowCount())
+                if self.table_model.chain_id(i) == chain.id
+            ),
+            -1,
+        )
         if row >= 0:  # the whole row, although a click selects one cell
-            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                     | QItemSelectionModel.SelectionFlag.Rows)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
             self.table.selectionModel().select(self.table_model.index(row, 0), flags)
             self.table.scrollTo(self.table_model.index(row, 0))
 

@@ -86,8 +86,12 @@ class FrontierPlot(QWidget):
 
     # ------------------------------------------------------------ geometry
     def _plot_rect(self) -> QRectF:
-        return QRectF(MARGIN_LEFT, MARGIN_TOP, self.width() - MARGIN_LEFT - MARGIN_RIGHT,
-                      self.height() - MARGIN_TOP - MARGIN_BOTTOM)
+        return QRectF(
+            MARGIN_LEFT,
+            MARGIN_TOP,
+            self.width() - MARGIN_LEFT - MARGIN_RIGHT,
+            self.height() - MARGIN_TOP - MARGIN_BOTTOM,
+        )
 
     def _scales(self) -> tuple[list[float], list[float]]:
         top_cost = max((p.cost for p in self.points), default=1.0)
@@ -114,11 +118,13 @@ class FrontierPlot(QWidget):
         """A point in words (for its tooltip and the dialog)."""
         point = self.points[index]
         sets = ", ".join(point.mitigations) or "nothing"
-        return plain(f"Cost {number(point.cost)}: impact left reachable "
-                     f"{number(point.impact_left)} of {number(self.total)}\n"
-                     f"Switch on: {sets}\nMakes unreachable: "
-                     f"{', '.join(point.blocked_goals) or 'no goal'}\nClick to apply as the "
-                     "what-if")
+        return plain(
+            f"Cost {number(point.cost)}: impact left reachable "
+            f"{number(point.impact_left)} of {number(self.total)}\n"
+            f"Switch on: {sets}\nMakes unreachable: "
+            f"{', '.join(point.blocked_goals) or 'no goal'}\nClick to apply as the "
+            "what-if"
+        )
 
     # ------------------------------------------------------------ events
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -167,8 +173,11 @@ class FrontierPlot(QWidget):
         painter.fillRect(self.rect(), pal.color(pal.ColorRole.Base))
         if not self.points:
             painter.setPen(muted)
-            painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter
-                             | Qt.TextFlag.TextWordWrap, self.message)
+            painter.drawText(
+                QRectF(self.rect()),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.message,
+            )
             painter.end()
             return
         rect = self._plot_rect()
@@ -183,23 +192,34 @@ class FrontierPlot(QWidget):
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             painter.setPen(text)
-            painter.drawText(QRectF(0, y - 8, MARGIN_LEFT - 8, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             number(value))
+            painter.drawText(
+                QRectF(0, y - 8, MARGIN_LEFT - 8, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                number(value),
+            )
         for value in xs:
             x = rect.left() + rect.width() * value / (xs[-1] or 1)
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
             painter.setPen(text)
-            painter.drawText(QRectF(x - 30, rect.bottom() + 4, 60, 14),
-                             Qt.AlignmentFlag.AlignCenter, number(value))
-        painter.drawText(QRectF(rect.left(), rect.bottom() + 20, rect.width(), 16),
-                         Qt.AlignmentFlag.AlignCenter, "Defender cost")
+            painter.drawText(
+                QRectF(x - 30, rect.bottom() + 4, 60, 14),
+                Qt.AlignmentFlag.AlignCenter,
+                number(value),
+            )
+        painter.drawText(
+            QRectF(rect.left(), rect.bottom() + 20, rect.width(), 16),
+            Qt.AlignmentFlag.AlignCenter,
+            "Defender cost",
+        )
         painter.save()
         painter.translate(12, rect.center().y())
         painter.rotate(-90)
-        painter.drawText(QRectF(-rect.height() / 2, -8, rect.height(), 16),
-                         Qt.AlignmentFlag.AlignCenter, "Impact left reachable")
+        painter.drawText(
+            QRectF(-rect.height() / 2, -8, rect.height(), 16),
+            Qt.AlignmentFlag.AlignCenter,
+            "Impact left reachable",
+        )
         painter.restore()
         accent = pal.color(pal.ColorRole.Highlight)
         painter.setPen(QPen(accent, 2.2))
@@ -221,6 +241,7 @@ class FrontierPlot(QWidget):
             painter.drawEllipse(here, radius, radius)
             painter.setPen(text)
             label = f"{number(self.points[i].cost)}"
-            painter.drawText(QRectF(here.x() + 6, here.y() - 18, 60, 14),
-                             Qt.AlignmentFlag.AlignLeft, label)
+            painter.drawText(
+                QRectF(here.x() + 6, here.y() - 18, 60, 14), Qt.AlignmentFlag.AlignLeft, label
+            )
         painter.end()

@@ -26,8 +26,14 @@ from attackgraph.model import AttackModel
 from attackgraph.render.overlay import BROKEN, OPEN, build_overlay
 from attackgraph.render.overlay import Overlay as RenderOverlay
 
-__all__ = ["ANALYSIS_LAYER", "HIGHLIGHT_LAYER", "Palette", "analysis_marks", "chain_marks",
-           "palette"]
+__all__ = [
+    "ANALYSIS_LAYER",
+    "HIGHLIGHT_LAYER",
+    "Palette",
+    "analysis_marks",
+    "chain_marks",
+    "palette",
+]
 
 ANALYSIS_LAYER = "analysis"
 HIGHLIGHT_LAYER = "chain"
@@ -46,10 +52,24 @@ class Palette:
     safe: str
 
 
-LIGHT = Palette(open="#d93025", broken="#8a939e", blocked="#1e8e3e", partial="#b26a00",
-                choke="#7b1fa2", fixed="#4f5b6b", safe="#1e8e3e")
-DARK = Palette(open="#ff6b61", broken="#7d8590", blocked="#3fb950", partial="#d29922",
-               choke="#c297ff", fixed="#8b98a9", safe="#3fb950")
+LIGHT = Palette(
+    open="#d93025",
+    broken="#8a939e",
+    blocked="#1e8e3e",
+    partial="#b26a00",
+    choke="#7b1fa2",
+    fixed="#4f5b6b",
+    safe="#1e8e3e",
+)
+DARK = Palette(
+    open="#ff6b61",
+    broken="#7d8590",
+    blocked="#3fb950",
+    partial="#d29922",
+    choke="#c297ff",
+    fixed="#8b98a9",
+    safe="#3fb950",
+)
 
 
 def palette(dark: bool) -> Palette:
@@ -65,10 +85,14 @@ def _percent(effectiveness: float) -> str:
     return f"−{effectiveness * 100:.0f} %"
 
 
-def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False,
-                   graph: CompiledGraph | None = None,
-                   chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
-                   ) -> tuple[Overlay, RenderOverlay]:
+def analysis_marks(
+    model: AttackModel,
+    analysis: Analysis,
+    *,
+    dark: bool = False,
+    graph: CompiledGraph | None = None,
+    chain_edges: dict[tuple[str, ...], tuple[tuple[str, str], ...]] | None = None,
+) -> tuple[Overlay, RenderOverlay]:
     """The canvas layer of an analysis of ``model``.
 
     Parameters
@@ -117,29 +141,49 @@ def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False
             badges.append(Badge(text, colours.blocked, f"Blocked by {names}"))
         for mit_id in drawn.reduced.get(node_id, ()):
             mit = mitigations[mit_id]
-            badges.append(Badge(f"◐ {_percent(mit.effective_effectiveness)}", colours.partial,
-                                f"Made harder by {mit.label} ({mit_id}): probability × "
-                                f"{1 - mit.effective_effectiveness:.2g}"))
+            badges.append(
+                Badge(
+                    f"◐ {_percent(mit.effective_effectiveness)}",
+                    colours.partial,
+                    f"Made harder by {mit.label} ({mit_id}): probability × "
+                    f"{1 - mit.effective_effectiveness:.2g}",
+                )
+            )
         if node_id in analysed_goals:
             if node_id in drawn.reachable_goals:
-                flags.append(Badge("⚑ reachable", colours.open,
-                                   "Reachable: at least one chain to it is open"))
+                flags.append(
+                    Badge(
+                        "⚑ reachable", colours.open, "Reachable: at least one chain to it is open"
+                    )
+                )
             else:
-                flags.append(Badge("✓ safe", colours.safe, "Not reachable: every chain to it "
-                                   "is broken"))
+                flags.append(
+                    Badge("✓ safe", colours.safe, "Not reachable: every chain to it is broken")
+                )
         if node_id in chokes:
             goals = ", ".join(chokes[node_id])
-            flags.append(Badge("◆ choke point", colours.choke,
-                               f"Choke point: in every chain to {goals}"))
+            flags.append(
+                Badge("◆ choke point", colours.choke, f"Choke point: in every chain to {goals}")
+            )
         if node_id in drawn.fixed:
-            flags.append(Badge(f"fixed by {_short(node.release_fixed or '', 12)}", colours.fixed,
-                               f"Removed by release {node.release_fixed} (shown: {fixed_at})"))
+            flags.append(
+                Badge(
+                    f"fixed by {_short(node.release_fixed or '', 12)}",
+                    colours.fixed,
+                    f"Removed by release {node.release_fixed} (shown: {fixed_at})",
+                )
+            )
             faded = True
         dimmed = node_id in drawn.disallowed
         if accent or badges or flags or dimmed or faded:
-            nodes[node_id] = NodeMark(dimmed=dimmed, accent=accent, badges=tuple(badges),
-                                      flags=tuple(flags), faded=faded and not dimmed,
-                                      dashed=dashed)
+            nodes[node_id] = NodeMark(
+                dimmed=dimmed,
+                accent=accent,
+                badges=tuple(badges),
+                flags=tuple(flags),
+                faded=faded and not dimmed,
+                dashed=dashed,
+            )
     edges: dict[tuple[str, str], EdgeMark] = {}
     for key, state in drawn.edge_state.items():
         if state == OPEN:
@@ -150,19 +194,30 @@ def analysis_marks(model: AttackModel, analysis: Analysis, *, dark: bool = False
     return Overlay(nodes=nodes, edges=edges), drawn
 
 
-def chain_marks(model: AttackModel, chain: ChainResult, analysis: Analysis, *,
-                dark: bool = False) -> Overlay:
+def chain_marks(
+    model: AttackModel, chain: ChainResult, analysis: Analysis, *, dark: bool = False
+) -> Overlay:
     """The highlight layer of one chain: its nodes and edges stand out
     (red while open; the steps that break it green), the rest is dimmed."""
     colours = palette(dark)
     in_effect = set(analysis.in_effect)
     members = set(chain.nodes)
-    breaking = {n for m in chain.broken_by if m in in_effect and m in model.mitigations
-                for n in model.mitigations[m].blocks if n in members}
+    breaking = {
+        n
+        for m in chain.broken_by
+        if m in in_effect and m in model.mitigations
+        for n in model.mitigations[m].blocks
+        if n in members
+    }
     colour = colours.open if chain.open else colours.broken
-    nodes = {n: NodeMark(accent=colours.blocked if n in breaking else colour)
-             for n in chain.nodes if n in model.nodes}
-    edges = {e.key: EdgeMark(accent=colour, width=3.6, dashed=not chain.open)
-             for e in model.edges if e.source in members and e.target in members}
+    nodes = {
+        n: NodeMark(accent=colours.blocked if n in breaking else colour)
+        for n in chain.nodes
+        if n in model.nodes
+    }
+    edges = {
+        e.key: EdgeMark(accent=colour, width=3.6, dashed=not chain.open)
+        for e in model.edges
+        if e.source in members and e.target in members
+    }
     return Overlay(nodes=nodes, edges=edges, dim_others=True)
-

@@ -32,31 +32,56 @@ class WhatIfColumns:
         table = dock.table_model
         by_header = {c.header: c for c in table.columns}
         label = by_header.get("Mitigation", table.columns[0])
-        table.set_columns([
-            replace(label, checked=self._checked, toggled=self._toggled, bold=self._switched,
+        table.set_columns(
+            [
+                replace(
+                    label,
+                    checked=self._checked,
+                    toggled=self._toggled,
+                    bold=self._switched,
                     tooltip="Check to switch it on for the what-if (the saved status does "
-                            "not change); bold: switched", cell_tooltip=self._label_tip),
-            Column("Breaks", self._breaks, "Listed chains it breaks (effectiveness 1); "
-                   "◐: partial, it only lowers their probability", numeric=True,
-                   cell_tooltip=self._breaks_tip),
-            Column("Alone", self._alone, "★: switched on alone, it makes these reachable "
-                   "goals unreachable", foreground=lambda _m: palette(self.dark).choke,
-                   cell_tooltip=self._alone_tip),
-            Column("Status", self._status, "The saved status; a what-if shows after the "
-                   "arrow", foreground=self._status_colour),
-            Column("Holds", self._holds, "⚠: in effect, it alone holds these goals closed: "
-                   "defeating it reopens them (a single point of failure)",
-                   foreground=lambda _m: tone("danger").name(),
-                   cell_tooltip=self._holds_tip),
-            by_header.get("Cost", Column("Cost", lambda m: f"{m.effective_cost:g}")),
-            Column("Release", lambda m: m.release or "–", "The release that ships it"),
-            Column("Property", lambda m: m.property or "–",
-                   "The design property it implements"),
-            by_header.get("Blocks", Column("Blocks", lambda m: len(m.blocks))),
-        ])
+                    "not change); bold: switched",
+                    cell_tooltip=self._label_tip,
+                ),
+                Column(
+                    "Breaks",
+                    self._breaks,
+                    "Listed chains it breaks (effectiveness 1); "
+                    "◐: partial, it only lowers their probability",
+                    numeric=True,
+                    cell_tooltip=self._breaks_tip,
+                ),
+                Column(
+                    "Alone",
+                    self._alone,
+                    "★: switched on alone, it makes these reachable goals unreachable",
+                    foreground=lambda _m: palette(self.dark).choke,
+                    cell_tooltip=self._alone_tip,
+                ),
+                Column(
+                    "Status",
+                    self._status,
+                    "The saved status; a what-if shows after the arrow",
+                    foreground=self._status_colour,
+                ),
+                Column(
+                    "Holds",
+                    self._holds,
+                    "⚠: in effect, it alone holds these goals closed: "
+                    "defeating it reopens them (a single point of failure)",
+                    foreground=lambda _m: tone("danger").name(),
+                    cell_tooltip=self._holds_tip,
+                ),
+                by_header.get("Cost", Column("Cost", lambda m: f"{m.effective_cost:g}")),
+                Column("Release", lambda m: m.release or "–", "The release that ships it"),
+                Column(
+                    "Property", lambda m: m.property or "–", "The design property it implements"
+                ),
+                by_header.get("Blocks", Column("Blocks", lambda m: len(m.blocks))),
+            ]
+        )
         dock.tools.addSeparator()
-        self.act_reset = dock.tools.addAction(icon("undo"), "Reset What-if",
-                                              session.reset_what_if)
+        self.act_reset = dock.tools.addAction(icon("undo"), "Reset What-if", session.reset_what_if)
         self.act_reset.setToolTip("Switch every mitigation back to its saved status")
         header = dock.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -129,8 +154,10 @@ class WhatIfColumns:
         if result is None:
             return None
         if not result.full:
-            return (f"Partial ({mit.effective_effectiveness:.2g}): chains through the nodes it "
-                    "blocks keep going, with their probability cut")
+            return (
+                f"Partial ({mit.effective_effectiveness:.2g}): chains through the nodes it "
+                "blocks keep going, with their probability cut"
+            )
         shown = ", ".join(result.breaks[:40]) + (" …" if len(result.breaks) > 40 else "")
         return f"Breaks {len(result.breaks)} listed chain(s): {shown or 'none'}"
 
@@ -146,8 +173,9 @@ class WhatIfColumns:
         if result is None or not result.makes_unreachable:
             return "Alone it makes no reachable goal unreachable"
         nodes = self.session.model.nodes
-        goals = "\n".join(f"  {nodes[g].label if g in nodes else g} ({g})"
-                          for g in result.makes_unreachable)
+        goals = "\n".join(
+            f"  {nodes[g].label if g in nodes else g} ({g})" for g in result.makes_unreachable
+        )
         return f"Switched on alone, it makes these goals unreachable:\n{goals}"
 
     def _single_for(self, mit: Mitigation) -> list[str]:

@@ -45,20 +45,34 @@ __all__ = ["OptimiseDialog", "optimization_html"]
 
 def optimization_html(result: Optimization, labels: dict[str, str]) -> str:
     """The result in a few lines of rich text (model text escaped)."""
+
     def names(ids: tuple[str, ...] | None) -> str:
-        return ", ".join(f"{escape_html(labels.get(i, i))} (<code>{escape_html(i)}</code>)"
-                         for i in ids or ()) or "none"
+        return (
+            ", ".join(
+                f"{escape_html(labels.get(i, i))} (<code>{escape_html(i)}</code>)"
+                for i in ids or ()
+            )
+            or "none"
+        )
 
     if result.status == "infeasible":
-        return (f"<b style='color:#d93025'>Infeasible</b>: no choice of mitigations makes "
-                f"these goals unreachable: {names(result.unblockable)}.")
-    state = {"optimal": "<b style='color:#1e8e3e'>Optimal</b> (proven)",
-             "feasible": "<b style='color:#b26a00'>Best found</b> before the time limit"}
-    lines = [f"{state.get(result.status, result.status)} · cost <b>{number(result.cost)}</b>"
-             f" · proven bound {number(result.bound)} · {result.seconds:.2f} s"]
+        return (
+            f"<b style='color:#d93025'>Infeasible</b>: no choice of mitigations makes "
+            f"these goals unreachable: {names(result.unblockable)}."
+        )
+    state = {
+        "optimal": "<b style='color:#1e8e3e'>Optimal</b> (proven)",
+        "feasible": "<b style='color:#b26a00'>Best found</b> before the time limit",
+    }
+    lines = [
+        f"{state.get(result.status, result.status)} · cost <b>{number(result.cost)}</b>"
+        f" · proven bound {number(result.bound)} · {result.seconds:.2f} s"
+    ]
     if result.budget is not None:
-        lines.append(f"Within budget {number(result.budget)}: blocks impact "
-                     f"{number(result.impact_blocked)} (goals {names(result.blocked_goals)})")
+        lines.append(
+            f"Within budget {number(result.budget)}: blocks impact "
+            f"{number(result.impact_blocked)} (goals {names(result.blocked_goals)})"
+        )
     lines.append(f"Switch on: {names(result.mitigations)}")
     return "<br>".join(lines)
 
@@ -122,8 +136,9 @@ class OptimiseDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.apply_button = QPushButton("Apply as What-if")
-        self.apply_button.setToolTip("Switch exactly this set on (and nothing else) for the "
-                                     "what-if")
+        self.apply_button.setToolTip(
+            "Switch exactly this set on (and nothing else) for the what-if"
+        )
         self.apply_button.clicked.connect(self.apply_result)
         self.apply_button.setEnabled(False)
         self.plot = FrontierPlot()
@@ -177,38 +192,57 @@ class OptimiseDialog(QDialog):
                 continue
             item = QListWidgetItem(plain(node.label))
             item.setData(Qt.ItemDataRole.UserRole, node.id)
-            item.setToolTip(plain(f"{node.label} ({node.id}), impact "
-                                  f"{number(node.effective_impact)}"
-                                  + (" · reachable now" if node.id in reachable else "")))
+            item.setToolTip(
+                plain(
+                    f"{node.label} ({node.id}), impact "
+                    f"{number(node.effective_impact)}"
+                    + (" · reachable now" if node.id in reachable else "")
+                )
+            )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if node.id in reachable or not reachable
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if node.id in reachable or not reachable
+                else Qt.CheckState.Unchecked
+            )
             self.goals.addItem(item)
-        parts = [f"attacker profile {session.profile}" if session.profile else "any attacker",
-                 f"at release {session.at_release}" if session.at_release else "as deployed"]
-        self.context.setText("From the saved statuses, " + ", ".join(parts) + ", as "
-                             "`attackgraph optimize` does; the what-if is not included.")
+        parts = [
+            f"attacker profile {session.profile}" if session.profile else "any attacker",
+            f"at release {session.at_release}" if session.at_release else "as deployed",
+        ]
+        self.context.setText(
+            "From the saved statuses, " + ", ".join(parts) + ", as "
+            "`attackgraph optimize` does; the what-if is not included."
+        )
 
     def chosen_goals(self) -> list[str]:
         """The checked goals, in file order."""
-        return [self.goals.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.goals.count())
-                if self.goals.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.goals.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.goals.count())
+            if self.goals.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_goals(self, goals: list[str]) -> None:
         """Check exactly these goals."""
         for i in range(self.goals.count()):
             item = self.goals.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
-                               in goals else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in goals
+                else Qt.CheckState.Unchecked
+            )
 
     # ------------------------------------------------------------ running
     def options(self) -> dict[str, Any]:
         """Keyword arguments of the optimiser."""
-        return {"goals": self.chosen_goals(), "profile": self.session.profile,
-                "at_release": self.session.at_release,
-                "budget": self.budget.value() if self.use_budget.isChecked() else None,
-                "time_limit": self.time_limit.value()}
+        return {
+            "goals": self.chosen_goals(),
+            "profile": self.session.profile,
+            "at_release": self.session.at_release,
+            "budget": self.budget.value() if self.use_budget.isChecked() else None,
+            "time_limit": self.time_limit.value(),
+        }
 
     def run(self) -> None:
         """Find the optimal set and the frontier in the background."""
@@ -263,8 +297,11 @@ class OptimiseDialog(QDialog):
         self.frontier = points
         model = self.session.model
         goals = set(self.chosen_goals())
-        total = points[0].impact_left if points else sum(
-            model.nodes[g].effective_impact for g in goals if g in model.nodes)
+        total = (
+            points[0].impact_left
+            if points
+            else sum(model.nodes[g].effective_impact for g in goals if g in model.nodes)
+        )
         if not points or (len(points) == 1 and not points[0].impact_left):
             self.plot.set_message("Nothing to plot: none of these goals is reachable.")
             return

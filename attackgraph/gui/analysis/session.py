@@ -78,8 +78,9 @@ class AnalysisSession(QObject):
     failed = Signal(str)
     timelineChanged = Signal()
 
-    def __init__(self, document: Document, parent: QObject | None = None, *,
-                 debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self, document: Document, parent: QObject | None = None, *, debounce_ms: int = DEBOUNCE_MS
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.profile: str | None = None
@@ -133,15 +134,17 @@ class AnalysisSession(QObject):
         order = list(self.model.mitigations)
         on = tuple(m for m in order if self.overrides.get(m) is True)
         off = tuple(m for m in order if self.overrides.get(m) is False)
-        return AnalysisState(self.profile, self.at_release, on, off, self.goals,
-                             self.max_chains)
+        return AnalysisState(self.profile, self.at_release, on, off, self.goals, self.max_chains)
 
     @property
     def stale(self) -> bool:
         """Whether the model or the state moved on since the shown result."""
         computed = self.computed
-        return (computed is None or computed.revision != self.revision
-                or (not self.provisional and computed.state != self.state))
+        return (
+            computed is None
+            or computed.revision != self.revision
+            or (not self.provisional and computed.state != self.state)
+        )
 
     @property
     def busy(self) -> bool:
@@ -201,8 +204,10 @@ class AnalysisSession(QObject):
             wanted = {m: v for m, v in wanted.items() if v != (m in base)}
         if wanted == self.overrides:
             return
-        target = {m: wanted.get(m, base is not None and m in base)
-                  for m in set(wanted) | set(self.overrides)}
+        target = {
+            m: wanted.get(m, base is not None and m in base)
+            for m in set(wanted) | set(self.overrides)
+        }
         self.overrides = wanted
         self.stateChanged.emit()
         self._instant(target)
@@ -215,9 +220,12 @@ class AnalysisSession(QObject):
 
     def _base_in_effect(self) -> frozenset[str] | None:
         computed = self.computed
-        if (computed is None or computed.revision != self.revision
-                or computed.state.profile != self.profile
-                or computed.state.at_release != self.at_release):
+        if (
+            computed is None
+            or computed.revision != self.revision
+            or computed.state.profile != self.profile
+            or computed.state.at_release != self.at_release
+        ):
             return None
         return computed.base_in_effect
 
@@ -245,8 +253,7 @@ class AnalysisSession(QObject):
         if self._highlight is None or self.analysis is None:
             return None
         for chain in self.analysis.chains:
-            if len(chain.nodes) == len(self._highlight) and self._highlight.issuperset(
-                    chain.nodes):
+            if len(chain.nodes) == len(self._highlight) and self._highlight.issuperset(chain.nodes):
                 return chain
         return None
 
@@ -262,8 +269,14 @@ class AnalysisSession(QObject):
         names = self._names[1] if self._names[0] == revision else None
 
         def work(cancel: threading.Event) -> tuple[Computed, WhatIf]:
-            return compute(snapshot, state, revision, cancel=cancel.is_set,
-                           progress=lambda text: relay.said.emit(ticket, text), names=names)
+            return compute(
+                snapshot,
+                state,
+                revision,
+                cancel=cancel.is_set,
+                progress=lambda text: relay.said.emit(ticket, text),
+                names=names,
+            )
 
         self._clock.start()
         self.runner.start(work)
@@ -318,9 +331,13 @@ class AnalysisSession(QObject):
     def _instant(self, target: dict[str, bool]) -> None:
         """Show switches at once through the what-if, when it is current."""
         computed, whatif = self.computed, self._whatif
-        if (whatif is None or computed is None or self._base_in_effect() is None
-                or computed.state.goals != self.goals
-                or computed.state.max_chains != self.max_chains):
+        if (
+            whatif is None
+            or computed is None
+            or self._base_in_effect() is None
+            or computed.state.goals != self.goals
+            or computed.state.max_chains != self.max_chains
+        ):
             return
         for mit_id, on in target.items():
             whatif.switch(mit_id, on)
@@ -357,8 +374,12 @@ class AnalysisSession(QObject):
     # ---------------------------------------------------------- timeline
     def _start_timeline(self, computed: Computed) -> None:
         model = computed.model
-        key = (computed.revision, computed.state.profile, computed.state.goals,
-               computed.state.max_chains)
+        key = (
+            computed.revision,
+            computed.state.profile,
+            computed.state.goals,
+            computed.state.max_chains,
+        )
         if key == self._timeline_key:
             return
         self._timeline_key = key
@@ -371,15 +392,21 @@ class AnalysisSession(QObject):
 
         def work(cancel: threading.Event) -> tuple[Any, tuple[ReleaseState, ...]]:
             try:
-                return key, release_timeline(model, profile=state.profile, goals=state.goals,
-                                             max_chains=state.max_chains, cancel=cancel.is_set)
+                return key, release_timeline(
+                    model,
+                    profile=state.profile,
+                    goals=state.goals,
+                    max_chains=state.max_chains,
+                    cancel=cancel.is_set,
+                )
             except AnalysisCancelled:
                 return None, ()
 
         self.timeline_runner.start(work)
 
-    def _timeline_finished(self, result: tuple[Any, tuple[ReleaseState, ...]],
-                           _seconds: float) -> None:
+    def _timeline_finished(
+        self, result: tuple[Any, tuple[ReleaseState, ...]], _seconds: float
+    ) -> None:
         key, timeline = result
         if key is not None and key == self._timeline_key:
             self.timeline = timeline

@@ -96,8 +96,11 @@ class _ResultTable(QAbstractTableModel):
     def set_result(self, analysis: Analysis | None, model: AttackModel) -> None:
         """Show another result: the cells only when the rows stay the same
         (selection and scroll position stay), else a reset."""
-        if self.analysis is not None and analysis is not None \
-                and self.same_rows(self.analysis, analysis):
+        if (
+            self.analysis is not None
+            and analysis is not None
+            and self.same_rows(self.analysis, analysis)
+        ):
             self.analysis, self.model = analysis, model
             self.refresh()
             return
@@ -112,8 +115,9 @@ class _ResultTable(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -129,8 +133,9 @@ class _ResultTable(QAbstractTableModel):
     def refresh(self) -> None:
         """Every cell may read differently (same rows)."""
         if self.rows():
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self.rows() - 1, len(self.HEADERS) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rows() - 1, len(self.HEADERS) - 1)
+            )
 
 
 def depth_text(analysis: Analysis | None, goal_id: str) -> str:
@@ -166,11 +171,15 @@ def depth_tip(analysis: Analysis | None, goal_id: str, model: AttackModel) -> st
         return f"  {mits[m].label if m in mits else m} ({m})"
 
     if item.depth == 1:
-        text = ("A single point of failure: defeating any one of these alone reopens it:\n"
-                + "\n".join(name(m) for m in item.single_points))
+        text = (
+            "A single point of failure: defeating any one of these alone reopens it:\n"
+            + "\n".join(name(m) for m in item.single_points)
+        )
     else:
-        text = (f"Defeating these {item.depth} in-effect mitigations together reopens it "
-                "(no smaller set does):\n" + "\n".join(name(m) for m in item.cut))
+        text = (
+            f"Defeating these {item.depth} in-effect mitigations together reopens it "
+            "(no smaller set does):\n" + "\n".join(name(m) for m in item.cut)
+        )
     return plain(text)
 
 
@@ -178,12 +187,15 @@ class GoalTable(_ResultTable):
     """The analysed goals: reachable or safe, open chains, choke points."""
 
     HEADERS = ("Goal", "State", "Open", "Impact", "Depth", "Choke points")
-    TIPS = ("The goal (tooltip: its id)", "Reachable: some chain to it is open",
-            "Open chains of all its chains (? when there are more than the listed ones)",
-            "The goal's impact (weight in the optimiser)",
-            "Defence in depth: the least number of in-effect mitigations an attacker must "
-            "defeat to reopen it (0: reachable; –: only fixes or the profile hold it)",
-            "Steps in every chain to the goal: one mitigation there breaks them all")
+    TIPS = (
+        "The goal (tooltip: its id)",
+        "Reachable: some chain to it is open",
+        "Open chains of all its chains (? when there are more than the listed ones)",
+        "The goal's impact (weight in the optimiser)",
+        "Defence in depth: the least number of in-effect mitigations an attacker must "
+        "defeat to reopen it (0: reachable; –: only fixes or the profile hold it)",
+        "Steps in every chain to the goal: one mitigation there breaks them all",
+    )
 
     def rows(self) -> int:
         return len(self.analysis.goals) if self.analysis else 0
@@ -228,8 +240,10 @@ class GoalTable(_ResultTable):
             return depth_tip(self.analysis, goal.id, self.model)
         if role == Qt.ItemDataRole.ToolTipRole:
             chokes = "\n".join(f"  {self.label(n)} ({n})" for n in goal.choke_points)
-            return plain(f"{goal.label} ({goal.id})\n"
-                         + (f"Choke points:\n{chokes}" if chokes else "No choke point"))
+            return plain(
+                f"{goal.label} ({goal.id})\n"
+                + (f"Choke points:\n{chokes}" if chokes else "No choke point")
+            )
         if role == ID_ROLE:
             return goal.id
         return None
@@ -239,16 +253,18 @@ class ChainTable(_ResultTable):
     """The listed chains in the engine's order."""
 
     HEADERS = ("Chain", "Goal", "Steps", "Cost", "Probability", "State", "Depth", "Broken by")
-    TIPS = ("Chain id, as `attackgraph analyze` numbers it (cheapest first)",
-            "The goal it achieves",
-            "Number of nodes, and the steps that set it apart from the other chains to "
-            "its goal (tooltip: every step in order)",
-            "Attacker effort: the sum of its nodes' costs",
-            "Chance of success, with the partial mitigations in effect",
-            "Open: no mitigation in effect breaks it",
-            "Defence in depth: in-effect mitigations an attacker must defeat to reopen it "
-            "(–: a release fixed one of its steps)",
-            "Mitigations of effectiveness 1 that break it (✓: in effect now)")
+    TIPS = (
+        "Chain id, as `attackgraph analyze` numbers it (cheapest first)",
+        "The goal it achieves",
+        "Number of nodes, and the steps that set it apart from the other chains to "
+        "its goal (tooltip: every step in order)",
+        "Attacker effort: the sum of its nodes' costs",
+        "Chance of success, with the partial mitigations in effect",
+        "Open: no mitigation in effect breaks it",
+        "Defence in depth: in-effect mitigations an attacker must defeat to reopen it "
+        "(–: a release fixed one of its steps)",
+        "Mitigations of effectiveness 1 that break it (✓: in effect now)",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -261,8 +277,8 @@ class ChainTable(_ResultTable):
 
     def same_rows(self, old: Analysis, new: Analysis) -> bool:
         return len(old.chains) == len(new.chains) and all(
-            a.id == b.id and a.nodes == b.nodes
-            for a, b in zip(old.chains, new.chains, strict=True))
+            a.id == b.id and a.nodes == b.nodes for a, b in zip(old.chains, new.chains, strict=True)
+        )
 
     def forget(self) -> None:
         self._haystacks = {}
@@ -281,11 +297,11 @@ class ChainTable(_ResultTable):
         if known is not None:
             return known
         nodes = frozenset(chain.nodes)
-        others = [other for other_id, other in self._by_goal.get(chain.goal, ())
-                  if other_id != chain.id]
+        others = [
+            other for other_id, other in self._by_goal.get(chain.goal, ()) if other_id != chain.id
+        ]
         best = max(((len(nodes & o), -len(nodes ^ o)) for o in others), default=None)
-        apart = {n for o in others if (len(nodes & o), -len(nodes ^ o)) == best
-                 for n in nodes - o}
+        apart = {n for o in others if (len(nodes & o), -len(nodes ^ o)) == best for n in nodes - o}
         result = [n for n in chain.nodes if n in apart and n != chain.goal]
         self._distinct[chain.id] = result
         return result
@@ -313,8 +329,7 @@ class ChainTable(_ResultTable):
             return ""
         text = self._haystacks.get(chain.id)
         if text is None:
-            parts = [chain.id, chain.goal, self.label(chain.goal), *chain.nodes,
-                     *chain.broken_by]
+            parts = [chain.id, chain.goal, self.label(chain.goal), *chain.nodes, *chain.broken_by]
             for node_id in chain.nodes:
                 node = self.model.nodes.get(node_id)
                 if node is not None:
@@ -370,8 +385,11 @@ class ChainTable(_ResultTable):
             return self.label(chain.goal)
         if column == 2:
             different = self.distinctive(chain)
-            return f"{len(chain.nodes)} · via " + ", ".join(
-                self.label(n) for n in different) if different else str(len(chain.nodes))
+            return (
+                f"{len(chain.nodes)} · via " + ", ".join(self.label(n) for n in different)
+                if different
+                else str(len(chain.nodes))
+            )
         if column == 3:
             return number(chain.cost)
         if column == 4:
@@ -392,11 +410,18 @@ class ChainTable(_ResultTable):
         in_effect = set(self.analysis.in_effect) if self.analysis else set()
         steps = "\n".join(f"  {i}. {self.label(n)}" for i, n in enumerate(chain.nodes, 1))
         mitigations = self.model.mitigations
-        breakers = "\n".join(
-            f"  {'✓ ' if m in in_effect else ''}{mitigations[m].label if m in mitigations else m}"
-            f" ({m})" for m in chain.broken_by) or "  nothing: no mitigation blocks its steps"
-        return plain(f"{chain.id} → {self.label(chain.goal)} "
-                     f"({'open' if chain.open else 'broken'})\n{steps}\nBroken by:\n{breakers}")
+        breakers = (
+            "\n".join(
+                f"  {'✓ ' if m in in_effect else ''}"
+                f"{mitigations[m].label if m in mitigations else m} ({m})"
+                for m in chain.broken_by
+            )
+            or "  nothing: no mitigation blocks its steps"
+        )
+        return plain(
+            f"{chain.id} → {self.label(chain.goal)} "
+            f"({'open' if chain.open else 'broken'})\n{steps}\nBroken by:\n{breakers}"
+        )
 
 
 class ChainFilter(QSortFilterProxyModel):
@@ -411,8 +436,13 @@ class ChainFilter(QSortFilterProxyModel):
         self.goal: str | None = None
         self.open_only = False
 
-    def set_filter(self, *, text: str | None = None, goal: str | bool | None = False,
-                   open_only: bool | None = None) -> None:
+    def set_filter(
+        self,
+        *,
+        text: str | None = None,
+        goal: str | bool | None = False,
+        open_only: bool | None = None,
+    ) -> None:
         """Change some of the criteria (``goal=False``: leave it)."""
         changing = hasattr(self, "beginFilterChange")  # Qt 6.10; older: invalidate
         if changing:

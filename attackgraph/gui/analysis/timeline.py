@@ -51,8 +51,10 @@ def release_tooltip(state: ReleaseState | None, release: str, label: str) -> str
     if state.depths:
         least = "–" if state.min_depth is None else str(state.min_depth)
         lines.append(f"Defence in depth (d): at least {least} mitigation(s) to defeat")
-        lines += [f"  {plain(goal)}: {'–' if depth is None else depth}"
-                  for goal, depth in state.depths[:12]]
+        lines += [
+            f"  {plain(goal)}: {'–' if depth is None else depth}"
+            for goal, depth in state.depths[:12]
+        ]
     return "\n".join(lines)
 
 
@@ -76,9 +78,11 @@ class TimelineBar(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setToolTip("Release timeline: the model at each release (bars: open chains; "
-                        "d: the least depth, mitigations to defeat to reopen a goal). "
-                        "Click, drag, or use the arrow keys.")
+        self.setToolTip(
+            "Release timeline: the model at each release (bars: open chains; "
+            "d: the least depth, mitigations to defeat to reopen a goal). "
+            "Click, drag, or use the arrow keys."
+        )
         self.setAccessibleName("Release timeline")
 
     # ------------------------------------------------------------ data
@@ -140,9 +144,14 @@ class TimelineBar(QWidget):
         QToolTip.showText(event.globalPosition().toPoint(), tip, self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: 1,
-                Qt.Key.Key_Down: -1, Qt.Key.Key_Home: -99, Qt.Key.Key_End: 99}.get(
-                    Qt.Key(event.key()))
+        step = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Up: 1,
+            Qt.Key.Key_Down: -1,
+            Qt.Key.Key_Home: -99,
+            Qt.Key.Key_End: 99,
+        }.get(Qt.Key(event.key()))
         if step is None:
             super().keyPressEvent(event)
             return
@@ -184,8 +193,9 @@ class TimelineBar(QWidget):
         bold.setBold(True)
         track_y = self.height() - 15.0
         painter.setPen(QPen(muted, 1.2))
-        painter.drawLine(QPointF(4 + SLOT / 2, track_y), QPointF(4 + SLOT * (len(
-            self.releases) + 0.5), track_y))
+        painter.drawLine(
+            QPointF(4 + SLOT / 2, track_y), QPointF(4 + SLOT * (len(self.releases) + 0.5), track_y)
+        )
         for index, release in enumerate(self.positions()):
             slot = self._slot(index)
             chosen = release == self.current
@@ -204,28 +214,31 @@ class TimelineBar(QWidget):
                     count = "?" if state.open_chains is None else str(state.open_chains)
                     painter.setFont(bold)
                     painter.setPen(text)
-                    painter.drawText(QRectF(centre + 10, bar.top() - 2, SLOT / 2 - 10, 12),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                     count)
+                    painter.drawText(
+                        QRectF(centre + 10, bar.top() - 2, SLOT / 2 - 10, 12),
+                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                        count,
+                    )
                     if state.min_depth is not None:  # the least defence in depth
                         painter.setFont(small)
                         painter.setPen(QColor(colours.blocked))
-                        painter.drawText(QRectF(slot.left(), track_y - 17, centre - 10
-                                                - slot.left(), 12),
-                                         Qt.AlignmentFlag.AlignRight
-                                         | Qt.AlignmentFlag.AlignVCenter,
-                                         f"d{state.min_depth}")
+                        painter.drawText(
+                            QRectF(slot.left(), track_y - 17, centre - 10 - slot.left(), 12),
+                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                            f"d{state.min_depth}",
+                        )
             painter.setPen(QPen(accent if chosen else muted, 2 if chosen else 1))
             painter.setBrush(accent if chosen else pal.color(pal.ColorRole.Window))
-            painter.drawEllipse(QPointF(centre, track_y), 5 if chosen else 3.5,
-                                5 if chosen else 3.5)
+            painter.drawEllipse(
+                QPointF(centre, track_y), 5 if chosen else 3.5, 5 if chosen else 3.5
+            )
             painter.setFont(bold if chosen else small)
             painter.setPen(text if chosen else muted)
             name = "now" if release is None else release
-            label = painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight,
-                                                     SLOT - 4)
-            painter.drawText(QRectF(slot.left(), track_y + 4, SLOT, 12),
-                             Qt.AlignmentFlag.AlignCenter, label)
+            label = painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, SLOT - 4)
+            painter.drawText(
+                QRectF(slot.left(), track_y + 4, SLOT, 12), Qt.AlignmentFlag.AlignCenter, label
+            )
         if self.hasFocus():
             painter.setPen(QPen(accent, 1, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)

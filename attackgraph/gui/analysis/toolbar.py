@@ -33,19 +33,23 @@ class AnalysisToolbar(QToolBar):
         self.setMovable(False)
         self.session = session
         self.profile = QComboBox()
-        self.profile.setWhatsThis("Attacker profile: analyse only what this attacker can do "
-                                  "(same as --profile)")
+        self.profile.setWhatsThis(
+            "Attacker profile: analyse only what this attacker can do (same as --profile)"
+        )
         self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile.setMaximumWidth(220)
         self.profile.currentIndexChanged.connect(
-            lambda i: session.set_profile(self.profile.itemData(i)))
+            lambda i: session.set_profile(self.profile.itemData(i))
+        )
         self.release = QComboBox()
-        self.release.setWhatsThis("Release: the model as it was at this release (same as "
-                                  "--at-release)")
+        self.release.setWhatsThis(
+            "Release: the model as it was at this release (same as --at-release)"
+        )
         self.release.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.release.setMaximumWidth(170)
         self.release.currentIndexChanged.connect(
-            lambda i: session.set_release(self.release.itemData(i)))
+            lambda i: session.set_release(self.release.itemData(i))
+        )
         self.timeline = TimelineBar()
         self.timeline.releaseChosen.connect(session.set_release)
         self.what_if = QLabel()
@@ -78,15 +82,19 @@ class AnalysisToolbar(QToolBar):
         """Show the model's profiles and releases and the session's choice."""
         model = self.session.model
         for combo, empty, items, current in (
-                (self.profile, ANY_ATTACKER, model.profiles.values(), self.session.profile),
-                (self.release, AS_DEPLOYED, model.releases.values(), self.session.at_release)):
+            (self.profile, ANY_ATTACKER, model.profiles.values(), self.session.profile),
+            (self.release, AS_DEPLOYED, model.releases.values(), self.session.at_release),
+        ):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(empty, None)
             for item in items:
                 combo.addItem(plain(item.label), item.id)
-                combo.setItemData(combo.count() - 1, plain(f"{item.label} ({item.id})"),
-                                  Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(
+                    combo.count() - 1,
+                    plain(f"{item.label} ({item.id})"),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.setEnabled(combo.count() > 1)
             # The list opens as wide as its longest label, even when the
@@ -108,11 +116,17 @@ class AnalysisToolbar(QToolBar):
             parts = ([f"{on} on"] if on else []) + ([f"{off} off"] if off else [])
             self.what_if.setText(f"What-if: {', '.join(parts)}")
             self.what_if.setStyleSheet(f"color: {tone('accent').name()}; font-weight: 600;")
-            self.what_if.setToolTip(plain("Switched for the what-if: " + ", ".join(
-                f"{m} {'on' if v else 'off'}" for m, v in switched.items())))
+            self.what_if.setToolTip(
+                plain(
+                    "Switched for the what-if: "
+                    + ", ".join(f"{m} {'on' if v else 'off'}" for m, v in switched.items())
+                )
+            )
         else:
             self.what_if.setText("Saved statuses")
             self.what_if.setStyleSheet("")
-            self.what_if.setToolTip("No what-if: every mitigation as its saved status says "
-                                    "(check one in the Mitigations dock to switch it)")
+            self.what_if.setToolTip(
+                "No what-if: every mitigation as its saved status says "
+                "(check one in the Mitigations dock to switch it)"
+            )
         self.reset.setEnabled(bool(switched))

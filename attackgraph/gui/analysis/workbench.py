@@ -49,12 +49,12 @@ BUSY_DELAY_MS = 300
 """Progress shows only for analyses that take longer than this."""
 EXPORT_TIPS = {
     "diagram": "SVG, PNG, PDF, DOT or Mermaid through Graphviz, in the state shown (what-if, "
-               "profile, release, highlighted chain)",
+    "profile, release, highlighted chain)",
     "canvas": "The canvas as it looks now: PNG, SVG or PDF",
     "report": "HTML or Markdown report of the state shown, with the optimal set and timeline",
     "matrix": "The chain x mitigation matrix of the state shown, as CSV",
     "navigator": "An ATT&CK Navigator layer of the state shown: techniques on open chains "
-                 "scored and coloured apart from those only on broken chains",
+    "scored and coloured apart from those only on broken chains",
 }
 
 
@@ -108,8 +108,9 @@ class Workbench(QObject):
         self.busy_cancel = QToolButton()
         self.busy_cancel.setIcon(icon("close"))
         self.busy_cancel.setAutoRaise(True)
-        self.busy_cancel.setToolTip("Cancel the analysis (it runs again after the next edit, "
-                                    "or with F9)")
+        self.busy_cancel.setToolTip(
+            "Cancel the analysis (it runs again after the next edit, or with F9)"
+        )
         self.busy_cancel.clicked.connect(self.session.cancel)
         self.result_label = QLabel()
         for widget in (self.busy_label, self.busy_bar, self.busy_cancel):
@@ -121,8 +122,14 @@ class Workbench(QObject):
         self._busy_timer.setInterval(BUSY_DELAY_MS)
         self._busy_timer.timeout.connect(self._show_busy)
 
-    def _action(self, text: str, slot: object, shortcut: str | None = None,
-                tip: str = "", icon_name: str | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: str | None = None,
+        tip: str = "",
+        icon_name: str | None = None,
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -137,40 +144,83 @@ class Workbench(QObject):
 
     def _build_actions(self) -> None:
         session = self.session
-        self.act_rerun = self._action("&Re-run Analysis", session.rerun, "F9",
-                                      "Analyse the model again now")
-        self.act_reset = self._action("Reset &What-if", session.reset_what_if, "Ctrl+Shift+W",
-                                      "Every mitigation back to its saved status")
-        self.act_next = self._action("&Next Chain", lambda: self.step_chain(1), "Alt+Down",
-                                     "Highlight the next chain of the table")
-        self.act_previous = self._action("&Previous Chain", lambda: self.step_chain(-1),
-                                         "Alt+Up", "Highlight the previous chain of the table")
-        self.act_clear = self._action("&Clear Chain Highlight", self.chains.clear_highlight,
-                                      None, "Show every chain again (Esc on the canvas)")
-        self.act_chains = self._action("Show &Chains", lambda: self.show_dock("chains"),
-                                       "Ctrl+Shift+C", "The chains and goals of the analysis")
-        self.act_coverage = self._action("Show C&overage Matrix",
-                                         lambda: self.show_dock("coverage"), "Ctrl+Shift+M",
-                                         "Chains against the mitigations that break them")
-        self.act_optimise = self._action("&Optimise…", self.optimise, "Ctrl+Shift+O",
-                                         "The cheapest mitigation set, and the Pareto frontier",
-                                         "optimise")
-        self.act_present = self._action("&Present Chain", lambda: self.present(), "F5",
-                                        "Trainer mode: the highlighted chain full screen, step "
-                                        "by step", "present")
-        self.act_story = self._action("Present the &Story", lambda: self.present(story=True),
-                                      "Shift+F5", "Trainer mode: the model's chains in order, "
-                                      "then release by release")
-        self.act_add_story = self._action("&Add Chain to the Story", self.add_to_story, None,
-                                          "The highlighted chain becomes the story's next "
-                                          "scene (saved in the model)")
+        self.act_rerun = self._action(
+            "&Re-run Analysis", session.rerun, "F9", "Analyse the model again now"
+        )
+        self.act_reset = self._action(
+            "Reset &What-if",
+            session.reset_what_if,
+            "Ctrl+Shift+W",
+            "Every mitigation back to its saved status",
+        )
+        self.act_next = self._action(
+            "&Next Chain",
+            lambda: self.step_chain(1),
+            "Alt+Down",
+            "Highlight the next chain of the table",
+        )
+        self.act_previous = self._action(
+            "&Previous Chain",
+            lambda: self.step_chain(-1),
+            "Alt+Up",
+            "Highlight the previous chain of the table",
+        )
+        self.act_clear = self._action(
+            "&Clear Chain Highlight",
+            self.chains.clear_highlight,
+            None,
+            "Show every chain again (Esc on the canvas)",
+        )
+        self.act_chains = self._action(
+            "Show &Chains",
+            lambda: self.show_dock("chains"),
+            "Ctrl+Shift+C",
+            "The chains and goals of the analysis",
+        )
+        self.act_coverage = self._action(
+            "Show C&overage Matrix",
+            lambda: self.show_dock("coverage"),
+            "Ctrl+Shift+M",
+            "Chains against the mitigations that break them",
+        )
+        self.act_optimise = self._action(
+            "&Optimise…",
+            self.optimise,
+            "Ctrl+Shift+O",
+            "The cheapest mitigation set, and the Pareto frontier",
+            "optimise",
+        )
+        self.act_present = self._action(
+            "&Present Chain",
+            lambda: self.present(),
+            "F5",
+            "Trainer mode: the highlighted chain full screen, step by step",
+            "present",
+        )
+        self.act_story = self._action(
+            "Present the &Story",
+            lambda: self.present(story=True),
+            "Shift+F5",
+            "Trainer mode: the model's chains in order, then release by release",
+        )
+        self.act_add_story = self._action(
+            "&Add Chain to the Story",
+            self.add_to_story,
+            None,
+            "The highlighted chain becomes the story's next scene (saved in the model)",
+        )
         menu = self.window.actions.menus["analysis"]
         first = menu.actions()[0] if menu.actions() else None
         for action in (self.act_rerun, self.act_reset):
             menu.insertAction(first, action)  # type: ignore[arg-type]
         menu.insertSeparator(first)  # type: ignore[arg-type]
-        for action in (self.act_next, self.act_previous, self.act_clear, self.act_chains,
-                       self.act_coverage):
+        for action in (
+            self.act_next,
+            self.act_previous,
+            self.act_clear,
+            self.act_chains,
+            self.act_coverage,
+        ):
             menu.insertAction(first, action)  # type: ignore[arg-type]
         menu.insertSeparator(first)  # type: ignore[arg-type]
         menu.insertAction(first, self.act_optimise)  # type: ignore[arg-type]
@@ -183,8 +233,9 @@ class Workbench(QObject):
         file_menu = self.window.actions.menus["file"]
         after = file_menu.actions()[file_menu.actions().index(self.window.actions.export) + 1]
         for kind, (text, _filters, _ext) in EXPORTS.items():
-            action = self._action(f"Export {text}", lambda k=kind: self.exporter.dialog(k), None,
-                                  EXPORT_TIPS[kind])
+            action = self._action(
+                f"Export {text}", lambda k=kind: self.exporter.dialog(k), None, EXPORT_TIPS[kind]
+            )
             file_menu.insertAction(after, action)
             self.export_actions[kind] = action
         self.toolbar.addSeparator()
@@ -229,9 +280,13 @@ class Workbench(QObject):
             self.drawn = None
             scene.set_overlay(ANALYSIS_LAYER, None)
         else:
-            layer, self.drawn = analysis_marks(computed.model, analysis, dark=self.dark,
-                                               graph=computed.graph,
-                                               chain_edges=computed.chain_edges)
+            layer, self.drawn = analysis_marks(
+                computed.model,
+                analysis,
+                dark=self.dark,
+                graph=computed.graph,
+                chain_edges=computed.chain_edges,
+            )
             scene.set_overlay(ANALYSIS_LAYER, layer)
         self._draw_highlight()
         self._show_result()
@@ -308,8 +363,14 @@ class Workbench(QObject):
         self.optimiser.raise_()
         return self.optimiser
 
-    def present(self, chain_id: str | None = None, *, step: int = 0, story: bool = False,
-                full_screen: bool = True) -> PresentationWindow:
+    def present(
+        self,
+        chain_id: str | None = None,
+        *,
+        step: int = 0,
+        story: bool = False,
+        full_screen: bool = True,
+    ) -> PresentationWindow:
         """Trainer mode on a chain (default: the highlighted one) or the story."""
         if self.presentation is not None:
             self.presentation.close()
@@ -355,14 +416,18 @@ class Workbench(QObject):
             return session.error or "the analysis did not finish"
         if view.chain is not None:
             try:
-                build_overlay(session.computed.model if session.computed else model,
-                              session.analysis, chain=view.chain)
+                build_overlay(
+                    session.computed.model if session.computed else model,
+                    session.analysis,
+                    chain=view.chain,
+                )
             except AnalysisError as exc:
                 return str(exc)
             session.set_highlight(view.chain)
         if view.present:
-            presentation = self.present(view.chain, story=view.chain is None,
-                                        full_screen=full_screen)
+            presentation = self.present(
+                view.chain, story=view.chain is None, full_screen=full_screen
+            )
             session.wait(120.0)
             if view.step is not None:
                 count = presentation.step_count()
@@ -393,12 +458,10 @@ class Workbench(QObject):
         model = session.model
         goal = model.nodes.get(chain.goal)
         title = f"Chain to {goal.label if goal else chain.goal}"
-        extras = with_scene(model, Scene(title, chain.nodes, session.profile,
-                                         session.at_release))
+        extras = with_scene(model, Scene(title, chain.nodes, session.profile, session.at_release))
         done = self.window.scene.execute(SetModelFieldCommand(model, "extras", extras))
         if done:
-            self.window.show_message(f"{chain.id} is now a scene of the story (Shift+F5 plays "
-                                     "it).")
+            self.window.show_message(f"{chain.id} is now a scene of the story (Shift+F5 plays it).")
         return done
 
     def show_dock(self, name: str) -> None:
@@ -422,9 +485,11 @@ class Workbench(QObject):
         colour = tone("danger" if reachable else "success").name()
         self.result_label.setText(f"⚑ {reachable}/{len(analysis.goals)} goals · {opened} open")
         self.result_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.result_label.setToolTip(f"The live analysis: {reachable} of {len(analysis.goals)} "
-                                     f"goals reachable, {opened} of {len(analysis.chains)} "
-                                     "listed chains open (F9 runs it again)")
+        self.result_label.setToolTip(
+            f"The live analysis: {reachable} of {len(analysis.goals)} "
+            f"goals reachable, {opened} of {len(analysis.chains)} "
+            "listed chains open (F9 runs it again)"
+        )
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
@@ -451,8 +516,7 @@ class Workbench(QObject):
         notices = self.window.notices
         if analysis is not None and analysis.warnings and not self.session.provisional:
             text = analysis.warnings[0]
-            notices.show_notice("analysis-limit", plain(text[:1].upper() + text[1:]),
-                                "warning")
+            notices.show_notice("analysis-limit", plain(text[:1].upper() + text[1:]), "warning")
         elif not self.session.provisional:
             notices.dismiss("analysis-limit")
 
@@ -465,8 +529,11 @@ class Workbench(QObject):
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Escape and self.session.highlighted_chain():
                 self.chains.clear_highlight()
-        elif (watched is self.window and event.type() == QEvent.Type.Show
-              and self.window.settings.value("state") is None):
+        elif (
+            watched is self.window
+            and event.type() == QEvent.Type.Show
+            and self.window.settings.value("state") is None
+        ):
             QTimer.singleShot(0, self._first_sizes)
         return False
 

@@ -124,8 +124,11 @@ class NodeBatch(QGraphicsItem):
         if active == self.active:
             return
         self.active = active
-        mode = (QGraphicsItem.CacheMode.NoCache if active
-                else QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        mode = (
+            QGraphicsItem.CacheMode.NoCache
+            if active
+            else QGraphicsItem.CacheMode.DeviceCoordinateCache
+        )
         for node in self._nodes():
             node.setCacheMode(mode)
             node.update_contents(active)
@@ -163,8 +166,9 @@ class NodeBatch(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         for color, rects in self._groups:
             painter.setBrush(QBrush(color))

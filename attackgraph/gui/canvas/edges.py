@@ -69,8 +69,9 @@ def _unturn(point: QPointF) -> QPointF:
     return QPointF(-point.y(), point.x())
 
 
-def edge_path(start: QPointF, end: QPointF, clearance: float,
-              direction: str = "LR") -> QPainterPath:
+def edge_path(
+    start: QPointF, end: QPointF, clearance: float, direction: str = "LR"
+) -> QPainterPath:
     """The curve from ``start`` (leaving rightwards) to ``end`` (arriving
     from the left), stopping short of ``end`` by the arrow head; with
     ``direction="TB"`` it leaves downwards and arrives from above, with
@@ -100,11 +101,15 @@ def edge_path(start: QPointF, end: QPointF, clearance: float,
     # and in from the left.
     below = max(start.y(), tip.y()) + clearance
     reach = 36.0
-    path.cubicTo(QPointF(start.x() + reach * 1.6, start.y()),
-                 QPointF(start.x() + reach * 1.6, below), QPointF(start.x(), below))
+    path.cubicTo(
+        QPointF(start.x() + reach * 1.6, start.y()),
+        QPointF(start.x() + reach * 1.6, below),
+        QPointF(start.x(), below),
+    )
     path.lineTo(QPointF(tip.x(), below))
-    path.cubicTo(QPointF(tip.x() - reach * 1.6, below), QPointF(tip.x() - reach * 1.6, tip.y()),
-                 tip)
+    path.cubicTo(
+        QPointF(tip.x() - reach * 1.6, below), QPointF(tip.x() - reach * 1.6, tip.y()), tip
+    )
     return path
 
 
@@ -132,9 +137,12 @@ class _Label(QGraphicsItem):
             return False
         edge = self.parentItem()
         ends = (edge.source, edge.target)
-        return any(hasattr(item, "body_rect") and item not in ends
-                   and item.body_rect().translated(item.pos()).contains(point)
-                   for item in scene.items(point))
+        return any(
+            hasattr(item, "body_rect")
+            and item not in ends
+            and item.body_rect().translated(item.pos()).contains(point)
+            for item in scene.items(point)
+        )
 
     def room(self, band: float = 30.0) -> float:
         """How wide the label may be (scene units): the free space around its
@@ -158,8 +166,9 @@ class _Label(QGraphicsItem):
                 return 0.0
         return 2 * half - 8.0
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         from attackgraph.gui.canvas.nodes import wrap_text
 
         lod = style.paint_lod(painter)
@@ -172,8 +181,12 @@ class _Label(QGraphicsItem):
         if width < min(metrics.horizontalAdvance(words[0]), 8 * metrics.averageCharWidth()):
             return  # no room for a word: the edge's tooltip has it
         lines = wrap_text(self.text, metrics, width, 2)
-        box = QRectF(0, 0, max(metrics.horizontalAdvance(line) for line in lines) + 10,
-                     metrics.height() * len(lines) + 4)
+        box = QRectF(
+            0,
+            0,
+            max(metrics.horizontalAdvance(line) for line in lines) + 10,
+            metrics.height() * len(lines) + 4,
+        )
         box.moveCenter(self.centre)
         theme = style.current()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -247,12 +260,20 @@ class EdgeItem(QGraphicsPathItem):
         if self.selected:
             color, width = QColor(theme.selection), 2.6
         else:
-            color = QColor(self.mark.accent) if self.mark.accent else (
-                QColor(theme.and_badge) if self.target.node.gate == "and" else QColor(theme.edge))
+            color = (
+                QColor(self.mark.accent)
+                if self.mark.accent
+                else (
+                    QColor(theme.and_badge)
+                    if self.target.node.gate == "and"
+                    else QColor(theme.edge)
+                )
+            )
             width = self.mark.width or 1.4
         dashed = self.mark.dashed and not self.selected
-        pen = QPen(color, width, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine,
-                   style.PEN_CAP)
+        pen = QPen(
+            color, width, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine, style.PEN_CAP
+        )
         pen.setCosmetic(True)  # as thick at every zoom: readable when zoomed out
         self.setPen(pen)
         self.arrow.setBrush(QBrush(color))
@@ -279,8 +300,9 @@ class EdgeItem(QGraphicsPathItem):
         end = self.target.in_port(self)
         direction = self.source.direction()
         geometry = self.source.geometry
-        clearance = (geometry.node_height if direction == "LR" else geometry.node_width) * 0.5 \
-            + 18.0
+        clearance = (
+            geometry.node_height if direction == "LR" else geometry.node_width
+        ) * 0.5 + 18.0
         path = edge_path(start, end, clearance, direction)
         # A backward edge loops around its ends; a forward one stays between them.
         self.loops = path.elementCount() > 4
@@ -290,13 +312,25 @@ class EdgeItem(QGraphicsPathItem):
         self._hit = None
         if direction in ("TB", "BT"):
             back = -ARROW_LENGTH if direction == "TB" else ARROW_LENGTH
-            self.arrow.setPolygon(QPolygonF([
-                end, QPointF(end.x() - ARROW_HALF_WIDTH, end.y() + back),
-                QPointF(end.x() + ARROW_HALF_WIDTH, end.y() + back)]))
+            self.arrow.setPolygon(
+                QPolygonF(
+                    [
+                        end,
+                        QPointF(end.x() - ARROW_HALF_WIDTH, end.y() + back),
+                        QPointF(end.x() + ARROW_HALF_WIDTH, end.y() + back),
+                    ]
+                )
+            )
         else:
-            self.arrow.setPolygon(QPolygonF([
-                end, QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
-                QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH)]))
+            self.arrow.setPolygon(
+                QPolygonF(
+                    [
+                        end,
+                        QPointF(end.x() - ARROW_LENGTH, end.y() - ARROW_HALF_WIDTH),
+                        QPointF(end.x() - ARROW_LENGTH, end.y() + ARROW_HALF_WIDTH),
+                    ]
+                )
+            )
         batch = getattr(self.scene(), "edge_batch", None)
         if batch is not None:
             batch.changed()
@@ -305,8 +339,14 @@ class EdgeItem(QGraphicsPathItem):
                 self.label = _Label(self)
             centre = path.pointAtPercent(0.5)
             if self.label.covered(centre):  # the middle is under another node
-                centre = next((p for p in map(path.pointAtPercent, (0.35, 0.65, 0.2, 0.8))
-                               if not self.label.covered(p)), centre)
+                centre = next(
+                    (
+                        p
+                        for p in map(path.pointAtPercent, (0.35, 0.65, 0.2, 0.8))
+                        if not self.label.covered(p)
+                    ),
+                    centre,
+                )
             self.label.place(self.edge.label, centre)
             self.setToolTip(self.edge.label)
         elif self.label is not None:

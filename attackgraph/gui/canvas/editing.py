@@ -47,15 +47,21 @@ __all__ = ["GRID", "ID_PREFIX", "KIND_LABELS", "SceneEditing", "removal_order"]
 KIND_LABELS = {"entry": "New entry", "step": "New step", "goal": "New goal"}
 ID_PREFIX = {"entry": "E", "step": "S", "goal": "G"}
 GRID = 24.0
-HOVER_CURSORS = {"connect": Qt.CursorShape.CrossCursor,
-                 "connect-drag": Qt.CursorShape.CrossCursor,
-                 "move": Qt.CursorShape.SizeAllCursor,
-                 "frame": Qt.CursorShape.SizeAllCursor,
-                 "edge": Qt.CursorShape.PointingHandCursor,
-                 "select": Qt.CursorShape.ArrowCursor}
+HOVER_CURSORS = {
+    "connect": Qt.CursorShape.CrossCursor,
+    "connect-drag": Qt.CursorShape.CrossCursor,
+    "move": Qt.CursorShape.SizeAllCursor,
+    "frame": Qt.CursorShape.SizeAllCursor,
+    "edge": Qt.CursorShape.PointingHandCursor,
+    "select": Qt.CursorShape.ArrowCursor,
+}
 """The pointer over what a press would do (the view shows it)."""
-NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
-         Qt.Key.Key_Down: (0, 1)}
+NUDGE = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 
 
 class SceneEditing:
@@ -92,14 +98,18 @@ class SceneEditing:
         node_ids = self.selected_node_ids()
         chosen = set(node_ids)
         commands: list[ModelCommand] = [
-            RemoveEdgeCommand(self.model, *key) for key in self.selected_edge_keys()
+            RemoveEdgeCommand(self.model, *key)
+            for key in self.selected_edge_keys()
             if key[0] not in chosen and key[1] not in chosen
         ]
-        commands += [RemoveNodeCommand(self.model, nid)
-                     for nid in removal_order(node_ids, self.model)]
+        commands += [
+            RemoveNodeCommand(self.model, nid) for nid in removal_order(node_ids, self.model)
+        ]
         components = self.selected_component_ids()
-        commands += [RemoveObjectCommand(self.model, "component", cid)
-                     for cid in sorted(components, key=lambda c: -self._depths.get(c, 0))]
+        commands += [
+            RemoveObjectCommand(self.model, "component", cid)
+            for cid in sorted(components, key=lambda c: -self._depths.get(c, 0))
+        ]
         if not commands:
             self.message.emit("Nothing to delete: select nodes, edges or a component first.")
             return
@@ -107,8 +117,9 @@ class SceneEditing:
         text = commands[0].text() if count == 1 else f"Delete {count} items"
         # The format needs at least one blocked node per mitigation: one whose
         # every blocked node goes is deleted too (in the same undo entry).
-        orphans = [m for m in self.model.mitigations.values()
-                   if m.blocks and set(m.blocks) <= chosen]
+        orphans = [
+            m for m in self.model.mitigations.values() if m.blocks and set(m.blocks) <= chosen
+        ]
         if orphans:
             names = ", ".join(f"{m.id} ({m.label!r})" for m in orphans[:3])
             names += f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
@@ -119,7 +130,8 @@ class SceneEditing:
             self.message.emit(
                 f"Deleted {count} item{'s' * (count > 1)} and mitigation{'s' * plural} {names}: "
                 f"{'they' if plural else 'it'} blocked only {nodes} (a mitigation must block "
-                "at least one node). Undo (Ctrl+Z) restores everything.")
+                "at least one node). Undo (Ctrl+Z) restores everything."
+            )
 
     def connect_nodes(self, source: str, target: str) -> bool:
         """Add the edge ``source -> target`` (refused with the reason if invalid)."""
@@ -130,8 +142,13 @@ class SceneEditing:
         ids = self.selected_node_ids()
         if not ids:
             return False
-        new = {nid: (round(self.nodes[nid].pos().x() + dx, 1),
-                     round(self.nodes[nid].pos().y() + dy, 1)) for nid in ids}
+        new = {
+            nid: (
+                round(self.nodes[nid].pos().x() + dx, 1),
+                round(self.nodes[nid].pos().y() + dy, 1),
+            )
+            for nid in ids
+        }
         return self.execute(NudgeNodesCommand(self.model, self.saved_positions(ids), new))
 
     def selection_in_order(self) -> list[str]:
@@ -158,8 +175,7 @@ class SceneEditing:
             return
         self._start_connect(item)
         self._tool.by_click = True
-        self.message.emit(f"Connecting from {node_id}: click the node it enables. "
-                          "Esc cancels.")
+        self.message.emit(f"Connecting from {node_id}: click the node it enables. Esc cancels.")
 
     # -------------------------------------------------------------- mouse
     def _cancel_tool(self) -> None:
@@ -172,15 +188,18 @@ class SceneEditing:
         arrow heads, which do not, are looked through)."""
         views = self.views()
         transform = views[0].transform() if views else QTransform()
-        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, transform):
+        for item in self.items(
+            pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, transform
+        ):
             if item.acceptedMouseButtons() & Qt.MouseButton.LeftButton and item.isVisible():
                 return item
         return None
 
-    def press_action(self, pos: QPointF,
-                     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-                     ) -> tuple[str, Any]:
+    def press_action(
+        self,
+        pos: QPointF,
+        modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+    ) -> tuple[str, Any]:
         """What a left press at ``pos`` would do: ``("connect", node)``,
         ``("connect-drag", node)`` (a drag connects, a click toggles the
         selection), ``("move", node)``, ``("edge", edge)``, ``("frame", frame)``
@@ -203,8 +222,10 @@ class SceneEditing:
 
     def _start_connect(self, node: NodeItem) -> None:
         self._tool = ConnectTool(self, node)
-        self.message.emit(f"Connecting from {node.node.id}: release over the node it enables "
-                          "(anywhere on it). Esc cancels.")
+        self.message.emit(
+            f"Connecting from {node.node.id}: release over the node it enables "
+            "(anywhere on it). Esc cancels."
+        )
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -222,8 +243,10 @@ class SceneEditing:
             return
         if self._tool is not None:  # a press while a gesture runs (a lost release)
             self._cancel_tool()
-        toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
-                                           | Qt.KeyboardModifier.ControlModifier))
+        toggle = bool(
+            event.modifiers()
+            & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+        )
         action, item = self.press_action(pos, event.modifiers())
         if action == "connect":
             self._start_connect(item)
@@ -317,8 +340,9 @@ class SceneEditing:
                 if not isinstance(item, NodeItem):
                     continue
                 saved = layout.get(item.node.id)
-                if saved is not None and (abs(item.pos().x() - saved[0]) > 0.01
-                                          or abs(item.pos().y() - saved[1]) > 0.01):
+                if saved is not None and (
+                    abs(item.pos().x() - saved[0]) > 0.01 or abs(item.pos().y() - saved[1]) > 0.01
+                ):
                     item.setPos(QPointF(*saved))
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -340,8 +364,13 @@ class SceneEditing:
             return
         step = NUDGE.get(Qt.Key(event.key()))
         if step is not None and self.selected_node_ids() and self._tool is None:
-            size = 1.0 if event.modifiers() & Qt.KeyboardModifier.AltModifier else (
-                GRID * 2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else GRID / 2)
+            size = (
+                1.0
+                if event.modifiers() & Qt.KeyboardModifier.AltModifier
+                else (
+                    GRID * 2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else GRID / 2
+                )
+            )
             self.nudge_selection(step[0] * size, step[1] * size)
             event.accept()
             return

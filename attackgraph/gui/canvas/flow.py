@@ -67,8 +67,12 @@ class FlowFollower(QObject):
             xs = [item.x() for item in nodes]
             ys = [item.y() for item in nodes]
             box = nodes[0].boundingRect()  # every node has the same bounds
-            bounds = QRectF(min(xs) + box.left(), min(ys) + box.top(),
-                            max(xs) - min(xs) + box.width(), max(ys) - min(ys) + box.height())
+            bounds = QRectF(
+                min(xs) + box.left(),
+                min(ys) + box.top(),
+                max(xs) - min(xs) + box.width(),
+                max(ys) - min(ys) + box.height(),
+            )
         for edge in scene.edges.values():
             # A forward curve stays between its ends; only a loop reaches out.
             if edge.loops:
@@ -86,4 +90,3 @@ class FlowFollower(QObject):
         rect = bounds.adjusted(-margin, -margin, margin, margin)
         if rect != scene.sceneRect():
             scene.setSceneRect(rect)
-

@@ -28,8 +28,13 @@ KIND_NAMES = {"supply-chain": "supply chain"}
 class FrameItem(QGraphicsItem):
     """One component's frame."""
 
-    def __init__(self, component: Component, color: QColor, depth: int,
-                 geometry: CanvasGeometry = DEFAULT_GEOMETRY) -> None:
+    def __init__(
+        self,
+        component: Component,
+        color: QColor,
+        depth: int,
+        geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+    ) -> None:
         super().__init__()
         self.component = component
         self.color = QColor(color)
@@ -50,17 +55,23 @@ class FrameItem(QGraphicsItem):
 
     def _update_tooltip(self) -> None:
         comp = self.component
-        text = (f"<b>{escape_html(comp.label)}</b><br>{comp.kind} component "
-                f"<code>{escape_html(comp.id)}</code>")
+        text = (
+            f"<b>{escape_html(comp.label)}</b><br>{comp.kind} component "
+            f"<code>{escape_html(comp.id)}</code>"
+        )
         if comp.description:
             text += "<br>" + escape_html(comp.description[:400])
-        self.setToolTip(text + "<br><i>Drag the title to move it; drop nodes inside to add "
-                               "them.</i>")
+        self.setToolTip(
+            text + "<br><i>Drag the title to move it; drop nodes inside to add them.</i>"
+        )
 
     def set_rect(self, rect: Rect | None) -> None:
         """Place the frame (None hides it: the component holds no nodes)."""
-        new = QRectF() if rect is None else QRectF(QPointF(rect[0], rect[1]),
-                                                    QPointF(rect[2], rect[3]))
+        new = (
+            QRectF()
+            if rect is None
+            else QRectF(QPointF(rect[0], rect[1]), QPointF(rect[2], rect[3]))
+        )
         if new != self._rect:
             self.prepareGeometryChange()
             self._rect = new
@@ -72,8 +83,9 @@ class FrameItem(QGraphicsItem):
 
     def header_rect(self) -> QRectF:
         """The title band."""
-        return QRectF(self._rect.left(), self._rect.top(), self._rect.width(),
-                      self.geometry.frame_header + 4)
+        return QRectF(
+            self._rect.left(), self._rect.top(), self._rect.width(), self.geometry.frame_header + 4
+        )
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-3, -3, 3, 3)
@@ -84,8 +96,9 @@ class FrameItem(QGraphicsItem):
             path.addRect(self.header_rect())
         return path
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         if not self._rect.isValid():
             return
         lod = style.paint_lod(painter)
@@ -116,8 +129,9 @@ class FrameItem(QGraphicsItem):
         painter.drawPath(_top_rounded(band, radius))
         self._paint_title(painter, band, ink, theme, lod)
 
-    def _paint_title(self, painter: QPainter, band: QRectF, ink: QColor,
-                     theme: style.CanvasStyle, lod: float) -> None:
+    def _paint_title(
+        self, painter: QPainter, band: QRectF, ink: QColor, theme: style.CanvasStyle, lod: float
+    ) -> None:
         # Zoomed out, the title grows to stay legible, into the frame's top
         # margin at most: the layouts keep that room free of nodes.
         room = self.geometry.frame_header + self.geometry.frame_margin - 4
@@ -139,8 +153,9 @@ class FrameItem(QGraphicsItem):
         room = band.right() - text_left - 10
         show_kind = room > kind_width + metrics.horizontalAdvance("M" * 8)
         title_room = room - (kind_width if show_kind else 0)
-        title = metrics.elidedText(self.component.label, Qt.TextElideMode.ElideRight,
-                                   max(title_room, 0))
+        title = metrics.elidedText(
+            self.component.label, Qt.TextElideMode.ElideRight, max(title_room, 0)
+        )
         baseline = band.top() + (height + metrics.ascent() - metrics.descent()) / 2
         painter.setFont(font)
         painter.setPen(ink)

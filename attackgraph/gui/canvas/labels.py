@@ -101,8 +101,9 @@ class LabelLayer:
     """Draws the labels of a zoomed-out canvas over a view's foreground (see
     the module's text); the scene owns one and tells it what changed."""
 
-    def __init__(self, nodes: Callable[[], Iterable[NodeItem]],
-                 views: Callable[[], Iterable[QGraphicsView]]) -> None:
+    def __init__(
+        self, nodes: Callable[[], Iterable[NodeItem]], views: Callable[[], Iterable[QGraphicsView]]
+    ) -> None:
         self._nodes = nodes
         self._views = views
         self._placed: list[tuple[QRectF, list[str], NodeItem]] = []
@@ -164,9 +165,12 @@ class LabelLayer:
             size = sizes.get(node)
             if size is None or size[0] != node.node.label:
                 lines = node.label_lines(metrics, MAX_WIDTH, MAX_LINES) or [node.node.id]
-                size = (node.node.label, lines,
-                        max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD,
-                        line_height * len(lines) + 2 * PAD)
+                size = (
+                    node.node.label,
+                    lines,
+                    max(metrics.horizontalAdvance(line) for line in lines) + 2 * PAD,
+                    line_height * len(lines) + 2 * PAD,
+                )
                 sizes[node] = size
             _, lines, width, height = size
             box = QRectF(cx - width / 2, cy - height / 2, width, height)
@@ -191,19 +195,35 @@ class LabelLayer:
         visible = QRectF(view.viewport().rect()).translated(-dx, -dy)
         # Chosen for a region around the viewport, so panning reuses the choice
         # and labels do not jump while the drawing scrolls.
-        if (self._key is None or self._key != (m11, m22)
-                or not self._region.contains(visible)):
-            region = visible.adjusted(-visible.width() / 4, -visible.height() / 4,
-                                      visible.width() / 4, visible.height() / 4)
+        if self._key is None or self._key != (m11, m22) or not self._region.contains(visible):
+            region = visible.adjusted(
+                -visible.width() / 4,
+                -visible.height() / 4,
+                visible.width() / 4,
+                visible.height() / 4,
+            )
             now = time.monotonic()
-            if (self._key is not None and self._key != (m11, m22) and self._placed
-                    and (self._settle.isActive() or now - self._chosen_at < QUICK_S)):
+            if (
+                self._key is not None
+                and self._key != (m11, m22)
+                and self._placed
+                and (self._settle.isActive() or now - self._chosen_at < QUICK_S)
+            ):
                 # In a burst of wheel steps the labels follow their nodes, and
                 # are chosen again once the wheel rests.
-                self._placed = [(QRectF(node.x() * m11 - box.width() / 2,
-                                        node.y() * m22 - box.height() / 2,
-                                        box.width(), box.height()), lines, node)
-                                for box, lines, node in self._placed]
+                self._placed = [
+                    (
+                        QRectF(
+                            node.x() * m11 - box.width() / 2,
+                            node.y() * m22 - box.height() / 2,
+                            box.width(),
+                            box.height(),
+                        ),
+                        lines,
+                        node,
+                    )
+                    for box, lines, node in self._placed
+                ]
                 self._settle.start()
             else:
                 self._choose(m11, m22, region)
@@ -225,8 +245,9 @@ class LabelLayer:
         boxes: list[tuple[QRectF, list[str], bool, bool]] = []
         for zoomed, lines, node in self._placed:
             if zoomed.intersects(shown):
-                boxes.append((zoomed.translated(dx, dy), lines, node.node.kind == "goal",
-                              node.mark.dimmed))
+                boxes.append(
+                    (zoomed.translated(dx, dy), lines, node.node.kind == "goal", node.mark.dimmed)
+                )
         # Boxes first, in one call per look, then the text in one pen.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for goal in (False, True):
@@ -250,6 +271,7 @@ class LabelLayer:
                     if len(self._static) > 6000:
                         self._static.clear()
                     self._static[line] = text
-                painter.drawStaticText(QPointF(box.left() + PAD,
-                                               box.top() + PAD + i * height), text)
+                painter.drawStaticText(
+                    QPointF(box.left() + PAD, box.top() + PAD + i * height), text
+                )
         painter.restore()

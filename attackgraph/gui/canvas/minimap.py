@@ -67,8 +67,9 @@ class Minimap(QWidget):
         scale = min(MAX_SIZE.width() / source.width(), MAX_SIZE.height() / source.height())
         size = QSize(max(40, int(source.width() * scale)), max(30, int(source.height() * scale)))
         self.resize(size)
-        self.move(viewport.right() - size.width() - MARGIN,
-                  viewport.bottom() - size.height() - MARGIN)
+        self.move(
+            viewport.right() - size.width() - MARGIN, viewport.bottom() - size.height() - MARGIN
+        )
         self.update()
 
     def render_now(self) -> None:
@@ -103,17 +104,21 @@ class Minimap(QWidget):
         scale = min(target.width() / source.width(), target.height() / source.height())
         left = (target.width() - source.width() * scale) / 2
         top = (target.height() - source.height() * scale) / 2
-        return QPointF(source.left() + (point.x() - left) / scale,
-                       source.top() + (point.y() - top) / scale)
+        return QPointF(
+            source.left() + (point.x() - left) / scale, source.top() + (point.y() - top) / scale
+        )
 
     def _to_map(self, rect: QRectF) -> QRectF:
         source, target = self._source, self._target
         scale = min(target.width() / source.width(), target.height() / source.height())
         left = (target.width() - source.width() * scale) / 2
         top = (target.height() - source.height() * scale) / 2
-        return QRectF(left + (rect.left() - source.left()) * scale,
-                      top + (rect.top() - source.top()) * scale,
-                      rect.width() * scale, rect.height() * scale)
+        return QRectF(
+            left + (rect.left() - source.left()) * scale,
+            top + (rect.top() - source.top()) * scale,
+            rect.width() * scale,
+            rect.height() * scale,
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -127,7 +132,8 @@ class Minimap(QWidget):
             painter.drawPixmap(0, 0, self._pixmap)
         if self._source.isValid():
             visible = self._to_map(self.view.visible_scene_rect()).intersected(
-                QRectF(self.rect()).adjusted(1, 1, -1, -1))
+                QRectF(self.rect()).adjusted(1, 1, -1, -1)
+            )
             fill = QColor(theme.selection)
             fill.setAlphaF(0.12)
             painter.setBrush(fill)

@@ -79,7 +79,7 @@ def wrap_text(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -
     if current:
         lines.append(current)
     if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1:])]
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
         last = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
         if last == lines[-1]:  # fits only because the words were joined: mark the cut
             last = metrics.elidedText(lines[-1] + " …", Qt.TextElideMode.ElideRight, width)
@@ -90,8 +90,9 @@ def wrap_text(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -
 class NodeItem(QGraphicsItem):
     """One node of the model; the scene keeps it in step with the model."""
 
-    def __init__(self, node: Node, color: QColor | None,
-                 geometry: CanvasGeometry = DEFAULT_GEOMETRY) -> None:
+    def __init__(
+        self, node: Node, color: QColor | None, geometry: CanvasGeometry = DEFAULT_GEOMETRY
+    ) -> None:
         super().__init__()
         self.node = node
         self.color = QColor(color) if color is not None else QColor(style.NO_COMPONENT)
@@ -154,8 +155,9 @@ class NodeItem(QGraphicsItem):
         """The scene's flow direction (``"LR"`` or ``"TB"``), which ports follow."""
         return getattr(self.scene(), "direction", "LR")
 
-    def _port_offset(self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool,
-                     across: bool = False) -> float:
+    def _port_offset(
+        self, edge: EdgeItem, edges: list[EdgeItem], incoming: bool, across: bool = False
+    ) -> float:
         """Offset of an edge's end along its side: several edges fan out
         (vertically for a left-to-right flow, ``across`` for top to bottom)."""
         count = len(edges)
@@ -225,8 +227,12 @@ class NodeItem(QGraphicsItem):
 
     def batched(self) -> bool:
         """Whether the overview of a large model may draw this node for it."""
-        return (self.mark == PLAIN_NODE and not self.isSelected() and not self.drop_hot
-                and not self.handle_hot)
+        return (
+            self.mark == PLAIN_NODE
+            and not self.isSelected()
+            and not self.drop_hot
+            and not self.handle_hot
+        )
 
     def set_hot(self, handle: bool | None = None, drop: bool | None = None) -> None:
         """Light the connect handle (a press would connect) or ring the node
@@ -257,8 +263,10 @@ class NodeItem(QGraphicsItem):
 
     def _update_tooltip(self) -> None:
         node = self.node
-        parts = [f"<b>{escape_html(node.label)}</b>",
-                 f"{node.kind} <code>{escape_html(node.id)}</code>"]
+        parts = [
+            f"<b>{escape_html(node.label)}</b>",
+            f"{node.kind} <code>{escape_html(node.id)}</code>",
+        ]
         if node.gate == "and":
             parts.append("<b>AND</b>: needs all of its enablers")
         if node.techniques:
@@ -267,8 +275,7 @@ class NodeItem(QGraphicsItem):
             if badge.tooltip:
                 parts.append(escape_html(badge.tooltip))
         if node.description:
-            text = node.description if len(node.description) < 400 else \
-                node.description[:400] + "…"
+            text = node.description if len(node.description) < 400 else node.description[:400] + "…"
             parts.append(escape_html(text))
         self.setToolTip("<br>".join(parts))
 
@@ -294,8 +301,10 @@ class NodeItem(QGraphicsItem):
             self._batch_changed()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._batch_changed()
-        elif change in (QGraphicsItem.GraphicsItemChange.ItemSceneChange,
-                        QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged):
+        elif change in (
+            QGraphicsItem.GraphicsItemChange.ItemSceneChange,
+            QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged,
+        ):
             # leaving the old scene, then joining the new one: both choose labels anew
             labels = getattr(self.scene(), "label_layer", None)
             if labels is not None:
@@ -329,8 +338,9 @@ class NodeItem(QGraphicsItem):
         super().mouseReleaseEvent(event)
 
     # --------------------------------------------------------------- paint
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         lod = style.paint_lod(painter)
         theme = style.current()
         rect = self._body
@@ -346,8 +356,13 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         shapes = style.node_shapes(kind, rect)
         if self.mark.accent or selected or self.drop_hot:
-            ring = QColor(theme.connect if self.drop_hot else
-                          theme.selection if selected else self.mark.accent)
+            ring = QColor(
+                theme.connect
+                if self.drop_hot
+                else theme.selection
+                if selected
+                else self.mark.accent
+            )
             width = 2.5 / max(lod, 0.3)
             pen = QPen(ring, width)
             if self.mark.dashed and not selected and not self.drop_hot:
@@ -379,10 +394,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.node_fill if hot else theme.connect, 1.6))
             painter.setBrush(QBrush(theme.connect if hot else theme.node_fill))
             painter.drawEllipse(self.handle_center(), radius, radius)
-            painter.drawLine(self.handle_center() + QPointF(-3.5, 0),
-                             self.handle_center() + QPointF(3.5, 0))
-            painter.drawLine(self.handle_center() + QPointF(0, -3.5),
-                             self.handle_center() + QPointF(0, 3.5))
+            painter.drawLine(
+                self.handle_center() + QPointF(-3.5, 0), self.handle_center() + QPointF(3.5, 0)
+            )
+            painter.drawLine(
+                self.handle_center() + QPointF(0, -3.5), self.handle_center() + QPointF(0, 3.5)
+            )
 
     def _colors(self, theme: style.CanvasStyle) -> tuple[QBrush, QPen]:
         """The card's fill and border pen (kept until the theme or colour changes)."""
@@ -395,8 +412,9 @@ class NodeItem(QGraphicsItem):
             self._paint_key = key
         return self._paint_cache
 
-    def _paint_shape_only(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
-                          selected: bool) -> None:
+    def _paint_shape_only(
+        self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle, selected: bool
+    ) -> None:
         color = theme.goal if self.node.kind == "goal" else self.color
         painter.setPen(QPen(theme.selection, 0) if selected else Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(color))
@@ -412,8 +430,9 @@ class NodeItem(QGraphicsItem):
         right = {"entry": notch * 0.6, "goal": 8.0}.get(self.node.kind, 5.0)
         return rect.adjusted(10.0, 3.0, -right, -3.0)
 
-    def _lines(self, metrics: QFontMetricsF, pixels: int, width: float, count: int,
-               detail: bool) -> list[str]:
+    def _lines(
+        self, metrics: QFontMetricsF, pixels: int, width: float, count: int, detail: bool
+    ) -> list[str]:
         key = (pixels * 100 + count, detail, round(width))
         lines = self._text_cache.get(key)
         if lines is None:
@@ -431,8 +450,9 @@ class NodeItem(QGraphicsItem):
     def _whole(self, lines: list[str]) -> bool:
         return " ".join(lines) == " ".join(self.node.label.split())
 
-    def _fit_label(self, box: QRectF, largest: float, smallest: float, tech: bool,
-                   bold: bool) -> tuple[float, list[str], bool]:
+    def _fit_label(
+        self, box: QRectF, largest: float, smallest: float, tech: bool, bold: bool
+    ) -> tuple[float, list[str], bool]:
         """The font size at which the whole label wraps into ``box``: the
         largest, one between, or the smallest (three tries at most, since a
         node is wrapped the first time it is painted at a zoom), giving up the
@@ -452,8 +472,9 @@ class NodeItem(QGraphicsItem):
                     return pixels, lines, with_tech
         raise AssertionError("unreachable: the last size always returns")
 
-    def _paint_text(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
-                    lod: float) -> None:
+    def _paint_text(
+        self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle, lod: float
+    ) -> None:
         detail = lod >= DETAIL_LOD
         box = self._text_box(rect, detail)
         bold = self.node.kind == "goal"
@@ -466,8 +487,9 @@ class NodeItem(QGraphicsItem):
         key = (largest, smallest, detail)
         fitted = self._fit_cache.get(key)
         if fitted is None:
-            fitted = self._fit_label(box, largest, min(largest, smallest),
-                                     detail and bool(self.node.techniques), bold)
+            fitted = self._fit_label(
+                box, largest, min(largest, smallest), detail and bool(self.node.techniques), bold
+            )
             if len(self._fit_cache) > 24:
                 self._fit_cache.clear()
             self._fit_cache[key] = fitted
@@ -487,13 +509,23 @@ class NodeItem(QGraphicsItem):
             small_metrics = style.label_metrics(TECH_PX, mono=True)
             painter.setFont(small)
             painter.setPen(theme.muted)
-            text = small_metrics.elidedText(" · ".join(self.node.techniques or ()),
-                                            Qt.TextElideMode.ElideRight, box.width())
-            painter.drawText(QPointF(box.left(), top + len(lines) * line_height + 2
-                                     + small_metrics.ascent()), text)
+            text = small_metrics.elidedText(
+                " · ".join(self.node.techniques or ()), Qt.TextElideMode.ElideRight, box.width()
+            )
+            painter.drawText(
+                QPointF(box.left(), top + len(lines) * line_height + 2 + small_metrics.ascent()),
+                text,
+            )
 
-    def _pill(self, painter: QPainter, text: str, color: QColor, anchor: QPointF,
-              lod: float, align_right: bool) -> float:
+    def _pill(
+        self,
+        painter: QPainter,
+        text: str,
+        color: QColor,
+        anchor: QPointF,
+        lod: float,
+        align_right: bool,
+    ) -> float:
         """Draw a badge pill whose top-right (or top-left) corner is ``anchor``;
         returns its width."""
         scale = 1.0 if lod >= DETAIL_LOD else min(2.2, DETAIL_LOD / lod)
@@ -513,15 +545,24 @@ class NodeItem(QGraphicsItem):
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
         return width
 
-    def _paint_and(self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle,
-                   lod: float) -> None:
-        self._pill(painter, "AND", theme.and_badge, QPointF(rect.right() - 14, rect.top()),
-                   lod, align_right=True)
+    def _paint_and(
+        self, painter: QPainter, rect: QRectF, theme: style.CanvasStyle, lod: float
+    ) -> None:
+        self._pill(
+            painter,
+            "AND",
+            theme.and_badge,
+            QPointF(rect.right() - 14, rect.top()),
+            lod,
+            align_right=True,
+        )
         if len(self.in_edges) >= 2:
             direction = self.direction()
             across = direction in ("TB", "BT")
-            offsets = [self._port_offset(e, self.in_edges, incoming=True, across=across)
-                       for e in self.in_edges]
+            offsets = [
+                self._port_offset(e, self.in_edges, incoming=True, across=across)
+                for e in self.in_edges
+            ]
             low, high = min(offsets) - 5, max(offsets) + 5
             if across:  # the arc spans the incoming edges above (or below) the node
                 sign = 1 if direction == "TB" else -1
@@ -542,5 +583,14 @@ class NodeItem(QGraphicsItem):
         for pills, y in ((self.mark.badges, rect.bottom()), (self.mark.flags, rect.top())):
             x = rect.left() + 12
             for badge in pills[:4]:
-                x += self._pill(painter, badge.text, QColor(badge.color), QPointF(x, y),
-                                lod, align_right=False) + 4
+                x += (
+                    self._pill(
+                        painter,
+                        badge.text,
+                        QColor(badge.color),
+                        QPointF(x, y),
+                        lod,
+                        align_right=False,
+                    )
+                    + 4
+                )

@@ -53,6 +53,7 @@ def _selection_tracker(scene: CanvasScene) -> Callable[[], None]:
         alive = ref()
         if alive is not None and shiboken6.isValid(alive):
             alive._track_selection_order()
+
     return track
 
 
@@ -229,8 +230,11 @@ class CanvasScene(SceneEditing, QGraphicsScene):
             frame = self.frames.get(cid)
             if frame is None:
                 continue
-            rects: list[Rect] = [self.nodes[nid].scene_box()
-                                 for nid in self._members.get(cid, ()) if nid in self.nodes]
+            rects: list[Rect] = [
+                self.nodes[nid].scene_box()
+                for nid in self._members.get(cid, ())
+                if nid in self.nodes
+            ]
             for child in self._children.get(cid, ()):
                 child_frame = self.frames.get(child)
                 if child_frame is not None and child_frame.isVisible():
@@ -246,8 +250,9 @@ class CanvasScene(SceneEditing, QGraphicsScene):
 
     def _extend_to(self, item: QGraphicsItem) -> None:
         """Grow the canvas to keep room around an item (the canvas has no edge)."""
-        rect = item.sceneBoundingRect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
-                                                 SCENE_MARGIN)
+        rect = item.sceneBoundingRect().adjusted(
+            -SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN
+        )
         if not self.sceneRect().contains(rect):
             self.setSceneRect(self.sceneRect().united(rect))
 
@@ -364,8 +369,9 @@ class CanvasScene(SceneEditing, QGraphicsScene):
                 edges.update(changed.edges)
         self._apply_overlays(nodes, edges)
 
-    def _apply_overlays(self, nodes: Iterable[str] | None,
-                        edges: Iterable[tuple[str, str]] = ()) -> None:
+    def _apply_overlays(
+        self, nodes: Iterable[str] | None, edges: Iterable[tuple[str, str]] = ()
+    ) -> None:
         """Recompute the marks of some items (all with ``nodes=None``)."""
         layers = list(self.overlays.values())
         if nodes is None:
@@ -417,8 +423,11 @@ class CanvasScene(SceneEditing, QGraphicsScene):
 
     def component_at(self, point: QPointF, frames: dict[str, QRectF] | None = None) -> str | None:
         """The innermost component whose frame contains ``point``."""
-        rects = frames if frames is not None else \
-            {cid: f.frame_rect() for cid, f in self.frames.items() if f.isVisible()}
+        rects = (
+            frames
+            if frames is not None
+            else {cid: f.frame_rect() for cid, f in self.frames.items() if f.isVisible()}
+        )
         inside = [cid for cid, rect in rects.items() if rect.contains(point)]
         return max(inside, key=lambda c: self._depths.get(c, 0)) if inside else None
 
@@ -460,14 +469,20 @@ class CanvasScene(SceneEditing, QGraphicsScene):
         chosen = {i.component.id for i in self.selectedItems() if isinstance(i, FrameItem)}
         return [cid for cid in self.model.components if cid in chosen]
 
-    def select(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = (),
-               components: Iterable[str] = ()) -> None:
+    def select(
+        self,
+        nodes: Iterable[str] = (),
+        edges: Iterable[tuple[str, str]] = (),
+        components: Iterable[str] = (),
+    ) -> None:
         """Replace the selection."""
         self.blockSignals(True)  # one selectionChanged for the whole change
         try:
             self.clearSelection()
-            for item in [*(self.nodes[n] for n in nodes if n in self.nodes),
-                         *(self.frames[c] for c in components if c in self.frames)]:
+            for item in [
+                *(self.nodes[n] for n in nodes if n in self.nodes),
+                *(self.frames[c] for c in components if c in self.frames),
+            ]:
                 item.setSelected(True)
             self._set_edge_selection(edges, notify=False)
         finally:

@@ -234,16 +234,20 @@ def node_path(kind: str, rect: QRectF) -> QPainterPath:
         path.closeSubpath()
     elif kind == "goal":
         cut = min(rect.height() / 3.4, 18.0)
-        path.addPolygon(QPolygonF([
-            QPointF(rect.left() + cut, rect.top()),
-            QPointF(rect.right() - cut, rect.top()),
-            QPointF(rect.right(), rect.top() + cut),
-            QPointF(rect.right(), rect.bottom() - cut),
-            QPointF(rect.right() - cut, rect.bottom()),
-            QPointF(rect.left() + cut, rect.bottom()),
-            QPointF(rect.left(), rect.bottom() - cut),
-            QPointF(rect.left(), rect.top() + cut),
-        ]))
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(rect.left() + cut, rect.top()),
+                    QPointF(rect.right() - cut, rect.top()),
+                    QPointF(rect.right(), rect.top() + cut),
+                    QPointF(rect.right(), rect.bottom() - cut),
+                    QPointF(rect.right() - cut, rect.bottom()),
+                    QPointF(rect.left() + cut, rect.bottom()),
+                    QPointF(rect.left(), rect.bottom() - cut),
+                    QPointF(rect.left(), rect.top() + cut),
+                ]
+            )
+        )
         path.closeSubpath()
     else:
         path.addRoundedRect(rect, 8, 8)
@@ -290,8 +294,12 @@ def kind_glyph(kind: str, rect: QRectF) -> QPainterPath:
         path.addRoundedRect(body, 1.5, 1.5)
         for i in range(3):
             offset = 0.32 + i * 0.18
-            for x0, y0, x1, y1 in ((offset, 0.05, offset, 0.22), (offset, 0.78, offset, 0.95),
-                                   (0.05, offset, 0.22, offset), (0.78, offset, 0.95, offset)):
+            for x0, y0, x1, y1 in (
+                (offset, 0.05, offset, 0.22),
+                (offset, 0.78, offset, 0.95),
+                (0.05, offset, 0.22, offset),
+                (0.78, offset, 0.95, offset),
+            ):
                 path.moveTo(x + w * x0, y + h * y0)
                 path.lineTo(x + w * x1, y + h * y1)
         return path

@@ -80,8 +80,9 @@ def handle_hit(scene: CanvasScene, pos: QPointF, zoom: float) -> NodeItem | None
     return None if best is None else best[1]
 
 
-def drop_target(scene: CanvasScene, pos: QPointF, zoom: float,
-                source: NodeItem | None = None) -> NodeItem | None:
+def drop_target(
+    scene: CanvasScene, pos: QPointF, zoom: float, source: NodeItem | None = None
+) -> NodeItem | None:
     """The node a connection released at ``pos`` lands on: the node under
     the pointer, else the nearest whose box is within :data:`DROP_HIT_PX`."""
     under = [n for n in (scene.node_at(pos),) if n is not None and n is not source]
@@ -181,8 +182,9 @@ class FrameDragTool:
         self.frame = frame
         self.start = QPointF(pos)
         members = scene.nodes_within(frame.component.id)
-        self.old: dict[str, Point] = {nid: (scene.nodes[nid].pos().x(), scene.nodes[nid].pos().y())
-                                      for nid in members}
+        self.old: dict[str, Point] = {
+            nid: (scene.nodes[nid].pos().x(), scene.nodes[nid].pos().y()) for nid in members
+        }
         self.moved = False
 
     def move(self, pos: QPointF) -> None:
@@ -198,10 +200,19 @@ class FrameDragTool:
         """One command for the whole drag (None if nothing moved)."""
         if not self.moved or not self.old:
             return None
-        new = {nid: (round(self.scene.nodes[nid].pos().x(), 1),
-                     round(self.scene.nodes[nid].pos().y(), 1)) for nid in self.old}
-        return MoveNodesCommand(self.scene.model, self.scene.saved_positions(new), new,
-                                f"Move component {self.frame.component.label!r}")
+        new = {
+            nid: (
+                round(self.scene.nodes[nid].pos().x(), 1),
+                round(self.scene.nodes[nid].pos().y(), 1),
+            )
+            for nid in self.old
+        }
+        return MoveNodesCommand(
+            self.scene.model,
+            self.scene.saved_positions(new),
+            new,
+            f"Move component {self.frame.component.label!r}",
+        )
 
 
 class MoveTool:
@@ -210,16 +221,23 @@ class MoveTool:
 
     def __init__(self, scene: CanvasScene) -> None:
         self.scene = scene
-        self.old: dict[str, Point] = {nid: (item.pos().x(), item.pos().y())
-                                      for nid, item in scene.nodes.items() if item.isSelected()}
-        self.frames: dict[str, QRectF] = {cid: f.frame_rect() for cid, f in scene.frames.items()
-                                          if f.isVisible()}
+        self.old: dict[str, Point] = {
+            nid: (item.pos().x(), item.pos().y())
+            for nid, item in scene.nodes.items()
+            if item.isSelected()
+        }
+        self.frames: dict[str, QRectF] = {
+            cid: f.frame_rect() for cid, f in scene.frames.items() if f.isVisible()
+        }
 
     def finish(self) -> ModelCommand | None:
         """The command for the drag, or None when nothing moved."""
         scene = self.scene
-        new = {nid: (round(scene.nodes[nid].pos().x(), 1), round(scene.nodes[nid].pos().y(), 1))
-               for nid in self.old if nid in scene.nodes}
+        new = {
+            nid: (round(scene.nodes[nid].pos().x(), 1), round(scene.nodes[nid].pos().y(), 1))
+            for nid in self.old
+            if nid in scene.nodes
+        }
         moved = {nid: pos for nid, pos in new.items() if pos != self.old[nid]}
         if not moved:
             return None

@@ -52,8 +52,7 @@ class CanvasView(QGraphicsView):
 
     def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -89,9 +88,11 @@ class CanvasView(QGraphicsView):
         factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
         if abs(factor - 1.0) < 1e-6:
             return
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse
-                                     if anchor_under_mouse
-                                     else QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setTransformationAnchor(
+            QGraphicsView.ViewportAnchor.AnchorUnderMouse
+            if anchor_under_mouse
+            else QGraphicsView.ViewportAnchor.AnchorViewCenter
+        )
         self.scale(factor, factor)
         self.canvas.follow_zoom(self.zoom_level())
         self.zoomChanged.emit(self.zoom_level())
@@ -113,13 +114,16 @@ class CanvasView(QGraphicsView):
         """Show ``rect`` whole, at most at ``max_zoom``."""
         if not rect.isValid():
             return
-        self.fitInView(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
-                       Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(
+            rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
         zoom = self.zoom_level()
         if zoom < LAYER_LOD:  # labels keep their screen size: leave them room at the sides
             pad_x, pad_y = LABEL_ROOM_X / zoom, LABEL_ROOM_Y / zoom
-            self.fitInView(rect.adjusted(-pad_x, -pad_y, pad_x, pad_y),
-                           Qt.AspectRatioMode.KeepAspectRatio)
+            self.fitInView(
+                rect.adjusted(-pad_x, -pad_y, pad_x, pad_y), Qt.AspectRatioMode.KeepAspectRatio
+            )
         if self.zoom_level() > max_zoom:
             self.set_zoom(max_zoom)
             self.centerOn(rect.center())
@@ -183,13 +187,20 @@ class CanvasView(QGraphicsView):
             self._begin_pan(event.position())
             event.accept()
             return
-        if (event.button() == Qt.MouseButton.LeftButton
-                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-                and self.itemAt(event.position().toPoint()) is None):
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            and self.itemAt(event.position().toPoint()) is None
+        ):
             # Shift + rubber band adds to the selection (Qt does that for Ctrl).
-            event = QMouseEvent(event.type(), event.position(), event.globalPosition(),
-                                event.button(), event.buttons(),
-                                event.modifiers() | Qt.KeyboardModifier.ControlModifier)
+            event = QMouseEvent(
+                event.type(),
+                event.position(),
+                event.globalPosition(),
+                event.button(),
+                event.buttons(),
+                event.modifiers() | Qt.KeyboardModifier.ControlModifier,
+            )
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -215,8 +226,9 @@ class CanvasView(QGraphicsView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._panning:
             self._panning = False
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space
-                                      else Qt.CursorShape.ArrowCursor)
+            self.viewport().setCursor(
+                Qt.CursorShape.OpenHandCursor if self._space else Qt.CursorShape.ArrowCursor
+            )
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -225,10 +237,12 @@ class CanvasView(QGraphicsView):
         if event.key() in (Qt.Key.Key_Shift, Qt.Key.Key_Alt):
             self._modifiers_changed(event.modifiers())
         command = self.key_commands.get(event.key())
-        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                         | Qt.KeyboardModifier.AltModifier
-                                         | Qt.KeyboardModifier.MetaModifier
-                                         | Qt.KeyboardModifier.ShiftModifier)
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+            | Qt.KeyboardModifier.ShiftModifier
+        )
         if command is not None and plain and not event.isAutoRepeat():
             command()
             event.accept()

@@ -77,14 +77,18 @@ class LibraryDock(QWidget):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.insert_button = QPushButton("Insert", self)
-        self.insert_button.setToolTip("Insert the fragment in the middle of the view, into the "
-                                      "selected component (or drag it onto the canvas).")
+        self.insert_button.setToolTip(
+            "Insert the fragment in the middle of the view, into the "
+            "selected component (or drag it onto the canvas)."
+        )
         self.outdated_label = QLabel("Inserted fragments with a newer library version:", self)
         self.outdated = QListWidget(self)
         self.outdated.setMaximumHeight(110)
         self.update_button = QPushButton("Update", self)
-        self.update_button.setToolTip("Bring the selected instance up to the library version, "
-                                      "keeping your edits where they do not conflict.")
+        self.update_button.setToolTip(
+            "Bring the selected instance up to the library version, "
+            "keeping your edits where they do not conflict."
+        )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.insert_button)
@@ -103,7 +107,8 @@ class LibraryDock(QWidget):
         self.insert_button.clicked.connect(self._insert_current)
         self.update_button.clicked.connect(self._update_current)
         self.outdated.currentItemChanged.connect(
-            lambda item, _old: self.update_button.setEnabled(item is not None))
+            lambda item, _old: self.update_button.setEnabled(item is not None)
+        )
         self.set_outdated([])
 
     # ---------------------------------------------------------------- queries
@@ -127,10 +132,14 @@ class LibraryDock(QWidget):
         self.outdated.clear()
         for entry in items:
             where = ", ".join(entry.instance.components)
-            row = QListWidgetItem(f"{entry.instance.id} {entry.instance.version} -> "
-                                  f"{entry.fragment.version} ({where})")
-            row.setData(_SOURCE, entry.instance.components[0] if entry.instance.components
-                        else entry.instance.id)
+            row = QListWidgetItem(
+                f"{entry.instance.id} {entry.instance.version} -> "
+                f"{entry.fragment.version} ({where})"
+            )
+            row.setData(
+                _SOURCE,
+                entry.instance.components[0] if entry.instance.components else entry.instance.id,
+            )
             row.setToolTip(plain("\n".join(entry.changes) or "A new version, same content."))
             self.outdated.addItem(row)
         visible = bool(items)
@@ -162,14 +171,15 @@ class LibraryDock(QWidget):
             self.details.setText("No fragment matches." if self.search.text() else "")
             return
         summary = fragment.description.split("\n\n", 1)[0]
-        self.details.setText(f"{fragment.id} {fragment.version}\n"
-                             f"in: {', '.join(fragment.ports_in) or '-'}\n"
-                             f"out: {', '.join(fragment.ports_out) or '-'}\n\n"
-                             f"{summary if len(summary) <= 420 else summary[:419] + '…'}")
+        self.details.setText(
+            f"{fragment.id} {fragment.version}\n"
+            f"in: {', '.join(fragment.ports_in) or '-'}\n"
+            f"out: {', '.join(fragment.ports_out) or '-'}\n\n"
+            f"{summary if len(summary) <= 420 else summary[:419] + '…'}"
+        )
 
     def _find(self, source: str) -> Fragment | None:
-        return next((f for f in self._library.fragments
-                     if (f.source or f.id) == source), None)
+        return next((f for f in self._library.fragments if (f.source or f.id) == source), None)
 
     def _insert_current(self) -> None:
         source = self.current_source()
@@ -185,7 +195,9 @@ class LibraryDock(QWidget):
 def _tooltip(fragment: Fragment) -> str:
     nodes = len(fragment.document.get("nodes", []))
     mitigations = len(fragment.document.get("mitigations", []))
-    return (f"{fragment.title}\n{nodes} nodes, {mitigations} mitigations\n"
-            f"in-ports: {', '.join(fragment.ports_in) or '-'}\n"
-            f"out-ports: {', '.join(fragment.ports_out) or '-'}\n"
-            "Drag onto the canvas (into a component's frame to nest it), or double-click.")
+    return (
+        f"{fragment.title}\n{nodes} nodes, {mitigations} mitigations\n"
+        f"in-ports: {', '.join(fragment.ports_in) or '-'}\n"
+        f"out-ports: {', '.join(fragment.ports_out) or '-'}\n"
+        "Drag onto the canvas (into a component's frame to nest it), or double-click."
+    )

@@ -84,8 +84,11 @@ class MitigationTable(QAbstractTableModel):
             Column("Mitigation", lambda m: m.label, "Its label; the tooltip gives its id"),
             Column("Status", lambda m: m.effective_status),
             Column("Cost", lambda m: f"{m.effective_cost:g}"),
-            Column("Blocks", lambda m: len(m.blocks),
-                   "How many nodes it blocks (select the row to see them on the canvas)"),
+            Column(
+                "Blocks",
+                lambda m: len(m.blocks),
+                "How many nodes it blocks (select the row to see them on the canvas)",
+            ),
         ]
         self._ids: list[str] = list(self.document.model.mitigations)
         self.document.modelChanged.connect(self._on_event)
@@ -106,8 +109,9 @@ class MitigationTable(QAbstractTableModel):
     def refresh(self) -> None:
         """Every cell may show something else now (a new analysis)."""
         if self._ids:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._ids) - 1, len(self.columns) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1)
+            )
 
     def mitigation_id(self, row: int) -> str | None:
         """The id shown in ``row``."""
@@ -156,7 +160,8 @@ class MitigationTable(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and (
-                column.numeric or column.header in ("Cost", "Blocks")):
+            column.numeric or column.header in ("Cost", "Blocks")
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -177,8 +182,9 @@ class MitigationTable(QAbstractTableModel):
         column.toggled(mit, state == Qt.CheckState.Checked)
         return True
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].header
@@ -232,12 +238,15 @@ class MitigationsDock(QWidget):
         self.act_remove = self.tools.addAction(icon("remove"), "Remove", self.remove)
         self.act_remove.setToolTip("Delete the chosen mitigation")
         self.tools.addSeparator()
-        self.act_block = self.tools.addAction(icon("mitigation"), "Block",
-                                              lambda: self.block_selection(True))
-        self.act_block.setToolTip("The chosen mitigation also blocks the nodes selected on the "
-                                  "canvas")
-        self.act_unblock = self.tools.addAction(icon("close"), "Unblock",
-                                                lambda: self.block_selection(False))
+        self.act_block = self.tools.addAction(
+            icon("mitigation"), "Block", lambda: self.block_selection(True)
+        )
+        self.act_block.setToolTip(
+            "The chosen mitigation also blocks the nodes selected on the canvas"
+        )
+        self.act_unblock = self.tools.addAction(
+            icon("close"), "Unblock", lambda: self.block_selection(False)
+        )
         self.act_unblock.setToolTip("The chosen mitigation stops blocking the selected nodes")
         self.act_show = self.tools.addAction(icon("target"), "Show", self.show_blocked)
         self.act_show.setToolTip("Select the nodes the chosen mitigation blocks")
@@ -314,8 +323,10 @@ class MitigationsDock(QWidget):
         """A new mitigation blocking the selected nodes (one is needed)."""
         nodes = self.scene.selected_node_ids()
         if not nodes:
-            self.message.emit("Select the nodes the new mitigation blocks first: a mitigation "
-                              "blocks at least one node.")
+            self.message.emit(
+                "Select the nodes the new mitigation blocks first: a mitigation "
+                "blocks at least one node."
+            )
             return
         model = self.document.model
         mit = Mitigation(new_id("M", model.mitigations), "New mitigation", tuple(nodes))
@@ -344,13 +355,21 @@ class MitigationsDock(QWidget):
         else:
             blocks = tuple(n for n in mit.blocks if n not in nodes)
         if blocks == mit.blocks:
-            self.message.emit("Nothing changes: " + ("they are all blocked already." if block
-                                                     else "it blocks none of them."))
+            self.message.emit(
+                "Nothing changes: "
+                + ("they are all blocked already." if block else "it blocks none of them.")
+            )
             return
         verb = "Block" if block else "Unblock"
-        self.scene.execute(UpdateCommand(self.document.model, "mitigation", mit_id,
-                                         {"blocks": blocks},
-                                         text=f"{verb} {len(nodes)} node(s) by {mit_id}"))
+        self.scene.execute(
+            UpdateCommand(
+                self.document.model,
+                "mitigation",
+                mit_id,
+                {"blocks": blocks},
+                text=f"{verb} {len(nodes)} node(s) by {mit_id}",
+            )
+        )
 
     def show_blocked(self) -> None:
         """Select the nodes the chosen mitigation blocks, and show them."""

@@ -45,7 +45,8 @@ class Palette(QListWidget):
         self.setFrameShape(QListWidget.Shape.NoFrame)
         self.refresh_icons()
         self.itemActivated.connect(
-            lambda item: self.addRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.addRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
 
     def refresh_icons(self) -> None:
         """(Re)draw the items in the current theme."""
@@ -53,8 +54,10 @@ class Palette(QListWidget):
         for kind, label, tip in PALETTE_ITEMS:
             item = QListWidgetItem(kind_icon(kind), label)
             item.setData(Qt.ItemDataRole.UserRole, kind)
-            item.setToolTip(f"{tip}.\nDrag onto the canvas, or double-click to add it in the "
-                            "middle of the view.")
+            item.setToolTip(
+                f"{tip}.\nDrag onto the canvas, or double-click to add it in the "
+                "middle of the view."
+            )
             self.addItem(item)
 
     def sizeHint(self) -> QSize:
@@ -68,7 +71,9 @@ class Palette(QListWidget):
         item = self.itemAt(event.position().toPoint())
         self._press: tuple[QPoint, QListWidgetItem] | None = (
             (event.position().toPoint(), item)
-            if item is not None and event.button() == Qt.MouseButton.LeftButton else None)
+            if item is not None and event.button() == Qt.MouseButton.LeftButton
+            else None
+        )
         if item is not None:
             self.setCurrentItem(item)
 

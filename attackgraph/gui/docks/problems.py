@@ -29,8 +29,14 @@ __all__ = ["ProblemsList", "describe_pointer"]
 
 ERROR_COLOR = "#d93025"
 WARNING_COLOR = "#e8a317"
-KIND_NAMES = {"nodes": "node", "edges": "edge", "mitigations": "mitigation",
-              "components": "component", "profiles": "profile", "releases": "release"}
+KIND_NAMES = {
+    "nodes": "node",
+    "edges": "edge",
+    "mitigations": "mitigation",
+    "components": "component",
+    "profiles": "profile",
+    "releases": "release",
+}
 
 
 def _dot(color: str) -> QIcon:
@@ -55,9 +61,13 @@ def describe_pointer(document: Document, pointer: str) -> str:
         if kind == "edges":
             edge = model.edges[index]
             return f"edge {edge.source} → {edge.target}"
-        store = {"nodes": model.nodes, "mitigations": model.mitigations,
-                 "components": model.components, "profiles": model.profiles,
-                 "releases": model.releases}[kind]
+        store = {
+            "nodes": model.nodes,
+            "mitigations": model.mitigations,
+            "components": model.components,
+            "profiles": model.profiles,
+            "releases": model.releases,
+        }[kind]
         return f"{KIND_NAMES[kind]} {list(store)[index]}"
     except (IndexError, KeyError, ValueError):
         return pointer or "model"
@@ -136,8 +146,9 @@ class ProblemsList(QListWidget):
         self.problems = problems
         if self.file_warnings is None:
             repeated = {(p.pointer, p.message) for p in problems}
-            self.file_warnings = [w for w in self.document.warnings
-                                  if (w.pointer, w.message) not in repeated]
+            self.file_warnings = [
+                w for w in self.document.warnings if (w.pointer, w.message) not in repeated
+            ]
         errors = sum(1 for p in self.problems if p.is_error)
         self.counted.emit(errors, len(self.problems) - errors + len(self.file_warnings))
         source = Path(self.document.imported_from or self.document.path or "").name
@@ -155,13 +166,15 @@ class ProblemsList(QListWidget):
         for problem, where, from_file in rows:
             if from_file:  # located in the file that was read, not in the model
                 item = QListWidgetItem(self._icons[problem.is_error], problem.format(where))
-                item.setToolTip(f"Noted while reading {where} "
-                                f"({self.document.source_description}):\n{problem.message}")
+                item.setToolTip(
+                    f"Noted while reading {where} "
+                    f"({self.document.source_description}):\n{problem.message}"
+                )
             else:
-                item = QListWidgetItem(self._icons[problem.is_error],
-                                       f"{where}: {problem.message}")
-                item.setToolTip(f"{'Error' if problem.is_error else 'Warning'} at "
-                                f"{problem.pointer or '/'}")
+                item = QListWidgetItem(self._icons[problem.is_error], f"{where}: {problem.message}")
+                item.setToolTip(
+                    f"{'Error' if problem.is_error else 'Warning'} at {problem.pointer or '/'}"
+                )
                 item.setData(Qt.ItemDataRole.UserRole, problem.pointer)
             self.addItem(item)
 

@@ -19,14 +19,19 @@ def current_object(model: AttackModel, kind: str, key: Any) -> Any:
     """The object an inspector shows, or None when it is gone."""
     if kind == "edge":
         return model.graph.edges[key]["edge"] if model.graph.has_edge(*key) else None
-    store = {"node": model.nodes, "mitigation": model.mitigations,
-             "component": model.components, "profile": model.profiles,
-             "release": model.releases}.get(kind)
+    store = {
+        "node": model.nodes,
+        "mitigation": model.mitigations,
+        "component": model.components,
+        "profile": model.profiles,
+        "release": model.releases,
+    }.get(kind)
     return None if store is None else store.get(key)
 
 
-def edit_command(model: AttackModel, kind: str, key: Any, field: str,
-                 value: Any) -> ModelCommand | None:
+def edit_command(
+    model: AttackModel, kind: str, key: Any, field: str, value: Any
+) -> ModelCommand | None:
     """The command that sets one field, or None when nothing would change.
 
     Changing a node into an entry also drops its gate (entries have none),
@@ -49,5 +54,6 @@ def edit_command(model: AttackModel, kind: str, key: Any, field: str,
     if kind == "node" and field == "kind" and value == "entry" and obj.gate is not None:
         changes["gate"] = None
     label = getattr(obj, "label", None) or str(key)
-    return UpdateCommand(model, kind, key, changes,
-                         text=f"Change {field.replace('_', ' ')} of {label[:40]!r}")
+    return UpdateCommand(
+        model, kind, key, changes, text=f"Change {field.replace('_', ' ')} of {label[:40]!r}"
+    )

@@ -125,8 +125,7 @@ class LineEditor(FieldEditor):
     """Ids, labels, short strings and dates: one line, committed on Enter or
     when the focus leaves; an optional string left empty means "not set"."""
 
-    def __init__(self, field: Field, placeholder: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, field: Field, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.edit = _Line(self)
         self.edit.setPlaceholderText(placeholder)
@@ -175,8 +174,7 @@ class _Plain(QPlainTextEdit):
 class ListEditor(FieldEditor):
     """A list of strings (technique ids, references): one item per line."""
 
-    def __init__(self, field: Field, placeholder: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, field: Field, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.edit = _Plain(self, 3)
         self.edit.setPlaceholderText(placeholder or "one per line")
@@ -247,8 +245,11 @@ class _NoWheel(QObject):
     must not change values by accident)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QWheelEvent) and isinstance(watched, QWidget) \
-                and not watched.hasFocus():
+        if (
+            isinstance(event, QWheelEvent)
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
             event.ignore()
             return True
         return False
@@ -261,14 +262,20 @@ class ChoiceEditor(FieldEditor):
     """An enumeration or a reference: a combo box; optional ones offer "—"
     (or the default's name) for "not set"."""
 
-    def __init__(self, field: Field, choices: Sequence[tuple[str, Any]],
-                 none_text: str | None = NONE_TEXT, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        field: Field,
+        choices: Sequence[tuple[str, Any]],
+        none_text: str | None = NONE_TEXT,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(field, parent)
         self.combo = QComboBox()
         self.combo.installEventFilter(_NO_WHEEL)
         # Long labels must not widen the inspector: the field shrinks and elides.
         self.combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.setMinimumContentsLength(8)
         self._values: list[Any] = []
         if none_text is not None:
@@ -314,8 +321,15 @@ class NumberEditor(FieldEditor):
     """A number in its field's range; the lowest position of the spin box
     reads "default (D)" and means "not set"."""
 
-    def __init__(self, field: Field, default: float, step: float, decimals: int = 3,
-                 maximum: float = 1e9, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        field: Field,
+        default: float,
+        step: float,
+        decimals: int = 3,
+        maximum: float = 1e9,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(field, parent)
         self.default = default
         self.spin = _Spin(self)

@@ -52,8 +52,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "release": RELEASE_FIELDS,
 }
 TITLES = {
-    "release_fixed": "Fixed in", "max_skill": "Max skill", "blocks": "Blocks",
-    "refs": "References", "probability": "Probability", "effectiveness": "Effectiveness",
+    "release_fixed": "Fixed in",
+    "max_skill": "Max skill",
+    "blocks": "Blocks",
+    "refs": "References",
+    "probability": "Probability",
+    "effectiveness": "Effectiveness",
 }
 DEFAULTS = {"cost": 1.0, "probability": 1.0, "impact": 1.0, "effectiveness": 1.0}
 HINTS = {
@@ -62,8 +66,12 @@ HINTS = {
     "date": "YYYY-MM-DD",
 }
 SEVEN_PROPERTIES = (
-    "Hardware-based root of trust", "Small trusted computing base", "Defense in depth",
-    "Compartmentalization", "Certificate-based authentication", "Renewable security",
+    "Hardware-based root of trust",
+    "Small trusted computing base",
+    "Defense in depth",
+    "Compartmentalization",
+    "Certificate-based authentication",
+    "Renewable security",
     "Failure reporting",
 )
 
@@ -164,8 +172,9 @@ class ObjectForm(QWidget):
 
     edited = Signal(str, object)
 
-    def __init__(self, kind: str, obj: Any, context: FormContext,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kind: str, obj: Any, context: FormContext, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.kind = kind
         self.context = context
@@ -235,8 +244,9 @@ class ObjectForm(QWidget):
         if spec.ref == "component":
             return ChoiceEditor(spec, self._component_choices(obj))
         if spec.ref == "release":
-            return ChoiceEditor(spec, [(f"{r.label}  ({rid})", rid)
-                                       for rid, r in model.releases.items()])
+            return ChoiceEditor(
+                spec, [(f"{r.label}  ({rid})", rid) for rid, r in model.releases.items()]
+            )
         editor = LineEditor(spec, HINTS.get(name, ""))
         if self.kind == "mitigation" and name == "property":
             used = {m.property for m in model.mitigations.values() if m.property}
@@ -250,8 +260,11 @@ class ObjectForm(QWidget):
         choices = [(c, c) for c in spec.choices]
         if spec.required:
             return ChoiceEditor(spec, choices, none_text=None)
-        default = {"gate": "or (default)", "status": "proposed (default)",
-                   "max_skill": "expert (default)"}.get(spec.name)
+        default = {
+            "gate": "or (default)",
+            "status": "proposed (default)",
+            "max_skill": "expert (default)",
+        }.get(spec.name)
         return ChoiceEditor(spec, choices, none_text=default or "—")
 
     def _component_choices(self, obj: Any) -> list[tuple[str, str]]:

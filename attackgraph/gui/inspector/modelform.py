@@ -39,12 +39,16 @@ __all__ = ["CollectionSection", "ModelForm"]
 _NEW: dict[str, Callable[[AttackModel], Any]] = {
     "profile": lambda m: Profile(new_id("P", m.profiles), "New attacker profile"),
     "release": lambda m: Release(new_id("R", m.releases), "New release"),
-    "component": lambda m: Component(new_id("K", m.components), "New component",
-                                     default_component_kind(m)),
+    "component": lambda m: Component(
+        new_id("K", m.components), "New component", default_component_kind(m)
+    ),
 }
 _STORES = {"profile": "profiles", "release": "releases", "component": "components"}
-_TITLES = {"profile": "Attacker profiles", "release": "Releases (oldest first)",
-           "component": "Components"}
+_TITLES = {
+    "profile": "Attacker profiles",
+    "release": "Releases (oldest first)",
+    "component": "Components",
+}
 
 
 class CollectionSection(QGroupBox):
@@ -59,8 +63,13 @@ class CollectionSection(QGroupBox):
 
     edited = Signal(str, object, str, object)
 
-    def __init__(self, kind: str, context: FormContext,
-                 run: Callable[[ModelCommand], bool], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        context: FormContext,
+        run: Callable[[ModelCommand], bool],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(_TITLES[kind], parent)
         self.kind = kind
         self.context = context
@@ -79,10 +88,10 @@ class CollectionSection(QGroupBox):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         if kind == "release":
-            buttons.addWidget(self._button("up", "Make it an earlier release",
-                                           lambda: self.move(-1)))
-            buttons.addWidget(self._button("down", "Make it a later release",
-                                           lambda: self.move(1)))
+            buttons.addWidget(
+                self._button("up", "Make it an earlier release", lambda: self.move(-1))
+            )
+            buttons.addWidget(self._button("down", "Make it a later release", lambda: self.move(1)))
         buttons.addStretch(1)
         row.addWidget(self.list)
         row.addLayout(buttons)
@@ -132,8 +141,9 @@ class CollectionSection(QGroupBox):
         if ident is None or ident not in self.store:
             return
         form = ObjectForm(self.kind, self.store[ident], self.context)
-        form.edited.connect(lambda field, value, i=ident: self.edited.emit(self.kind, i, field,
-                                                                            value))
+        form.edited.connect(
+            lambda field, value, i=ident: self.edited.emit(self.kind, i, field, value)
+        )
         self.form_host.addWidget(form)
         self.form = form
 
@@ -185,8 +195,12 @@ class ModelForm(QWidget):
 
     edited = Signal(str, object, str, object)
 
-    def __init__(self, context: FormContext, run: Callable[[ModelCommand], bool],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: FormContext,
+        run: Callable[[ModelCommand], bool],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
         model = context.model
@@ -203,13 +217,16 @@ class ModelForm(QWidget):
         self.description = MarkdownEditor(Field("description", "string"))
         self.description.set_value(model.description)
         self.description.committed.connect(
-            lambda v: self.edited.emit("model", None, "description", v))
+            lambda v: self.edited.emit("model", None, "description", v)
+        )
         box.addWidget(self.description)
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         box.addWidget(self.counts)
-        self.sections = {kind: CollectionSection(kind, context, run)
-                         for kind in ("profile", "release", "component")}
+        self.sections = {
+            kind: CollectionSection(kind, context, run)
+            for kind in ("profile", "release", "component")
+        }
         for section in self.sections.values():
             section.edited.connect(self.edited)
             box.addWidget(section)
@@ -227,7 +244,8 @@ class ModelForm(QWidget):
         self.counts.setText(
             f"{len(m.nodes)} nodes, {len(m.edges)} edges, {len(m.mitigations)} mitigations, "
             f"{len(m.components)} components, {len(m.profiles)} profiles, "
-            f"{len(m.releases)} releases")
+            f"{len(m.releases)} releases"
+        )
 
     def follow(self, kind: str, action: str, key: Any) -> None:
         """Show a model change that concerns this form."""

@@ -25,8 +25,15 @@ from attackgraph.model import ModelEvent
 
 __all__ = ["Inspector"]
 
-HEADINGS = {"node": "", "edge": "Edge", "mitigation": "Mitigation", "component": "Component",
-            "profile": "Attacker profile", "release": "Release", "model": "Model"}
+HEADINGS = {
+    "node": "",
+    "edge": "Edge",
+    "mitigation": "Mitigation",
+    "component": "Component",
+    "profile": "Attacker profile",
+    "release": "Release",
+    "model": "Model",
+}
 
 
 class Inspector(QWidget):
@@ -64,8 +71,9 @@ class Inspector(QWidget):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #ffffff; background: #c62828; border-radius: 4px; "
-                                 "padding: 4px 6px;")
+        self.error.setStyleSheet(
+            "color: #ffffff; background: #c62828; border-radius: 4px; padding: 4px 6px;"
+        )
         self.error.hide()
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -75,8 +83,7 @@ class Inspector(QWidget):
         layout.addWidget(self.subheading)
         layout.addWidget(self.error)
         layout.addWidget(self.scroll, 1)
-        self.context = FormContext(self.document.model, scene.selected_node_ids,
-                                   self._select_nodes)
+        self.context = FormContext(self.document.model, scene.selected_node_ids, self._select_nodes)
         # Rebuilding waits for the event loop: a field must not be deleted
         # inside its own signal handler.
         self._rebuild_timer = QTimer(self)
@@ -116,8 +123,15 @@ class Inspector(QWidget):
             if self.target[0] in ("node", "edge", "component", "selection"):
                 self.inspect("model")
         elif count == 1:
-            self.inspect(*(("node", nodes[0]) if nodes else ("edge", edges[0]) if edges
-                           else ("component", comps[0])))
+            self.inspect(
+                *(
+                    ("node", nodes[0])
+                    if nodes
+                    else ("edge", edges[0])
+                    if edges
+                    else ("component", comps[0])
+                )
+            )
         else:
             self.inspect("selection", (len(nodes), len(edges), len(comps)))
 
@@ -149,11 +163,16 @@ class Inspector(QWidget):
         self.subheading.hide()
         if kind == "selection":
             nodes, edges, comps = key
-            parts = [f"{n} {what}{'s' * (n != 1)}" for n, what in
-                     ((nodes, "node"), (edges, "edge"), (comps, "component")) if n]
+            parts = [
+                f"{n} {what}{'s' * (n != 1)}"
+                for n, what in ((nodes, "node"), (edges, "edge"), (comps, "component"))
+                if n
+            ]
             self.heading.setText(", ".join(parts) + " selected")
-            self.subheading.setText("Drag to move them together; Delete removes them; "
-                                    "Ctrl+G puts the nodes into a new component.")
+            self.subheading.setText(
+                "Drag to move them together; Delete removes them; "
+                "Ctrl+G puts the nodes into a new component."
+            )
             self.subheading.show()
             return
         obj = current_object(model, kind, key) if kind != "model" else None
@@ -174,9 +193,11 @@ class Inspector(QWidget):
             self.heading.setText(self._heading(kind, key, obj))
             self.subheading.setText(self._subheading(kind, key, obj))
             self.subheading.show()
-        form.edited.connect(self._edited if kind == "model" else
-                            (lambda field, value: self._edited(kind, self.target[1], field,
-                                                               value)))
+        form.edited.connect(
+            self._edited
+            if kind == "model"
+            else (lambda field, value: self._edited(kind, self.target[1], field, value))
+        )
         box.addWidget(form)
         if kind == "node":
             self.suggestions = SuggestionsPanel(self.document, key, self._run)
@@ -196,12 +217,17 @@ class Inspector(QWidget):
     def _subheading(self, kind: str, key: Any, obj: Any) -> str:
         model = self.document.model
         if kind == "node":
-            where = model.components[obj.component].label if obj.component in \
-                model.components else "no component"
+            where = (
+                model.components[obj.component].label
+                if obj.component in model.components
+                else "no component"
+            )
             return f"{obj.kind.capitalize()} {key} · {where}"
         if kind == "edge":
-            return (f"{model.nodes[key[0]].label[:40]} ({key[0]})  →  "
-                    f"{model.nodes[key[1]].label[:40]} ({key[1]})")
+            return (
+                f"{model.nodes[key[0]].label[:40]} ({key[0]})  →  "
+                f"{model.nodes[key[1]].label[:40]} ({key[1]})"
+            )
         return f"{HEADINGS.get(kind, kind)} {key}"
 
     # ------------------------------------------------------------- editing
@@ -256,15 +282,22 @@ class Inspector(QWidget):
         """Send the field being typed in, if any (before a save or a close)."""
         focus = QApplication.focusWidget()
         for editor in self.editors():
-            if focus is not None and (editor is focus or editor.isAncestorOf(focus)) \
-                    and editor.error is None:
+            if (
+                focus is not None
+                and (editor is focus or editor.isAncestorOf(focus))
+                and editor.error is None
+            ):
                 editor.commit()
 
     def _on_model_event(self, event: ModelEvent) -> None:
         kind, key = self.target
         if kind == "model" or kind == "selection":
             if isinstance(self.form, ModelForm) and event.kind in (
-                    "model", "profile", "release", "component"):
+                "model",
+                "profile",
+                "release",
+                "component",
+            ):
                 if event.action == "renamed":
                     self.form.sections[event.kind].refresh(keep=event.new)
                 else:
@@ -278,15 +311,22 @@ class Inspector(QWidget):
             self.target = (kind, event.new)
             self._rebuild_timer.start()
             return
-        if kind == "edge" and event.kind == "node" and event.action == "renamed" \
-                and event.old in key:
+        if (
+            kind == "edge"
+            and event.kind == "node"
+            and event.action == "renamed"
+            and event.old in key
+        ):
             self.target = (kind, tuple(event.new if k == event.old else k for k in key))
             self._rebuild_timer.start()
             return
         if event.kind == kind and event.key == key:
             obj = current_object(self.document.model, kind, key)
-            if (obj is None or not isinstance(self.form, ObjectForm)
-                    or self.form.layout_signature(obj) != self._signature):
+            if (
+                obj is None
+                or not isinstance(self.form, ObjectForm)
+                or self.form.layout_signature(obj) != self._signature
+            ):
                 self._rebuild_timer.start()
             else:
                 self.form.show_values(obj)

@@ -48,8 +48,7 @@ from attackgraph.gui.document import Document
 from attackgraph.gui.text import escape_html
 from attackgraph.model import AttackModel, ModelEvent
 
-__all__ = ["SuggestionRow", "SuggestionsPanel", "adopt_command", "licence_notice",
-           "warm_catalogs"]
+__all__ = ["SuggestionRow", "SuggestionsPanel", "adopt_command", "licence_notice", "warm_catalogs"]
 
 _WARMED = threading.Event()
 _CODE_MARK = re.compile(r"</?code>", re.IGNORECASE)
@@ -112,8 +111,13 @@ def adopt_command(model: AttackModel, suggestion: Suggestion) -> ModelCommand | 
         old = model.mitigations[suggestion.existing]
         if tuple(mitigation.blocks) == tuple(old.blocks):
             return None
-        return UpdateCommand(model, "mitigation", old.id, {"blocks": mitigation.blocks},
-                             text=f"Block {node} with {old.id} ({suggestion.entry_id})")
+        return UpdateCommand(
+            model,
+            "mitigation",
+            old.id,
+            {"blocks": mitigation.blocks},
+            text=f"Block {node} with {old.id} ({suggestion.entry_id})",
+        )
     command = AddObjectCommand(model, mitigation)
     command.setText(f"Add {suggestion.entry_id} {suggestion.label} to block {node}")
     return command
@@ -130,8 +134,14 @@ class SuggestionRow(QFrame):
 
     adopt = Signal(object)
 
-    def __init__(self, suggestion: Suggestion, catalog: Catalog, *, explain: bool = True,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        suggestion: Suggestion,
+        catalog: Catalog,
+        *,
+        explain: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.suggestion = suggestion
         self.setObjectName("suggestion")
@@ -157,8 +167,9 @@ class SuggestionRow(QFrame):
         top.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
         box.addLayout(top)
         self.why = _label(self._why(catalog), muted=True)
-        self.why.setVisible(explain or bool(suggestion.via or suggestion.via_parent
-                                            or suggestion.existing))
+        self.why.setVisible(
+            explain or bool(suggestion.via or suggestion.via_parent or suggestion.existing)
+        )
         box.addWidget(self.why)
         self.rationale = _label(_shorten(suggestion.rationale, 160))
         self.rationale.setVisible(bool(suggestion.rationale))
@@ -169,16 +180,24 @@ class SuggestionRow(QFrame):
             action = f"The model's mitigation {suggestion.existing} already blocks this node."
         elif suggestion.existing is not None:
             self.button.setText("Extend")
-            action = (f"Add {suggestion.node_id} to the blocks of the model's mitigation "
-                      f"{suggestion.existing}, which already is {suggestion.entry_id}.")
+            action = (
+                f"Add {suggestion.node_id} to the blocks of the model's mitigation "
+                f"{suggestion.existing}, which already is {suggestion.entry_id}."
+            )
         else:
             self.button.setText("Add")
-            action = (f"Add {suggestion.entry_id} as a proposed mitigation blocking "
-                      f"{suggestion.node_id} (one undo step).")
+            action = (
+                f"Add {suggestion.entry_id} as a proposed mitigation blocking "
+                f"{suggestion.node_id} (one undo step)."
+            )
         self.button.setToolTip(_tip(action))
-        self.setToolTip(_tip(f"{suggestion.label} ({suggestion.entry_id}, "
-                             f"{suggestion.catalog_title})", suggestion.description,
-                             suggestion.rationale))
+        self.setToolTip(
+            _tip(
+                f"{suggestion.label} ({suggestion.entry_id}, {suggestion.catalog_title})",
+                suggestion.description,
+                suggestion.rationale,
+            )
+        )
         self.button.clicked.connect(lambda: self.adopt.emit(self.suggestion))
 
     def _why(self, catalog: Catalog) -> str:
@@ -192,9 +211,13 @@ class SuggestionRow(QFrame):
                 parts.append(f"{technique} {_technique_name(catalog, technique)}")
         why = "For " + "; ".join(p.strip() for p in parts)
         if s.via:
-            why = "Realises ATT&CK " + ", ".join(
-                f"{m} {_mitigation_name(m)}".strip() for m in s.via) + "; " + why[0].lower() \
+            why = (
+                "Realises ATT&CK "
+                + ", ".join(f"{m} {_mitigation_name(m)}".strip() for m in s.via)
+                + "; "
+                + why[0].lower()
                 + why[1:]
+            )
         if s.existing is not None:
             why += f". In the model as {s.existing}"
         return why
@@ -232,7 +255,7 @@ def _shorten(text: str, limit: int) -> str:
     """One paragraph of at most ``limit`` characters; ATT&CK's ``<code>`` marks
     are dropped (the text is shown plain, so they would show as tags)."""
     text = " ".join(_CODE_MARK.sub("", text).split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class SuggestionsPanel(QWidget):
@@ -255,8 +278,14 @@ class SuggestionsPanel(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, document: Document, node_id: str, run: Callable[[ModelCommand], bool],
-                 catalogs: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        node_id: str,
+        run: Callable[[ModelCommand], bool],
+        catalogs: Sequence[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.node_id = node_id
@@ -298,41 +327,56 @@ class SuggestionsPanel(QWidget):
         if node is None:
             return
         if not node.techniques:
-            self._box.addWidget(_label(
-                "Add technique ids (ATT&CK T1190, T1068.001, ATLAS AML.T0051) to this node to "
-                "see the catalog mitigations that break it.", muted=True))
+            self._box.addWidget(
+                _label(
+                    "Add technique ids (ATT&CK T1190, T1068.001, ATLAS AML.T0051) to this node to "
+                    "see the catalog mitigations that break it.",
+                    muted=True,
+                )
+            )
             return
         try:
             self.suggestions = suggestions_for(model, self.node_id, self.catalog_ids)
-            catalogs = {name: load_catalog(name) for name in
-                        (self.catalog_ids or available_catalogs())}
+            catalogs = {
+                name: load_catalog(name) for name in (self.catalog_ids or available_catalogs())
+            }
         except AttackGraphError as exc:
             self._box.addWidget(_label(f"The catalogs cannot be read: {exc}", muted=True))
             return
         if not self.suggestions:
-            self._box.addWidget(_label(
-                f"No bundled catalog proposes a mitigation for {', '.join(node.techniques)}.",
-                muted=True))
+            self._box.addWidget(
+                _label(
+                    f"No bundled catalog proposes a mitigation for {', '.join(node.techniques)}.",
+                    muted=True,
+                )
+            )
             return
         first = next(iter(catalogs.values()))
         named = ", ".join(f"{t} {_technique_name(first, t)}".strip() for t in node.techniques)
-        self._box.addWidget(_label(
-            f"Catalog mitigations for {named}. Adding one blocks this {node.kind} as a "
-            "proposed mitigation; Undo takes it back.", muted=True))
+        self._box.addWidget(
+            _label(
+                f"Catalog mitigations for {named}. Adding one blocks this {node.kind} as a "
+                "proposed mitigation; Undo takes it back.",
+                muted=True,
+            )
+        )
         for catalog_id, catalog in catalogs.items():
             mine = [s for s in self.suggestions if s.catalog == catalog_id]
             if mine:
                 self._add_catalog(catalog, mine, explain=len(node.techniques) > 1)
 
-    def _add_catalog(self, catalog: Catalog, suggestions: list[Suggestion], *,
-                     explain: bool) -> None:
+    def _add_catalog(
+        self, catalog: Catalog, suggestions: list[Suggestion], *, explain: bool
+    ) -> None:
         version = f" · {catalog.version}" if catalog.version else ""
         header = _label(f"{catalog.title}{version}", bold=True)
         header.setToolTip(_tip(catalog.title, f"Version {catalog.version}", catalog.source))
         self._box.addWidget(header)
         order = {id(s): i for i, s in enumerate(suggestions)}
-        for suggestion in sorted(suggestions, key=lambda s: (
-                s.covered, s.existing is None, -len(s.techniques), order[id(s)])):
+        for suggestion in sorted(
+            suggestions,
+            key=lambda s: (s.covered, s.existing is None, -len(s.techniques), order[id(s)]),
+        ):
             row = SuggestionRow(suggestion, catalog, explain=explain)
             row.adopt.connect(self.adopt)
             self.rows.append(row)
@@ -359,9 +403,12 @@ class SuggestionsPanel(QWidget):
 
     def show_terms(self, catalog: Catalog) -> QMessageBox:
         """The catalog's full source and licence in a (plain-text) window."""
-        box = QMessageBox(QMessageBox.Icon.Information, f"{catalog.title} {catalog.version}",
-                          f"{catalog.title}, version {catalog.version}",
-                          parent=self.window())
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"{catalog.title} {catalog.version}",
+            f"{catalog.title}, version {catalog.version}",
+            parent=self.window(),
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(f"Source: {catalog.source}\n\n{catalog.licence}")
         box.setStandardButtons(QMessageBox.StandardButton.Close)
@@ -385,10 +432,14 @@ class SuggestionsPanel(QWidget):
         if not self.run(command):
             return False
         if isinstance(command, UpdateCommand):
-            done = (f"{suggestion.existing} ({suggestion.entry_id}) now also blocks "
-                    f"{suggestion.node_id}")
+            done = (
+                f"{suggestion.existing} ({suggestion.entry_id}) now also blocks "
+                f"{suggestion.node_id}"
+            )
         else:
-            done = (f"Added {suggestion.entry_id} {suggestion.label} as a proposed mitigation "
-                    f"blocking {suggestion.node_id}")
+            done = (
+                f"Added {suggestion.entry_id} {suggestion.label} as a proposed mitigation "
+                f"blocking {suggestion.node_id}"
+            )
         self.message.emit(f"{done} (Ctrl+Z undoes it).")
         return True

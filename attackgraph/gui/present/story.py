@@ -32,8 +32,16 @@ from attackgraph.errors import AnalysisError
 from attackgraph.model import AttackModel
 from attackgraph.render.text import clean, one_line
 
-__all__ = ["STORY_KEY", "Scene", "default_story", "find_chain", "plain_markdown", "read_story",
-           "story_document", "with_scene"]
+__all__ = [
+    "STORY_KEY",
+    "Scene",
+    "default_story",
+    "find_chain",
+    "plain_markdown",
+    "read_story",
+    "story_document",
+    "with_scene",
+]
 
 STORY_KEY = "x-story"
 MAX_AUTO_SCENES = 4
@@ -110,16 +118,19 @@ def read_story(model: AttackModel) -> tuple[list[Scene], list[str]]:
             continue
         if item.get("timeline") is True:
             if model.releases:
-                scenes.append(Scene(_text(item.get("title"), "Release by release"), None,
-                                    profile))
+                scenes.append(Scene(_text(item.get("title"), "Release by release"), None, profile))
             continue
         chain = item.get("chain")
-        if not isinstance(chain, list) or not chain or not all(
-                isinstance(n, str) and n in model.nodes for n in chain):
+        if (
+            not isinstance(chain, list)
+            or not chain
+            or not all(isinstance(n, str) and n in model.nodes for n in chain)
+        ):
             notes.append(f"{where}: 'chain' must list node ids of the model")
             continue
-        scenes.append(Scene(_text(item.get("title"), f"Scene {number}"), tuple(chain), profile,
-                            release))
+        scenes.append(
+            Scene(_text(item.get("title"), f"Scene {number}"), tuple(chain), profile, release)
+        )
     return scenes, notes
 
 
@@ -132,11 +143,13 @@ def find_chain(analysis: Analysis, nodes: Iterable[str]) -> ChainResult | None:
     return None
 
 
-def _cheapest_open(analysis: Analysis, goals: Sequence[str], used: set[frozenset[str]]
-                   ) -> ChainResult | None:
+def _cheapest_open(
+    analysis: Analysis, goals: Sequence[str], used: set[frozenset[str]]
+) -> ChainResult | None:
     impact = {g.id: g.impact for g in analysis.goals}
-    candidates = [c for c in analysis.chains if c.open and c.goal in goals
-                  and frozenset(c.nodes) not in used]
+    candidates = [
+        c for c in analysis.chains if c.open and c.goal in goals and frozenset(c.nodes) not in used
+    ]
     if not candidates:
         return None
     top = max(impact.get(c.goal, 0.0) for c in candidates)
@@ -156,9 +169,14 @@ def default_story(model: AttackModel, *, max_chains: int = 1000) -> list[Scene]:
             chain = _cheapest_open(result, [g.id for g in result.goals if g.reachable], used)
             if chain is not None:
                 used.add(frozenset(chain.nodes))
-                scenes.append(Scene(f"{one_line(profile.label)}: "
-                                    f"{one_line(labels.get(chain.goal, chain.goal))}",
-                                    chain.nodes, profile.id))
+                scenes.append(
+                    Scene(
+                        f"{one_line(profile.label)}: "
+                        f"{one_line(labels.get(chain.goal, chain.goal))}",
+                        chain.nodes,
+                        profile.id,
+                    )
+                )
         if not scenes:
             result = analyze(model, max_chains=max_chains, depth=False)
             for goal in result.goals:
@@ -167,9 +185,12 @@ def default_story(model: AttackModel, *, max_chains: int = 1000) -> list[Scene]:
                 chain = _cheapest_open(result, [goal.id], used)
                 if chain is not None:
                     used.add(frozenset(chain.nodes))
-                    scenes.append(Scene(f"Cheapest open chain to "
-                                        f"{one_line(labels.get(goal.id, goal.id))}",
-                                        chain.nodes))
+                    scenes.append(
+                        Scene(
+                            f"Cheapest open chain to {one_line(labels.get(goal.id, goal.id))}",
+                            chain.nodes,
+                        )
+                    )
     except AnalysisError:
         scenes = []
     if model.releases:

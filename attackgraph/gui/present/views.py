@@ -98,10 +98,18 @@ class ReleaseView:
         return self.states[self.step]
 
 
-def build_chain_view(model: AttackModel, analysis: Analysis, chain: ChainResult, *,
-                     step: int, kicker: str, title: str, context: str,
-                     partial: tuple[str, ...] = (), colours: dict[str, str] | None = None,
-                     ) -> ChainView:
+def build_chain_view(
+    model: AttackModel,
+    analysis: Analysis,
+    chain: ChainResult,
+    *,
+    step: int,
+    kicker: str,
+    title: str,
+    context: str,
+    partial: tuple[str, ...] = (),
+    colours: dict[str, str] | None = None,
+) -> ChainView:
     """The view of ``chain`` (from ``analysis`` of ``model``) at ``step``.
 
     Parameters
@@ -118,9 +126,17 @@ def build_chain_view(model: AttackModel, analysis: Analysis, chain: ChainResult,
         mit = model.mitigations.get(mit_id)
         if mit is None or len(defences) >= 9:
             continue
-        defences.append(Defence(len(defences) + 1, mit.id, mit.label, mit.id in in_effect,
-                                not mit.is_full, mit.effective_effectiveness,
-                                tuple(sorted(position[n] for n in mit.blocks if n in position))))
+        defences.append(
+            Defence(
+                len(defences) + 1,
+                mit.id,
+                mit.label,
+                mit.id in in_effect,
+                not mit.is_full,
+                mit.effective_effectiveness,
+                tuple(sorted(position[n] for n in mit.blocks if n in position)),
+            )
+        )
     fixed_release = analysis.at_release
     fixed: set[int] = set()
     if fixed_release is not None:
@@ -129,8 +145,21 @@ def build_chain_view(model: AttackModel, analysis: Analysis, chain: ChainResult,
             if node.release_fixed is not None and model.release_index(node.release_fixed) <= limit:
                 fixed.add(i)
     blocked = {i for d in defences if d.on and not d.partial for i in d.blocks} | fixed
-    comps = {node.id: model.components[node.component] for node in steps
-             if node.component in model.components}
-    return ChainView(kicker, title, chain, steps, comps, colours or {},
-                     max(0, min(step, len(steps) - 1)), min(blocked) if blocked else None,
-                     tuple(defences), context, frozenset(fixed))
+    comps = {
+        node.id: model.components[node.component]
+        for node in steps
+        if node.component in model.components
+    }
+    return ChainView(
+        kicker,
+        title,
+        chain,
+        steps,
+        comps,
+        colours or {},
+        max(0, min(step, len(steps) - 1)),
+        min(blocked) if blocked else None,
+        tuple(defences),
+        context,
+        frozenset(fixed),
+    )

@@ -39,8 +39,14 @@ if TYPE_CHECKING:
 
 __all__ = ["PresentationWindow"]
 
-NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space,
-             Qt.Key.Key_Return, Qt.Key.Key_Enter}
+NEXT_KEYS = {
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Space,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+}
 BACK_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
 
 
@@ -94,7 +100,8 @@ class PresentationWindow(QWidget):
             chain = self.session.highlighted_chain()
         if chain is None and analysis is not None:
             chain = next((c for c in analysis.chains if c.open), None) or (
-                analysis.chains[0] if analysis.chains else None)
+                analysis.chains[0] if analysis.chains else None
+            )
         self.chain_nodes = frozenset(chain.nodes) if isinstance(chain, ChainResult) else None
         self.step = max(0, step)
         self._clamp()
@@ -124,7 +131,7 @@ class PresentationWindow(QWidget):
         session.reset_what_if()
         self.releases = scene.timeline
         self.chain_nodes = None if scene.timeline else frozenset(scene.chain or ())
-        self.step = 10 ** 6 if at_end else 0
+        self.step = 10**6 if at_end else 0
         self._clamp()
         self.update()
 
@@ -155,24 +162,37 @@ class PresentationWindow(QWidget):
             return None
         model = computed.model
         index = next((i for i, c in enumerate(computed.analysis.chains) if c.id == chain.id), -1)
-        partial = computed.partial_touching[index] if 0 <= index < len(
-            computed.partial_touching) and computed.analysis.chains[index].nodes == chain.nodes \
+        partial = (
+            computed.partial_touching[index]
+            if 0 <= index < len(computed.partial_touching)
+            and computed.analysis.chains[index].nodes == chain.nodes
             else ()
+        )
         colours = {cid: c.name() for cid, c in style.component_colors(model).items()}
         goal = model.nodes.get(chain.goal)
         goal_label = one_line(goal.label) if goal else chain.goal
         if self.scene_index >= 0:
             scene = self.scenes[self.scene_index]
-            kicker = (f"Story {self.scene_index + 1} of {len(self.scenes)} · chain {chain.id} "
-                      f"→ {goal_label}")
+            kicker = (
+                f"Story {self.scene_index + 1} of {len(self.scenes)} · chain {chain.id} "
+                f"→ {goal_label}"
+            )
             title = scene.title
         else:
             kicker = f"Chain {chain.id} of {len(analysis.chains)}"
             title = f"To: {goal_label}"
         self._clamp()
-        return build_chain_view(model, analysis, chain, step=self.step, kicker=kicker,
-                                title=title, context=self.context(), partial=partial,
-                                colours=colours)
+        return build_chain_view(
+            model,
+            analysis,
+            chain,
+            step=self.step,
+            kicker=kicker,
+            title=title,
+            context=self.context(),
+            partial=partial,
+            colours=colours,
+        )
 
     def release_view(self) -> ReleaseView | None:
         """What the screen shows for the release timeline."""
@@ -185,15 +205,22 @@ class PresentationWindow(QWidget):
         self._clamp()
         state = states[self.step]
         title = one_line(state.label or state.release)
-        position = (f"Story {self.scene_index + 1} of {len(self.scenes)} · "
-                    if self.scene_index >= 0 else "")
+        position = (
+            f"Story {self.scene_index + 1} of {len(self.scenes)} · "
+            if self.scene_index >= 0
+            else ""
+        )
         analysis = self.session.analysis
         before = None
-        if analysis is not None and analysis.at_release is None and all(
-                g.open_chains is not None for g in analysis.goals):
+        if (
+            analysis is not None
+            and analysis.at_release is None
+            and all(g.open_chains is not None for g in analysis.goals)
+        ):
             before = sum(g.open_chains or 0 for g in analysis.goals)
-        return ReleaseView(f"{position}Release by release", title, tuple(states), self.step,
-                           labels, before)
+        return ReleaseView(
+            f"{position}Release by release", title, tuple(states), self.step, labels, before
+        )
 
     def context(self) -> str:
         """Profile, release and what-if in words."""
@@ -245,8 +272,10 @@ class PresentationWindow(QWidget):
                 self.enter_scene(target)
             return
         dock = self.workbench.chains
-        ids = [dock.chain_table.chain(dock.filter.mapToSource(dock.filter.index(r, 0)).row())
-               for r in range(dock.filter.rowCount())]
+        ids = [
+            dock.chain_table.chain(dock.filter.mapToSource(dock.filter.index(r, 0)).row())
+            for r in range(dock.filter.rowCount())
+        ]
         chains = [c for c in ids if c is not None]
         if not chains:
             return
@@ -350,9 +379,15 @@ class PresentationWindow(QWidget):
             if view is not None:
                 self._hits = paint_releases(painter, rect, theme, view)
             else:
-                paint_message(painter, rect, theme, "Release by release",
-                              "The timeline is being computed…"
-                              if self.session.model.releases else "The model has no releases.")
+                paint_message(
+                    painter,
+                    rect,
+                    theme,
+                    "Release by release",
+                    "The timeline is being computed…"
+                    if self.session.model.releases
+                    else "The model has no releases.",
+                )
         else:
             chain_view = self.chain_view()
             if chain_view is not None:
@@ -366,9 +401,11 @@ class PresentationWindow(QWidget):
         if session.analysis is None:
             return "Analysing…", session.error or "The chains appear in a moment."
         if self.chain_nodes is not None:
-            return ("This chain is not listed here",
-                    "With the chosen attacker profile or release it is not one of the listed "
-                    "chains. Press N for the next chain or S for the story.")
+            return (
+                "This chain is not listed here",
+                "With the chosen attacker profile or release it is not one of the listed "
+                "chains. Press N for the next chain or S for the story.",
+            )
         return "No chain to present", "The model has no chain to a goal. Esc returns to editing."
 
     def closeEvent(self, event: QCloseEvent) -> None:

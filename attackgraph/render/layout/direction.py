@@ -20,8 +20,9 @@ MIN_EDGES = 3
 many edges that way: a model being drawn does not flip at its first edge."""
 
 
-def flow_direction(edges: Iterable[tuple[str, str]],
-                   positions: Mapping[str, tuple[float, float]]) -> Direction:
+def flow_direction(
+    edges: Iterable[tuple[str, str]], positions: Mapping[str, tuple[float, float]]
+) -> Direction:
     """``"TB"`` when more placed edges run downwards (more than sideways)
     than to the right or upwards, ``"BT"`` when more run upwards (an attack
     tree with its root on top), else ``"LR"`` (also when fewer than

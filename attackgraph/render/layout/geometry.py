@@ -98,9 +98,12 @@ def _unite(a: Rect | None, b: Rect) -> Rect:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def frame_rects(model: AttackModel, positions: Mapping[str, tuple[float, float]],
-                geometry: CanvasGeometry = DEFAULT_GEOMETRY,
-                node_rects: Mapping[str, Rect] | None = None) -> dict[str, Rect]:
+def frame_rects(
+    model: AttackModel,
+    positions: Mapping[str, tuple[float, float]],
+    geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+    node_rects: Mapping[str, Rect] | None = None,
+) -> dict[str, Rect]:
     """The frame of every component that holds at least one placed node.
 
     Parameters
@@ -147,8 +150,12 @@ def frame_rects(model: AttackModel, positions: Mapping[str, tuple[float, float]]
 def grow_frame(inner: Rect, geometry: CanvasGeometry = DEFAULT_GEOMETRY) -> Rect:
     """A frame around ``inner`` (what it holds): the margin, and the title band on top."""
     margin = geometry.frame_margin
-    return (inner[0] - margin, inner[1] - margin - geometry.frame_header, inner[2] + margin,
-            inner[3] + margin)
+    return (
+        inner[0] - margin,
+        inner[1] - margin - geometry.frame_header,
+        inner[2] + margin,
+        inner[3] + margin,
+    )
 
 
 def unite(rects: Iterable[Rect]) -> Rect | None:
@@ -161,5 +168,4 @@ def unite(rects: Iterable[Rect]) -> Rect | None:
 
 def rects_overlap(a: Rect, b: Rect, gap: float = 0.0) -> bool:
     """Whether two rectangles share more than their border (``gap`` widens them)."""
-    return (a[0] < b[2] + gap and b[0] < a[2] + gap
-            and a[1] < b[3] + gap and b[1] < a[3] + gap)
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap

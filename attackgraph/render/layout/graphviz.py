@@ -35,13 +35,24 @@ def canvas_dot(model: AttackModel, geometry: CanvasGeometry = DEFAULT_GEOMETRY) 
     >>> "n0;" in canvas_dot(m) and "Phish" not in canvas_dot(m)
     True
     """
-    return layout_dot(model, width=geometry.node_width, height=geometry.node_height,
-                      cluster_margin=geometry.frame_margin, header_height=geometry.frame_header,
-                      column_gap=geometry.column_gap, row_gap=geometry.row_gap)
+    return layout_dot(
+        model,
+        width=geometry.node_width,
+        height=geometry.node_height,
+        cluster_margin=geometry.frame_margin,
+        header_height=geometry.frame_header,
+        column_gap=geometry.column_gap,
+        row_gap=geometry.row_gap,
+    )
 
 
-def dot_layout(model: AttackModel, geometry: CanvasGeometry = DEFAULT_GEOMETRY, *,
-               timeout: float = 60.0, cancel: threading.Event | None = None) -> Positions:
+def dot_layout(
+    model: AttackModel,
+    geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+    *,
+    timeout: float = 60.0,
+    cancel: threading.Event | None = None,
+) -> Positions:
     """Node centres from Graphviz ``dot`` (canvas pixels, y downwards).
 
     Parameters
@@ -91,5 +102,6 @@ def dot_layout(model: AttackModel, geometry: CanvasGeometry = DEFAULT_GEOMETRY, 
         raise RenderError("Graphviz did not place every node.")
     left = min(x for x, _ in positions.values()) - geometry.node_width / 2
     top = min(y for _, y in positions.values()) - geometry.node_height / 2
-    return {nid: (round(positions[nid][0] - left, 1), round(positions[nid][1] - top, 1))
-            for nid in ids}
+    return {
+        nid: (round(positions[nid][0] - left, 1), round(positions[nid][1] - top, 1)) for nid in ids
+    }

@@ -83,8 +83,9 @@ def _bands(model: AttackModel) -> dict[str, int]:
     top: dict[str, int] = {}
     for cid, comp in model.components.items():
         root, seen = comp, {cid}
-        while root.parent is not None and root.parent in model.components \
-                and root.parent not in seen:
+        while (
+            root.parent is not None and root.parent in model.components and root.parent not in seen
+        ):
             seen.add(root.parent)
             root = model.components[root.parent]
         top[cid] = order[root.id]
@@ -115,8 +116,11 @@ def _columns(model: AttackModel) -> tuple[dict[str, int], dict[str, float]]:
             for col in direction:
                 nodes = columns[col]
                 centre = {
-                    n: (sum(rank[m] for m in neighbours[n]) / len(neighbours[n])
-                        if neighbours[n] else rank[n])
+                    n: (
+                        sum(rank[m] for m in neighbours[n]) / len(neighbours[n])
+                        if neighbours[n]
+                        else rank[n]
+                    )
                     for n in nodes
                 }
                 nodes.sort(key=lambda n: (band[n], centre[n], file_order[n]))
@@ -168,8 +172,13 @@ def lane_layout(model: AttackModel, geometry: CanvasGeometry = DEFAULT_GEOMETRY)
         members[node.component if node.component in comps else None].append(nid)
 
     def build(comp_id: str | None, seen: frozenset[str]) -> _Block | None:
-        inner = [b for child in children[comp_id] if child not in seen
-                 for b in [build(child, seen | {child})] if b is not None]
+        inner = [
+            b
+            for child in children[comp_id]
+            if child not in seen
+            for b in [build(child, seen | {child})]
+            if b is not None
+        ]
         own = sorted(members[comp_id], key=lambda n: (rank[n], n))
         if not inner and not own:
             return None
@@ -178,20 +187,31 @@ def lane_layout(model: AttackModel, geometry: CanvasGeometry = DEFAULT_GEOMETRY)
     root = build(None, frozenset())
     assert root is not None  # the model has nodes
     step = geometry.node_width + geometry.column_gap
-    return {nid: (col * step + geometry.node_width / 2, y)
-            for nid, (col, y) in ((n, root.nodes[n]) for n in model.nodes)}
+    return {
+        nid: (col * step + geometry.node_width / 2, y)
+        for nid, (col, y) in ((n, root.nodes[n]) for n in model.nodes)
+    }
 
 
-def _stack(framed: bool, own: list[str], inner: list[_Block], column: dict[str, int],
-           rank: dict[str, float], geometry: CanvasGeometry) -> _Block:
+def _stack(
+    framed: bool,
+    own: list[str],
+    inner: list[_Block],
+    column: dict[str, int],
+    rank: dict[str, float],
+    geometry: CanvasGeometry,
+) -> _Block:
     """Place a lane's own nodes and child lanes below its title band."""
     pad = geometry.frame_margin if framed else 0.0
     top = pad + (geometry.frame_header if framed else 0.0)
     floor: dict[int, float] = defaultdict(lambda: top)  # next free y per column
     row = geometry.node_height + geometry.row_gap
-    block = _Block(first=min([column[n] for n in own] + [b.first for b in inner]),
-                   last=max([column[n] for n in own] + [b.last for b in inner]),
-                   height=0.0, order=0.0)
+    block = _Block(
+        first=min([column[n] for n in own] + [b.first for b in inner]),
+        last=max([column[n] for n in own] + [b.last for b in inner]),
+        height=0.0,
+        order=0.0,
+    )
     items: list[tuple[float, str | _Block]] = [(rank[n], n) for n in own]
     items += [(b.order, b) for b in inner]
     items.sort(key=lambda item: item[0])

@@ -40,8 +40,11 @@ class _Occupancy:
 
     def _cells(self, rect: Rect) -> list[tuple[int, int]]:
         c = self.cell
-        return [(i, j) for i in range(int(rect[0] // c), int(rect[2] // c) + 1)
-                for j in range(int(rect[1] // c), int(rect[3] // c) + 1)]
+        return [
+            (i, j)
+            for i in range(int(rect[0] // c), int(rect[2] // c) + 1)
+            for j in range(int(rect[1] // c), int(rect[3] // c) + 1)
+        ]
 
     def add(self, rect: Rect) -> None:
         """Take up ``rect``."""
@@ -50,13 +53,19 @@ class _Occupancy:
 
     def hits(self, rect: Rect, gap: float) -> bool:
         """Whether ``rect``, grown by ``gap``, overlaps a box taken up."""
-        return any(rects_overlap(rect, other, gap)
-                   for key in self._cells(rect) for other in self.grid.get(key, ()))
+        return any(
+            rects_overlap(rect, other, gap)
+            for key in self._cells(rect)
+            for other in self.grid.get(key, ())
+        )
 
 
-def place_unpinned(model: AttackModel, fresh: Mapping[str, tuple[float, float]],
-                   pinned: Mapping[str, tuple[float, float]],
-                   geometry: CanvasGeometry = DEFAULT_GEOMETRY) -> Positions:
+def place_unpinned(
+    model: AttackModel,
+    fresh: Mapping[str, tuple[float, float]],
+    pinned: Mapping[str, tuple[float, float]],
+    geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+) -> Positions:
     """Positions for the nodes that are not pinned.
 
     Parameters
@@ -104,7 +113,8 @@ def place_unpinned(model: AttackModel, fresh: Mapping[str, tuple[float, float]],
             offset = ((attempt + 1) // 2) * step * (1 if attempt % 2 else -1)
             box = geometry.node_rect((x, y + offset))
             if not occupied.hits(box, geometry.row_gap / 2) and not any(
-                    rects_overlap(box, rect) for rect in foreign):
+                rects_overlap(box, rect) for rect in foreign
+            ):
                 y += offset
                 break
         position = (round(x, 1), round(y, 1))
@@ -118,8 +128,9 @@ def _nearest_first(model: AttackModel, pinned: set[str], todo: list[str]) -> lis
     """The unpinned nodes, those next to placed ones first (breadth first)."""
     graph = model.graph
     waiting = set(todo)
-    queue = deque(n for n in todo if any(v in pinned for v in (*graph.predecessors(n),
-                                                               *graph.successors(n))))
+    queue = deque(
+        n for n in todo if any(v in pinned for v in (*graph.predecessors(n), *graph.successors(n)))
+    )
     order: list[str] = []
     seen = set(queue)
     while queue or waiting - seen:

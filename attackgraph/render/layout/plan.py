@@ -49,10 +49,15 @@ class LayoutPlan:
         return f"Built-in layout: {what} ({self.note})."
 
 
-def compute_layout(model: AttackModel, *, full: bool,
-                   geometry: CanvasGeometry = DEFAULT_GEOMETRY, prefer_dot: bool = True,
-                   dot_limit: int = DOT_LAYOUT_LIMIT,
-                   cancel: threading.Event | None = None) -> LayoutPlan:
+def compute_layout(
+    model: AttackModel,
+    *,
+    full: bool,
+    geometry: CanvasGeometry = DEFAULT_GEOMETRY,
+    prefer_dot: bool = True,
+    dot_limit: int = DOT_LAYOUT_LIMIT,
+    cancel: threading.Event | None = None,
+) -> LayoutPlan:
     """Lay out ``model``: Graphviz ``dot`` when it is there and the model is
     small enough, the built-in lane layout otherwise.
 

@@ -30,16 +30,14 @@ def test_the_dialog_finds_the_optimal_set_and_applies_it(flagship):
     dialog.run()
     _wait(dialog)
     model = flagship.document.model
-    expected = optimal_mitigations(model, goals=["root-nw-linux", "as-capabilities"],
-                                   time_limit=20)
+    expected = optimal_mitigations(model, goals=["root-nw-linux", "as-capabilities"], time_limit=20)
     assert dialog.result.status == "optimal"
-    assert (dialog.result.cost, dialog.result.mitigations) == (expected.cost,
-                                                                expected.mitigations)
+    assert (dialog.result.cost, dialog.result.mitigations) == (expected.cost, expected.mitigations)
     assert "Optimal" in dialog.summary.text() and "uid-map-integrity" in dialog.summary.text()
-    frontier = pareto_frontier(model, goals=["root-nw-linux", "as-capabilities"],
-                               time_limit=20)
+    frontier = pareto_frontier(model, goals=["root-nw-linux", "as-capabilities"], time_limit=20)
     assert [(p.cost, p.impact_left) for p in dialog.frontier] == [
-        (p.cost, p.impact_left) for p in frontier]
+        (p.cost, p.impact_left) for p in frontier
+    ]
     dialog.apply_button.click()
     session = wb.session
     assert session.overrides == dict.fromkeys(expected.mitigations, True)
@@ -58,8 +56,9 @@ def test_a_budget_and_the_release_are_the_cli_options(flagship):
     assert "compromised-app" in dialog.context.text()
     dialog.run()
     _wait(dialog)
-    expected = optimal_mitigations(flagship.document.model, goals=dialog.chosen_goals(),
-                                   profile="compromised-app", budget=2)
+    expected = optimal_mitigations(
+        flagship.document.model, goals=dialog.chosen_goals(), profile="compromised-app", budget=2
+    )
     assert dialog.result.mitigations == expected.mitigations
     assert dialog.result.blocked_goals == expected.blocked_goals
 
@@ -84,8 +83,10 @@ def test_clicking_a_frontier_point_applies_its_set(flagship, qtbot):
     plot.setFocus()
     QTest.keyClick(plot, Qt.Key.Key_Left)
     assert plot.chosen == target - 1
-    assert wb.session.overrides == dict.fromkeys(plot.points[target - 1].mitigations, True) \
+    assert (
+        wb.session.overrides == dict.fromkeys(plot.points[target - 1].mitigations, True)
         or plot.points[target - 1].mitigations == ()
+    )
     plot.grab()
 
 

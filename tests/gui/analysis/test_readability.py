@@ -29,8 +29,12 @@ def test_goal_counts_and_names_fit_at_a_normal_size(flagship, qtbot):
 def test_chains_that_differ_in_one_step_are_told_apart(flagship):
     table = flagship.workbench.chains.chain_table
     analysis = flagship.workbench.session.analysis
-    pairs = [(a, b) for a in analysis.chains for b in analysis.chains
-             if a.id < b.id and a.goal == b.goal and len(set(a.nodes) ^ set(b.nodes)) == 2]
+    pairs = [
+        (a, b)
+        for a in analysis.chains
+        for b in analysis.chains
+        if a.id < b.id and a.goal == b.goal and len(set(a.nodes) ^ set(b.nodes)) == 2
+    ]
     assert pairs
     for a, b in pairs:
         row_a, row_b = table.row_of(a.id), table.row_of(b.id)
@@ -75,5 +79,8 @@ def test_choosing_a_chain_brings_it_into_view_without_zooming_in(flagship, qtbot
     view.set_zoom(0.3)
     session.set_highlight(small.id)
     assert view.zoom_level() <= 0.3 + 1e-9  # never zooms in
-    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(
-        scene.nodes_rect(small.nodes))
+    assert (
+        view.mapToScene(view.viewport().rect())
+        .boundingRect()
+        .contains(scene.nodes_rect(small.nodes))
+    )

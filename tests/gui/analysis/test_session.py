@@ -24,9 +24,12 @@ SAMPLES = sorted((Path(__file__).resolve().parents[3] / "samples").glob("*.attac
 
 
 def _cli(path: Path, options: list[str]) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "attackgraph", "analyze", str(path),
-                           "--format", "json", *options],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "attackgraph", "analyze", str(path), "--format", "json", *options],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -37,8 +40,9 @@ def _named_as_whole_model(result: dict, whole: dict) -> dict:
     names = {chain["key"]: chain["id"] for chain in whole["chains"]}
     renamed = {c["id"]: names.get(c["key"], "C-" + c["key"][:6]) for c in result["chains"]}
     chains = [{**c, "id": renamed[c["id"]]} for c in result["chains"]]
-    mitigations = [{**m, "breaks": [renamed[c] for c in m["breaks"]]}
-                   for m in result["mitigations"]]
+    mitigations = [
+        {**m, "breaks": [renamed[c] for c in m["breaks"]]} for m in result["mitigations"]
+    ]
     return {**result, "chains": chains, "mitigations": mitigations}
 
 
@@ -68,8 +72,9 @@ def test_gui_results_equal_the_cli_on_every_sample(qtbot, settings, path):
     state = _other_state(path)
     session.set_profile(state.profile)
     session.set_release(state.at_release)
-    session.set_switches({**dict.fromkeys(state.switch_on, True),
-                          **dict.fromkeys(state.switch_off, False)})
+    session.set_switches(
+        {**dict.fromkeys(state.switch_on, True), **dict.fromkeys(state.switch_off, False)}
+    )
     assert session.wait()
     # Switches that the release makes redundant are dropped; the result is the same,
     # with every chain named by the whole model's id (one name in every view).
@@ -145,8 +150,7 @@ def test_a_newer_run_cancels_the_older_one_through_the_engine(window, session, m
     assert session.error is None
 
 
-def test_the_user_can_cancel_and_the_views_say_they_are_out_of_date(window, session,
-                                                                   monkeypatch):
+def test_the_user_can_cancel_and_the_views_say_they_are_out_of_date(window, session, monkeypatch):
     started = threading.Event()
 
     def waits_for_cancel(snapshot, state, revision, *, cancel, progress, **_):
@@ -278,8 +282,9 @@ def test_the_canvas_layer_marks_open_chains_choke_points_and_goals(window, sessi
 
 
 def test_partial_mitigations_look_different(window, session):
-    window.document.model.add_mitigation(Mitigation("M5", "Harden", ("S1",), status="deployed",
-                                                    effectiveness=0.5))
+    window.document.model.add_mitigation(
+        Mitigation("M5", "Harden", ("S1",), status="deployed", effectiveness=0.5)
+    )
     assert session.wait()
     badges = [b.text for b in window.scene.nodes["S1"].mark.badges]
     assert "◐ −50 %" in badges

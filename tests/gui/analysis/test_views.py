@@ -95,8 +95,11 @@ def test_a_chain_keeps_its_name_and_highlight_in_every_profile(flagship):
     assert chain is not None and set(chain.nodes) == nodes and chain.id == "C12"
     assert session.analysis.chains[0].id != "C1"  # not a rank inside the filtered view
     assert all(whole[c.key] == c.id for c in session.analysis.chains)
-    assert all(b in {c.id for c in session.analysis.chains}
-               for m in session.analysis.mitigations for b in m.breaks)
+    assert all(
+        b in {c.id for c in session.analysis.chains}
+        for m in session.analysis.mitigations
+        for b in m.breaks
+    )
     selected = wb.chains.chains.currentIndex()
     assert selected.isValid() and selected.siblingAtColumn(0).data() == chain.id
 
@@ -118,8 +121,10 @@ def test_mitigation_check_boxes_are_the_what_if(flagship):
     assert check.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     assert table.index(row, 3).data() == "planned → on"
     assert check.data(Qt.ItemDataRole.FontRole).bold()
-    assert flagship.mitigations.table_model.document.model.mitigations[
-        "uid-map-integrity"].status == "planned"  # the saved status is untouched
+    assert (
+        flagship.mitigations.table_model.document.model.mitigations["uid-map-integrity"].status
+        == "planned"
+    )  # the saved status is untouched
     assert session.wait()
     assert session.analysis == analyze(flagship.document.model, switch_on=["uid-map-integrity"])
     assert wb.what_if.act_reset.isEnabled()
@@ -214,8 +219,13 @@ def test_timeline_keys_and_clicks(flagship):
 def test_analysis_menu_and_status(flagship):
     wb = flagship.workbench
     texts = [a.text().replace("&", "") for a in flagship.actions.menus["analysis"].actions()]
-    for wanted in ("Re-run Analysis", "Optimise…", "Present Chain", "Present the Story",
-                   "Show Problems"):
+    for wanted in (
+        "Re-run Analysis",
+        "Optimise…",
+        "Present Chain",
+        "Present the Story",
+        "Show Problems",
+    ):
         assert wanted in texts
     assert wb.act_present.shortcut().toString() == "F5"
     assert "2/6 goals" in wb.result_label.text()
@@ -246,7 +256,8 @@ def test_chains_context_menu_actions(flagship, qtbot):
     assert wb.add_to_story("C12")
     scenes = model.extras["x-story"]
     assert scenes[-1].get("timeline") and set(scenes[-2]["chain"]) == set(
-        wb.session.analysis.chain("C12").nodes)
+        wb.session.analysis.chain("C12").nodes
+    )
     flagship.document.undo_stack.undo()
     assert len(model.extras["x-story"]) == 4  # McAfee, Talos, the bypass, the releases
     assert not QModelIndex().isValid()

@@ -22,12 +22,17 @@ def test_the_flagship_tells_mcafee_then_talos_then_the_releases():
     model = read_model(flagship_path())
     scenes, notes = read_story(model)
     assert notes == []
-    assert [s.profile for s in scenes] == ["physical-access", "compromised-app",
-                                           "compromised-app", None]
+    assert [s.profile for s in scenes] == [
+        "physical-access",
+        "compromised-app",
+        "compromised-app",
+        None,
+    ]
     assert scenes[3].timeline and not scenes[0].timeline
     for scene in scenes[:2]:
-        chain = find_chain(analyze(model, profile=scene.profile, at_release=scene.at_release),
-                           scene.chain)
+        chain = find_chain(
+            analyze(model, profile=scene.profile, at_release=scene.at_release), scene.chain
+        )
         assert chain is not None and chain.open  # both chains worked in 20.06
 
 
@@ -46,14 +51,18 @@ def test_the_flagship_shows_the_bypass_and_the_depth_it_gained():
 
 def test_bad_scenes_are_skipped_with_a_note():
     model = small_model()
-    model.set_extras({STORY_KEY: [
-        {"title": "ok", "chain": ["E2", "S1", "S2", "G1"]},
-        {"title": "unknown node", "chain": ["E2", "nope"]},
-        {"title": "bad profile", "chain": ["E2"], "profile": "P9"},
-        {"title": "bad release", "timeline": True, "at_release": "R9"},
-        "not an object",
-        {"title": "\u202eevil\nline", "timeline": True},
-    ]})
+    model.set_extras(
+        {
+            STORY_KEY: [
+                {"title": "ok", "chain": ["E2", "S1", "S2", "G1"]},
+                {"title": "unknown node", "chain": ["E2", "nope"]},
+                {"title": "bad profile", "chain": ["E2"], "profile": "P9"},
+                {"title": "bad release", "timeline": True, "at_release": "R9"},
+                "not an object",
+                {"title": "\u202eevil\nline", "timeline": True},
+            ]
+        }
+    )
     scenes, notes = read_story(model)
     assert [s.title for s in scenes] == ["ok", "\ufffdevil line"]
     assert len(notes) == 4 and "scene 2" in notes[0] and "'P9'" in notes[1]
@@ -74,7 +83,8 @@ def test_adding_a_scene_keeps_the_timeline_last():
     extras = with_scene(model, Scene("mine", ("E2", "S1", "S2", "G1"), "P1"))
     assert extras[STORY_KEY] == [
         {"title": "mine", "chain": ["E2", "S1", "S2", "G1"], "profile": "P1"},
-        {"title": "Release by release", "timeline": True}]
+        {"title": "Release by release", "timeline": True},
+    ]
     model.set_extras(extras)
     again = with_scene(model, Scene("second", ("E2", "S1", "S2", "G1"), None, "R1"))
     assert [s["title"] for s in again[STORY_KEY]] == ["mine", "second", "Release by release"]
@@ -82,6 +92,7 @@ def test_adding_a_scene_keeps_the_timeline_last():
 
 
 def test_plain_markdown():
-    assert plain_markdown("# Title\n\n- **a** [b](http://x)\n\n\n\nc `d`") == \
-        "Title\n\n• a b\n\nc d"
+    assert (
+        plain_markdown("# Title\n\n- **a** [b](http://x)\n\n\n\nc `d`") == "Title\n\n• a b\n\nc d"
+    )
     assert plain_markdown(None) == ""

@@ -18,8 +18,13 @@ def _present(window, chain=None, **kwargs):
 
 
 def _colours(image: QImage) -> int:
-    return len({image.pixel(x, y) for x in range(0, image.width(), 11)
-                for y in range(0, image.height(), 9)})
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 11)
+            for y in range(0, image.height(), 9)
+        }
+    )
 
 
 def test_f5_presents_the_highlighted_chain_step_by_step(flagship):
@@ -50,8 +55,9 @@ def test_number_keys_switch_the_chains_defences(flagship):
     session = wb.session
     p = _present(flagship, "C12")
     view = p.chain_view()
-    assert [d.id for d in view.defences[:len(p.current_chain().broken_by)]] == list(
-        p.current_chain().broken_by)
+    assert [d.id for d in view.defences[: len(p.current_chain().broken_by)]] == list(
+        p.current_chain().broken_by
+    )
     first = view.defences[0]
     assert not first.on
     QTest.keyClick(p, Qt.Key.Key_1)
@@ -104,8 +110,11 @@ def test_the_story_plays_mcafee_then_talos_then_the_releases(flagship):
     p = _present(flagship)
     QTest.keyClick(p, Qt.Key.Key_S)
     assert [s.title.split(":")[0] for s in p.scenes] == [
-        "McAfee ATR", "Cisco Talos", "The /proc/thread-self/mem bypass",
-        "Release by release"]
+        "McAfee ATR",
+        "Cisco Talos",
+        "The /proc/thread-self/mem bypass",
+        "Release by release",
+    ]
     assert session.wait()
     assert session.profile == "physical-access" and session.at_release == "20.06"
     mcafee = p.current_chain()
